@@ -1,0 +1,49 @@
+import { openapi } from '../openapiMeta.ts';
+import { router, scopedProcedure } from '../trpc.ts';
+import {
+  ApiKeyIdInput,
+  ApiKeyListResponse,
+  ApiKeyResponse,
+  CreateApiKeyInput,
+  CreatedApiKeyResponse,
+  ListApiKeysInput,
+} from './schema.ts';
+import { createApiKey, listApiKeys, revokeApiKey, toApiKeyOutput } from './service.ts';
+
+/** API keys: `/v1/api-keys` (admin scope). */
+export const apiKeysRouter = router({
+  create: scopedProcedure('admin')
+    .meta(
+      openapi({ method: 'POST', path: '/api-keys', tag: 'API keys', summary: 'Create an API key', status: 201 }),
+    )
+    .input(CreateApiKeyInput)
+    .output(CreatedApiKeyResponse)
+    .mutation(async ({ ctx, input }) => {
+      const { apiKey, key } = await createApiKey(ctx.em, ctx.auth.account.id, input);
+      return { data: { ...toApiKeyOutput(apiKey, ctx.auth.account.timeZone), key } };
+    }),
+  list: scopedProcedure('admin')
+    .meta(openapi({ method: 'GET', path: '/api-keys', tag: 'API keys', summary: 'List API keys' }))
+    .input(ListApiKeysInput)
+    .output(ApiKeyListResponse)
+    .query(async ({ ctx, input }) => {
+      const { rows, meta } = await listApiKeys(ctx.em, ctx.auth.account.id, input);
+      return { data: rows.map((k) => toApiKeyOutput(k, ctx.auth.account.timeZone)), meta };
+    }),
+  revoke: scopedProcedure('admin')
+    .meta(
+      openapi({
+        method: 'DELETE',
+        path: '/api-keys/{id}',
+        tag: 'API keys',
+        summary: 'Revoke an API key',
+        notFound: true,
+      }),
+    )
+    .input(ApiKeyIdInput)
+    .output(ApiKeyResponse)
+    .mutation(async ({ ctx, input }) => {
+      const key = await revokeApiKey(ctx.em, ctx.auth.account.id, input.id, new Date());
+      return { data: toApiKeyOutput(key, ctx.auth.account.timeZone) };
+    }),
+});

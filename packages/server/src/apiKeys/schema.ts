@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { PageInput, listOutput } from '../pagination.ts';
+import { timestampShape } from '../time.ts';
+import { Scope } from './scopes.ts';
+
+/** `POST /v1/api-keys`. */
+export const CreateApiKeyInput = z.object({
+  name: z.string().min(1).max(120),
+  scopes: z.array(Scope).min(1).describe('Permissions of the new key'),
+});
+export type CreateApiKeyInput = z.infer<typeof CreateApiKeyInput>;
+
+/** An API key as listed: never the key itself. */
+export const ApiKeyOutput = z.object({
+  object: z.literal('api_key'),
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string().describe('The first characters of the key, to tell keys apart'),
+  scopes: z.array(z.string()),
+  revoked: z.boolean(),
+  ...timestampShape('created'),
+  ...timestampShape('last_used', true),
+});
+export type ApiKeyOutput = z.infer<typeof ApiKeyOutput>;
+
+/** The creation response: the only time the key is shown. */
+export const CreatedApiKeyResponse = z.object({
+  data: ApiKeyOutput.extend({ key: z.string().describe('The API key. Shown once: store it now.') }),
+});
+/** One key. */
+export const ApiKeyResponse = z.object({ data: ApiKeyOutput });
+/** A page of keys. */
+export const ApiKeyListResponse = listOutput(ApiKeyOutput);
+/** `GET /v1/api-keys`. */
+export const ListApiKeysInput = PageInput;
+/** Addresses one key. */
+export const ApiKeyIdInput = z.object({ id: z.uuid() });

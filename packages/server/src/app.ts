@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import type { TRPCError } from '@trpc/server';
+import { createOpenApiNodeHttpHandler, type OpenAPIObject } from 'trpc-to-openapi';
+import { type Context, createContextInner } from './context.ts';
+import type { ServerDeps } from './deps.ts';
+import { docsHtml, sendDocsBundle } from './docsPage.ts';
+import { AppError, errorEnvelope, toAppError } from './errors.ts';
+import { readJsonBody } from './http/body.ts';
+import { createHttpMetrics } from './metrics.ts';
+import { buildOpenApiDocument, successStatuses } from './openapi.ts';
+import { appRouter } from './router.ts';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json');
+  res.end(JSON.stringify(body));
+}
+
+function sendError(res: ServerResponse, err: AppError, requestId: string): void {
+  if (res.headersSent) return void res.end();
+  sendJson(res, err.status, errorEnvelope(err, requestId));
+}
+
+/**
+ * The whole HTTP surface of one server process: REST under `/v1`, tRPC under `/trpc`, the OpenAPI document, the
+ * docs page, health, readiness and metrics. Every response carries `X-Request-ID`.
+ */
+export function createRequestListener(deps: ServerDeps, publicUrl: string) {
+  const metrics = createHttpMetrics();
+  const statuses = successStatuses(appRouter);
+  let openApiDoc: OpenAPIObject | undefined;
+  const pendingErrors = new WeakMap<IncomingMessage, AppError>();
+  const routeOf = new WeakMap<ServerResponse, string>();
+
+  const createContext = ({ req, res }: { req: IncomingMessage; res: ServerResponse }): Context =>
+    createContextInner({
+      deps,
+      headers: req.headers,
+      requestId: String(res.getHeader('X-Request-ID')),
+      res,
+    });
+
+  const onError = ({ error, req, path }: { error: TRPCError; req: IncomingMessage; path?: string }) => {
+    const appError = toAppError(error);
+    pendingErrors.set(req, appError);
+    if (appError.status >= 500) deps.logger.error({ err: error.cause ?? error, path }, 'procedure failed');
+  };
+
+  // The Node handler (not the standalone one, which re-reads the body as a Fetch Request): we parse the body first.
+  const restHandler = createOpenApiNodeHttpHandler({
+    router: appRouter,
+    createContext,
+    maxBodySize: deps.env.MAX_BODY_BYTES,
+    onError,
+    responseMeta: ({ paths, errors, ctx }) => {
+      const path = paths?.[0];
+      if (path && ctx?.res) routeOf.set(ctx.res, path);
+      if (errors.length > 0) return { status: toAppError(errors[0]).status };
+      return { status: (path && statuses.get(path)) || 200 };
+    },
+  });
+
+  const trpcHandler = createHTTPHandler({
+    router: appRouter,
+    basePath: '/trpc/',
+    createContext,
+    maxBodySize: deps.env.MAX_BODY_BYTES,
+    onError,
+  });
+
+  async function route(req: IncomingMessage, res: ServerResponse, requestId: string, pathname: string) {
+    const method = req.method ?? 'GET';
+    if (pathname.startsWith('/v1/')) {
+      if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
+        (req as IncomingMessage & { body?: unknown }).body = (await readJsonBody(req, deps.env.MAX_BODY_BYTES)) ?? {};
+      }
+      // trpc-to-openapi writes its own error shape; ours replaces it on the way out.
+      const end = res.end.bind(res) as (chunk?: unknown) => ServerResponse;
+      res.end = ((chunk?: unknown) => {
+        const appError = pendingErrors.get(req);
+        if (appError) {
+          res.statusCode = appError.status;
+          return end(JSON.stringify(errorEnvelope(appError, requestId)));
+        }
+        return end(chunk);
+      }) as ServerResponse['end'];
+      return restHandler(req, res);
+    }
+    if (pathname.startsWith('/trpc/')) return trpcHandler(req, res);
+    if (method !== 'GET' && method !== 'HEAD') throw new AppError('not_found', `No route ${method} ${pathname}`);
+    switch (pathname) {
+      case '/health':
+        return sendJson(res, 200, { status: 'ok' });
+      case '/ready': {
+        try {
+          await deps.pool.query('select 1');
+          return sendJson(res, 200, { status: 'ready' });
+        } catch (err) {
+          deps.logger.warn({ err }, 'readiness check failed');
+          return sendJson(res, 503, { status: 'unavailable', reason: 'database unreachable' });
+        }
+      }
+      case '/metrics':
+        res.setHeader('Content-Type', metrics.registry.contentType);
+        return res.end(await metrics.registry.metrics());
+      case '/openapi.json':
+        openApiDoc ??= buildOpenApiDocument(appRouter, publicUrl);
+        return sendJson(res, 200, openApiDoc);
+      case '/docs':
+        res.setHeader('Content-Type', 'text/html; charset=utf-8');
+        return res.end(docsHtml());
+      case '/docs/standalone.js':
+        return sendDocsBundle(res);
+      case '/':
+        return sendJson(res, 200, { name: 'switchyard', docs: '/docs', openapi: '/openapi.json' });
+      default:
+        throw new AppError('not_found', `No route ${method} ${pathname}`);
+    }
+  }
+
+  const listener = async (req: IncomingMessage, res: ServerResponse) => {
+    const sent = req.headers['x-request-id'];
+    const requestId = typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
+    res.setHeader('X-Request-ID', requestId);
+    const started = performance.now();
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    res.on('finish', () => {
+      const seconds = (performance.now() - started) / 1000;
+      const routeLabel = routeOf.get(res) ?? (pathname.startsWith('/v1/') || pathname.startsWith('/trpc/') ? 'unmatched' : pathname);
+      metrics.requests.inc({ method: req.method, route: routeLabel, status: res.statusCode });
+      metrics.duration.observe({ method: req.method, route: routeLabel }, seconds);
+      deps.logger.debug(
+        { method: req.method, url: req.url, status: res.statusCode, ms: Math.round(seconds * 1000), requestId },
+        'request',
+      );
+    });
+    try {
+      await route(req, res, requestId, pathname);
+    } catch (err) {
+      const appError = toAppError(err);
+      if (appError.status >= 500) deps.logger.error({ err, requestId }, 'request failed');
+      sendError(res, appError, requestId);
+    }
+  };
+  return listener;
+}
+
+/** A running HTTP server. */
+export interface RunningServer {
+  url: string;
+  server: http.Server;
+  close(): Promise<void>;
+}
+
+/** Starts the HTTP server on `host:port` (port 0 picks a free one). */
+export async function listen(deps: ServerDeps, host: string, port: number, publicUrl?: string): Promise<RunningServer> {
+  const server = http.createServer();
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+  const listener = createRequestListener(deps, publicUrl ?? url);
+  server.on('request', (req, res) => void listener(req, res));
+  return {
+    url,
+    server,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,49 @@
+import type { ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { Account } from './db/entities/index.ts';
+import type { EntityManager } from './db/orm.ts';
+import type { ServerDeps } from './deps.ts';
+
+/** Who is calling: the account and key found from the request's API key. */
+export interface AuthInfo {
+  account: Account;
+  apiKeyId: string;
+  scopes: readonly string[];
+}
+
+/** What every procedure sees. */
+export interface Context {
+  deps: ServerDeps;
+  /** A fresh EntityManager fork for this request (or the idempotency transaction's, inside one). */
+  em: EntityManager;
+  requestId: string;
+  /** Request headers, lower-cased names. */
+  headers: Record<string, string | undefined>;
+  /** Present over HTTP: procedures and middlewares set response headers on it. */
+  res: ServerResponse | undefined;
+  auth: AuthInfo | null;
+}
+
+/** Options for {@link createContextInner}. */
+export interface ContextOptions {
+  deps: ServerDeps;
+  headers?: Record<string, string | string[] | undefined>;
+  requestId?: string;
+  res?: ServerResponse;
+}
+
+/** Builds a context without HTTP: used by the HTTP adapters and by tests through `createCaller`. */
+export function createContextInner(opts: ContextOptions): Context {
+  const headers: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(opts.headers ?? {})) {
+    headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  return {
+    deps: opts.deps,
+    em: opts.deps.orm.em.fork(),
+    requestId: opts.requestId ?? randomUUID(),
+    headers,
+    res: opts.res,
+    auth: null,
+  };
+}

@@ -1,0 +1,20 @@
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+
+/** An API key. Only its SHA-256 hash is stored; the key itself is shown once, at creation. */
+export const ApiKey = defineEntity({
+  name: 'ApiKey',
+  tableName: 'api_keys',
+  properties: {
+    id: p.uuid().primary(),
+    accountId: p.uuid().index(),
+    name: p.string(),
+    /** The first characters of the key, kept so a person can tell keys apart in a list. */
+    prefix: p.string(),
+    hash: p.string().unique(),
+    scopes: p.json<string[]>(),
+    lastUsedAt: p.datetime().nullable(),
+    revokedAt: p.datetime().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+export type ApiKey = InferEntity<typeof ApiKey>;

@@ -1,0 +1,4 @@
+import { Migration20261122000000_platform } from './Migration20261122000000_platform.ts';
+
+/** Every migration, in order. Listed by hand so the runtime never globs the file system for them. */
+export const migrationsList = [Migration20261122000000_platform];

@@ -1,0 +1,15 @@
+import type { Logger } from 'pino';
+import type pg from 'pg';
+import type { RateLimiterPostgres } from 'rate-limiter-flexible';
+import type { MikroORM } from './db/orm.ts';
+import type { Env } from './env.ts';
+
+/** The long-lived things a server process shares between requests. Built once in `createServerDeps`. */
+export interface ServerDeps {
+  env: Env;
+  orm: MikroORM;
+  /** A plain pg pool beside the ORM's, for the rate limiter and graphile-worker utilities. */
+  pool: pg.Pool;
+  logger: Logger;
+  rateLimiter: RateLimiterPostgres;
+}

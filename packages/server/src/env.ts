@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const csv = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
+
+/**
+ * Every setting Switchyard reads from the environment, parsed once. Nothing else reads `process.env`:
+ * the parsed `Env` is passed down as an argument.
+ */
+export const Env = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** Postgres connection string. Unset: `pnpm start` runs an embedded PostgreSQL under DATA_DIR. */
+  DATABASE_URL: z.string().url().optional(),
+  /** Where the embedded database, the generated encryption key and other local state live. */
+  DATA_DIR: z.string().default('.switchyard'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** The URL clients use to reach this server (for the docs page and the OpenAPI `servers` entry). */
+  PUBLIC_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Largest accepted request body, in bytes. */
+  MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_048_576),
+  /** Requests allowed per API key in each RATE_LIMIT_WINDOW_SECONDS window. */
+  RATE_LIMIT_POINTS: z.coerce.number().int().positive().default(600),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
+  /** Hours an Idempotency-Key is remembered (keys starting with `life-` never expire). */
+  IDEMPOTENCY_TTL_HOURS: z.coerce.number().positive().default(24),
+  /**
+   * Key that encrypts secrets at rest (webhook signing secrets, connection credentials): 32 bytes as base64 or
+   * 64 hex characters. Required in production; in development one is generated under DATA_DIR.
+   */
+  ENCRYPTION_KEY: z.string().optional(),
+  /** Worker: jobs run at once per process. */
+  WORKER_CONCURRENCY: z.coerce.number().int().positive().default(10),
+  /** Outbound HTTP: allow plain http:// targets (off by default: HTTPS only). */
+  OUTBOUND_ALLOW_HTTP: bool.default(false),
+  /** Outbound HTTP: hosts or IPs (e.g. 127.0.0.1) exempt from the private-address guard. Empty by default. */
+  OUTBOUND_ALLOWLIST: csv.default([]),
+});
+export type Env = z.infer<typeof Env>;
+
+/** Parses an environment (normally `process.env`) into `Env`, with a readable error listing every bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = Env.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

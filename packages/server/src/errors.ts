@@ -1,0 +1,103 @@
+import { ErrorCode, type Problem } from '@switchyard/core';
+import { TRPCError } from '@trpc/server';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import { ZodError } from 'zod';
+
+/** The error every service throws for an expected failure: a stable code, a message and optional details. */
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  readonly code: ErrorCode;
+  readonly details: unknown;
+  constructor(code: ErrorCode, message: string, details?: unknown) {
+    super(message);
+    this.code = code;
+    this.details = details;
+  }
+  /** HTTP status for this error. */
+  get status(): number {
+    return ErrorCode[this.code];
+  }
+}
+
+/** `{ "error": … }`, the body of every failed REST response. */
+export interface ErrorEnvelope {
+  error: { code: ErrorCode; message: string; request_id: string; details?: unknown };
+}
+
+const trpcCodeByStatus: Record<number, TRPC_ERROR_CODE_KEY> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  429: 'TOO_MANY_REQUESTS',
+  500: 'INTERNAL_SERVER_ERROR',
+};
+
+/** Wraps an AppError for tRPC so both transports carry the same code, status and details. */
+export function toTRPCError(err: AppError): TRPCError {
+  return new TRPCError({ code: trpcCodeByStatus[err.status] ?? 'INTERNAL_SERVER_ERROR', message: err.message, cause: err });
+}
+
+/** Field-level problems of a zod error, with dotted paths. */
+export function zodProblems(err: ZodError): Problem[] {
+  return err.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+}
+
+function isMissing(issue: ZodError['issues'][number]): boolean {
+  return issue.code === 'invalid_type' && /received undefined/.test(issue.message);
+}
+
+/**
+ * Turns whatever a procedure threw into an AppError: AppErrors pass through, zod failures become
+ * `validation_error` (or `missing_required_field` when every problem is an absent field), tRPC's own errors keep
+ * their meaning, anything else is an `internal_error` whose message does not leak internals.
+ */
+export function toAppError(cause: unknown): AppError {
+  let err: unknown = cause;
+  if (err instanceof TRPCError && err.cause) err = err.cause;
+  if (err instanceof AppError) return err;
+  if (err instanceof ZodError) {
+    const problems = zodProblems(err);
+    const allMissing = err.issues.length > 0 && err.issues.every(isMissing);
+    const fields = problems.map((p) => p.path || '(body)').join(', ');
+    return allMissing
+      ? new AppError('missing_required_field', `Missing required field: ${fields}`, problems)
+      : new AppError('validation_error', `Invalid input: ${fields}`, problems);
+  }
+  if (cause instanceof TRPCError) {
+    switch (cause.code) {
+      case 'NOT_FOUND':
+        return new AppError('not_found', cause.message === 'Not found' ? 'No such route' : cause.message);
+      case 'PAYLOAD_TOO_LARGE':
+        return new AppError('payload_too_large', cause.message);
+      case 'PARSE_ERROR':
+      case 'BAD_REQUEST':
+      case 'UNSUPPORTED_MEDIA_TYPE':
+      case 'METHOD_NOT_SUPPORTED':
+        return new AppError('validation_error', cause.message);
+      case 'UNAUTHORIZED':
+        return new AppError('invalid_key', cause.message);
+      case 'FORBIDDEN':
+        return new AppError('insufficient_permissions', cause.message);
+      case 'TOO_MANY_REQUESTS':
+        return new AppError('rate_limited', cause.message);
+      default:
+        break;
+    }
+  }
+  return new AppError('internal_error', 'Internal server error');
+}
+
+/** The REST error body for an error. */
+export function errorEnvelope(err: AppError, requestId: string): ErrorEnvelope {
+  const body: ErrorEnvelope = { error: { code: err.code, message: err.message, request_id: requestId } };
+  if (err.details !== undefined) body.error.details = err.details;
+  return body;
+}
+
+/** Shorthand for the most common error. */
+export function notFound(what: string): AppError {
+  return new AppError('not_found', `${what} not found`);
+}

@@ -1,0 +1,12 @@
+import { apiKeysRouter } from './apiKeys/router.ts';
+import { router } from './trpc.ts';
+import { usersRouter } from './users/router.ts';
+
+/** Every procedure of the API, served as tRPC under `/trpc` and as REST under `/v1`. */
+export const appRouter = router({
+  apiKeys: apiKeysRouter,
+  users: usersRouter,
+});
+
+/** The router's type: what `@switchyard/client` imports (as a type only). */
+export type AppRouter = typeof appRouter;

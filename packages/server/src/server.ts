@@ -1,0 +1,21 @@
+import pg from 'pg';
+import { createOrm } from './db/orm.ts';
+import type { ServerDeps } from './deps.ts';
+import type { Env } from './env.ts';
+import { createRateLimiter } from './http/rateLimit.ts';
+import type { Logger } from './logger.ts';
+
+/** Opens everything a server process shares: the ORM, a pg pool and the rate limiter. */
+export async function createServerDeps(env: Env & { DATABASE_URL: string }, logger: Logger): Promise<ServerDeps> {
+  const orm = await createOrm({ databaseUrl: env.DATABASE_URL });
+  const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 5 });
+  pool.on('error', (err) => logger.warn({ err }, 'idle pg client error'));
+  const rateLimiter = createRateLimiter(pool, env.RATE_LIMIT_POINTS, env.RATE_LIMIT_WINDOW_SECONDS);
+  return { env, orm, pool, logger, rateLimiter };
+}
+
+/** Closes what {@link createServerDeps} opened. */
+export async function closeServerDeps(deps: ServerDeps): Promise<void> {
+  await deps.orm.close();
+  await deps.pool.end();
+}

@@ -1,0 +1,3 @@
+/** Test helpers shared by the packages' tests: per-file databases and a real server on a random port. */
+export * from './db.ts';
+export * from './server.ts';
