@@ -6,14 +6,7 @@ import { canConnect, dropDatabase, recreateDatabase, withDatabase } from '../pac
 import { startEmbeddedPostgres } from '../packages/server/src/db/embedded.ts';
 import { migrate } from '../packages/server/src/db/migrate.ts';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** A connection string to the Postgres server the tests use (any database on it). */
-    pgServerUrl: string;
-    /** The migrated database each test file clones. */
-    pgTemplate: string;
-  }
-}
+import '../packages/server/src/testing/provided.ts';
 
 const LOCAL = 'postgres://postgres@127.0.0.1:5432/test';
 

@@ -36,13 +36,16 @@ export function createRequestListener(deps: ServerDeps, publicUrl: string) {
   const pendingErrors = new WeakMap<IncomingMessage, AppError>();
   const routeOf = new WeakMap<ServerResponse, string>();
 
-  const createContext = ({ req, res }: { req: IncomingMessage; res: ServerResponse }): Context =>
-    createContextInner({
+  // Both handlers run inside our own node:http server, so `res` is always a plain ServerResponse.
+  const createContext = (opts: { req: IncomingMessage; res: unknown }): Context => {
+    const res = opts.res as ServerResponse;
+    return createContextInner({
       deps,
-      headers: req.headers,
+      headers: opts.req.headers,
       requestId: String(res.getHeader('X-Request-ID')),
       res,
     });
+  };
 
   const onError = ({ error, req, path }: { error: TRPCError; req: IncomingMessage; path?: string }) => {
     const appError = toAppError(error);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import './provided.ts';
 import { inject } from 'vitest';
 import { dropDatabase, recreateDatabase } from '../db/admin.ts';
 

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/**
+ * The job catalog: every graphile-worker task, its payload schema and retry policy. The server enqueues and the
+ * worker runs through this one table, and the worker parses each payload at run time (a job may have been queued by
+ * older code).
+ */
+export const JOBS = {
+  /** Sends one delivery attempt; the task schedules the next attempt itself, on the webhook retry schedule. */
+  deliver_webhook: {
+    payload: z.object({ delivery_id: z.uuid() }),
+    maxAttempts: 1,
+    description: 'Deliver one event to one webhook subscription',
+  },
+  /** Runs one node of an execution; keyed by execution + node so a redelivered job never runs a step twice. */
+  run_workflow_step: {
+    payload: z.object({ execution_id: z.uuid(), node_id: z.string().min(1) }),
+    maxAttempts: 1,
+    description: 'Run one step of a workflow execution',
+  },
+  /** Plans an execution's first steps. */
+  start_execution: {
+    payload: z.object({ execution_id: z.uuid() }),
+    maxAttempts: 5,
+    description: 'Start a workflow execution',
+  },
+  /** E-mails the account that a webhook was disabled after failing for days. */
+  send_failure_notice: {
+    payload: z.object({ webhook_id: z.uuid() }),
+    maxAttempts: 5,
+    description: 'Notify the account that a webhook was disabled',
+  },
+  /** Does nothing: for tests and benchmarks of the queue itself. */
+  noop: {
+    payload: z.object({}).passthrough(),
+    maxAttempts: 1,
+    description: 'Do nothing',
+  },
+} as const;
+
+/** The name of a task in the catalog. */
+export type JobName = keyof typeof JOBS;
+
+/** The payload type of task `N`. */
+export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]['payload']>;
+
+/** Parses a raw payload for task `name`, throwing a ZodError if it does not fit. */
+export function parseJobPayload<N extends JobName>(name: N, raw: unknown): JobPayload<N> {
+  return JOBS[name].payload.parse(raw) as JobPayload<N>;
+}

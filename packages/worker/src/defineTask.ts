@@ -1,0 +1,31 @@
+import { type JobName, type JobPayload, parseJobPayload } from '@switchyard/core';
+import type { JobHelpers, Task } from 'graphile-worker';
+import type { WorkerDeps } from './deps.ts';
+
+/** A task of the job catalog, bound to the worker's dependencies. */
+export interface TaskDefinition<N extends JobName = JobName> {
+  name: N;
+  run(payload: JobPayload<N>, deps: WorkerDeps, helpers: JobHelpers): Promise<void>;
+}
+
+/** Declares the handler of catalog task `name`; its payload is parsed against the catalog before every run. */
+export function defineTask<N extends JobName>(
+  name: N,
+  run: (payload: JobPayload<N>, deps: WorkerDeps, helpers: JobHelpers) => Promise<void>,
+): TaskDefinition<N> {
+  return { name, run };
+}
+
+/** graphile-worker's task list for some definitions. */
+export function toTaskList(defs: readonly TaskDefinition[], deps: WorkerDeps): Record<string, Task> {
+  return Object.fromEntries(
+    defs.map((def) => [
+      def.name,
+      (async (raw, helpers) => {
+        // A payload queued by older code may not fit today's schema: fail loudly rather than guess.
+        const payload = parseJobPayload(def.name, raw);
+        await def.run(payload as never, deps, helpers);
+      }) satisfies Task,
+    ]),
+  );
+}

@@ -1,0 +1,61 @@
+import type { Env } from '@switchyard/server';
+import { createOrm } from '@switchyard/server/db';
+import { Logger as GraphileLogger, run, type Runner } from 'graphile-worker';
+import type { Logger } from 'pino';
+import { type TaskDefinition, toTaskList } from './defineTask.ts';
+import type { WorkerDeps } from './deps.ts';
+import { allTasks } from './tasks/index.ts';
+
+/** A running worker. */
+export interface RunningWorker {
+  deps: WorkerDeps;
+  runner: Runner;
+  /** Stops taking jobs, waits for the running ones, closes connections. */
+  stop(): Promise<void>;
+}
+
+/** Options for {@link startWorker}. */
+export interface WorkerOptions {
+  env: Env & { DATABASE_URL: string };
+  logger: Logger;
+  /** Extra or replacement tasks (a host's own providers, tests). */
+  tasks?: TaskDefinition[];
+  pollIntervalMs?: number;
+}
+
+function graphileLogger(logger: Logger): GraphileLogger {
+  return new GraphileLogger((scope) => (level, message, meta) => {
+    const l = level === 'warning' ? 'warn' : level;
+    const fn = (logger as unknown as Record<string, (o: object, m: string) => void>)[l] ?? logger.info;
+    fn.call(logger, { ...scope, ...meta }, message);
+  });
+}
+
+/**
+ * Runs graphile-worker over the job catalog. Jobs are taken with `SKIP LOCKED`, so any number of worker processes
+ * can share one database. Signals are the caller's to handle: call `stop()` on SIGTERM.
+ */
+export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
+  const orm = await createOrm({ databaseUrl: opts.env.DATABASE_URL, poolSize: opts.env.WORKER_CONCURRENCY + 2 });
+  const deps: WorkerDeps = { env: opts.env, orm, logger: opts.logger };
+  const byName = new Map<string, TaskDefinition>();
+  for (const t of [...allTasks, ...(opts.tasks ?? [])]) byName.set(t.name, t);
+  const runner = await run({
+    // graphile-worker gets its own pool: the ORM's returns timestamps as strings.
+    connectionString: opts.env.DATABASE_URL,
+    concurrency: opts.env.WORKER_CONCURRENCY,
+    maxPoolSize: opts.env.WORKER_CONCURRENCY + 2,
+    noHandleSignals: true,
+    pollInterval: opts.pollIntervalMs ?? 1000,
+    taskList: toTaskList([...byName.values()], deps),
+    logger: graphileLogger(opts.logger.child({ component: 'graphile-worker' })),
+  });
+  return {
+    deps,
+    runner,
+    async stop() {
+      await runner.stop();
+      await orm.close();
+    },
+  };
+}

@@ -1,0 +1,5 @@
+import type { TaskDefinition } from '../defineTask.ts';
+import { noopTask } from './noop.ts';
+
+/** Every task this worker runs. */
+export const allTasks: TaskDefinition[] = [noopTask as TaskDefinition];
