@@ -1,0 +1,2 @@
+// Filled in by the core issue (#3).
+export {};
