@@ -6,8 +6,12 @@ import { createRateLimiter } from './http/rateLimit.ts';
 import type { Logger } from './logger.ts';
 
 /** Opens everything a server process shares: the ORM, a pg pool and the rate limiter. */
-export async function createServerDeps(env: Env & { DATABASE_URL: string }, logger: Logger): Promise<ServerDeps> {
-  const orm = await createOrm({ databaseUrl: env.DATABASE_URL });
+export async function createServerDeps(
+  env: Env & { DATABASE_URL: string },
+  logger: Logger,
+  opts: { poolSize?: number } = {},
+): Promise<ServerDeps> {
+  const orm = await createOrm({ databaseUrl: env.DATABASE_URL, poolSize: opts.poolSize });
   const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 5 });
   pool.on('error', (err) => logger.warn({ err }, 'idle pg client error'));
   const rateLimiter = createRateLimiter(pool, env.RATE_LIMIT_POINTS, env.RATE_LIMIT_WINDOW_SECONDS);

@@ -1,10 +1,7 @@
-import type { Env } from '@switchyard/server';
-import type { MikroORM } from '@switchyard/server/db';
-import type { Logger } from 'pino';
+import type { ServerDeps } from '@switchyard/server';
 
-/** What every task of a worker process shares. */
-export interface WorkerDeps {
-  env: Env;
-  orm: MikroORM;
-  logger: Logger;
-}
+/**
+ * What every task of a worker process shares. It is the server's set of services (ORM, outbound HTTP, secret box,
+ * mailer, logger…), built by the same `createServerDeps`, so a task and an API call see one configuration.
+ */
+export type WorkerDeps = ServerDeps;

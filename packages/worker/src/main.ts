@@ -1,5 +1,4 @@
-import type { Env } from '@switchyard/server';
-import { createOrm } from '@switchyard/server/db';
+import { closeServerDeps, createServerDeps, type Env } from '@switchyard/server';
 import { Logger as GraphileLogger, run, type Runner } from 'graphile-worker';
 import type { Logger } from 'pino';
 import { type TaskDefinition, toTaskList } from './defineTask.ts';
@@ -36,8 +35,7 @@ function graphileLogger(logger: Logger): GraphileLogger {
  * can share one database. Signals are the caller's to handle: call `stop()` on SIGTERM.
  */
 export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
-  const orm = await createOrm({ databaseUrl: opts.env.DATABASE_URL, poolSize: opts.env.WORKER_CONCURRENCY + 2 });
-  const deps: WorkerDeps = { env: opts.env, orm, logger: opts.logger };
+  const deps: WorkerDeps = await createServerDeps(opts.env, opts.logger, { poolSize: opts.env.WORKER_CONCURRENCY + 2 });
   const byName = new Map<string, TaskDefinition>();
   for (const t of [...allTasks, ...(opts.tasks ?? [])]) byName.set(t.name, t);
   const runner = await run({
@@ -55,7 +53,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     runner,
     async stop() {
       await runner.stop();
-      await orm.close();
+      await closeServerDeps(deps);
     },
   };
 }
