@@ -1,4 +1,5 @@
 import { closeServerDeps, createServerDeps, type Env } from '@switchyard/server';
+import pg from 'pg';
 import { Logger as GraphileLogger, run, type Runner } from 'graphile-worker';
 import type { Logger } from 'pino';
 import { type TaskDefinition, toTaskList } from './defineTask.ts';
@@ -38,11 +39,15 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const deps: WorkerDeps = await createServerDeps(opts.env, opts.logger, { poolSize: opts.env.WORKER_CONCURRENCY + 2 });
   const byName = new Map<string, TaskDefinition>();
   for (const t of [...allTasks, ...(opts.tasks ?? [])]) byName.set(t.name, t);
+  // graphile-worker gets its own pool: the ORM's returns timestamps as strings. Ours, so that a connection the
+  // database drops (e.g. an embedded PostgreSQL stopping first on Ctrl-C) is logged instead of crashing the process.
+  const pgPool = new pg.Pool({ connectionString: opts.env.DATABASE_URL, max: opts.env.WORKER_CONCURRENCY + 2 });
+  pgPool.on('error', (err) => opts.logger.warn({ err }, 'worker pg connection error'));
+  pgPool.on('connect', (client) => client.on('error', (err) => opts.logger.warn({ err }, 'worker pg client error')));
   const runner = await run({
-    // graphile-worker gets its own pool: the ORM's returns timestamps as strings.
-    connectionString: opts.env.DATABASE_URL,
+    pgPool,
     concurrency: opts.env.WORKER_CONCURRENCY,
-    maxPoolSize: opts.env.WORKER_CONCURRENCY + 2,
+    parsedCronItems: [],
     noHandleSignals: true,
     pollInterval: opts.pollIntervalMs ?? 1000,
     taskList: toTaskList([...byName.values()], deps),
@@ -53,6 +58,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     runner,
     async stop() {
       await runner.stop();
+      await pgPool.end();
       await closeServerDeps(deps);
     },
   };

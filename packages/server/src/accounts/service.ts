@@ -26,5 +26,6 @@ export async function createAccount(
 
 /** The oldest account, if any: the default account that `pnpm start` creates. */
 export async function findDefaultAccount(em: EntityManager): Promise<Account | null> {
-  return em.findOne(Account, {}, { orderBy: { id: 'asc' } });
+  const [first] = await em.find(Account, {}, { orderBy: { id: 'asc' }, limit: 1 });
+  return first ?? null;
 }

@@ -48,3 +48,16 @@ export async function recreateDatabase(serverUrl: string, name: string, template
 export async function dropDatabase(serverUrl: string, name: string): Promise<void> {
   await adminQuery(serverUrl, `drop database if exists ${ident(name)} with (force)`);
 }
+
+/** Creates database `name` unless it exists; returns its connection string. */
+export async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const found = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (found.rowCount === 0) await client.query(`create database ${ident(name)}`);
+  } finally {
+    await client.end();
+  }
+  return withDatabase(serverUrl, name);
+}

