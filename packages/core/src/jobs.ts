@@ -1,6 +1,13 @@
 import { z } from 'zod';
 
 /**
+ * How a failed job is retried: `none` (one attempt), `exponential` (graphile-worker re-runs a throwing job up to
+ * `maxAttempts` times with its exponential backoff), or `self` (the task records the failure and schedules its own next
+ * attempt on a domain schedule, e.g. the webhook retry schedule, so `maxAttempts` stays 1).
+ */
+export type RetryStrategy = 'none' | 'exponential' | 'self';
+
+/**
  * The job catalog: every graphile-worker task, its payload schema and retry policy. The server enqueues and the
  * worker runs through this one table, and the worker parses each payload at run time (a job may have been queued by
  * older code).
@@ -10,33 +17,41 @@ export const JOBS = {
   deliver_webhook: {
     payload: z.object({ delivery_id: z.uuid() }),
     maxAttempts: 1,
+    retry: 'self',
     description: 'Deliver one event to one webhook subscription',
   },
   /** Runs one node of an execution; keyed by execution + node so a redelivered job never runs a step twice. */
   run_workflow_step: {
     payload: z.object({ execution_id: z.uuid(), node_id: z.string().min(1) }),
     maxAttempts: 1,
+    retry: 'self',
     description: 'Run one step of a workflow execution',
   },
   /** Plans an execution's first steps. */
   start_execution: {
     payload: z.object({ execution_id: z.uuid() }),
     maxAttempts: 5,
+    retry: 'exponential',
     description: 'Start a workflow execution',
   },
-  /** E-mails the account that a webhook was disabled after failing for days. */
+  /** E-mails the account that a webhook was disabled after failing for days; SMTP outages retry (≈ 30 min in total). */
   send_failure_notice: {
     payload: z.object({ webhook_id: z.uuid() }),
-    maxAttempts: 5,
+    maxAttempts: 8,
+    retry: 'exponential',
     description: 'Notify the account that a webhook was disabled',
   },
   /** Does nothing: for tests and benchmarks of the queue itself. */
   noop: {
     payload: z.object({}).passthrough(),
     maxAttempts: 1,
+    retry: 'none',
     description: 'Do nothing',
   },
-} as const;
+} as const satisfies Record<
+  string,
+  { payload: z.ZodType; maxAttempts: number; retry: RetryStrategy; description: string }
+>;
 
 /** The name of a task in the catalog. */
 export type JobName = keyof typeof JOBS;

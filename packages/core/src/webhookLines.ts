@@ -1,2 +1,148 @@
-// Filled in by the core issue (#3).
-export {};
+import type { Problem } from './errors.ts';
+
+/**
+ * Webhook header and param lines (seed 004's Webhook node: `headers: "X-Custom-Header: my_value"`,
+ * `params: "one: 1\ntwo: 2"`) and the rules every custom delivery header must follow.
+ */
+
+/** What parsing produced, plus every problem found (parsing never throws). */
+export interface ParsedLines {
+  value: Record<string, string>;
+  problems: Problem[];
+}
+
+/** At most this many custom headers per webhook or Webhook node. */
+export const MAX_CUSTOM_HEADERS = 10;
+const MAX_NAME_LENGTH = 256;
+const MAX_VALUE_LENGTH = 4096;
+
+// RFC 9110 `token`: the only characters a field name may contain.
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const CONTROL = /[\r\n\0]/;
+
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
+// Headers we set ourselves (signing, framing, identity); `expect` is refused by undici outright.
+const RESERVED = new Set([
+  'host',
+  'content-length',
+  'content-type',
+  'webhook-id',
+  'webhook-timestamp',
+  'webhook-signature',
+  'user-agent',
+  'expect',
+]);
+
+interface Line {
+  key: string;
+  value: string;
+  path: string;
+}
+
+function splitLines(text: string, field: string): { lines: Line[]; problems: Problem[] } {
+  const out: Line[] = [];
+  const problems: Problem[] = [];
+  const lines = text.split(/\r\n|\n|\r/);
+  lines.forEach((line, i) => {
+    const path = `${field}[${i}]`;
+    if (line.trim() === '') return;
+    const colon = line.indexOf(':');
+    if (colon < 0) {
+      problems.push({ path, message: `line ${i + 1} must look like "key: value" (no colon found)` });
+      return;
+    }
+    const key = line.slice(0, colon).trim();
+    if (key === '') {
+      problems.push({ path, message: `line ${i + 1} has an empty key` });
+      return;
+    }
+    out.push({ key, value: line.slice(colon + 1).trim(), path });
+  });
+  return { lines: out, problems };
+}
+
+/**
+ * Parses `"K: V"` header lines (one per line, split at the first colon, blank lines ignored). Names are checked as
+ * HTTP tokens and must be unique ignoring case; use `validateCustomHeaders` for the delivery rules.
+ */
+export function parseHeaderLines(text: string, field = 'headers'): ParsedLines {
+  const { lines, problems } = splitLines(text, field);
+  const value: Record<string, string> = {};
+  const seen = new Set<string>();
+  for (const { key, value: v, path } of lines) {
+    if (!TOKEN.test(key)) {
+      problems.push({ path, message: `"${key}" is not a valid header name` });
+      continue;
+    }
+    const lower = key.toLowerCase();
+    if (seen.has(lower)) {
+      problems.push({ path, message: `header "${key}" is given more than once` });
+      continue;
+    }
+    seen.add(lower);
+    value[key] = v;
+  }
+  return { value, problems };
+}
+
+/**
+ * Parses `"k: v"` param lines into a flat object (split at the first colon so values may contain colons, e.g.
+ * URLs). A repeated key is reported; values stay strings (merge tokens are rendered later).
+ */
+export function parseParamLines(text: string, field = 'params'): ParsedLines {
+  const { lines, problems } = splitLines(text, field);
+  const value: Record<string, string> = {};
+  for (const { key, value: v, path } of lines) {
+    if (Object.hasOwn(value, key)) {
+      problems.push({ path, message: `param "${key}" is given more than once` });
+      continue;
+    }
+    value[key] = v;
+  }
+  return { value, problems };
+}
+
+/** Why a header name may not be set by a user, or null when it may. */
+export function forbiddenHeaderReason(name: string): string | null {
+  const lower = name.toLowerCase();
+  if (HOP_BY_HOP.has(lower) || lower.startsWith('proxy-')) return `"${name}" is a hop-by-hop header`;
+  if (RESERVED.has(lower)) return `"${name}" is set by Switchyard and cannot be overridden`;
+  return null;
+}
+
+/**
+ * Checks custom delivery headers: valid token names without CR/LF/NUL, values without CR/LF/NUL, no hop-by-hop or
+ * reserved names, names unique ignoring case, and at most `MAX_CUSTOM_HEADERS`.
+ */
+export function validateCustomHeaders(headers: Record<string, string>, field = 'headers'): Problem[] {
+  const problems: Problem[] = [];
+  const names = Object.keys(headers);
+  if (names.length > MAX_CUSTOM_HEADERS) {
+    problems.push({
+      path: field,
+      message: `at most ${MAX_CUSTOM_HEADERS} custom headers are allowed (${names.length} given)`,
+    });
+  }
+  const seen = new Set<string>();
+  for (const name of names) {
+    const path = `${field}.${name}`;
+    const value = headers[name];
+    if (CONTROL.test(name) || !TOKEN.test(name) || name.length > MAX_NAME_LENGTH) {
+      problems.push({ path, message: `"${JSON.stringify(name).slice(1, -1)}" is not a valid header name` });
+      continue;
+    }
+    const reason = forbiddenHeaderReason(name);
+    if (reason) problems.push({ path, message: reason });
+    const lower = name.toLowerCase();
+    if (seen.has(lower)) problems.push({ path, message: `header "${name}" is given more than once` });
+    seen.add(lower);
+    if (typeof value !== 'string') {
+      problems.push({ path, message: 'header value must be a string' });
+    } else if (CONTROL.test(value)) {
+      problems.push({ path, message: 'header value must not contain CR, LF or NUL' });
+    } else if (value.length > MAX_VALUE_LENGTH) {
+      problems.push({ path, message: `header value is longer than ${MAX_VALUE_LENGTH} characters` });
+    }
+  }
+  return problems;
+}

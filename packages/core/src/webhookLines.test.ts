@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import {
+  MAX_CUSTOM_HEADERS,
+  parseHeaderLines,
+  parseParamLines,
+  validateCustomHeaders,
+} from './webhookLines.ts';
+
+describe('seed 004 Webhook node lines', () => {
+  it('parses the seed header line', () => {
+    expect(parseHeaderLines('X-Custom-Header: my_value')).toEqual({
+      value: { 'X-Custom-Header': 'my_value' },
+      problems: [],
+    });
+  });
+
+  it('parses the seed params, one pair per line', () => {
+    expect(parseParamLines('one: 1\ntwo: 2')).toEqual({ value: { one: '1', two: '2' }, problems: [] });
+  });
+
+  it('splits at the first colon, trims, skips blank lines and accepts CRLF', () => {
+    const r = parseParamLines('url: https://x.test/a:b\r\n\r\n  name :  Ada  \n');
+    expect(r).toEqual({ value: { url: 'https://x.test/a:b', name: 'Ada' }, problems: [] });
+  });
+
+  it('reports lines without a colon or key, and repeated keys, with their line', () => {
+    const r = parseParamLines('one: 1\nnonsense\n: empty\none: again');
+    expect(r.value).toEqual({ one: '1' });
+    expect(r.problems.map((p) => p.path)).toEqual(['params[1]', 'params[2]', 'params[3]']);
+  });
+
+  it('rejects invalid header names and duplicates ignoring case', () => {
+    const r = parseHeaderLines('Bad Name: x\nX-A: 1\nx-a: 2');
+    expect(r.value).toEqual({ 'X-A': '1' });
+    expect(r.problems).toHaveLength(2);
+    expect(r.problems[0]?.message).toContain('not a valid header name');
+    expect(r.problems[1]?.message).toContain('more than once');
+  });
+});
+
+describe('validateCustomHeaders', () => {
+  it('accepts ordinary custom headers (seed 002)', () => {
+    expect(validateCustomHeaders({ 'X-Webhook-Source': 'saleshandy', 'x-api-key': 'j5Ftw' })).toEqual([]);
+  });
+
+  it.each([
+    'Host',
+    'content-length',
+    'Content-Type',
+    'webhook-signature',
+    'Webhook-Id',
+    'webhook-timestamp',
+    'User-Agent',
+    'Connection',
+    'keep-alive',
+    'Transfer-Encoding',
+    'TE',
+    'trailer',
+    'Upgrade',
+    'Proxy-Authorization',
+    'proxy-connection',
+  ])('refuses %s', (name) => {
+    const problems = validateCustomHeaders({ [name]: 'x' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.path).toBe(`headers.${name}`);
+  });
+
+  it('refuses CR, LF and NUL in names and values (header injection)', () => {
+    expect(validateCustomHeaders({ 'X-A': 'ok\r\nX-Evil: 1' })[0]?.message).toContain('CR, LF or NUL');
+    expect(validateCustomHeaders({ 'X-A': 'a\0b' })).toHaveLength(1);
+    expect(validateCustomHeaders({ 'X-A\nX-B': 'v' })).toHaveLength(1);
+    expect(validateCustomHeaders({ 'X A': 'v' })).toHaveLength(1);
+  });
+
+  it(`allows ${MAX_CUSTOM_HEADERS} headers and refuses one more`, () => {
+    const ten = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`X-H${i}`, String(i)]));
+    expect(validateCustomHeaders(ten)).toEqual([]);
+    const problems = validateCustomHeaders({ ...ten, 'X-H10': '10' });
+    expect(problems).toEqual([
+      { path: 'headers', message: 'at most 10 custom headers are allowed (11 given)' },
+    ]);
+  });
+
+  it('refuses names differing only in case', () => {
+    expect(validateCustomHeaders({ 'x-api-key': 'a', 'X-Api-Key': 'b' })).toHaveLength(1);
+  });
+});
