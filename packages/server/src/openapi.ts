@@ -63,9 +63,25 @@ export function buildOpenApiDocument(router: AnyRouter, baseUrl: string): OpenAP
     'X-RateLimit-Reset': { description: 'Unix time (s) the window resets', schema: { type: 'integer' } },
     'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } },
   };
+  doc.components.parameters = {
+    ...doc.components.parameters,
+    IdempotencyKey: {
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: false,
+      description:
+        'Makes the POST safe to retry: the same key with the same body replays the first response for 24 h ' +
+        '(keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`.',
+      schema: { type: 'string', maxLength: 255 },
+    },
+  };
+  type Operation = { operationId?: string; responses?: Record<string, any>; security?: unknown[]; parameters?: unknown[] };
   for (const item of Object.values(doc.paths ?? {})) {
-    for (const op of Object.values(item as Record<string, { operationId?: string; responses?: Record<string, any>; security?: unknown[] }>)) {
+    for (const [method, op] of Object.entries(item as Record<string, Operation>)) {
       if (!op || typeof op !== 'object' || !op.responses) continue;
+      if (method === 'post' && op.security) {
+        op.parameters = [...(op.parameters ?? []), { $ref: '#/components/parameters/IdempotencyKey' }];
+      }
       // trpc-to-openapi lists both schemes as required together; either one authenticates.
       if (op.security) op.security = [{ bearerAuth: [] }, { apiKeyHeader: [] }];
       const ok = op.responses['200'];
