@@ -46,6 +46,15 @@ export const Env = z.object({
   OUTBOUND_ALLOW_HTTP: bool.default(false),
   /** Outbound HTTP: hosts or IPs (e.g. 127.0.0.1) exempt from the private-address guard. Empty by default. */
   OUTBOUND_ALLOWLIST: csv.default([]),
+  /**
+   * Webhook delivery: the delay before each attempt, comma-separated (`0` = at once; units ms, s, m, h, d). Its
+   * length is the number of attempts.
+   */
+  WEBHOOK_RETRY_SCHEDULE: z.string().default('0,5s,5m,30m,2h,5h,10h,10h'),
+  /** Webhook delivery: each retry delay is moved by up to this fraction either way, so retries do not stampede. */
+  WEBHOOK_RETRY_JITTER: z.coerce.number().min(0).max(1).default(0.1),
+  /** Webhook delivery: an endpoint failing without a success for this many days is disabled (fractions allowed). */
+  WEBHOOK_DISABLE_AFTER_DAYS: z.coerce.number().positive().default(5),
 });
 export type Env = z.infer<typeof Env>;
 
