@@ -48,6 +48,10 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     pgPool,
     concurrency: opts.env.WORKER_CONCURRENCY,
     parsedCronItems: [],
+    // Without a batcher graphile-worker records a finished job fire-and-forget, and a stop() that lands while a job
+    // runs returns before the job's completion is written: the job stays locked for hours. Batchers (even with no
+    // delay) are flushed on shutdown.
+    preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
     noHandleSignals: true,
     pollInterval: opts.pollIntervalMs ?? 1000,
     taskList: toTaskList([...byName.values()], deps),

@@ -1,0 +1,80 @@
+import { createLogger, type Env, parseEnv } from '@switchyard/server';
+import { enqueueJob } from '@switchyard/server/db';
+import { createTestDatabase, type TestDatabase } from '@switchyard/server/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defineTask } from './defineTask.ts';
+import { type RunningWorker, startWorker } from './main.ts';
+
+let db: TestDatabase;
+let worker: RunningWorker | undefined;
+const seen: Array<Record<string, unknown>> = [];
+let release: (() => void) | undefined;
+
+// The catalog's `noop` task, replaced by one that records what it ran and can be held mid-run.
+const recordingNoop = defineTask('noop', async (payload) => {
+  if (payload.hold) await new Promise<void>((resolve) => (release = resolve));
+  seen.push(payload);
+});
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await worker?.stop();
+  await db?.drop();
+});
+
+function env(): Env & { DATABASE_URL: string } {
+  return parseEnv({ DATABASE_URL: db.url, LOG_LEVEL: 'silent', WORKER_CONCURRENCY: '2' }) as Env & {
+    DATABASE_URL: string;
+  };
+}
+
+async function jobCount(w: RunningWorker): Promise<number> {
+  const [row] = await w.deps.orm.em.fork().execute<{ n: string }[]>('select count(*) as n from graphile_worker.jobs');
+  return Number(row?.n);
+}
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('worker', () => {
+  it('runs a job enqueued in a committed transaction, and never one whose transaction rolled back', async () => {
+    worker = await startWorker({ env: env(), logger: createLogger('silent', 'test'), tasks: [recordingNoop], pollIntervalMs: 50 });
+    const em = worker.deps.orm.em.fork();
+    await em
+      .transactional(async (tem) => {
+        await enqueueJob(tem, 'noop', { n: 'rolled-back' });
+        throw new Error('abort');
+      })
+      .catch(() => {});
+    await em.transactional(async (tem) => enqueueJob(tem, 'noop', { n: 'committed' }));
+    await until(() => seen.length >= 1);
+    await until(async () => (await jobCount(worker as RunningWorker)) === 0);
+    expect(seen).toEqual([{ n: 'committed' }]);
+  });
+
+  it('lets a running job finish when stopped, then takes no more', async () => {
+    const w = worker as RunningWorker;
+    await w.deps.orm.em.fork().transactional(async (tem) => enqueueJob(tem, 'noop', { n: 'held', hold: true }));
+    await until(() => release !== undefined);
+    const stopped = w.stop();
+    setTimeout(() => release?.(), 200);
+    await stopped;
+    worker = undefined;
+    expect(seen.map((p) => p.n)).toEqual(['committed', 'held']);
+
+    // Queued after the stop: stays in the table for the next worker.
+    const again = await startWorker({ env: env(), logger: createLogger('silent', 'test'), tasks: [], pollIntervalMs: 50 });
+    try {
+      expect(await jobCount(again)).toBe(0);
+    } finally {
+      await again.stop();
+    }
+  });
+});
