@@ -1,10 +1,27 @@
 import { Account } from './Account.ts';
 import { ApiKey } from './ApiKey.ts';
+import { CustomEventType } from './CustomEventType.ts';
+import { Delivery } from './Delivery.ts';
+import { DeliveryAttempt } from './DeliveryAttempt.ts';
+import { Event } from './Event.ts';
 import { IdempotencyRecord } from './IdempotencyRecord.ts';
 import { User } from './User.ts';
+import { Webhook } from './Webhook.ts';
 
-export { Account, ApiKey, IdempotencyRecord, User };
+export { Account, ApiKey, CustomEventType, Delivery, DeliveryAttempt, Event, IdempotencyRecord, User, Webhook };
+export type { DeliveryStatus } from './Delivery.ts';
+export type { WebhookStatus } from './Webhook.ts';
 export type { UserConfig } from './User.ts';
 
 /** Every entity, for the ORM configuration. */
-export const entities = [Account, ApiKey, User, IdempotencyRecord];
+export const entities = [
+  Account,
+  ApiKey,
+  User,
+  IdempotencyRecord,
+  Event,
+  CustomEventType,
+  Webhook,
+  Delivery,
+  DeliveryAttempt,
+];

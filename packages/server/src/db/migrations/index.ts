@@ -1,4 +1,5 @@
 import { Migration20261122000000_platform } from './Migration20261122000000_platform.ts';
+import { Migration20261122010000_webhooks } from './Migration20261122010000_webhooks.ts';
 
 /** Every migration, in order. Listed by hand so the runtime never globs the file system for them. */
-export const migrationsList = [Migration20261122000000_platform];
+export const migrationsList = [Migration20261122000000_platform, Migration20261122010000_webhooks];

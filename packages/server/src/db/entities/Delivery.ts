@@ -1,0 +1,27 @@
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+
+/** Where a delivery stands: `pending` (queued or waiting to retry), `succeeded`, `failed`, `canceled`. */
+export type DeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'canceled';
+
+/** One event to one webhook, created in the event's own transaction; its attempts are DeliveryAttempts. */
+export const Delivery = defineEntity({
+  name: 'Delivery',
+  tableName: 'deliveries',
+  properties: {
+    id: p.uuid().primary(),
+    accountId: p.uuid(),
+    webhookId: p.uuid(),
+    /** Null for a test ping. */
+    eventId: p.uuid().nullable(),
+    eventType: p.string(),
+    status: p.string().$type<DeliveryStatus>().default('pending'),
+    attempts: p.integer().default(0),
+    nextAttemptAt: p.datetime().nullable(),
+    lastStatusCode: p.integer().nullable(),
+    lastError: p.text().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    completedAt: p.datetime().nullable(),
+  },
+});
+export type Delivery = InferEntity<typeof Delivery>;

@@ -1,0 +1,39 @@
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+
+/** Whether a webhook receives deliveries: `paused` by its owner or a failed test, `disabled` by failures. */
+export type WebhookStatus = 'active' | 'paused' | 'disabled';
+
+/** A webhook subscription. Secrets and custom headers are sealed with the server's secret box. */
+export const Webhook = defineEntity({
+  name: 'Webhook',
+  tableName: 'webhooks',
+  properties: {
+    id: p.uuid().primary(),
+    accountId: p.uuid(),
+    url: p.text(),
+    name: p.string().nullable(),
+    description: p.string().nullable(),
+    /** Event types and wildcards (`deal.*`, `*`). */
+    events: p.json<string[]>(),
+    /** A core condition on the event; null delivers every matching type. */
+    filters: p.json<unknown>().nullable(),
+    method: p.string().default('POST'),
+    contentType: p.string().default('application/json'),
+    headersSealed: p.text().nullable(),
+    status: p.string().$type<WebhookStatus>().default('active'),
+    disabledReason: p.text().nullable(),
+    notifyOnFailure: p.boolean().default(false),
+    secretSealed: p.text(),
+    /** The secret before the last rotation: it keeps signing until `previousSecretExpiresAt`. */
+    previousSecretSealed: p.text().nullable(),
+    previousSecretExpiresAt: p.datetime().nullable(),
+    /** Start of the current run of failures (null after a success): disabling counts from here. */
+    failingSince: p.datetime().nullable(),
+    lastSuccessAt: p.datetime().nullable(),
+    lastFailureAt: p.datetime().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+  },
+  uniques: [{ properties: ['accountId', 'url'] }],
+});
+export type Webhook = InferEntity<typeof Webhook>;
