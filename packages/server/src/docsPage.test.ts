@@ -1,0 +1,47 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './testing/index.ts';
+
+const run = promisify(execFile);
+const browser = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
+
+let srv: TestServer;
+beforeAll(async () => {
+  srv = await startTestServer();
+});
+afterAll(() => srv?.close());
+
+describe('/docs', () => {
+  it('serves the page and its script from this server, with no CDN', async () => {
+    const page = await (await fetch(`${srv.url}/docs`)).text();
+    const scripts = [...page.matchAll(/<script[^>]*src="([^"]+)"/g)].map((m) => m[1]);
+    expect(scripts).toEqual(['/docs/standalone.js']);
+    expect(page).not.toMatch(/https?:\/\//);
+    const bundle = await fetch(`${srv.url}/docs/standalone.js`);
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('content-type')).toContain('javascript');
+    expect((await bundle.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
+  });
+
+  // Renders the page in a real headless browser and reads the DOM it built from /openapi.json.
+  it.skipIf(!browser)('renders the API reference in a browser, listing our operations', async () => {
+    const { stdout } = await run(
+      browser as string,
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--virtual-time-budget=15000',
+        '--dump-dom',
+        `${srv.url}/docs`,
+      ],
+      { timeout: 45_000, maxBuffer: 64 * 1024 * 1024 },
+    );
+    expect(stdout).toContain('Create an API key');
+    expect(stdout).toContain('Create or update a user');
+    expect(stdout).toContain('Switchyard');
+  }, 60_000);
+});
