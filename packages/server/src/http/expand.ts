@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+/**
+ * Query fields for expandable relations, in both spellings clients send: the seed's `expand[]=a&expand[]=b`
+ * (trpc-to-openapi hands it over under the literal key `expand[]`) and plain `expand=a`. Spread into a GET input:
+ * `z.object({ id, ...expandFields(['event_trigger']) })`, then read it with {@link readExpand}.
+ */
+export function expandFields<const T extends readonly [string, ...string[]]>(allowed: T) {
+  const item = z.enum(allowed);
+  const list = z
+    .union([item, z.array(item)])
+    .optional()
+    .describe(`Related objects to include: ${allowed.join(', ')}`);
+  return { expand: list, 'expand[]': list };
+}
+
+/** The set of relations asked for, whichever spelling was used. */
+export function readExpand<T extends string>(input: { expand?: T | T[]; 'expand[]'?: T | T[] }): Set<T> {
+  const asList = (v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+  return new Set([...asList(input.expand), ...asList(input['expand[]'])]);
+}
