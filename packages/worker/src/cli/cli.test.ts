@@ -1,0 +1,75 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { createTestDatabase, type TestDatabase } from '@switchyard/server/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const BIN = path.resolve(import.meta.dirname, '../bin/switchyard.ts');
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(() => db?.drop());
+
+/** Runs the real CLI as a child process and collects its output. */
+function cli(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { PATH: process.env.PATH ?? '', DATABASE_URL: db.url, LOG_LEVEL: 'info', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, out: () => out, err: () => err };
+}
+
+async function waitFor<T>(probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('switchyard CLI', () => {
+  let running: ChildProcess | undefined;
+  afterAll(() => running?.kill('SIGKILL'));
+
+  it('start: migrates, prints the default account key once, serves the API and stops cleanly on SIGTERM', async () => {
+    const first = cli(['start']);
+    running = first.child;
+    const key = await waitFor(() => first.out().match(/\b(sy_[A-Za-z0-9_-]{20,})\b/)?.[1]);
+    const url = await waitFor(() => first.out().match(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/)?.[1]);
+    await waitFor(() => (first.out().includes('worker running') ? true : undefined));
+
+    const users = await fetch(`${url}/v1/users`, { headers: { authorization: `Bearer ${key}` } });
+    expect(users.status).toBe(200);
+    expect(((await users.json()) as { data: { key: string }[] }).data.map((u) => u.key)).toEqual(['main']);
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(first.out()).toContain('shutting down');
+
+    // A second start reuses the account: no new key is printed.
+    const second = cli(['start']);
+    running = second.child;
+    await waitFor(() => (second.out().includes('worker running') ? true : undefined));
+    expect(second.out()).not.toMatch(/\bsy_[A-Za-z0-9_-]{20,}/);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    running = undefined;
+
+    // keys create: a scoped key that works for reading users and nothing else.
+    const created = cli(['keys', 'create', '--name', 'reader', '--scopes', 'users:read']);
+    expect(await created.exited).toBe(0);
+    expect(created.out().trim()).toMatch(/^sy_[A-Za-z0-9_-]{20,}$/);
+
+    const bad = cli(['keys', 'create', '--scopes', 'nope']);
+    expect(await bad.exited).toBe(1);
+    expect(bad.err()).toContain('Unknown scope(s): nope');
+  }, 60_000);
+});
