@@ -43,3 +43,28 @@ export class InvalidInputError extends Error {
     this.problems = problems;
   }
 }
+
+/**
+ * A failure that retrying cannot fix (a 4xx answer, a refused recipient, a bad config): the job or step fails at
+ * once. `response` keeps what the other side answered, for the attempt log.
+ */
+export class NonRetriableError extends Error {
+  override readonly name = 'NonRetriableError';
+  readonly response: unknown;
+  constructor(message: string, opts: { cause?: unknown; response?: unknown } = {}) {
+    super(message, { cause: opts.cause });
+    this.response = opts.response;
+  }
+}
+
+/** A failure to retry no sooner than `retryAfterMs` from now (a 429 with Retry-After, say). */
+export class RetryAfterError extends Error {
+  override readonly name = 'RetryAfterError';
+  readonly retryAfterMs: number;
+  readonly response: unknown;
+  constructor(message: string, retryAfterMs: number, opts: { cause?: unknown; response?: unknown } = {}) {
+    super(message, { cause: opts.cause });
+    this.retryAfterMs = retryAfterMs;
+    this.response = opts.response;
+  }
+}

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type pg from 'pg';
 import type { RateLimiterPostgres } from 'rate-limiter-flexible';
+import type { ActionRegistry } from './actions/provider.ts';
 import type { MikroORM } from './db/orm.ts';
 import type { Env } from './env.ts';
 
@@ -12,4 +13,6 @@ export interface ServerDeps {
   pool: pg.Pool;
   logger: Logger;
   rateLimiter: RateLimiterPostgres;
+  /** Workflow action providers: built-ins plus any the host registered. */
+  actions: ActionRegistry;
 }

@@ -1,4 +1,5 @@
 /** The Switchyard API server. */
+export * from './actions/index.ts';
 export { createAccount, findDefaultAccount } from './accounts/service.ts';
 export { createApiKey } from './apiKeys/service.ts';
 export { SCOPES, type Scope } from './apiKeys/scopes.ts';

@@ -1,4 +1,6 @@
 import pg from 'pg';
+import { builtInActions } from './actions/builtins.ts';
+import { ActionRegistry, type ActionProvider } from './actions/provider.ts';
 import { createOrm } from './db/orm.ts';
 import type { ServerDeps } from './deps.ts';
 import type { Env } from './env.ts';
@@ -9,13 +11,14 @@ import type { Logger } from './logger.ts';
 export async function createServerDeps(
   env: Env & { DATABASE_URL: string },
   logger: Logger,
-  opts: { poolSize?: number } = {},
+  opts: { poolSize?: number; actions?: readonly ActionProvider<never>[] } = {},
 ): Promise<ServerDeps> {
   const orm = await createOrm({ databaseUrl: env.DATABASE_URL, poolSize: opts.poolSize });
   const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 5 });
   pool.on('error', (err) => logger.warn({ err }, 'idle pg client error'));
   const rateLimiter = createRateLimiter(pool, env.RATE_LIMIT_POINTS, env.RATE_LIMIT_WINDOW_SECONDS);
-  return { env, orm, pool, logger, rateLimiter };
+  const actions = new ActionRegistry([...builtInActions(), ...(opts.actions ?? [])]);
+  return { env, orm, pool, logger, rateLimiter, actions };
 }
 
 /** Closes what {@link createServerDeps} opened. */

@@ -1,4 +1,4 @@
-import { closeServerDeps, createServerDeps, type Env } from '@switchyard/server';
+import { type ActionProvider, closeServerDeps, createServerDeps, type Env } from '@switchyard/server';
 import pg from 'pg';
 import { Logger as GraphileLogger, run, type Runner } from 'graphile-worker';
 import type { Logger } from 'pino';
@@ -21,6 +21,8 @@ export interface WorkerOptions {
   /** Extra or replacement tasks (a host's own providers, tests). */
   tasks?: TaskDefinition[];
   pollIntervalMs?: number;
+  /** The host's own action providers; one with a built-in's type replaces it. */
+  actions?: readonly ActionProvider<never>[];
 }
 
 function graphileLogger(logger: Logger): GraphileLogger {
@@ -36,7 +38,10 @@ function graphileLogger(logger: Logger): GraphileLogger {
  * can share one database. Signals are the caller's to handle: call `stop()` on SIGTERM.
  */
 export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
-  const deps: WorkerDeps = await createServerDeps(opts.env, opts.logger, { poolSize: opts.env.WORKER_CONCURRENCY + 2 });
+  const deps: WorkerDeps = await createServerDeps(opts.env, opts.logger, {
+    poolSize: opts.env.WORKER_CONCURRENCY + 2,
+    actions: opts.actions,
+  });
   const byName = new Map<string, TaskDefinition>();
   for (const t of [...allTasks, ...(opts.tasks ?? [])]) byName.set(t.name, t);
   // graphile-worker gets its own pool: the ORM's returns timestamps as strings. Ours, so that a connection the

@@ -1,4 +1,5 @@
 import { createAccount } from '../accounts/service.ts';
+import type { ActionProvider } from '../actions/provider.ts';
 import { listen } from '../app.ts';
 import type { ServerDeps } from '../deps.ts';
 import { type Env, parseEnv } from '../env.ts';
@@ -17,7 +18,10 @@ export interface TestServer {
 }
 
 /** Starts a {@link TestServer}; `env` overrides settings (e.g. a low rate limit). */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  opts: { actions?: readonly ActionProvider<never>[] } = {},
+): Promise<TestServer> {
   const db = await createTestDatabase();
   const parsed = parseEnv({
     NODE_ENV: 'test',
@@ -27,7 +31,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     ...env,
     DATABASE_URL: db.url,
   }) as Env & { DATABASE_URL: string };
-  const deps = await createServerDeps(parsed, createLogger('silent', 'test'));
+  const deps = await createServerDeps(parsed, createLogger('silent', 'test'), { actions: opts.actions });
   const { account, apiKey } = await createAccount(deps.orm.em.fork(), { name: 'Test account' });
   const server = await listen(deps, '127.0.0.1', 0);
   return {
