@@ -1,4 +1,6 @@
 import { apiKeysRouter } from './apiKeys/router.ts';
+import { eventsRouter } from './events/router.ts';
+import { eventTypesRouter } from './eventTypes/router.ts';
 import { router } from './trpc.ts';
 import { usersRouter } from './users/router.ts';
 
@@ -6,6 +8,8 @@ import { usersRouter } from './users/router.ts';
 export const appRouter = router({
   apiKeys: apiKeysRouter,
   users: usersRouter,
+  events: eventsRouter,
+  eventTypes: eventTypesRouter,
 });
 
 /** The router's type: what `@switchyard/client` imports (as a type only). */

@@ -1,0 +1,220 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAccount } from '../accounts/service.ts';
+import { startTestServer, type TestServer } from '../testing/index.ts';
+import { apiCaller, keyWithScopes } from '../webhooks/testHelpers.ts';
+
+let srv: TestServer;
+let call: ReturnType<typeof apiCaller>;
+beforeAll(async () => {
+  srv = await startTestServer();
+  call = apiCaller(srv);
+});
+afterAll(() => srv?.close());
+
+async function countEvents(): Promise<number> {
+  const [row] = await srv.deps.orm.em.fork().execute<{ n: string }[]>('select count(*) as n from events');
+  return Number(row?.n);
+}
+
+describe('POST /v1/events', () => {
+  it('accepts an event with 202 and its id, and stores it as sent', async () => {
+    const res = await call('POST', '/v1/events', {
+      type: 'deal.won',
+      entity_id: 42,
+      data: { id: 42, name: 'Acme renewal', amount: 1200 },
+      user_key: 'main',
+      occurred_at: '2026-11-20T10:00:00Z',
+    });
+    expect(res.status).toBe(202);
+    expect(res.body.data).toEqual({ id: expect.any(String), duplicate: false });
+    const got = await call('GET', `/v1/events/${res.body.data.id}`);
+    expect(got.status).toBe(200);
+    expect(got.body.data).toMatchObject({
+      object: 'event',
+      type: 'deal.won',
+      entity: 'deal',
+      entity_id: '42',
+      data: { name: 'Acme renewal', amount: 1200 },
+      previous: null,
+      occurred_at_utc: '2026-11-20T10:00:00Z',
+      caused_by: [],
+    });
+  });
+
+  it('knows `previous` from the last snapshot of the entity when the host does not send it', async () => {
+    await call('POST', '/v1/events', { type: 'deal.created', data: { id: 'd-7', status: 'Lost' } });
+    const second = await call('POST', '/v1/events', {
+      type: 'deal.updated',
+      data: { id: 'd-7', status: 'Open' },
+    });
+    const ev = await call('GET', `/v1/events/${second.body.data.id}`);
+    expect(ev.body.data.previous).toEqual({ id: 'd-7', status: 'Lost' });
+    // An explicit previous wins; the snapshot still moves on.
+    const third = await call('POST', '/v1/events', {
+      type: 'deal.updated',
+      data: { id: 'd-7', status: 'Won' },
+      previous: { status: 'Negotiation' },
+    });
+    expect((await call('GET', `/v1/events/${third.body.data.id}`)).body.data.previous).toEqual({
+      status: 'Negotiation',
+    });
+    const fourth = await call('POST', '/v1/events', {
+      type: 'deal.updated',
+      data: { id: 'd-7', status: 'Paid' },
+    });
+    expect((await call('GET', `/v1/events/${fourth.body.data.id}`)).body.data.previous).toEqual({
+      id: 'd-7',
+      status: 'Won',
+    });
+  });
+
+  it('an older event arriving late does not overwrite the newer snapshot', async () => {
+    await call('POST', '/v1/events', {
+      type: 'contact.updated',
+      data: { id: 'c1', v: 2 },
+      occurred_at: '2026-11-21T00:00:00Z',
+    });
+    await call('POST', '/v1/events', {
+      type: 'contact.updated',
+      data: { id: 'c1', v: 1 },
+      occurred_at: '2026-11-20T00:00:00Z',
+    });
+    const next = await call('POST', '/v1/events', { type: 'contact.updated', data: { id: 'c1', v: 3 } });
+    expect((await call('GET', `/v1/events/${next.body.data.id}`)).body.data.previous).toEqual({
+      id: 'c1',
+      v: 2,
+    });
+  });
+
+  it("deduplicates by the event's own id", async () => {
+    const before = await countEvents();
+    const body = { id: 'host-evt-1', type: 'contact.created', data: { id: 'c9' } };
+    const first = await call('POST', '/v1/events', body);
+    const again = await call('POST', '/v1/events', { ...body, data: { id: 'c9', changed: true } });
+    expect(again.status).toBe(202);
+    expect(again.body.data).toEqual({ id: first.body.data.id, duplicate: true });
+    expect(await countEvents()).toBe(before + 1);
+  });
+
+  it('deduplicates by Idempotency-Key, replaying the first answer', async () => {
+    const before = await countEvents();
+    const headers = { 'idempotency-key': 'evt-key-1' };
+    const body = { type: 'task.created', data: { id: 't1' } };
+    const [a, b] = await Promise.all([
+      call('POST', '/v1/events', body, { headers }),
+      call('POST', '/v1/events', body, { headers }),
+    ]);
+    expect(a.status).toBe(202);
+    expect(b.status).toBe(202);
+    expect(b.body.data.id).toBe(a.body.data.id);
+    expect(await countEvents()).toBe(before + 1);
+  });
+
+  it('refuses unknown and system-only types with 400 invalid_events and stores nothing', async () => {
+    const before = await countEvents();
+    const unknown = await call('POST', '/v1/events', { type: 'deal.exploded', data: {} });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.code).toBe('invalid_events');
+    expect(unknown.body.error.details).toEqual([
+      { path: 'type', message: '"deal.exploded" is not a recognized event type' },
+    ]);
+    const forged = await call('POST', '/v1/events', { type: 'webhook.disabled', data: {} });
+    expect(forged.status).toBe(400);
+    expect(forged.body.error.code).toBe('invalid_events');
+    const missing = await call('POST', '/v1/events', { data: {} });
+    expect(missing.body.error.code).toBe('missing_required_field');
+    expect(await countEvents()).toBe(before);
+  });
+
+  it('needs the events:write scope', async () => {
+    const key = await keyWithScopes(call, ['webhooks:read']);
+    const res = await call('POST', '/v1/events', { type: 'deal.won', data: {} }, { key });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('insufficient_permissions');
+  });
+});
+
+describe('POST /v1/events/batch', () => {
+  it('accepts many events in request order', async () => {
+    const events = Array.from({ length: 50 }, (_, i) => ({ type: 'email.sent', data: { id: `m${i}` } }));
+    const res = await call('POST', '/v1/events/batch', { events });
+    expect(res.status).toBe(202);
+    expect(res.body.data).toHaveLength(50);
+    const first = await call('GET', `/v1/events/${res.body.data[0].id}`);
+    expect(first.body.data.data).toEqual({ id: 'm0' });
+  });
+
+  it('is all or nothing: one unknown type refuses the batch, naming its index', async () => {
+    const before = await countEvents();
+    const res = await call('POST', '/v1/events/batch', {
+      events: [
+        { type: 'email.sent', data: {} },
+        { type: 'email.nope', data: {} },
+      ],
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_events');
+    expect(res.body.error.details[0].path).toBe('events[1].type');
+    expect(await countEvents()).toBe(before);
+  });
+
+  it('takes at most 1,000 events', async () => {
+    const events = Array.from({ length: 1001 }, () => ({ type: 'email.sent', data: {} }));
+    const res = await call('POST', '/v1/events/batch', { events });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_error');
+  });
+});
+
+describe('GET /v1/events', () => {
+  it('lists newest first, filters by type and never shows another account’s events', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      ids.push(
+        (await call('POST', '/v1/events', { type: 'meeting.scheduled', data: { n: i } })).body.data.id,
+      );
+    }
+    const list = await call('GET', '/v1/events?type=meeting.scheduled&limit=2');
+    expect(list.body.data.map((e: { id: string }) => e.id)).toEqual([ids[2], ids[1]]);
+    expect(list.body.meta).toMatchObject({ page_limit: 2, has_next_page: true });
+
+    const other = await createAccount(srv.deps.orm.em.fork(), { name: 'Other' });
+    const theirs = await call('GET', `/v1/events/${ids[0]}`, undefined, { key: other.apiKey });
+    expect(theirs.status).toBe(404);
+    const theirList = await call('GET', '/v1/events', undefined, { key: other.apiKey });
+    expect(theirList.body.data).toEqual([]);
+  });
+});
+
+describe('event types', () => {
+  it('lists the 28 built-in types and registers the account’s own', async () => {
+    const catalog = await call('GET', '/v1/event-types');
+    expect(catalog.status).toBe(200);
+    expect(catalog.body.data).toHaveLength(28);
+    expect(catalog.body.data[0]).toMatchObject({
+      type: 'contact.created',
+      entity: 'contact',
+      built_in: true,
+    });
+
+    const created = await call('POST', '/v1/event-types', {
+      type: 'invoice.paid',
+      description: 'An invoice was paid',
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.data).toMatchObject({ type: 'invoice.paid', entity: 'invoice', built_in: false });
+    expect((await call('GET', '/v1/event-types')).body.data).toHaveLength(29);
+
+    const dup = await call('POST', '/v1/event-types', { type: 'invoice.paid' });
+    expect(dup.status).toBe(409);
+    expect(dup.body.error.code).toBe('duplicate_name');
+    const bad = await call('POST', '/v1/event-types', { type: 'Invoice Paid' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('validation_error');
+    const builtIn = await call('POST', '/v1/event-types', { type: 'deal.won' });
+    expect(builtIn.status).toBe(400);
+
+    const ev = await call('POST', '/v1/events', { type: 'invoice.paid', data: { id: 'inv-1' } });
+    expect(ev.status).toBe(202);
+  });
+});

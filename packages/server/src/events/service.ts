@@ -1,0 +1,207 @@
+import { entityOfEventType, type Problem } from '@switchyard/core';
+import { uuidv7 } from 'uuidv7';
+import { Event } from '../db/entities/index.ts';
+import type { EntityManager } from '../db/orm.ts';
+import type { ServerDeps } from '../deps.ts';
+import { AppError, notFound } from '../errors.ts';
+import { knownEventTypeNames } from '../eventTypes/service.ts';
+import { type PageInput, paginate } from '../pagination.ts';
+import { eventConsumers, type StoredEvent } from './consumers.ts';
+import type { AcceptedEvent, EventInput, ListEventsInput } from './schema.ts';
+
+/** An event to store: what the API accepts, and what Switchyard emits itself (`webhook.disabled`, …). */
+export interface NewEvent {
+  type: string;
+  data: Record<string, unknown>;
+  /** The host's own id (deduplicates). */
+  externalId?: string | null;
+  /** Defaults to the part of `type` before the dot. */
+  entity?: string | null;
+  /** Defaults to `data.id`. */
+  entityId?: string | null;
+  /** Undefined: taken from the entity's last snapshot. */
+  previous?: Record<string, unknown> | null;
+  userKey?: string;
+  occurredAt?: Date;
+  causedBy?: string[];
+}
+
+// Switchyard emits these itself; a host posting one would forge a system notice.
+const SYSTEM_ENTITIES = new Set(['workflow', 'webhook']);
+
+function entityIdOf(ev: NewEvent): string | null {
+  if (ev.entityId != null) return ev.entityId;
+  const id = ev.data.id;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : null;
+}
+
+async function snapshot(
+  em: EntityManager,
+  accountId: string,
+  entity: string,
+  entityId: string,
+  data: Record<string, unknown>,
+  eventId: string,
+  occurredAt: Date,
+): Promise<Record<string, unknown> | null> {
+  // One statement: read the old snapshot and replace it, unless the stored one is newer (events out of order).
+  const [row] = await em.execute<{ data: Record<string, unknown> | null }[]>(
+    `with old as (
+       select data from entity_snapshots where account_id = ? and entity = ? and entity_id = ? for update
+     ), up as (
+       insert into entity_snapshots (account_id, entity, entity_id, data, event_id, occurred_at)
+       values (?, ?, ?, ?::jsonb, ?, ?)
+       on conflict (account_id, entity, entity_id) do update
+         set data = excluded.data, event_id = excluded.event_id, occurred_at = excluded.occurred_at
+         where entity_snapshots.occurred_at <= excluded.occurred_at
+     )
+     select (select data from old) as data`,
+    [accountId, entity, entityId, accountId, entity, entityId, JSON.stringify(data), eventId, occurredAt],
+  );
+  return row?.data ?? null;
+}
+
+async function existingId(em: EntityManager, accountId: string, externalId: string): Promise<string | null> {
+  const [row] = await em.execute<{ id: string }[]>(
+    'select id from events where account_id = ? and external_id = ?',
+    [accountId, externalId],
+  );
+  return row?.id ?? null;
+}
+
+/**
+ * Stores one event inside the caller's transaction and runs every consumer on it. An event whose `externalId` was
+ * seen before is not stored again: its first id is returned with `duplicate: true`.
+ */
+async function storeEvent(
+  em: EntityManager,
+  deps: ServerDeps,
+  accountId: string,
+  ev: NewEvent,
+): Promise<{ id: string; duplicate: boolean }> {
+  const externalId = ev.externalId ?? null;
+  if (externalId) {
+    const seen = await existingId(em, accountId, externalId);
+    if (seen) return { id: seen, duplicate: true };
+  }
+  const id = uuidv7();
+  const entity = ev.entity ?? entityOfEventType(ev.type);
+  const entityId = entityIdOf(ev);
+  const occurredAt = ev.occurredAt ?? new Date();
+  const old = entityId ? await snapshot(em, accountId, entity, entityId, ev.data, id, occurredAt) : null;
+  const previous = ev.previous === undefined ? old : ev.previous;
+  const stored: StoredEvent = {
+    id,
+    accountId,
+    type: ev.type,
+    entity,
+    entityId,
+    data: ev.data,
+    previous,
+    userKey: ev.userKey ?? 'main',
+    occurredAt,
+    causedBy: ev.causedBy ?? [],
+  };
+  const inserted = await em.execute<{ id: string }[]>(
+    `insert into events (id, account_id, external_id, type, entity, entity_id, data, previous, user_key, occurred_at,
+       caused_by, created_at)
+     values (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?::jsonb, now())
+     on conflict (account_id, external_id) do nothing returning id`,
+    [
+      id,
+      accountId,
+      externalId,
+      stored.type,
+      entity,
+      entityId,
+      JSON.stringify(stored.data),
+      previous === null ? null : JSON.stringify(previous),
+      stored.userKey,
+      occurredAt,
+      JSON.stringify(stored.causedBy),
+    ],
+  );
+  if (inserted.length === 0 && externalId) {
+    // A concurrent request stored the same event first (it committed while we waited on the unique index).
+    return { id: (await existingId(em, accountId, externalId)) ?? id, duplicate: true };
+  }
+  for (const consume of eventConsumers) await consume(em, stored, deps);
+  return { id, duplicate: false };
+}
+
+function toNewEvent(input: EventInput): NewEvent {
+  return {
+    type: input.type,
+    data: input.data,
+    externalId: input.id ?? null,
+    entity: input.entity ?? null,
+    entityId: input.entity_id ?? null,
+    previous: input.previous,
+    userKey: input.user_key,
+    occurredAt: input.occurred_at ? new Date(input.occurred_at) : undefined,
+    causedBy: input.caused_by,
+  };
+}
+
+/**
+ * Accepts events from the host: checks every type against the catalog first (nothing is stored when one is
+ * unknown: 400 `invalid_events`), then stores them and enqueues their work in one transaction.
+ */
+export async function ingestEvents(
+  em: EntityManager,
+  deps: ServerDeps,
+  accountId: string,
+  inputs: EventInput[],
+  path: (i: number) => string = (i) => `events[${i}].type`,
+): Promise<AcceptedEvent[]> {
+  const known = new Set(await knownEventTypeNames(em, accountId));
+  const problems: Problem[] = [];
+  inputs.forEach((input, i) => {
+    if (SYSTEM_ENTITIES.has(entityOfEventType(input.type))) {
+      problems.push({ path: path(i), message: `"${input.type}" events are emitted by Switchyard only` });
+    } else if (!known.has(input.type)) {
+      problems.push({ path: path(i), message: `"${input.type}" is not a recognized event type` });
+    }
+  });
+  if (problems.length > 0) {
+    throw new AppError(
+      'invalid_events',
+      `Unknown event type: ${problems.map((p) => p.path).join(', ')}`,
+      problems,
+    );
+  }
+  return em.transactional(async (tem) => {
+    const out: AcceptedEvent[] = [];
+    for (const input of inputs) out.push(await storeEvent(tem, deps, accountId, toNewEvent(input)));
+    return out;
+  });
+}
+
+/**
+ * Stores an event Switchyard itself raises (`webhook.disabled`, `workflow.disabled`, `workflow.execution_failed`)
+ * and runs the consumers, in `em`'s transaction when it has one. Usable from the worker. No catalog check.
+ */
+export async function emitEvent(
+  em: EntityManager,
+  deps: ServerDeps,
+  accountId: string,
+  event: NewEvent,
+): Promise<{ id: string; duplicate: boolean }> {
+  return em.transactional((tem) => storeEvent(tem, deps, accountId, event));
+}
+
+/** One event of the account, or 404. */
+export async function getEvent(em: EntityManager, accountId: string, id: string): Promise<Event> {
+  const event = await em.findOne(Event, { id, accountId });
+  if (!event) throw notFound(`Event ${id}`);
+  return event;
+}
+
+/** A page of the account's events, newest first. */
+export async function listEvents(em: EntityManager, accountId: string, input: ListEventsInput) {
+  const where: Record<string, unknown> = { accountId };
+  if (input.type) where.type = input.type;
+  if (input.entity) where.entity = input.entity;
+  if (input.entity_id) where.entityId = input.entity_id;
+  return paginate<Event>(em, Event, where, input as PageInput);
+}
