@@ -1,2 +1,5 @@
-// Filled in by the core issue (#3).
-export {};
+/**
+ * Conditions: leaf comparisons grouped with `all` / `any`, evaluated against `{ data, previous }` to
+ * `{ match, reason }`. The comparison rules are written down in ./conditions/compare.ts.
+ */
+export * from './conditions/index.ts';
