@@ -1,0 +1,109 @@
+import type { ErrorCode } from '@switchyard/core';
+
+/** Codes the client gives when no API answer arrived: the connection failed, or the call ran out of time. */
+export type ClientErrorCode = 'network_error' | 'timeout';
+
+/** Every code a {@link SwitchyardError} can carry: the API's stable codes plus the client's own two. */
+export type SwitchyardErrorCode = ErrorCode | ClientErrorCode;
+
+/** What a {@link SwitchyardError} is built from. */
+export interface SwitchyardErrorInit {
+  code: SwitchyardErrorCode;
+  message: string;
+  status: number | null;
+  requestId: string | null;
+  details?: unknown;
+  cause?: unknown;
+}
+
+/**
+ * The one error every client call throws: the API's stable `code` (`not_found`, `validation_error`, …), the HTTP
+ * `status` (null when no response came), the server's `requestId` (quote it in a bug report) and `details`
+ * (field-level problems for validation errors).
+ */
+export class SwitchyardError extends Error {
+  override readonly name = 'SwitchyardError';
+  readonly code: SwitchyardErrorCode;
+  readonly status: number | null;
+  readonly requestId: string | null;
+  readonly details: unknown;
+  constructor(init: SwitchyardErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.code = init.code;
+    this.status = init.status;
+    this.requestId = init.requestId;
+    this.details = init.details;
+  }
+}
+
+/** True when `err` is a {@link SwitchyardError}, optionally with one of `codes`. */
+export function isSwitchyardError(err: unknown, ...codes: SwitchyardErrorCode[]): err is SwitchyardError {
+  return err instanceof SwitchyardError && (codes.length === 0 || codes.includes(err.code));
+}
+
+/** The `data` the server's tRPC error formatter adds (packages/server/src/trpc.ts). */
+interface ServerErrorData {
+  code?: string;
+  httpStatus?: number;
+  appCode?: ErrorCode;
+  details?: unknown;
+  requestId?: string;
+}
+
+/** The parts of a `TRPCClientError` we read; typed structurally so no tRPC internals leak into our types. */
+export interface TRPCClientErrorLike {
+  message: string;
+  data?: unknown;
+  cause?: unknown;
+  meta?: { response?: { status?: number; headers?: { get(name: string): string | null } } };
+}
+
+function isAbort(err: unknown): 'timeout' | 'abort' | null {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const name = (e as { name?: string }).name;
+    if (name === 'TimeoutError') return 'timeout';
+    if (name === 'AbortError') return 'abort';
+  }
+  return null;
+}
+
+/**
+ * Turns what the tRPC client threw into a {@link SwitchyardError}. An error the server formatted carries its code,
+ * status, request id and details in `data`; anything without `data` never got an API answer (network or timeout).
+ * A caller's own abort is passed through unchanged.
+ */
+export function toSwitchyardError(err: TRPCClientErrorLike): Error {
+  const data = err.data as ServerErrorData | undefined | null;
+  const response = err.meta?.response;
+  const headerId = response?.headers?.get('x-request-id') ?? null;
+  if (data && (data.appCode || data.httpStatus)) {
+    return new SwitchyardError({
+      code: data.appCode ?? 'internal_error',
+      message: err.message,
+      status: data.httpStatus ?? response?.status ?? null,
+      requestId: data.requestId ?? headerId,
+      details: data.details,
+      cause: err,
+    });
+  }
+  if (response?.status) {
+    // An answer that is not ours (a proxy's 502 page, say): keep its status.
+    return new SwitchyardError({
+      code: 'internal_error',
+      message: `Unexpected response (HTTP ${response.status}): ${err.message}`,
+      status: response.status,
+      requestId: headerId,
+      cause: err,
+    });
+  }
+  const abort = isAbort(err);
+  if (abort === 'abort') return (err.cause as Error | undefined) ?? (err as unknown as Error);
+  return new SwitchyardError({
+    code: abort === 'timeout' ? 'timeout' : 'network_error',
+    message:
+      abort === 'timeout' ? 'The request timed out' : `Could not reach the Switchyard API: ${err.message}`,
+    status: null,
+    requestId: null,
+    cause: err,
+  });
+}

@@ -1,0 +1,125 @@
+// Types only: this file is erased from the build, so the server's router type costs the published package nothing.
+import type { AppRouter } from '@switchyard/server/router';
+import type {
+  AnyTRPCProcedure,
+  AnyTRPCRouter,
+  inferProcedureInput,
+  inferProcedureOutput,
+  TRPCRouterRecord,
+} from '@trpc/server';
+
+/** `meta` of every list response. */
+export interface PageMeta {
+  page_limit: number;
+  has_next_page: boolean;
+  has_previous_page: boolean;
+}
+
+/** One page of a list: the items, newest first, and whether more pages exist. */
+export interface Page<T> {
+  data: T[];
+  meta: PageMeta;
+}
+
+/** Options every call takes besides its input. */
+export interface CallOptions {
+  /** Aborts the call (and its retries). */
+  signal?: AbortSignal;
+  /**
+   * The `Idempotency-Key` of a mutation. One is made per call when omitted (and kept across that call's retries);
+   * pass your own to make a call safe to repeat across process restarts (`life-…` keys never expire).
+   */
+  idempotencyKey?: string;
+}
+
+/** What a call resolves to: the resource for a `{ data }` response, the whole page (`data` + `meta`) for a list. */
+export type Unwrap<O> = O extends { data: unknown; meta: PageMeta } ? O : O extends { data: infer D } ? D : O;
+
+type Input<P extends AnyTRPCProcedure> = inferProcedureInput<P>;
+
+/** One procedure as a function: input (optional when every field is) → the unwrapped output. */
+export type ProcedureFn<P extends AnyTRPCProcedure> =
+  // biome-ignore lint/complexity/noBannedTypes: "an empty object fits the input" is exactly "every field is optional"
+  {} extends Input<P>
+    ? (input?: Input<P>, opts?: CallOptions) => Promise<Unwrap<inferProcedureOutput<P>>>
+    : (input: Input<P>, opts?: CallOptions) => Promise<Unwrap<inferProcedureOutput<P>>>;
+
+/** The item type of a paginated procedure, or never. */
+export type PageItem<P extends AnyTRPCProcedure> =
+  inferProcedureOutput<P> extends {
+    data: Array<infer T extends { id: string }>;
+    meta: PageMeta;
+  }
+    ? Input<P> extends { starting_after?: string }
+      ? T
+      : never
+    : never;
+
+/** The input of an iterator: a list's input without the cursors, which the iterator moves itself. */
+export type IterateInput<P extends AnyTRPCProcedure> = Omit<
+  Exclude<Input<P>, void>,
+  'starting_after' | 'ending_before'
+>;
+
+/** `listAll(input)`: every item of a paginated list, page after page, newest first. */
+export type IteratorFn<P extends AnyTRPCProcedure> = (
+  input?: IterateInput<P>,
+  opts?: Pick<CallOptions, 'signal'>,
+) => AsyncIterableIterator<PageItem<P>>;
+
+type Procedures<R extends TRPCRouterRecord> = {
+  [K in keyof R]: R[K] extends AnyTRPCProcedure
+    ? ProcedureFn<R[K]>
+    : R[K] extends TRPCRouterRecord
+      ? ClientRecord<R[K]>
+      : never;
+};
+
+type Iterators<R extends TRPCRouterRecord> = {
+  [K in keyof R & `list${string}` as R[K] extends AnyTRPCProcedure
+    ? [PageItem<R[K]>] extends [never]
+      ? never
+      : `${K}All`
+    : never]: R[K] extends AnyTRPCProcedure ? IteratorFn<R[K]> : never;
+};
+
+/**
+ * A router's procedures as plain async functions, nested as the routers are (`users.get`, `apiKeys.create`), plus
+ * `<list>All` async iterators for every paginated `list…` procedure. Derived from the router type alone: a router
+ * the server adds appears here with no client code.
+ */
+export type ClientRecord<R extends TRPCRouterRecord> = Procedures<R> & Iterators<R>;
+
+/** The typed client of a router: {@link ClientRecord} of its procedures. */
+export type SwitchyardClient<TRouter extends AnyTRPCRouter = AppRouter> = ClientRecord<
+  TRouter['_def']['record']
+>;
+
+type Flatten<T> = { [K in keyof T]: T[K] };
+
+type InputsOf<R extends TRPCRouterRecord> = {
+  [K in keyof R]: R[K] extends AnyTRPCProcedure
+    ? Input<R[K]>
+    : R[K] extends TRPCRouterRecord
+      ? InputsOf<R[K]>
+      : never;
+};
+type OutputsOf<R extends TRPCRouterRecord> = {
+  [K in keyof R]: R[K] extends AnyTRPCProcedure
+    ? Flatten<Unwrap<inferProcedureOutput<R[K]>>>
+    : R[K] extends TRPCRouterRecord
+      ? OutputsOf<R[K]>
+      : never;
+};
+
+/** Every procedure's input, by path: `ClientInputs['users']['upsert']`. */
+export type ClientInputs<TRouter extends AnyTRPCRouter = AppRouter> = InputsOf<TRouter['_def']['record']>;
+/** Every procedure's unwrapped result, by path: `ClientOutputs['users']['get']` is a user. */
+export type ClientOutputs<TRouter extends AnyTRPCRouter = AppRouter> = OutputsOf<TRouter['_def']['record']>;
+
+/** A user, as the API returns it. */
+export type User = ClientOutputs['users']['get'];
+/** An API key as listed (never the key itself). */
+export type ApiKey = ClientOutputs['apiKeys']['revoke'];
+/** A newly created API key, the one time its `key` is shown. */
+export type CreatedApiKey = ClientOutputs['apiKeys']['create'];
