@@ -1,0 +1,103 @@
+import http from 'node:http';
+import path from 'node:path';
+import os from 'node:os';
+import { mkdtemp } from 'node:fs/promises';
+import { canConnect, migrate, recreateDatabase, startEmbeddedPostgres } from '@switchyard/server/db';
+
+/** A Postgres server for the benchmarks: DATABASE_URL's, else the local one, else an embedded one. */
+export async function benchPostgres(): Promise<{ serverUrl: string; stop(): Promise<void> }> {
+  const local = 'postgres://postgres@127.0.0.1:5432/postgres';
+  if (process.env.DATABASE_URL) return { serverUrl: process.env.DATABASE_URL, stop: async () => {} };
+  if (await canConnect(local)) return { serverUrl: local, stop: async () => {} };
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-bench-'));
+  const db = await startEmbeddedPostgres(path.join(dir, 'data'), { persistent: false });
+  return { serverUrl: db.url, stop: db.stop };
+}
+
+/** A fresh, migrated database on the bench server. */
+export async function freshDatabase(serverUrl: string, name: string): Promise<string> {
+  const url = await recreateDatabase(serverUrl, name);
+  await migrate(url);
+  return url;
+}
+
+/**
+ * A webhook receiver on 127.0.0.1 that answers 204 and records, for each request whose body carries `"seq":<n>`,
+ * how long after `sentAt[n]` it arrived.
+ */
+export async function startReceiver() {
+  const sentAt = new Map<number, number>();
+  const latencies = new Map<number, number>();
+  let waiters: Array<{ n: number; resolve: () => void }> = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const now = performance.now();
+      const m = /"seq"\s*:\s*(\d+)/.exec(Buffer.concat(chunks).toString());
+      if (m) {
+        const seq = Number(m[1]);
+        const t0 = sentAt.get(seq);
+        if (t0 !== undefined && !latencies.has(seq)) latencies.set(seq, now - t0);
+      }
+      res.statusCode = 204;
+      res.end();
+      waiters = waiters.filter((w) => (latencies.size >= w.n ? (w.resolve(), false) : true));
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    sentAt,
+    latencies,
+    reset() {
+      sentAt.clear();
+      latencies.clear();
+    },
+    /** Resolves once `n` distinct sequence numbers have arrived. */
+    waitFor(n: number, timeoutMs = 120_000): Promise<void> {
+      if (latencies.size >= n) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`only ${latencies.size}/${n} arrived`)), timeoutMs);
+        waiters.push({ n, resolve: () => (clearTimeout(t), resolve()) });
+      });
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+export type Receiver = Awaited<ReturnType<typeof startReceiver>>;
+
+/** Runs `fn(i)` for i in [0, n) with at most `concurrency` at once. */
+export async function pool(n: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, n) }, async () => {
+      while (next < n) await fn(next++);
+    }),
+  );
+}
+
+/** Calls `fn(i)` every `intervalMs` (open loop: does not wait for the previous call), `n` times. */
+export async function paced(n: number, intervalMs: number, fn: (i: number) => Promise<void>): Promise<void> {
+  const start = performance.now();
+  const calls: Promise<void>[] = [];
+  for (let i = 0; i < n; i++) {
+    const due = start + i * intervalMs;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    calls.push(fn(i));
+  }
+  await Promise.all(calls);
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
+}
+
+export function median(values: number[]): number {
+  return percentile(values, 50);
+}

@@ -1,0 +1,70 @@
+// Events → delivered webhooks, against raw graphile-worker on the same Postgres, in one process.
+// `node bench/index.ts [--rounds 3] [--events 1000]` from packages/worker, or `pnpm bench worker` from the root.
+import { parseArgs } from 'node:util';
+import { startBaseline } from './baseline.ts';
+import { benchPostgres, freshDatabase, median, percentile, startReceiver } from './harness.ts';
+import { startPipeline } from './pipeline.ts';
+
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '3' },
+    events: { type: 'string', default: '1000' },
+    rate: { type: 'string', default: '100' },
+    concurrency: { type: 'string', default: '10' },
+  },
+});
+const rounds = Number(values.rounds);
+const n = Number(values.events);
+const rate = Number(values.rate);
+const concurrency = Number(values.concurrency);
+const clients = 32;
+
+const pg = await benchPostgres();
+const receiver = await startReceiver();
+const fmt = (x: number) => x.toFixed(x >= 100 ? 0 : 1);
+
+try {
+  const baseDb = await freshDatabase(pg.serverUrl, 'sy_bench_baseline');
+  const ourDb = await freshDatabase(pg.serverUrl, 'sy_bench_pipeline');
+  const baseline = await startBaseline(baseDb, receiver, concurrency);
+  const pipeline = await startPipeline(ourDb, receiver, concurrency);
+
+  // Warm up both (JIT, connections, prepared statements) before measuring.
+  await baseline.throughput(200, clients);
+  await pipeline.throughput(200, clients);
+
+  const base: number[] = [];
+  const single: number[] = [];
+  const batch: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    // Interleaved, so that the machine's noise hits all three alike.
+    base.push(await baseline.throughput(n, clients));
+    single.push(await pipeline.throughput(n, clients));
+    batch.push(await pipeline.batchThroughput(n, 100, 4));
+  }
+  const baseLat = await baseline.latency(rate * 5, rate);
+  const ourLat = await pipeline.latency(rate * 5, rate);
+  await baseline.stop();
+  await pipeline.stop();
+
+  const b = median(base);
+  console.log(`events → delivered webhooks, ${n} events × ${rounds} rounds, worker concurrency ${concurrency}`);
+  console.log('');
+  console.log('| path | median events/s | × baseline | goal |');
+  console.log('| --- | ---: | ---: | --- |');
+  console.log(`| baseline: add_job + plain POST | ${fmt(b)} | 1.00 | |`);
+  console.log(`| POST /v1/events | ${fmt(median(single))} | ${(median(single) / b).toFixed(2)} | ≥ 0.70 |`);
+  console.log(`| POST /v1/events/batch (100/call) | ${fmt(median(batch))} | ${(median(batch) / b).toFixed(2)} | > 1.00 |`);
+  console.log('');
+  console.log(`latency from the call to the receiver at ${rate} events/s (${rate * 5} events):`);
+  console.log('');
+  console.log('| path | p50 ms | p99 ms | goal |');
+  console.log('| --- | ---: | ---: | --- |');
+  console.log(`| baseline | ${fmt(percentile(baseLat, 50))} | ${fmt(percentile(baseLat, 99))} | |`);
+  console.log(`| POST /v1/events | ${fmt(percentile(ourLat, 50))} | ${fmt(percentile(ourLat, 99))} | p50 < 10, p99 < 50 |`);
+  console.log('');
+  console.log(`rounds (events/s): baseline ${base.map(fmt).join(', ')}; single ${single.map(fmt).join(', ')}; batch ${batch.map(fmt).join(', ')}`);
+} finally {
+  await receiver.close();
+  await pg.stop();
+}

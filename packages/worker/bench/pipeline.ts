@@ -1,0 +1,78 @@
+import { createAccount, createLogger, createServerDeps, type Env, listen, parseEnv } from '@switchyard/server';
+import { startWorker } from '@switchyard/worker';
+import { paced, pool, type Receiver } from './harness.ts';
+
+/**
+ * The real pipeline in this process: the API server, a worker, one account with one webhook subscribed to
+ * `deal.updated` that points at the receiver. Events go in through `POST /v1/events` or `/v1/events/batch`.
+ */
+export async function startPipeline(databaseUrl: string, receiver: Receiver, concurrency: number, extraEnv = {}) {
+  const env = parseEnv({
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'silent',
+    WORKER_CONCURRENCY: String(concurrency),
+    RATE_LIMIT_POINTS: '100000000',
+    OUTBOUND_ALLOW_HTTP: 'true',
+    OUTBOUND_ALLOWLIST: '127.0.0.1',
+    ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    ...extraEnv,
+  }) as Env & { DATABASE_URL: string };
+  const logger = createLogger('silent', 'bench');
+  const deps = await createServerDeps(env, logger, { poolSize: 20 });
+  const { apiKey } = await createAccount(deps.orm.em.fork(), { name: 'Bench' });
+  const server = await listen(deps, '127.0.0.1', 0);
+  const worker = await startWorker({ env, logger });
+  const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
+
+  const post = async (path: string, body: unknown) => {
+    const res = await fetch(`${server.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+    const text = await res.text();
+    if (res.status >= 300) throw new Error(`POST ${path} → ${res.status} ${text}`);
+    return JSON.parse(text) as unknown;
+  };
+  await post('/v1/webhooks', { url: receiver.url, events: ['deal.updated'], description: 'bench' });
+
+  const event = (seq: number) => ({ type: 'deal.updated', data: { id: `d${seq % 500}`, seq, status: 'open' } });
+  const single = async (seq: number) => {
+    receiver.sentAt.set(seq, performance.now());
+    await post('/v1/events', event(seq));
+  };
+
+  return {
+    post,
+    /** Events per second through `POST /v1/events`, from the first call to the last delivery received. */
+    async throughput(n: number, clientConcurrency: number): Promise<number> {
+      receiver.reset();
+      const start = performance.now();
+      await pool(n, clientConcurrency, single);
+      await receiver.waitFor(n);
+      return n / ((performance.now() - start) / 1000);
+    },
+    /** The same through `POST /v1/events/batch`, `batchSize` events a call. */
+    async batchThroughput(n: number, batchSize: number, clientConcurrency: number): Promise<number> {
+      receiver.reset();
+      const start = performance.now();
+      await pool(Math.ceil(n / batchSize), clientConcurrency, async (b) => {
+        const seqs = Array.from({ length: Math.min(batchSize, n - b * batchSize) }, (_, i) => b * batchSize + i);
+        const t0 = performance.now();
+        for (const s of seqs) receiver.sentAt.set(s, t0);
+        await post('/v1/events/batch', { events: seqs.map(event) });
+      });
+      await receiver.waitFor(n);
+      return n / ((performance.now() - start) / 1000);
+    },
+    /** Latencies (ms) from the API call to receipt at `rate` events per second. */
+    async latency(n: number, rate: number): Promise<number[]> {
+      receiver.reset();
+      await paced(n, 1000 / rate, single);
+      await receiver.waitFor(n);
+      return [...receiver.latencies.values()];
+    },
+    async stop() {
+      await worker.stop();
+      await server.close();
+      const { closeServerDeps } = await import('@switchyard/server');
+      await closeServerDeps(deps);
+    },
+  };
+}
