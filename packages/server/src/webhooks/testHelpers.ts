@@ -38,3 +38,78 @@ export async function keyWithScopes(call: ReturnType<typeof apiCaller>, scopes: 
   if (res.status !== 201) throw new Error(`could not create a key: ${res.status}`);
   return res.body.data.key;
 }
+
+/** One request a test receiver got. */
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+  at: number;
+}
+
+/** What a receiver answers: a status, optional headers and body. */
+export interface ReceiverReply {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/** A real HTTP receiver on 127.0.0.1 that records every request and answers with `reply` (200 by default). */
+export interface Receiver {
+  url: string;
+  port: number;
+  requests: ReceivedRequest[];
+  reply: (req: ReceivedRequest, index: number) => ReceiverReply;
+  /** Resolves when `n` requests have arrived (rejects after `timeoutMs`). */
+  waitFor(n: number, timeoutMs?: number): Promise<ReceivedRequest[]>;
+  close(): Promise<void>;
+}
+
+/** Starts a {@link Receiver}. */
+export async function startReceiver(
+  reply: (req: ReceivedRequest, index: number) => ReceiverReply = () => ({ status: 200, body: 'ok' }),
+): Promise<Receiver> {
+  const { createServer } = await import('node:http');
+  const waiters: { n: number; resolve: () => void }[] = [];
+  const receiver = { requests: [] as ReceivedRequest[], reply } as Receiver;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const got: ReceivedRequest = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])),
+        body: Buffer.concat(chunks).toString('utf8'),
+        at: Date.now(),
+      };
+      const index = receiver.requests.length;
+      receiver.requests.push(got);
+      const r = receiver.reply(got, index);
+      res.writeHead(r.status, r.headers ?? {});
+      res.end(r.body ?? '');
+      for (const w of waiters.filter((w) => receiver.requests.length >= w.n)) w.resolve();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  receiver.port = typeof address === 'object' && address ? address.port : 0;
+  receiver.url = `http://127.0.0.1:${receiver.port}`;
+  receiver.waitFor = (n, timeoutMs = 10_000) =>
+    new Promise((resolve, reject) => {
+      if (receiver.requests.length >= n) return resolve(receiver.requests);
+      const timer = setTimeout(
+        () =>
+          reject(new Error(`receiver got ${receiver.requests.length} of ${n} requests in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      waiters.push({ n, resolve: () => (clearTimeout(timer), resolve(receiver.requests)) });
+    });
+  receiver.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return receiver;
+}
