@@ -20,7 +20,7 @@ function flatten(prefix: string, value: unknown, out: URLSearchParams): void {
   if (value === null || value === undefined) {
     out.append(prefix, '');
   } else if (Array.isArray(value)) {
-    value.forEach((v, i) => flatten(`${prefix}[${i}]`, v, out));
+    for (const [i, v] of value.entries()) flatten(`${prefix}[${i}]`, v, out);
   } else if (typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) flatten(`${prefix}[${k}]`, v, out);
   } else {
