@@ -62,8 +62,11 @@ export function looseEqual(a: unknown, b: unknown): boolean {
     const na = toNumber(a);
     return na !== undefined && na === toNumber(b);
   }
-  if (ta === 'boolean' || tb === 'boolean')
-    return String(a) === String(b) && (ta === 'string' || tb === 'string');
+  if (ta === 'boolean' || tb === 'boolean') {
+    // Only against text ("true"/"false"); never String() an object, whose toString may be anything in the data.
+    if (ta === 'string') return a === String(b);
+    return tb === 'string' && b === String(a);
+  }
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
     for (let i = 0; i < a.length; i++) if (!looseEqual(a[i], b[i])) return false;
@@ -104,38 +107,43 @@ export function containsValue(haystack: unknown, needle: unknown): boolean {
   return false;
 }
 
-/** A precompiled own-property path reader: `undefined` for anything missing, never a prototype member. */
+// Names a plain object or array inherits. Any other segment can be read with a plain property access, which is
+// equivalent to an own-property check on JSON data and several times faster than `Object.hasOwn` on the hot path.
+const INHERITED: ReadonlySet<string> = new Set([
+  ...Object.getOwnPropertyNames(Object.prototype),
+  ...Object.getOwnPropertyNames(Array.prototype),
+]);
+
+type Step = (o: unknown) => unknown;
+
+function step(seg: string): Step {
+  if (INHERITED.has(seg)) {
+    return (o) =>
+      typeof o === 'object' && o !== null && Object.hasOwn(o, seg)
+        ? (o as Record<string, unknown>)[seg]
+        : undefined;
+  }
+  return (o) => (typeof o === 'object' && o !== null ? (o as Record<string, unknown>)[seg] : undefined);
+}
+
+/**
+ * A precompiled path reader over JSON data (plain objects and arrays): own properties only, `undefined` for
+ * anything missing, never a prototype member or a function.
+ */
 export function compilePath(path: string): (root: unknown) => unknown {
   const segs = path.split('.');
   if (segs.some((s) => FORBIDDEN_SEGMENTS.has(s))) return () => undefined;
-  const [a, b, c] = segs;
-  const own = Object.hasOwn;
+  const steps = segs.map(step);
+  const [a, b, c] = steps;
+  const noFn = (v: unknown) => (typeof v === 'function' ? undefined : v);
   // Specialised readers for the usual one to three segments: this is the hot path of every evaluation.
-  if (segs.length === 1 && a !== undefined) {
-    return (o) =>
-      typeof o === 'object' && o !== null && own(o, a) ? (o as Record<string, unknown>)[a] : undefined;
-  }
-  if (segs.length === 2 && a !== undefined && b !== undefined) {
-    return (o) => {
-      if (typeof o !== 'object' || o === null || !own(o, a)) return undefined;
-      const x = (o as Record<string, unknown>)[a];
-      return typeof x === 'object' && x !== null && own(x, b) ? (x as Record<string, unknown>)[b] : undefined;
-    };
-  }
-  if (segs.length === 3 && a !== undefined && b !== undefined && c !== undefined) {
-    const first = compilePath(`${a}.${b}`);
-    return (o) => {
-      const x = first(o);
-      return typeof x === 'object' && x !== null && own(x, c) ? (x as Record<string, unknown>)[c] : undefined;
-    };
-  }
+  if (steps.length === 1 && a) return (o) => noFn(a(o));
+  if (steps.length === 2 && a && b) return (o) => noFn(b(a(o)));
+  if (steps.length === 3 && a && b && c) return (o) => noFn(c(b(a(o))));
   return (o) => {
     let cur = o;
-    for (const s of segs) {
-      if (typeof cur !== 'object' || cur === null || !own(cur, s)) return undefined;
-      cur = (cur as Record<string, unknown>)[s];
-    }
-    return cur;
+    for (const s of steps) cur = s(cur);
+    return noFn(cur);
   };
 }
 

@@ -1,0 +1,118 @@
+import { Liquid } from 'liquidjs';
+import { type Condition, compileCondition, evaluateCondition } from '../src/conditions.ts';
+import { renderTemplate } from '../src/templating.ts';
+import { measure, type Row } from './measure.ts';
+
+const N = 64;
+const STATUSES = ['won', 'open', 'lost'];
+
+// 64 distinct deal events; about a third match the rule.
+const inputs = Array.from({ length: N }, (_, i) => ({
+  data: {
+    name: `Deal ${i}`,
+    status: STATUSES[i % 3],
+    value: 500 + i * 37,
+    currency: i % 4 === 0 ? 'GBP' : 'USD',
+    tags: i % 5 === 0 ? ['lead'] : ['lead', 'vip'],
+    owner: { email: `owner${i}@example.com`, name: `Owner ${i}` },
+  },
+  previous: { status: i % 6 === 0 ? 'won' : 'open' },
+}));
+
+/** Seed 000's rule plus four more: the 5-condition rule of the bench. */
+export const FIVE_CONDITIONS: Condition = {
+  all: [
+    { field: 'status', operator: 'changed_to', value: 'won' },
+    { field: 'value', operator: 'greater_than', value: 1000 },
+    { field: 'currency', operator: 'in', value: ['USD', 'EUR'] },
+    { field: 'tags', operator: 'contains', value: 'vip' },
+    { field: 'owner.email', operator: 'exists' },
+  ],
+};
+
+type Input = (typeof inputs)[number];
+
+// The same rule written by hand, as a developer would without a rule engine.
+function handWritten(e: Input): boolean {
+  const d = e.data;
+  const p = e.previous;
+  return (
+    p != null &&
+    d.status === 'won' &&
+    p.status !== 'won' &&
+    Number(d.value) > 1000 &&
+    (d.currency === 'USD' || d.currency === 'EUR') &&
+    Array.isArray(d.tags) &&
+    d.tags.includes('vip') &&
+    d.owner?.email != null
+  );
+}
+
+/** Condition rows: the compiled boolean path, the full evaluation with reason, vs the hand-written predicate. */
+export function conditionRows(): Row[] {
+  const compiled = compileCondition(FIVE_CONDITIONS);
+  for (const input of inputs) {
+    if (compiled.test(input) !== handWritten(input)) throw new Error('bench rule and hand-written disagree');
+  }
+  const iterations = 200_000;
+  const baseline = measure(
+    'hand-written predicate',
+    (i) => handWritten(inputs[i & (N - 1)] as Input),
+    iterations,
+  );
+  const test = measure(
+    '5-condition rule: compiled test()',
+    (i) => compiled.test(inputs[i & (N - 1)] as Input),
+    iterations,
+  );
+  const full = measure(
+    '5-condition rule: evaluateCondition (with reason)',
+    (i) => evaluateCondition(FIVE_CONDITIONS, inputs[i & (N - 1)] as Input),
+    iterations / 4,
+  );
+  return [
+    { ours: test, baseline, goal: '<= 3x', pass: test.nsPerOp <= 3 * baseline.nsPerOp },
+    { ours: full, baseline, goal: 'info', pass: true },
+  ];
+}
+
+const TEMPLATE =
+  'Deal {{deal.name}} closed at {{deal.value}} {{deal.currency}} by {{owner.name}}, thanks {{contact.first_name | default: "there"}}!';
+
+const contexts = inputs.map((e, i) => ({
+  deal: e.data,
+  owner: e.data.owner,
+  contact: i % 2 === 0 ? { first_name: `Ann${i}` } : {},
+}));
+type Ctx = (typeof contexts)[number];
+
+function concat(c: Ctx): string {
+  const first = c.contact.first_name;
+  return `Deal ${c.deal.name} closed at ${c.deal.value} ${c.deal.currency} by ${c.owner.name}, thanks ${first == null || first === '' ? 'there' : first}!`;
+}
+
+/** Template rows: our renderer and LiquidJS (restricted, parsed once) vs string concatenation. */
+export function templateRows(): Row[] {
+  for (const c of contexts) {
+    if (renderTemplate(TEMPLATE, c).output !== concat(c))
+      throw new Error('bench template and concat disagree');
+  }
+  const liquid = new Liquid({ ownPropertyOnly: true, strictFilters: true });
+  const parsed = liquid.parse(TEMPLATE);
+  const iterations = 100_000;
+  const baseline = measure('string concatenation', (i) => concat(contexts[i & (N - 1)] as Ctx), iterations);
+  const ours = measure(
+    '5-token render: renderTemplate',
+    (i) => renderTemplate(TEMPLATE, contexts[i & (N - 1)] as Ctx),
+    iterations,
+  );
+  const lq = measure(
+    '5-token render: LiquidJS renderSync',
+    (i) => liquid.renderSync(parsed, contexts[i & (N - 1)] as Ctx),
+    iterations / 20,
+  );
+  return [
+    { ours, baseline, goal: '<= 3x', pass: ours.nsPerOp <= 3 * baseline.nsPerOp },
+    { ours: lq, baseline, goal: 'info', pass: true },
+  ];
+}

@@ -1,0 +1,122 @@
+import type { Problem } from '../errors.ts';
+
+/**
+ * The merge-token grammar (a strict subset of Liquid output tags, so templates stay portable):
+ *   token   = "{{" ws path ws ( "|" ws filter ws )* "}}"
+ *   path    = name ( "." name | "[" digits "]" )*        name = [A-Za-z0-9_-]+ (the first starts with a letter or _)
+ *   filter  = "default:" ws literal | "upcase" | "downcase"
+ *   literal = "…" | '…' (no escapes) | a number
+ * Tags (`{% … %}`) and every other filter are refused: nothing in a template is ever code.
+ */
+
+/** A filter applied to a token's value. */
+export type Filter = { name: 'default'; arg: string } | { name: 'upcase' } | { name: 'downcase' };
+
+/** One `{{ … }}` of a template: its dotted path, the path split into segments, and its filters. */
+export interface Token {
+  path: string;
+  segments: string[];
+  filters: Filter[];
+}
+
+/** A parsed template: literal text and tokens in order, plus every syntax problem. */
+export interface ParsedTemplate {
+  parts: (string | Token)[];
+  problems: Problem[];
+}
+
+function problem(at: number, message: string): Problem {
+  return { path: '', message: `${message} (at character ${at + 1})` };
+}
+
+const PATH = /^[A-Za-z_][\w-]*(?:\.[\w-]+|\[\d+\])*$/;
+const LITERAL = /^(?:"([^"]*)"|'([^']*)'|(-?\d+(?:\.\d+)?))$/;
+
+function parseFilter(text: string, at: number): Filter | Problem {
+  const colon = text.indexOf(':');
+  const name = (colon === -1 ? text : text.slice(0, colon)).trim();
+  const arg = colon === -1 ? undefined : text.slice(colon + 1).trim();
+  if (name === 'upcase' || name === 'downcase') {
+    return arg === undefined ? { name } : problem(at, `${name} takes no argument`);
+  }
+  if (name === 'default') {
+    const m = arg === undefined ? null : LITERAL.exec(arg);
+    if (!m) return problem(at, 'default needs one literal: default: "text" or default: 0');
+    return { name, arg: m[1] ?? m[2] ?? m[3] ?? '' };
+  }
+  return problem(at, `unknown filter ${JSON.stringify(name)}; use default, upcase or downcase`);
+}
+
+// Splits on "|" outside quotes, so `default: "a|b"` keeps its literal.
+function splitPipes(s: string): string[] {
+  const out: string[] = [];
+  let quote = '';
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    if (quote) {
+      if (ch === quote) quote = '';
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '|') {
+      out.push(s.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(s.slice(start));
+  return out;
+}
+
+function parseToken(inner: string, at: number): Token | Problem[] {
+  const [head = '', ...rest] = splitPipes(inner);
+  const path = head.trim();
+  const problems: Problem[] = [];
+  if (path === '') problems.push(problem(at, 'empty merge token {{ }}'));
+  else if (!PATH.test(path)) {
+    problems.push(problem(at, `invalid merge token {{${inner}}}: use a dotted path such as deal.name`));
+  }
+  const filters: Filter[] = [];
+  for (const f of rest) {
+    const parsed = parseFilter(f, at);
+    if ('message' in parsed) problems.push(parsed);
+    else filters.push(parsed);
+  }
+  if (problems.length > 0) return problems;
+  const normalized = path.replace(/\[(\d+)\]/g, '.$1');
+  return { path: normalized, segments: normalized.split('.'), filters };
+}
+
+/** Parses a template into text and tokens; never throws, every syntax problem is listed. */
+export function parseTemplate(template: string): ParsedTemplate {
+  const parts: (string | Token)[] = [];
+  const problems: Problem[] = [];
+  let i = 0;
+  let text = '';
+  while (i < template.length) {
+    const open = template.indexOf('{{', i);
+    const tag = template.indexOf('{%', i);
+    if (tag !== -1 && (open === -1 || tag < open)) {
+      problems.push(problem(tag, 'tags ({% … %}) are not supported; use {{ path }} merge tokens'));
+    }
+    if (open === -1) {
+      text += template.slice(i);
+      break;
+    }
+    text += template.slice(i, open);
+    const close = template.indexOf('}}', open + 2);
+    if (close === -1) {
+      problems.push(problem(open, 'unclosed merge token: "{{" without "}}"'));
+      text += template.slice(open);
+      break;
+    }
+    const token = parseToken(template.slice(open + 2, close), open);
+    if (Array.isArray(token)) problems.push(...token);
+    else {
+      if (text !== '') parts.push(text);
+      text = '';
+      parts.push(token);
+    }
+    i = close + 2;
+  }
+  if (text !== '') parts.push(text);
+  return { parts, problems };
+}
