@@ -42,6 +42,10 @@ export const Env = z.object({
   ENCRYPTION_KEY: z.string().optional(),
   /** Worker: jobs run at once per process. */
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(10),
+  /** Worker: how often each worker records that it is alive. */
+  WORKER_HEARTBEAT_SECONDS: z.coerce.number().positive().default(10),
+  /** Worker: a worker silent this long is dead, and the live ones unlock its jobs for others to run. */
+  WORKER_DEAD_AFTER_SECONDS: z.coerce.number().positive().default(60),
   /** Outbound HTTP: allow plain http:// targets (off by default: HTTPS only). */
   OUTBOUND_ALLOW_HTTP: bool.default(false),
   /** Outbound HTTP: hosts or IPs (e.g. 127.0.0.1) exempt from the private-address guard. Empty by default. */

@@ -1,9 +1,11 @@
 import { type ActionProvider, closeServerDeps, createServerDeps, type Env } from '@switchyard/server';
+import { EventEmitter } from 'node:events';
 import pg from 'pg';
-import { Logger as GraphileLogger, run, type Runner } from 'graphile-worker';
+import { Logger as GraphileLogger, run, type Runner, type WorkerEvents } from 'graphile-worker';
 import type { Logger } from 'pino';
 import { type TaskDefinition, toTaskList } from './defineTask.ts';
 import type { WorkerDeps } from './deps.ts';
+import { startHeartbeat } from './recovery.ts';
 import { allTasks } from './tasks/index.ts';
 
 /** A running worker. */
@@ -46,11 +48,22 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   for (const t of [...allTasks, ...(opts.tasks ?? [])]) byName.set(t.name, t);
   // graphile-worker gets its own pool: the ORM's returns timestamps as strings. Ours, so that a connection the
   // database drops (e.g. an embedded PostgreSQL stopping first on Ctrl-C) is logged instead of crashing the process.
-  const pgPool = new pg.Pool({ connectionString: opts.env.DATABASE_URL, max: opts.env.WORKER_CONCURRENCY + 2 });
+  const pgPool = new pg.Pool({
+    connectionString: opts.env.DATABASE_URL,
+    max: opts.env.WORKER_CONCURRENCY + 2,
+  });
   pgPool.on('error', (err) => opts.logger.warn({ err }, 'worker pg connection error'));
-  pgPool.on('connect', (client) => client.on('error', (err) => opts.logger.warn({ err }, 'worker pg client error')));
+  pgPool.on('connect', (client) =>
+    client.on('error', (err) => opts.logger.warn({ err }, 'worker pg client error')),
+  );
+  const events: WorkerEvents = new EventEmitter();
+  let workerPoolId: string | undefined;
+  events.on('pool:create', ({ workerPool }) => {
+    workerPoolId = workerPool.id;
+  });
   const runner = await run({
     pgPool,
+    events,
     concurrency: opts.env.WORKER_CONCURRENCY,
     parsedCronItems: [],
     // Without a batcher graphile-worker records a finished job fire-and-forget, and a stop() that lands while a job
@@ -62,11 +75,20 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     taskList: toTaskList([...byName.values()], deps),
     logger: graphileLogger(opts.logger.child({ component: 'graphile-worker' })),
   });
+  if (!workerPoolId) throw new Error('graphile-worker did not report its worker pool');
+  const stopHeartbeat = await startHeartbeat({
+    pool: pgPool,
+    workerPoolId,
+    heartbeatMs: opts.env.WORKER_HEARTBEAT_SECONDS * 1000,
+    deadAfterMs: opts.env.WORKER_DEAD_AFTER_SECONDS * 1000,
+    logger: opts.logger,
+  });
   return {
     deps,
     runner,
     async stop() {
       await runner.stop();
+      await stopHeartbeat();
       await pgPool.end();
       await closeServerDeps(deps);
     },
