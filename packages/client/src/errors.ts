@@ -1,4 +1,5 @@
 import type { ErrorCode } from '@switchyard/core';
+import { UnexpectedResponseError } from './request.ts';
 
 /** Codes the client gives when no API answer arrived: the connection failed, or the call ran out of time. */
 export type ClientErrorCode = 'network_error' | 'timeout';
@@ -58,13 +59,37 @@ export interface TRPCClientErrorLike {
   meta?: { response?: { status?: number; headers?: { get(name: string): string | null } } };
 }
 
-function isAbort(err: unknown): 'timeout' | 'abort' | null {
+function findCause<T>(err: unknown, test: (e: unknown) => e is T): T | null {
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const name = (e as { name?: string }).name;
-    if (name === 'TimeoutError') return 'timeout';
-    if (name === 'AbortError') return 'abort';
+    if (test(e)) return e;
   }
   return null;
+}
+
+function codeForStatus(status: number): ErrorCode {
+  switch (status) {
+    case 401:
+      return 'invalid_key';
+    case 403:
+      return 'insufficient_permissions';
+    case 404:
+      return 'not_found';
+    case 413:
+      return 'payload_too_large';
+    case 429:
+      return 'rate_limited';
+    default:
+      return status >= 500 ? 'internal_error' : 'validation_error';
+  }
+}
+
+function isAbort(err: unknown): 'timeout' | 'abort' | null {
+  const named = findCause(err, (e): e is { name: string } => {
+    const name = (e as { name?: unknown }).name;
+    return name === 'TimeoutError' || name === 'AbortError';
+  });
+  if (!named) return null;
+  return named.name === 'TimeoutError' ? 'timeout' : 'abort';
 }
 
 /**
@@ -86,13 +111,15 @@ export function toSwitchyardError(err: TRPCClientErrorLike): Error {
       cause: err,
     });
   }
-  if (response?.status) {
-    // An answer that is not ours (a proxy's 502 page, say): keep its status.
+  // An answer that is not ours (a proxy's 502 page, say): keep its status.
+  const foreign = findCause(err, (e): e is UnexpectedResponseError => e instanceof UnexpectedResponseError);
+  const status = foreign?.status ?? response?.status;
+  if (status) {
     return new SwitchyardError({
-      code: 'internal_error',
-      message: `Unexpected response (HTTP ${response.status}): ${err.message}`,
-      status: response.status,
-      requestId: headerId,
+      code: codeForStatus(status),
+      message: `Unexpected response from the API: ${foreign?.message ?? `HTTP ${status}`}`,
+      status,
+      requestId: foreign?.requestId ?? headerId,
       cause: err,
     });
   }

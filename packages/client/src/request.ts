@@ -15,6 +15,30 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
 }
 
+/**
+ * An error status whose body is not JSON, so not from Switchyard itself (a proxy's or load balancer's error page).
+ * Thrown from the fetch so the status survives tRPC, which would otherwise only report unparsable JSON.
+ */
+export class UnexpectedResponseError extends Error {
+  override readonly name = 'UnexpectedResponseError';
+  readonly status: number;
+  readonly requestId: string | null;
+  constructor(status: number, requestId: string | null, body: string) {
+    super(`HTTP ${status}${body ? `: ${body.slice(0, 200)}` : ''}`);
+    this.status = status;
+    this.requestId = requestId;
+  }
+}
+
+async function checked(res: Response): Promise<Response> {
+  if (res.ok || (res.headers.get('content-type') ?? '').includes('json')) return res;
+  throw new UnexpectedResponseError(
+    res.status,
+    res.headers.get('x-request-id'),
+    await res.text().catch(() => ''),
+  );
+}
+
 /** The defaults of {@link RetryPolicy}. */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxRetries: 2,
@@ -75,12 +99,13 @@ export function createRetryingFetch(baseFetch: FetchLike, policy: RetryPolicy): 
       let wait: number;
       try {
         const res = await baseFetch(input, { ...init, signal });
-        if (last || !isRetriableStatus(res.status)) return res;
+        if (last || !isRetriableStatus(res.status)) return await checked(res);
         const asked = parseRetryAfter(res.headers.get('retry-after'));
-        if (asked !== null && asked > policy.maxRetryAfterMs) return res;
+        if (asked !== null && asked > policy.maxRetryAfterMs) return await checked(res);
         wait = asked ?? backoff(policy, attempt);
         await res.body?.cancel().catch(() => {});
       } catch (err) {
+        if (err instanceof UnexpectedResponseError) throw err;
         // The caller's own abort ends the call at once; a network failure or our per-attempt timeout is retried.
         if (callerSignal?.aborted || last) throw err;
         wait = backoff(policy, attempt);
