@@ -13,10 +13,13 @@ export type RetryStrategy = 'none' | 'exponential' | 'self';
  * older code).
  */
 export const JOBS = {
-  /** Sends one delivery attempt; the task schedules the next attempt itself, on the webhook retry schedule. */
+  /**
+   * Sends one delivery attempt; the task schedules the next attempt itself, on the webhook retry schedule. The queue's
+   * own attempts only cover a crash of the task itself (database gone mid-attempt): the delivery row stays pending.
+   */
   deliver_webhook: {
     payload: z.object({ delivery_id: z.uuid() }),
-    maxAttempts: 1,
+    maxAttempts: 5,
     retry: 'self',
     description: 'Deliver one event to one webhook subscription',
   },

@@ -1,8 +1,10 @@
 import { apiKeysRouter } from './apiKeys/router.ts';
+import { deliveriesRouter } from './deliveries/router.ts';
 import { eventsRouter } from './events/router.ts';
 import { eventTypesRouter } from './eventTypes/router.ts';
 import { router } from './trpc.ts';
 import { usersRouter } from './users/router.ts';
+import { webhooksRouter } from './webhooks/router.ts';
 
 /** Every procedure of the API, served as tRPC under `/trpc` and as REST under `/v1`. */
 export const appRouter = router({
@@ -10,6 +12,8 @@ export const appRouter = router({
   users: usersRouter,
   events: eventsRouter,
   eventTypes: eventTypesRouter,
+  webhooks: webhooksRouter,
+  deliveries: deliveriesRouter,
 });
 
 /** The router's type: what `@switchyard/client` imports (as a type only). */

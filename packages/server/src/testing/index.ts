@@ -1,3 +1,5 @@
 /** Test helpers shared by the packages' tests: per-file databases and a real server on a random port. */
+
+export * from '../webhooks/testHelpers.ts';
 export * from './db.ts';
 export * from './server.ts';

@@ -1,0 +1,33 @@
+import { enqueueJob } from '../db/enqueue.ts';
+import type { Webhook } from '../db/entities/index.ts';
+import type { EntityManager } from '../db/orm.ts';
+import type { ServerDeps } from '../deps.ts';
+import { emitEvent } from '../events/service.ts';
+
+/**
+ * Disables a webhook in the caller's transaction (once: a webhook already disabled is left alone), emits a
+ * `webhook.disabled` event that other subscriptions receive like any event, and queues the failure notice e-mail
+ * when the webhook asked for one.
+ */
+export async function disableWebhook(
+  em: EntityManager,
+  deps: ServerDeps,
+  hook: Webhook,
+  reason: string,
+): Promise<boolean> {
+  const now = new Date();
+  const changed = await em.execute<{ id: string }[]>(
+    `update webhooks set status = 'disabled', disabled_reason = ?, updated_at = ?
+     where id = ? and status <> 'disabled' returning id`,
+    [reason, now, hook.id],
+  );
+  if (changed.length === 0) return false;
+  await emitEvent(em, deps, hook.accountId, {
+    type: 'webhook.disabled',
+    entity: 'webhook',
+    entityId: hook.id,
+    data: { id: hook.id, url: hook.url, name: hook.name ?? null, reason, disabled_at: now.toISOString() },
+  });
+  if (hook.notifyOnFailure) await enqueueJob(em, 'send_failure_notice', { webhook_id: hook.id });
+  return true;
+}

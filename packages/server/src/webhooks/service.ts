@@ -1,0 +1,211 @@
+import { type Problem, validateCustomHeaders, validateEventPatterns } from '@switchyard/core';
+import { uuidv7 } from 'uuidv7';
+import { Webhook } from '../db/entities/index.ts';
+import type { EntityManager } from '../db/orm.ts';
+import { attemptDelivery } from '../deliveries/attempt.ts';
+import { outboundOf, secretBoxOf } from '../deliveries/ports.ts';
+import type { ServerDeps } from '../deps.ts';
+import { AppError, notFound } from '../errors.ts';
+import { knownEventTypeNames } from '../eventTypes/service.ts';
+import { type PageInput, paginate } from '../pagination.ts';
+import { normalizeFilters } from './filters.ts';
+import type { CreateWebhookInput, HeadersInput, TestDeliveryOutput, UpdateWebhookInput } from './schema.ts';
+import { generateSecret, sealHeaders } from './secrets.ts';
+
+/** How long the secret before a rotation keeps signing. */
+export const ROTATION_GRACE_MS = 24 * 3_600_000;
+
+function fail(code: 'validation_error' | 'invalid_events', problems: Problem[]): never {
+  const first = problems[0];
+  throw new AppError(code, first ? `${first.path}: ${first.message}` : 'Invalid input', problems);
+}
+
+function headersRecord(input: HeadersInput | undefined): Record<string, string> {
+  if (!input) return {};
+  if (!Array.isArray(input)) return input;
+  return Object.fromEntries(input.map((h) => ('key' in h ? [h.key, h.value] : [h.Key, h.Value])));
+}
+
+function checkHeaders(input: HeadersInput | undefined): Record<string, string> {
+  // A list may repeat a name (seed 003's example does); that is refused rather than silently dropped.
+  if (Array.isArray(input)) {
+    const names = input.map((h) => ('key' in h ? h.key : h.Key).toLowerCase());
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup)
+      fail('validation_error', [{ path: 'headers', message: `header "${dup}" is given more than once` }]);
+  }
+  const headers = headersRecord(input);
+  const problems = validateCustomHeaders(headers);
+  if (problems.length > 0) fail('validation_error', problems);
+  return headers;
+}
+
+async function checkEvents(em: EntityManager, accountId: string, events: string[]): Promise<void> {
+  const problems = validateEventPatterns(events, await knownEventTypeNames(em, accountId));
+  if (problems.length > 0) {
+    throw new AppError(
+      'invalid_events',
+      `One or more event names are not recognized: ${problems.map((p) => p.message).join('; ')}`,
+      problems,
+    );
+  }
+}
+
+function checkFilters(input: CreateWebhookInput['filters']) {
+  const { condition, problems } = normalizeFilters(input);
+  if (problems.length > 0) fail('validation_error', problems);
+  return condition;
+}
+
+/** A webhook of the account, or 404. */
+export async function getWebhook(em: EntityManager, accountId: string, id: string): Promise<Webhook> {
+  const hook = await em.findOne(Webhook, { id, accountId });
+  if (!hook) throw notFound(`Webhook ${id}`);
+  return hook;
+}
+
+/** A page of the account's webhooks, newest first. */
+export async function listWebhooks(em: EntityManager, accountId: string, page: PageInput) {
+  return paginate<Webhook>(em, Webhook, { accountId }, page);
+}
+
+/**
+ * Creates a subscription (seed 001): the URL passes the SSRF guard (`invalid_url`), every event is known
+ * (`invalid_events`), custom headers and filters are valid, and the URL is new for the account (409
+ * `duplicate_webhook`). Returns the secret, which is stored sealed and never shown again. With `test_delivery`, a
+ * ping is sent at once and a failed one leaves the webhook paused (seed 002).
+ */
+export async function createWebhook(
+  em: EntityManager,
+  deps: ServerDeps,
+  accountId: string,
+  input: CreateWebhookInput,
+): Promise<{ webhook: Webhook; secret: string; test?: TestDeliveryOutput }> {
+  await outboundOf(deps).checkUrl(input.url);
+  await checkEvents(em, accountId, input.events);
+  const headers = checkHeaders(input.headers);
+  const filters = checkFilters(input.filters);
+  const secret = generateSecret();
+  const id = uuidv7();
+  const inserted = await em.execute<{ id: string }[]>(
+    `insert into webhooks (id, account_id, url, name, description, events, filters, method, content_type,
+       headers_sealed, status, notify_on_failure, secret_sealed, created_at, updated_at)
+     values (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, now(), now())
+     on conflict (account_id, url) do nothing returning id`,
+    [
+      id,
+      accountId,
+      input.url,
+      input.name ?? null,
+      input.description ?? null,
+      JSON.stringify(input.events),
+      filters === null ? null : JSON.stringify(filters),
+      input.method ?? 'POST',
+      input.content_type ?? 'application/json',
+      sealHeaders(headers, secretBoxOf(deps)),
+      input.active === false ? 'paused' : 'active',
+      input.notify_on_failure ?? false,
+      secretBoxOf(deps).seal(secret),
+    ],
+  );
+  if (inserted.length === 0)
+    throw new AppError('duplicate_webhook', `A webhook with URL ${input.url} already exists`);
+  let test: TestDeliveryOutput | undefined;
+  if (input.test_delivery) {
+    test = await sendTestDelivery(em, deps, accountId, id);
+    if (test.status === 'failed') await em.nativeUpdate(Webhook, { id }, { status: 'paused' });
+  }
+  const webhook = await em.findOneOrFail(Webhook, { id }, { refresh: true });
+  return { webhook, secret, test };
+}
+
+/** Changes only the fields given; `active: false` pauses, `active: true` resumes (a disabled webhook too). */
+export async function updateWebhook(
+  em: EntityManager,
+  deps: ServerDeps,
+  accountId: string,
+  input: UpdateWebhookInput,
+): Promise<Webhook> {
+  const hook = await getWebhook(em, accountId, input.id);
+  if (input.url !== undefined && input.url !== hook.url) {
+    await outboundOf(deps).checkUrl(input.url);
+    const taken = await em.count(Webhook, { accountId, url: input.url });
+    if (taken > 0) throw new AppError('duplicate_webhook', `A webhook with URL ${input.url} already exists`);
+    hook.url = input.url;
+  }
+  if (input.events !== undefined) {
+    await checkEvents(em, accountId, input.events);
+    hook.events = input.events;
+  }
+  if (input.headers !== undefined)
+    hook.headersSealed = sealHeaders(checkHeaders(input.headers), secretBoxOf(deps));
+  if (input.filters !== undefined) hook.filters = checkFilters(input.filters);
+  if (input.name !== undefined) hook.name = input.name;
+  if (input.description !== undefined) hook.description = input.description;
+  if (input.method !== undefined) hook.method = input.method;
+  if (input.content_type !== undefined) hook.contentType = input.content_type;
+  if (input.notify_on_failure !== undefined) hook.notifyOnFailure = input.notify_on_failure;
+  if (input.active === false) hook.status = 'paused';
+  if (input.active === true && hook.status !== 'active') {
+    hook.status = 'active';
+    hook.disabledReason = null;
+    hook.failingSince = null;
+  }
+  hook.updatedAt = new Date();
+  try {
+    await em.flush();
+  } catch (err) {
+    if ((err as { name?: string }).name === 'UniqueConstraintViolationException') {
+      throw new AppError('duplicate_webhook', `A webhook with URL ${input.url} already exists`);
+    }
+    throw err;
+  }
+  return hook;
+}
+
+/** Deletes a webhook with its deliveries; queued attempts find nothing to do. */
+export async function deleteWebhook(em: EntityManager, accountId: string, id: string): Promise<Webhook> {
+  const hook = await getWebhook(em, accountId, id);
+  await em.nativeDelete(Webhook, { id: hook.id, accountId });
+  return hook;
+}
+
+/** A new secret, shown once; the old one keeps signing (both signatures are sent) for 24 hours. */
+export async function rotateSecret(
+  em: EntityManager,
+  deps: ServerDeps,
+  accountId: string,
+  id: string,
+): Promise<{ webhook: Webhook; secret: string; previousExpiresAt: Date }> {
+  const hook = await getWebhook(em, accountId, id);
+  const secret = generateSecret();
+  const previousExpiresAt = new Date(Date.now() + ROTATION_GRACE_MS);
+  hook.previousSecretSealed = hook.secretSealed;
+  hook.previousSecretExpiresAt = previousExpiresAt;
+  hook.secretSealed = secretBoxOf(deps).seal(secret);
+  hook.updatedAt = new Date();
+  await em.flush();
+  return { webhook: hook, secret, previousExpiresAt };
+}
+
+/** Sends a signed `webhook.test` ping now and reports what the endpoint answered (logged as a delivery). */
+export async function sendTestDelivery(
+  em: EntityManager,
+  deps: ServerDeps,
+  accountId: string,
+  webhookId: string,
+): Promise<TestDeliveryOutput> {
+  const deliveryId = uuidv7();
+  await em.execute(
+    `insert into deliveries (id, account_id, webhook_id, event_id, event_type, status, attempts, created_at, updated_at)
+     values (?, ?, ?, null, 'webhook.test', 'pending', 0, now(), now())`,
+    [deliveryId, accountId, webhookId],
+  );
+  const outcome = await attemptDelivery(deps, deliveryId, { test: true, em });
+  return {
+    delivery_id: deliveryId,
+    status: outcome.result === 'succeeded' ? 'succeeded' : 'failed',
+    status_code: outcome.statusCode,
+    error: outcome.error,
+  };
+}
