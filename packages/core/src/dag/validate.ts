@@ -1,0 +1,170 @@
+import type { z } from 'zod';
+import { validateDelay } from '../delays.ts';
+import type { Problem } from '../errors.ts';
+import { validateConfigTemplates } from '../templating.ts';
+import { parseHeaderLines, parseParamLines, validateCustomHeaders } from '../webhookLines.ts';
+import { parseEdges } from './edges.ts';
+import { buildAdjacency, findCycles, reachableFrom } from './graph.ts';
+import {
+  ConditionNode,
+  CreateTaskNode,
+  DelayNode,
+  NODE_TYPES,
+  NodePosition,
+  type NodeType,
+  SendChannelMessageNode,
+  SendEmailNode,
+  StartNode,
+  UpdateFieldNode,
+  WebhookNode,
+} from './schema.ts';
+
+const SCHEMA_OF: Record<NodeType, z.ZodType> = {
+  Start: StartNode,
+  Delay: DelayNode,
+  Webhook: WebhookNode,
+  SendEmail: SendEmailNode,
+  SendChannelMessage: SendChannelMessageNode,
+  CreateTask: CreateTaskNode,
+  UpdateField: UpdateFieldNode,
+  Condition: ConditionNode,
+};
+
+const ACTION_TYPES: ReadonlySet<string> = new Set([
+  'Webhook',
+  'SendEmail',
+  'SendChannelMessage',
+  'CreateTask',
+  'UpdateField',
+]);
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function issuesAt(base: string, issues: readonly z.core.$ZodIssue[]): Problem[] {
+  return issues.map((i) => ({ path: [base, ...i.path.map(String)].join('.'), message: i.message }));
+}
+
+// Node-type rules beyond the schema: delay units, header/param lines, merge-token syntax in action settings.
+function extraNodeProblems(node: Record<string, unknown>, type: NodeType, base: string): Problem[] {
+  const problems: Problem[] = [];
+  if (type === 'Delay') {
+    for (const p of validateDelay(node)) {
+      if (p.path === 'minute_of_day' && p.message.startsWith('minute_of_day applies')) {
+        problems.push({ path: `${base}.${p.path}`, message: p.message });
+      }
+    }
+  }
+  if (type === 'Webhook') {
+    if (typeof node.headers === 'string') {
+      const parsed = parseHeaderLines(node.headers, `${base}.headers`);
+      problems.push(...parsed.problems, ...validateCustomHeaders(parsed.value, `${base}.headers`));
+    }
+    if (typeof node.params === 'string')
+      problems.push(...parseParamLines(node.params, `${base}.params`).problems);
+  }
+  if (ACTION_TYPES.has(type)) {
+    const { id: _id, name: _name, type: _type, ...settings } = node;
+    problems.push(...validateConfigTemplates(settings, base));
+  }
+  return problems;
+}
+
+/**
+ * Every problem of a workflow template, each at a path naming the node (`nodes.<id>.url`) or edge (`edges.<i>`):
+ * malformed nodes and settings, duplicate ids, not exactly one Start, edges into Start, dangling or ambiguous edges,
+ * cycles (one problem per cycle, listing its nodes) and nodes not reachable from Start. Empty when publishable.
+ */
+export function validateWorkflowTemplate(template: unknown): Problem[] {
+  if (!isRecord(template)) return [{ path: '', message: 'a template is an object with nodes and edges' }];
+  const problems: Problem[] = [];
+  const { nodes, edges, positions, width, height } = template;
+  if (!Array.isArray(nodes)) problems.push({ path: 'nodes', message: 'nodes must be an array' });
+  if (!Array.isArray(edges))
+    problems.push({ path: 'edges', message: 'edges must be an array of "from-to" strings' });
+  for (const [key, v] of [
+    ['width', width],
+    ['height', height],
+  ] as const) {
+    if (v !== undefined && typeof v !== 'number')
+      problems.push({ path: key, message: `${key} must be a number` });
+  }
+  if (positions !== undefined) {
+    if (!isRecord(positions))
+      problems.push({ path: 'positions', message: 'positions must be an object keyed by node id' });
+    else {
+      for (const [id, pos] of Object.entries(positions)) {
+        const r = NodePosition.safeParse(pos);
+        if (!r.success) problems.push(...issuesAt(`positions.${id}`, r.error.issues));
+      }
+    }
+  }
+  if (!Array.isArray(nodes) || !Array.isArray(edges)) return problems;
+
+  const ids: string[] = [];
+  const typeOf = new Map<string, NodeType>();
+  for (const [i, node] of nodes.entries()) {
+    if (!isRecord(node)) {
+      problems.push({ path: `nodes.${i}`, message: 'a node is an object' });
+      continue;
+    }
+    const id = node.id;
+    if (typeof id !== 'string' || id === '') {
+      problems.push({ path: `nodes.${i}.id`, message: 'id is required' });
+      continue;
+    }
+    const base = `nodes.${id}`;
+    if (typeOf.has(id)) {
+      problems.push({ path: base, message: `node id ${JSON.stringify(id)} is used twice` });
+      continue;
+    }
+    const type = node.type;
+    if (typeof type !== 'string' || !(NODE_TYPES as readonly string[]).includes(type)) {
+      problems.push({
+        path: `${base}.type`,
+        message: `unsupported node type ${JSON.stringify(type ?? null)}; use one of ${NODE_TYPES.join(', ')}`,
+      });
+      continue;
+    }
+    ids.push(id);
+    typeOf.set(id, type as NodeType);
+    const parsed = SCHEMA_OF[type as NodeType].safeParse(node);
+    if (!parsed.success) problems.push(...issuesAt(base, parsed.error.issues));
+    problems.push(...extraNodeProblems(node, type as NodeType, base));
+  }
+
+  const starts = ids.filter((id) => typeOf.get(id) === 'Start');
+  if (starts.length !== 1) {
+    const found = starts.length === 0 ? 'none' : starts.join(', ');
+    problems.push({ path: 'nodes', message: `a template needs exactly one Start node (found ${found})` });
+  }
+  const parsedEdges = parseEdges(
+    edges.map((e) => (typeof e === 'string' ? e : (undefined as unknown as string))),
+    ids,
+  );
+  problems.push(...parsedEdges.problems);
+  const graph = buildAdjacency(ids, parsedEdges.edges);
+  for (const start of starts) {
+    const into = graph.parents.get(start) ?? [];
+    if (into.length > 0)
+      problems.push({
+        path: `nodes.${start}`,
+        message: `the Start node cannot have incoming edges (from ${into.join(', ')})`,
+      });
+  }
+  for (const cycle of findCycles(graph)) {
+    problems.push({ path: `nodes.${cycle[0]}`, message: `cycle through ${cycle.join(', ')}` });
+  }
+  if (starts.length > 0) {
+    const reached = reachableFrom(graph, starts);
+    for (const id of ids) {
+      if (!reached.has(id))
+        problems.push({
+          path: `nodes.${id}`,
+          message: `node ${JSON.stringify(id)} is not reachable from Start`,
+        });
+    }
+  }
+  return problems;
+}
