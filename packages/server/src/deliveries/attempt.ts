@@ -178,8 +178,13 @@ export async function attemptDelivery(
     }
 
     const policy = retryPolicyFromEnv(deps.env);
-    const failingSince = hook.failingSince ?? now;
-    await tem.nativeUpdate(Webhook, { id: hook.id }, { failingSince, lastFailureAt: now });
+    // In SQL, not from the row read before the request: a success in between may have reset the clock.
+    const [clock] = await tem.execute<{ failing_since: Date | string }[]>(
+      `update webhooks set failing_since = coalesce(failing_since, ?), last_failure_at = ?
+       where id = ? returning failing_since`,
+      [now, now, hook.id],
+    );
+    const failingSince = clock ? new Date(clock.failing_since) : now;
     if (res?.status === 410) {
       await done('failed');
       await disableWebhook(tem, deps, hook, 'The endpoint answered 410 Gone');

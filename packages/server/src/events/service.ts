@@ -1,4 +1,4 @@
-import { entityOfEventType, type Problem } from '@switchyard/core';
+import { entityOfEventType, isBuiltInEventType, type Problem } from '@switchyard/core';
 import { uuidv7 } from 'uuidv7';
 import { Event } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
@@ -154,12 +154,15 @@ export async function ingestEvents(
   inputs: EventInput[],
   path: (i: number) => string = (i) => `events[${i}].type`,
 ): Promise<AcceptedEvent[]> {
-  const known = new Set(await knownEventTypeNames(em, accountId));
+  // The account's own types are read only when some type is not built in (the common case costs no query).
+  const custom = inputs.every((e) => isBuiltInEventType(e.type))
+    ? new Set<string>()
+    : new Set(await knownEventTypeNames(em, accountId));
   const problems: Problem[] = [];
   inputs.forEach((input, i) => {
     if (SYSTEM_ENTITIES.has(entityOfEventType(input.type))) {
       problems.push({ path: path(i), message: `"${input.type}" events are emitted by Switchyard only` });
-    } else if (!known.has(input.type)) {
+    } else if (!isBuiltInEventType(input.type) && !custom.has(input.type)) {
       problems.push({ path: path(i), message: `"${input.type}" is not a recognized event type` });
     }
   });
