@@ -4,4141 +4,4187 @@
  */
 
 export interface paths {
-    "/v1/api-keys": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List API keys */
-        get: operations["apiKeys-list"];
-        put?: never;
-        /** Create an API key */
-        post: operations["apiKeys-create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+  '/v1/api-keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/api-keys/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Revoke an API key */
-        delete: operations["apiKeys-revoke"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /** List API keys */
+    get: operations['apiKeys-list'];
+    put?: never;
+    /** Create an API key */
+    post: operations['apiKeys-create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/api-keys/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/deliveries/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Fetch a delivery with every attempt */
-        get: operations["deliveries-get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Revoke an API key */
+    delete: operations['apiKeys-revoke'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/deliveries/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/deliveries/{id}/retry": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Send a delivery again now */
-        post: operations["deliveries-retry"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /** Fetch a delivery with every attempt */
+    get: operations['deliveries-get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/deliveries/{id}/retry': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/event-types": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List the event catalog: the 28 built-in types and the account’s own */
-        get: operations["eventTypes-list"];
-        put?: never;
-        /** Register an event type of the account’s own */
-        post: operations["eventTypes-create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    /** Send a delivery again now */
+    post: operations['deliveries-retry'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/event-types': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/events": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List events, newest first */
-        get: operations["events-list"];
-        put?: never;
-        /**
-         * Report an event
-         * @description Stores the event and enqueues its deliveries and executions in one transaction, then answers 202. An Idempotency-Key or the event’s own `id` deduplicates.
-         */
-        post: operations["events-create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /** List the event catalog: the 28 built-in types and the account’s own */
+    get: operations['eventTypes-list'];
+    put?: never;
+    /** Register an event type of the account’s own */
+    post: operations['eventTypes-create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/events/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Fetch an event */
-        get: operations["events-get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /** List events, newest first */
+    get: operations['events-list'];
+    put?: never;
+    /**
+     * Report an event
+     * @description Stores the event and enqueues its deliveries and executions in one transaction, then answers 202. An Idempotency-Key or the event’s own `id` deduplicates.
+     */
+    post: operations['events-create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/events/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/events/batch": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Report up to 1,000 events at once
-         * @description All or nothing: one unknown type refuses the whole batch. Answers in request order.
-         */
-        post: operations["events-batch"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /** Fetch an event */
+    get: operations['events-get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/events/batch': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/users": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List users, newest first */
-        get: operations["users-list"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    /**
+     * Report up to 1,000 events at once
+     * @description All or nothing: one unknown type refuses the whole batch. Answers in request order.
+     */
+    post: operations['events-batch'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/users': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/users/{key}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Fetch a user */
-        get: operations["users-get"];
-        /** Create or update a user */
-        put: operations["users-upsert"];
-        post?: never;
-        /** Archive a user */
-        delete: operations["users-delete"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /** List users, newest first */
+    get: operations['users-list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/users/{key}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/webhooks": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List webhooks, newest first */
-        get: operations["webhooks-list"];
-        put?: never;
-        /**
-         * Create a webhook
-         * @description The signing secret is in this response only. Errors: invalid_url (not HTTPS, malformed, private address), invalid_events, missing_required_field, 409 duplicate_webhook.
-         */
-        post: operations["webhooks-create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /** Fetch a user */
+    get: operations['users-get'];
+    /** Create or update a user */
+    put: operations['users-upsert'];
+    post?: never;
+    /** Archive a user */
+    delete: operations['users-delete'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/webhooks/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Fetch a webhook */
-        get: operations["webhooks-get"];
-        put?: never;
-        post?: never;
-        /** Delete a webhook */
-        delete: operations["webhooks-delete"];
-        options?: never;
-        head?: never;
-        /** Update, pause (active: false) or resume (active: true) a webhook */
-        patch: operations["webhooks-update"];
-        trace?: never;
+    /** List webhooks, newest first */
+    get: operations['webhooks-list'];
+    put?: never;
+    /**
+     * Create a webhook
+     * @description The signing secret is in this response only. Errors: invalid_url (not HTTPS, malformed, private address), invalid_events, missing_required_field, 409 duplicate_webhook.
+     */
+    post: operations['webhooks-create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/webhooks/{id}/deliveries": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List a webhook's deliveries, newest first */
-        get: operations["deliveries-list"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /** Fetch a webhook */
+    get: operations['webhooks-get'];
+    put?: never;
+    post?: never;
+    /** Delete a webhook */
+    delete: operations['webhooks-delete'];
+    options?: never;
+    head?: never;
+    /** Update, pause (active: false) or resume (active: true) a webhook */
+    patch: operations['webhooks-update'];
+    trace?: never;
+  };
+  '/v1/webhooks/{id}/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/webhooks/{id}/recover": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Redeliver every failed delivery since a time */
-        post: operations["deliveries-recover"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /** List a webhook's deliveries, newest first */
+    get: operations['deliveries-list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/{id}/recover': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/webhooks/{id}/rotate-secret": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Rotate the signing secret
-         * @description The new secret is shown once. The old one keeps signing (a second signature) for 24 hours.
-         */
-        post: operations["webhooks-rotateSecret"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    /** Redeliver every failed delivery since a time */
+    post: operations['deliveries-recover'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/{id}/rotate-secret': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/webhooks/{id}/test": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Send a signed test ping now and report the answer */
-        post: operations["webhooks-test"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    /**
+     * Rotate the signing secret
+     * @description The new secret is shown once. The old one keeps signing (a second signature) for 24 hours.
+     */
+    post: operations['webhooks-rotateSecret'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/{id}/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
+    get?: never;
+    put?: never;
+    /** Send a signed test ping now and report the answer */
+    post: operations['webhooks-test'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: {
-        Error: {
-            error: {
-                /**
-                 * @description Stable, machine-readable code
-                 * @enum {string}
-                 */
-                code: "validation_error" | "missing_required_field" | "invalid_url" | "invalid_events" | "payload_too_large" | "invalid_key" | "insufficient_permissions" | "not_found" | "duplicate_name" | "duplicate_webhook" | "duplicate_key" | "idempotency_conflict" | "conflict" | "rate_limited" | "internal_error";
-                /** @description Field-level problems or other structured detail */
-                details?: unknown;
-                /** @description What went wrong, for a person */
-                message: string;
-                /** @description Also in the X-Request-ID header */
-                request_id: string;
-            };
-        };
+  schemas: {
+    Error: {
+      error: {
         /**
-         * validation_error, missing_required_field or another input error error (400)
-         * @description The error information
-         * @example {
-         *       "code": "BAD_REQUEST",
-         *       "message": "validation_error, missing_required_field or another input error",
-         *       "issues": []
-         *     }
+         * @description Stable, machine-readable code
+         * @enum {string}
          */
-        "error.BAD_REQUEST": {
-            /**
-             * @description The error code
-             * @example BAD_REQUEST
-             */
-            code: string;
-            /**
-             * @description An array of issues that were responsible for the error
-             * @example []
-             */
-            issues?: {
-                message: string;
-            }[];
-            /**
-             * @description The error message
-             * @example validation_error, missing_required_field or another input error
-             */
-            message: string;
-        };
-        /**
-         * duplicate_name: the type is already registered error (409)
-         * @description The error information
-         * @example {
-         *       "code": "CONFLICT",
-         *       "message": "duplicate_name: the type is already registered",
-         *       "issues": []
-         *     }
-         */
-        "error.CONFLICT": {
-            /**
-             * @description The error code
-             * @example CONFLICT
-             */
-            code: string;
-            /**
-             * @description An array of issues that were responsible for the error
-             * @example []
-             */
-            issues?: {
-                message: string;
-            }[];
-            /**
-             * @description The error message
-             * @example duplicate_name: the type is already registered
-             */
-            message: string;
-        };
-        /**
-         * insufficient_permissions: the key lacks the scope error (403)
-         * @description The error information
-         * @example {
-         *       "code": "FORBIDDEN",
-         *       "message": "insufficient_permissions: the key lacks the scope",
-         *       "issues": []
-         *     }
-         */
-        "error.FORBIDDEN": {
-            /**
-             * @description The error code
-             * @example FORBIDDEN
-             */
-            code: string;
-            /**
-             * @description An array of issues that were responsible for the error
-             * @example []
-             */
-            issues?: {
-                message: string;
-            }[];
-            /**
-             * @description The error message
-             * @example insufficient_permissions: the key lacks the scope
-             */
-            message: string;
-        };
-        /**
-         * internal_error error (500)
-         * @description The error information
-         * @example {
-         *       "code": "INTERNAL_SERVER_ERROR",
-         *       "message": "internal_error",
-         *       "issues": []
-         *     }
-         */
-        "error.INTERNAL_SERVER_ERROR": {
-            /**
-             * @description The error code
-             * @example INTERNAL_SERVER_ERROR
-             */
-            code: string;
-            /**
-             * @description An array of issues that were responsible for the error
-             * @example []
-             */
-            issues?: {
-                message: string;
-            }[];
-            /**
-             * @description The error message
-             * @example internal_error
-             */
-            message: string;
-        };
-        /**
-         * not_found error (404)
-         * @description The error information
-         * @example {
-         *       "code": "NOT_FOUND",
-         *       "message": "not_found",
-         *       "issues": []
-         *     }
-         */
-        "error.NOT_FOUND": {
-            /**
-             * @description The error code
-             * @example NOT_FOUND
-             */
-            code: string;
-            /**
-             * @description An array of issues that were responsible for the error
-             * @example []
-             */
-            issues?: {
-                message: string;
-            }[];
-            /**
-             * @description The error message
-             * @example not_found
-             */
-            message: string;
-        };
-        /**
-         * payload_too_large error (413)
-         * @description The error information
-         * @example {
-         *       "code": "PAYLOAD_TOO_LARGE",
-         *       "message": "payload_too_large",
-         *       "issues": []
-         *     }
-         */
-        "error.PAYLOAD_TOO_LARGE": {
-            /**
-             * @description The error code
-             * @example PAYLOAD_TOO_LARGE
-             */
-            code: string;
-            /**
-             * @description An array of issues that were responsible for the error
-             * @example []
-             */
-            issues?: {
-                message: string;
-            }[];
-            /**
-             * @description The error message
-             * @example payload_too_large
-             */
-            message: string;
-        };
-        /**
-         * rate_limited: retry after the Retry-After header error (429)
-         * @description The error information
-         * @example {
-         *       "code": "TOO_MANY_REQUESTS",
-         *       "message": "rate_limited: retry after the Retry-After header",
-         *       "issues": []
-         *     }
-         */
-        "error.TOO_MANY_REQUESTS": {
-            /**
-             * @description The error code
-             * @example TOO_MANY_REQUESTS
-             */
-            code: string;
-            /**
-             * @description An array of issues that were responsible for the error
-             * @example []
-             */
-            issues?: {
-                message: string;
-            }[];
-            /**
-             * @description The error message
-             * @example rate_limited: retry after the Retry-After header
-             */
-            message: string;
-        };
-        /**
-         * invalid_key: missing, invalid or revoked API key error (401)
-         * @description The error information
-         * @example {
-         *       "code": "UNAUTHORIZED",
-         *       "message": "invalid_key: missing, invalid or revoked API key",
-         *       "issues": []
-         *     }
-         */
-        "error.UNAUTHORIZED": {
-            /**
-             * @description The error code
-             * @example UNAUTHORIZED
-             */
-            code: string;
-            /**
-             * @description An array of issues that were responsible for the error
-             * @example []
-             */
-            issues?: {
-                message: string;
-            }[];
-            /**
-             * @description The error message
-             * @example invalid_key: missing, invalid or revoked API key
-             */
-            message: string;
-        };
+        code:
+          | 'validation_error'
+          | 'missing_required_field'
+          | 'invalid_url'
+          | 'invalid_events'
+          | 'payload_too_large'
+          | 'invalid_key'
+          | 'insufficient_permissions'
+          | 'not_found'
+          | 'duplicate_name'
+          | 'duplicate_webhook'
+          | 'duplicate_key'
+          | 'idempotency_conflict'
+          | 'conflict'
+          | 'rate_limited'
+          | 'internal_error';
+        /** @description Field-level problems or other structured detail */
+        details?: unknown;
+        /** @description What went wrong, for a person */
+        message: string;
+        /** @description Also in the X-Request-ID header */
+        request_id: string;
+      };
     };
-    responses: never;
-    parameters: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
-        IdempotencyKey: string;
+    /**
+     * validation_error, missing_required_field or another input error error (400)
+     * @description The error information
+     * @example {
+     *       "code": "BAD_REQUEST",
+     *       "message": "validation_error, missing_required_field or another input error",
+     *       "issues": []
+     *     }
+     */
+    'error.BAD_REQUEST': {
+      /**
+       * @description The error code
+       * @example BAD_REQUEST
+       */
+      code: string;
+      /**
+       * @description An array of issues that were responsible for the error
+       * @example []
+       */
+      issues?: {
+        message: string;
+      }[];
+      /**
+       * @description The error message
+       * @example validation_error, missing_required_field or another input error
+       */
+      message: string;
     };
-    requestBodies: never;
-    headers: {
-        /** @description Seconds to wait before retrying */
-        "Retry-After": number;
-        /** @description Requests allowed in the window */
-        "X-RateLimit-Limit": number;
-        /** @description Requests left in the window */
-        "X-RateLimit-Remaining": number;
-        /** @description Unix time (s) the window resets */
-        "X-RateLimit-Reset": number;
-        /** @description Echo of the request id sent, or a new one */
-        "X-Request-ID": string;
+    /**
+     * duplicate_name: the type is already registered error (409)
+     * @description The error information
+     * @example {
+     *       "code": "CONFLICT",
+     *       "message": "duplicate_name: the type is already registered",
+     *       "issues": []
+     *     }
+     */
+    'error.CONFLICT': {
+      /**
+       * @description The error code
+       * @example CONFLICT
+       */
+      code: string;
+      /**
+       * @description An array of issues that were responsible for the error
+       * @example []
+       */
+      issues?: {
+        message: string;
+      }[];
+      /**
+       * @description The error message
+       * @example duplicate_name: the type is already registered
+       */
+      message: string;
     };
-    pathItems: never;
+    /**
+     * insufficient_permissions: the key lacks the scope error (403)
+     * @description The error information
+     * @example {
+     *       "code": "FORBIDDEN",
+     *       "message": "insufficient_permissions: the key lacks the scope",
+     *       "issues": []
+     *     }
+     */
+    'error.FORBIDDEN': {
+      /**
+       * @description The error code
+       * @example FORBIDDEN
+       */
+      code: string;
+      /**
+       * @description An array of issues that were responsible for the error
+       * @example []
+       */
+      issues?: {
+        message: string;
+      }[];
+      /**
+       * @description The error message
+       * @example insufficient_permissions: the key lacks the scope
+       */
+      message: string;
+    };
+    /**
+     * internal_error error (500)
+     * @description The error information
+     * @example {
+     *       "code": "INTERNAL_SERVER_ERROR",
+     *       "message": "internal_error",
+     *       "issues": []
+     *     }
+     */
+    'error.INTERNAL_SERVER_ERROR': {
+      /**
+       * @description The error code
+       * @example INTERNAL_SERVER_ERROR
+       */
+      code: string;
+      /**
+       * @description An array of issues that were responsible for the error
+       * @example []
+       */
+      issues?: {
+        message: string;
+      }[];
+      /**
+       * @description The error message
+       * @example internal_error
+       */
+      message: string;
+    };
+    /**
+     * not_found error (404)
+     * @description The error information
+     * @example {
+     *       "code": "NOT_FOUND",
+     *       "message": "not_found",
+     *       "issues": []
+     *     }
+     */
+    'error.NOT_FOUND': {
+      /**
+       * @description The error code
+       * @example NOT_FOUND
+       */
+      code: string;
+      /**
+       * @description An array of issues that were responsible for the error
+       * @example []
+       */
+      issues?: {
+        message: string;
+      }[];
+      /**
+       * @description The error message
+       * @example not_found
+       */
+      message: string;
+    };
+    /**
+     * payload_too_large error (413)
+     * @description The error information
+     * @example {
+     *       "code": "PAYLOAD_TOO_LARGE",
+     *       "message": "payload_too_large",
+     *       "issues": []
+     *     }
+     */
+    'error.PAYLOAD_TOO_LARGE': {
+      /**
+       * @description The error code
+       * @example PAYLOAD_TOO_LARGE
+       */
+      code: string;
+      /**
+       * @description An array of issues that were responsible for the error
+       * @example []
+       */
+      issues?: {
+        message: string;
+      }[];
+      /**
+       * @description The error message
+       * @example payload_too_large
+       */
+      message: string;
+    };
+    /**
+     * rate_limited: retry after the Retry-After header error (429)
+     * @description The error information
+     * @example {
+     *       "code": "TOO_MANY_REQUESTS",
+     *       "message": "rate_limited: retry after the Retry-After header",
+     *       "issues": []
+     *     }
+     */
+    'error.TOO_MANY_REQUESTS': {
+      /**
+       * @description The error code
+       * @example TOO_MANY_REQUESTS
+       */
+      code: string;
+      /**
+       * @description An array of issues that were responsible for the error
+       * @example []
+       */
+      issues?: {
+        message: string;
+      }[];
+      /**
+       * @description The error message
+       * @example rate_limited: retry after the Retry-After header
+       */
+      message: string;
+    };
+    /**
+     * invalid_key: missing, invalid or revoked API key error (401)
+     * @description The error information
+     * @example {
+     *       "code": "UNAUTHORIZED",
+     *       "message": "invalid_key: missing, invalid or revoked API key",
+     *       "issues": []
+     *     }
+     */
+    'error.UNAUTHORIZED': {
+      /**
+       * @description The error code
+       * @example UNAUTHORIZED
+       */
+      code: string;
+      /**
+       * @description An array of issues that were responsible for the error
+       * @example []
+       */
+      issues?: {
+        message: string;
+      }[];
+      /**
+       * @description The error message
+       * @example invalid_key: missing, invalid or revoked API key
+       */
+      message: string;
+    };
+  };
+  responses: never;
+  parameters: {
+    /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+    IdempotencyKey: string;
+  };
+  requestBodies: never;
+  headers: {
+    /** @description Seconds to wait before retrying */
+    'Retry-After': number;
+    /** @description Requests allowed in the window */
+    'X-RateLimit-Limit': number;
+    /** @description Requests left in the window */
+    'X-RateLimit-Remaining': number;
+    /** @description Unix time (s) the window resets */
+    'X-RateLimit-Reset': number;
+    /** @description Echo of the request id sent, or a new one */
+    'X-Request-ID': string;
+  };
+  pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    "apiKeys-list": {
-        parameters: {
-            query?: {
-                ending_before?: string;
-                limit?: number;
-                starting_after?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful response */
-            200: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: {
-                            /** @description created time in the account's time zone (ISO 8601) */
-                            created_at: string;
-                            /** @description created time as a readable string in the account's time zone */
-                            created_at_string: string;
-                            /** @description created time in UTC (ISO 8601) */
-                            created_at_utc: string;
-                            id: string;
-                            /** @description last_used time in the account's time zone (ISO 8601) */
-                            last_used_at: string | null;
-                            /** @description last_used time as a readable string in the account's time zone */
-                            last_used_at_string: string | null;
-                            /** @description last_used time in UTC (ISO 8601) */
-                            last_used_at_utc: string | null;
-                            name: string;
-                            /** @constant */
-                            object: "api_key";
-                            /** @description The first characters of the key, to tell keys apart */
-                            prefix: string;
-                            revoked: boolean;
-                            scopes: string[];
-                        }[];
-                        meta: {
-                            has_next_page: boolean;
-                            has_previous_page: boolean;
-                            page_limit: number;
-                        };
-                    };
-                };
-            };
-            /** @description validation_error, missing_required_field or another input error */
-            400: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_key: missing, invalid or revoked API key */
-            401: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description insufficient_permissions: the key lacks the scope */
-            403: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited: retry after the Retry-After header */
-            429: {
-                headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
+  'apiKeys-list': {
+    parameters: {
+      query?: {
+        ending_before?: string;
+        limit?: number;
+        starting_after?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "apiKeys-create": {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
-            };
-            path?: never;
-            cookie?: never;
+    requestBody?: never;
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
         };
-        requestBody: {
-            content: {
-                "application/json": {
-                    name: string;
-                    /** @description Permissions of the new key */
-                    scopes: ("workflows:read" | "workflows:write" | "webhooks:read" | "webhooks:write" | "events:write" | "executions:read" | "executions:write" | "users:read" | "users:write" | "admin")[];
-                };
+        content: {
+          'application/json': {
+            data: {
+              /** @description created time in the account's time zone (ISO 8601) */
+              created_at: string;
+              /** @description created time as a readable string in the account's time zone */
+              created_at_string: string;
+              /** @description created time in UTC (ISO 8601) */
+              created_at_utc: string;
+              id: string;
+              /** @description last_used time in the account's time zone (ISO 8601) */
+              last_used_at: string | null;
+              /** @description last_used time as a readable string in the account's time zone */
+              last_used_at_string: string | null;
+              /** @description last_used time in UTC (ISO 8601) */
+              last_used_at_utc: string | null;
+              name: string;
+              /** @constant */
+              object: 'api_key';
+              /** @description The first characters of the key, to tell keys apart */
+              prefix: string;
+              revoked: boolean;
+              scopes: string[];
+            }[];
+            meta: {
+              has_next_page: boolean;
+              has_previous_page: boolean;
+              page_limit: number;
             };
+          };
         };
-        responses: {
-            /** @description Successful response */
-            201: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: {
-                            /** @description created time in the account's time zone (ISO 8601) */
-                            created_at: string;
-                            /** @description created time as a readable string in the account's time zone */
-                            created_at_string: string;
-                            /** @description created time in UTC (ISO 8601) */
-                            created_at_utc: string;
-                            id: string;
-                            /** @description The API key. Shown once: store it now. */
-                            key: string;
-                            /** @description last_used time in the account's time zone (ISO 8601) */
-                            last_used_at: string | null;
-                            /** @description last_used time as a readable string in the account's time zone */
-                            last_used_at_string: string | null;
-                            /** @description last_used time in UTC (ISO 8601) */
-                            last_used_at_utc: string | null;
-                            name: string;
-                            /** @constant */
-                            object: "api_key";
-                            /** @description The first characters of the key, to tell keys apart */
-                            prefix: string;
-                            revoked: boolean;
-                            scopes: string[];
-                        };
-                    };
-                };
-            };
-            /** @description validation_error, missing_required_field or another input error */
-            400: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_key: missing, invalid or revoked API key */
-            401: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description insufficient_permissions: the key lacks the scope */
-            403: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description payload_too_large */
-            413: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited: retry after the Retry-After header */
-            429: {
-                headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
         };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
-    "apiKeys-revoke": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful response */
-            200: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: {
-                            /** @description created time in the account's time zone (ISO 8601) */
-                            created_at: string;
-                            /** @description created time as a readable string in the account's time zone */
-                            created_at_string: string;
-                            /** @description created time in UTC (ISO 8601) */
-                            created_at_utc: string;
-                            id: string;
-                            /** @description last_used time in the account's time zone (ISO 8601) */
-                            last_used_at: string | null;
-                            /** @description last_used time as a readable string in the account's time zone */
-                            last_used_at_string: string | null;
-                            /** @description last_used time in UTC (ISO 8601) */
-                            last_used_at_utc: string | null;
-                            name: string;
-                            /** @constant */
-                            object: "api_key";
-                            /** @description The first characters of the key, to tell keys apart */
-                            prefix: string;
-                            revoked: boolean;
-                            scopes: string[];
-                        };
-                    };
-                };
-            };
-            /** @description validation_error, missing_required_field or another input error */
-            400: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_key: missing, invalid or revoked API key */
-            401: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description insufficient_permissions: the key lacks the scope */
-            403: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not_found */
-            404: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited: retry after the Retry-After header */
-            429: {
-                headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
+  };
+  'apiKeys-create': {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path?: never;
+      cookie?: never;
     };
-    "deliveries-get": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
+    requestBody: {
+      content: {
+        'application/json': {
+          name: string;
+          /** @description Permissions of the new key */
+          scopes: (
+            | 'workflows:read'
+            | 'workflows:write'
+            | 'webhooks:read'
+            | 'webhooks:write'
+            | 'events:write'
+            | 'executions:read'
+            | 'executions:write'
+            | 'users:read'
+            | 'users:write'
+            | 'admin'
+          )[];
         };
-        requestBody?: never;
-        responses: {
-            /** @description Successful response */
-            200: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: {
-                            attempts?: {
-                                duration_ms: number;
-                                error: string | null;
-                                error_code: string | null;
-                                number: number;
-                                request_headers: {
-                                    [key: string]: string;
-                                };
-                                /** @description Cut at 20 KB */
-                                response_body: string | null;
-                                response_headers: {
-                                    [key: string]: string;
-                                } | null;
-                                response_truncated: boolean;
-                                /** @description started time in the account's time zone (ISO 8601) */
-                                started_at: string;
-                                /** @description started time as a readable string in the account's time zone */
-                                started_at_string: string;
-                                /** @description started time in UTC (ISO 8601) */
-                                started_at_utc: string;
-                                status_code: number | null;
-                            }[];
-                            attempts_count: number;
-                            /** @description completed time in the account's time zone (ISO 8601) */
-                            completed_at: string | null;
-                            /** @description completed time as a readable string in the account's time zone */
-                            completed_at_string: string | null;
-                            /** @description completed time in UTC (ISO 8601) */
-                            completed_at_utc: string | null;
-                            /** @description created time in the account's time zone (ISO 8601) */
-                            created_at: string;
-                            /** @description created time as a readable string in the account's time zone */
-                            created_at_string: string;
-                            /** @description created time in UTC (ISO 8601) */
-                            created_at_utc: string;
-                            event_id: string | null;
-                            event_type: string;
-                            id: string;
-                            last_error: string | null;
-                            last_status_code: number | null;
-                            /** @description next_attempt time in the account's time zone (ISO 8601) */
-                            next_attempt_at: string | null;
-                            /** @description next_attempt time as a readable string in the account's time zone */
-                            next_attempt_at_string: string | null;
-                            /** @description next_attempt time in UTC (ISO 8601) */
-                            next_attempt_at_utc: string | null;
-                            /** @constant */
-                            object: "delivery";
-                            /** @enum {string} */
-                            status: "pending" | "succeeded" | "failed" | "canceled";
-                            webhook_id: string;
-                        };
-                    };
-                };
-            };
-            /** @description validation_error, missing_required_field or another input error */
-            400: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_key: missing, invalid or revoked API key */
-            401: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description insufficient_permissions: the key lacks the scope */
-            403: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not_found */
-            404: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited: retry after the Retry-After header */
-            429: {
-                headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
+      };
     };
-    "deliveries-retry": {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
+    responses: {
+      /** @description Successful response */
+      201: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
         };
-        requestBody?: never;
-        responses: {
-            /** @description Successful response */
-            202: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: {
-                            attempts?: {
-                                duration_ms: number;
-                                error: string | null;
-                                error_code: string | null;
-                                number: number;
-                                request_headers: {
-                                    [key: string]: string;
-                                };
-                                /** @description Cut at 20 KB */
-                                response_body: string | null;
-                                response_headers: {
-                                    [key: string]: string;
-                                } | null;
-                                response_truncated: boolean;
-                                /** @description started time in the account's time zone (ISO 8601) */
-                                started_at: string;
-                                /** @description started time as a readable string in the account's time zone */
-                                started_at_string: string;
-                                /** @description started time in UTC (ISO 8601) */
-                                started_at_utc: string;
-                                status_code: number | null;
-                            }[];
-                            attempts_count: number;
-                            /** @description completed time in the account's time zone (ISO 8601) */
-                            completed_at: string | null;
-                            /** @description completed time as a readable string in the account's time zone */
-                            completed_at_string: string | null;
-                            /** @description completed time in UTC (ISO 8601) */
-                            completed_at_utc: string | null;
-                            /** @description created time in the account's time zone (ISO 8601) */
-                            created_at: string;
-                            /** @description created time as a readable string in the account's time zone */
-                            created_at_string: string;
-                            /** @description created time in UTC (ISO 8601) */
-                            created_at_utc: string;
-                            event_id: string | null;
-                            event_type: string;
-                            id: string;
-                            last_error: string | null;
-                            last_status_code: number | null;
-                            /** @description next_attempt time in the account's time zone (ISO 8601) */
-                            next_attempt_at: string | null;
-                            /** @description next_attempt time as a readable string in the account's time zone */
-                            next_attempt_at_string: string | null;
-                            /** @description next_attempt time in UTC (ISO 8601) */
-                            next_attempt_at_utc: string | null;
-                            /** @constant */
-                            object: "delivery";
-                            /** @enum {string} */
-                            status: "pending" | "succeeded" | "failed" | "canceled";
-                            webhook_id: string;
-                        };
-                    };
-                };
+        content: {
+          'application/json': {
+            data: {
+              /** @description created time in the account's time zone (ISO 8601) */
+              created_at: string;
+              /** @description created time as a readable string in the account's time zone */
+              created_at_string: string;
+              /** @description created time in UTC (ISO 8601) */
+              created_at_utc: string;
+              id: string;
+              /** @description The API key. Shown once: store it now. */
+              key: string;
+              /** @description last_used time in the account's time zone (ISO 8601) */
+              last_used_at: string | null;
+              /** @description last_used time as a readable string in the account's time zone */
+              last_used_at_string: string | null;
+              /** @description last_used time in UTC (ISO 8601) */
+              last_used_at_utc: string | null;
+              name: string;
+              /** @constant */
+              object: 'api_key';
+              /** @description The first characters of the key, to tell keys apart */
+              prefix: string;
+              revoked: boolean;
+              scopes: string[];
             };
-            /** @description validation_error, missing_required_field or another input error */
-            400: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_key: missing, invalid or revoked API key */
-            401: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description insufficient_permissions: the key lacks the scope */
-            403: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not_found */
-            404: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description payload_too_large */
-            413: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited: retry after the Retry-After header */
-            429: {
-                headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+          };
         };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
-    "eventTypes-list": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful response */
-            200: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: {
-                            built_in: boolean;
-                            /** @description created time in the account's time zone (ISO 8601) */
-                            created_at: string | null;
-                            /** @description created time as a readable string in the account's time zone */
-                            created_at_string: string | null;
-                            /** @description created time in UTC (ISO 8601) */
-                            created_at_utc: string | null;
-                            description: string | null;
-                            entity: string;
-                            /** @constant */
-                            object: "event_type";
-                            type: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description validation_error, missing_required_field or another input error */
-            400: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_key: missing, invalid or revoked API key */
-            401: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description insufficient_permissions: the key lacks the scope */
-            403: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited: retry after the Retry-After header */
-            429: {
-                headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
+  };
+  'apiKeys-revoke': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
     };
-    "eventTypes-create": {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
-            };
-            path?: never;
-            cookie?: never;
+    requestBody?: never;
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
         };
-        requestBody: {
-            content: {
-                "application/json": {
-                    description?: string;
-                    /** @description Lowercase `entity.action`, e.g. `invoice.paid` */
-                    type: string;
-                };
+        content: {
+          'application/json': {
+            data: {
+              /** @description created time in the account's time zone (ISO 8601) */
+              created_at: string;
+              /** @description created time as a readable string in the account's time zone */
+              created_at_string: string;
+              /** @description created time in UTC (ISO 8601) */
+              created_at_utc: string;
+              id: string;
+              /** @description last_used time in the account's time zone (ISO 8601) */
+              last_used_at: string | null;
+              /** @description last_used time as a readable string in the account's time zone */
+              last_used_at_string: string | null;
+              /** @description last_used time in UTC (ISO 8601) */
+              last_used_at_utc: string | null;
+              name: string;
+              /** @constant */
+              object: 'api_key';
+              /** @description The first characters of the key, to tell keys apart */
+              prefix: string;
+              revoked: boolean;
+              scopes: string[];
             };
+          };
         };
-        responses: {
-            /** @description Successful response */
-            201: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: {
-                            built_in: boolean;
-                            /** @description created time in the account's time zone (ISO 8601) */
-                            created_at: string | null;
-                            /** @description created time as a readable string in the account's time zone */
-                            created_at_string: string | null;
-                            /** @description created time in UTC (ISO 8601) */
-                            created_at_utc: string | null;
-                            description: string | null;
-                            entity: string;
-                            /** @constant */
-                            object: "event_type";
-                            type: string;
-                        };
-                    };
-                };
-            };
-            /** @description validation_error, missing_required_field or another input error */
-            400: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_key: missing, invalid or revoked API key */
-            401: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description insufficient_permissions: the key lacks the scope */
-            403: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description duplicate_name: the type is already registered */
-            409: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description payload_too_large */
-            413: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited: retry after the Retry-After header */
-            429: {
-                headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
         };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found */
+      404: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
-    "events-list": {
-        parameters: {
-            query?: {
-                ending_before?: string;
-                entity?: string;
-                entity_id?: string;
-                limit?: number;
-                starting_after?: string;
-                type?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful response */
-            200: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: {
-                            caused_by: string[];
-                            /** @description created time in the account's time zone (ISO 8601) */
-                            created_at: string;
-                            /** @description created time as a readable string in the account's time zone */
-                            created_at_string: string;
-                            /** @description created time in UTC (ISO 8601) */
-                            created_at_utc: string;
-                            data: {
-                                [key: string]: unknown;
-                            };
-                            entity: string | null;
-                            entity_id: string | null;
-                            external_id: string | null;
-                            id: string;
-                            /** @constant */
-                            object: "event";
-                            /** @description occurred time in the account's time zone (ISO 8601) */
-                            occurred_at: string;
-                            /** @description occurred time as a readable string in the account's time zone */
-                            occurred_at_string: string;
-                            /** @description occurred time in UTC (ISO 8601) */
-                            occurred_at_utc: string;
-                            previous: {
-                                [key: string]: unknown;
-                            } | null;
-                            type: string;
-                            user_key: string;
-                        }[];
-                        meta: {
-                            has_next_page: boolean;
-                            has_previous_page: boolean;
-                            page_limit: number;
-                        };
-                    };
-                };
-            };
-            /** @description validation_error, missing_required_field or another input error */
-            400: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_key: missing, invalid or revoked API key */
-            401: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description insufficient_permissions: the key lacks the scope */
-            403: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited: retry after the Retry-After header */
-            429: {
-                headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
+  };
+  'deliveries-get': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
     };
-    "events-create": {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
-            };
-            path?: never;
-            cookie?: never;
+    requestBody?: never;
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
         };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @description Ids of the executions whose actions caused this event (loop guard) */
-                    caused_by?: string[];
-                    /**
-                     * @description The entity now
-                     * @default {}
-                     */
-                    data?: {
-                        [key: string]: unknown;
-                    };
-                    /** @description The entity; defaults to the part of `type` before the dot */
-                    entity?: string;
-                    /** @description The entity’s id in your app; defaults to `data.id` */
-                    entity_id?: string | number;
-                    /** @description Your own id of the event: a resend with the same id is accepted once (deduplicated) */
-                    id?: string;
-                    /**
-                     * Format: date-time
-                     * @description When it happened; defaults to now
-                     */
-                    occurred_at?: string;
-                    /** @description The entity before; when absent, the last snapshot Switchyard kept of it */
-                    previous?: {
-                        [key: string]: unknown;
-                    } | null;
-                    /** @description A catalog type such as `deal.updated`, or one of your own */
-                    type: string;
-                    /** @default main */
-                    user_key?: string;
+        content: {
+          'application/json': {
+            data: {
+              attempts?: {
+                duration_ms: number;
+                error: string | null;
+                error_code: string | null;
+                number: number;
+                request_headers: {
+                  [key: string]: string;
                 };
+                /** @description Cut at 20 KB */
+                response_body: string | null;
+                response_headers: {
+                  [key: string]: string;
+                } | null;
+                response_truncated: boolean;
+                /** @description started time in the account's time zone (ISO 8601) */
+                started_at: string;
+                /** @description started time as a readable string in the account's time zone */
+                started_at_string: string;
+                /** @description started time in UTC (ISO 8601) */
+                started_at_utc: string;
+                status_code: number | null;
+              }[];
+              attempts_count: number;
+              /** @description completed time in the account's time zone (ISO 8601) */
+              completed_at: string | null;
+              /** @description completed time as a readable string in the account's time zone */
+              completed_at_string: string | null;
+              /** @description completed time in UTC (ISO 8601) */
+              completed_at_utc: string | null;
+              /** @description created time in the account's time zone (ISO 8601) */
+              created_at: string;
+              /** @description created time as a readable string in the account's time zone */
+              created_at_string: string;
+              /** @description created time in UTC (ISO 8601) */
+              created_at_utc: string;
+              event_id: string | null;
+              event_type: string;
+              id: string;
+              last_error: string | null;
+              last_status_code: number | null;
+              /** @description next_attempt time in the account's time zone (ISO 8601) */
+              next_attempt_at: string | null;
+              /** @description next_attempt time as a readable string in the account's time zone */
+              next_attempt_at_string: string | null;
+              /** @description next_attempt time in UTC (ISO 8601) */
+              next_attempt_at_utc: string | null;
+              /** @constant */
+              object: 'delivery';
+              /** @enum {string} */
+              status: 'pending' | 'succeeded' | 'failed' | 'canceled';
+              webhook_id: string;
             };
+          };
         };
-        responses: {
-            /** @description Successful response */
-            202: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: {
-                            /** @description True when the event was already accepted (same Idempotency-Key or event id) */
-                            duplicate: boolean;
-                            id: string;
-                        };
-                    };
-                };
-            };
-            /** @description validation_error, missing_required_field or another input error */
-            400: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_key: missing, invalid or revoked API key */
-            401: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description insufficient_permissions: the key lacks the scope */
-            403: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description payload_too_large */
-            413: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited: retry after the Retry-After header */
-            429: {
-                headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
         };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found */
+      404: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
-    "events-get": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful response */
-            200: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: {
-                            caused_by: string[];
-                            /** @description created time in the account's time zone (ISO 8601) */
-                            created_at: string;
-                            /** @description created time as a readable string in the account's time zone */
-                            created_at_string: string;
-                            /** @description created time in UTC (ISO 8601) */
-                            created_at_utc: string;
-                            data: {
-                                [key: string]: unknown;
-                            };
-                            entity: string | null;
-                            entity_id: string | null;
-                            external_id: string | null;
-                            id: string;
-                            /** @constant */
-                            object: "event";
-                            /** @description occurred time in the account's time zone (ISO 8601) */
-                            occurred_at: string;
-                            /** @description occurred time as a readable string in the account's time zone */
-                            occurred_at_string: string;
-                            /** @description occurred time in UTC (ISO 8601) */
-                            occurred_at_utc: string;
-                            previous: {
-                                [key: string]: unknown;
-                            } | null;
-                            type: string;
-                            user_key: string;
-                        };
-                    };
-                };
-            };
-            /** @description validation_error, missing_required_field or another input error */
-            400: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_key: missing, invalid or revoked API key */
-            401: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description insufficient_permissions: the key lacks the scope */
-            403: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not_found */
-            404: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited: retry after the Retry-After header */
-            429: {
-                headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
+  };
+  'deliveries-retry': {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
     };
-    "events-batch": {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
-            };
-            path?: never;
-            cookie?: never;
+    requestBody?: never;
+    responses: {
+      /** @description Successful response */
+      202: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
         };
-        requestBody: {
-            content: {
-                "application/json": {
-                    events: {
-                        /** @description Ids of the executions whose actions caused this event (loop guard) */
-                        caused_by?: string[];
-                        /**
-                         * @description The entity now
-                         * @default {}
-                         */
-                        data?: {
-                            [key: string]: unknown;
-                        };
-                        /** @description The entity; defaults to the part of `type` before the dot */
-                        entity?: string;
-                        /** @description The entity’s id in your app; defaults to `data.id` */
-                        entity_id?: string | number;
-                        /** @description Your own id of the event: a resend with the same id is accepted once (deduplicated) */
-                        id?: string;
-                        /**
-                         * Format: date-time
-                         * @description When it happened; defaults to now
-                         */
-                        occurred_at?: string;
-                        /** @description The entity before; when absent, the last snapshot Switchyard kept of it */
-                        previous?: {
-                            [key: string]: unknown;
-                        } | null;
-                        /** @description A catalog type such as `deal.updated`, or one of your own */
-                        type: string;
-                        /** @default main */
-                        user_key?: string;
-                    }[];
+        content: {
+          'application/json': {
+            data: {
+              attempts?: {
+                duration_ms: number;
+                error: string | null;
+                error_code: string | null;
+                number: number;
+                request_headers: {
+                  [key: string]: string;
                 };
+                /** @description Cut at 20 KB */
+                response_body: string | null;
+                response_headers: {
+                  [key: string]: string;
+                } | null;
+                response_truncated: boolean;
+                /** @description started time in the account's time zone (ISO 8601) */
+                started_at: string;
+                /** @description started time as a readable string in the account's time zone */
+                started_at_string: string;
+                /** @description started time in UTC (ISO 8601) */
+                started_at_utc: string;
+                status_code: number | null;
+              }[];
+              attempts_count: number;
+              /** @description completed time in the account's time zone (ISO 8601) */
+              completed_at: string | null;
+              /** @description completed time as a readable string in the account's time zone */
+              completed_at_string: string | null;
+              /** @description completed time in UTC (ISO 8601) */
+              completed_at_utc: string | null;
+              /** @description created time in the account's time zone (ISO 8601) */
+              created_at: string;
+              /** @description created time as a readable string in the account's time zone */
+              created_at_string: string;
+              /** @description created time in UTC (ISO 8601) */
+              created_at_utc: string;
+              event_id: string | null;
+              event_type: string;
+              id: string;
+              last_error: string | null;
+              last_status_code: number | null;
+              /** @description next_attempt time in the account's time zone (ISO 8601) */
+              next_attempt_at: string | null;
+              /** @description next_attempt time as a readable string in the account's time zone */
+              next_attempt_at_string: string | null;
+              /** @description next_attempt time in UTC (ISO 8601) */
+              next_attempt_at_utc: string | null;
+              /** @constant */
+              object: 'delivery';
+              /** @enum {string} */
+              status: 'pending' | 'succeeded' | 'failed' | 'canceled';
+              webhook_id: string;
             };
+          };
         };
-        responses: {
-            /** @description Successful response */
-            202: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: {
-                            /** @description True when the event was already accepted (same Idempotency-Key or event id) */
-                            duplicate: boolean;
-                            id: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description validation_error, missing_required_field or another input error */
-            400: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_key: missing, invalid or revoked API key */
-            401: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description insufficient_permissions: the key lacks the scope */
-            403: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description payload_too_large */
-            413: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited: retry after the Retry-After header */
-            429: {
-                headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
         };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found */
+      404: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
-    "users-list": {
-        parameters: {
-            query?: {
-                ending_before?: string;
-                limit?: number;
-                starting_after?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful response */
-            200: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: {
-                            config: {
-                                logo_url: string | null;
-                                primary_color: string | null;
-                                user_data: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                            /** @description created time in the account's time zone (ISO 8601) */
-                            created_at: string;
-                            /** @description created time as a readable string in the account's time zone */
-                            created_at_string: string;
-                            /** @description created time in UTC (ISO 8601) */
-                            created_at_utc: string;
-                            email: string | null;
-                            groups: string[];
-                            id: string;
-                            key: string;
-                            name: string | null;
-                            /** @constant */
-                            object: "user";
-                            /** @description updated time in the account's time zone (ISO 8601) */
-                            updated_at: string;
-                            /** @description updated time as a readable string in the account's time zone */
-                            updated_at_string: string;
-                            /** @description updated time in UTC (ISO 8601) */
-                            updated_at_utc: string;
-                            user_data_schema: {
-                                key: string;
-                                type: string;
-                            }[];
-                        }[];
-                        meta: {
-                            has_next_page: boolean;
-                            has_previous_page: boolean;
-                            page_limit: number;
-                        };
-                    };
-                };
-            };
-            /** @description validation_error, missing_required_field or another input error */
-            400: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_key: missing, invalid or revoked API key */
-            401: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description insufficient_permissions: the key lacks the scope */
-            403: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited: retry after the Retry-After header */
-            429: {
-                headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
+  };
+  'eventTypes-list': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "users-get": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
+    requestBody?: never;
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              built_in: boolean;
+              /** @description created time in the account's time zone (ISO 8601) */
+              created_at: string | null;
+              /** @description created time as a readable string in the account's time zone */
+              created_at_string: string | null;
+              /** @description created time in UTC (ISO 8601) */
+              created_at_utc: string | null;
+              description: string | null;
+              entity: string;
+              /** @constant */
+              object: 'event_type';
+              type: string;
+            }[];
+          };
+        };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'eventTypes-create': {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          description?: string;
+          /** @description Lowercase `entity.action`, e.g. `invoice.paid` */
+          type: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Successful response */
+      201: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              built_in: boolean;
+              /** @description created time in the account's time zone (ISO 8601) */
+              created_at: string | null;
+              /** @description created time as a readable string in the account's time zone */
+              created_at_string: string | null;
+              /** @description created time in UTC (ISO 8601) */
+              created_at_utc: string | null;
+              description: string | null;
+              entity: string;
+              /** @constant */
+              object: 'event_type';
+              type: string;
+            };
+          };
+        };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description duplicate_name: the type is already registered */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'events-list': {
+    parameters: {
+      query?: {
+        ending_before?: string;
+        entity?: string;
+        entity_id?: string;
+        limit?: number;
+        starting_after?: string;
+        type?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              caused_by: string[];
+              /** @description created time in the account's time zone (ISO 8601) */
+              created_at: string;
+              /** @description created time as a readable string in the account's time zone */
+              created_at_string: string;
+              /** @description created time in UTC (ISO 8601) */
+              created_at_utc: string;
+              data: {
+                [key: string]: unknown;
+              };
+              entity: string | null;
+              entity_id: string | null;
+              external_id: string | null;
+              id: string;
+              /** @constant */
+              object: 'event';
+              /** @description occurred time in the account's time zone (ISO 8601) */
+              occurred_at: string;
+              /** @description occurred time as a readable string in the account's time zone */
+              occurred_at_string: string;
+              /** @description occurred time in UTC (ISO 8601) */
+              occurred_at_utc: string;
+              previous: {
+                [key: string]: unknown;
+              } | null;
+              type: string;
+              user_key: string;
+            }[];
+            meta: {
+              has_next_page: boolean;
+              has_previous_page: boolean;
+              page_limit: number;
+            };
+          };
+        };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'events-create': {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Ids of the executions whose actions caused this event (loop guard) */
+          caused_by?: string[];
+          /**
+           * @description The entity now
+           * @default {}
+           */
+          data?: {
+            [key: string]: unknown;
+          };
+          /** @description The entity; defaults to the part of `type` before the dot */
+          entity?: string;
+          /** @description The entity’s id in your app; defaults to `data.id` */
+          entity_id?: string | number;
+          /** @description Your own id of the event: a resend with the same id is accepted once (deduplicated) */
+          id?: string;
+          /**
+           * Format: date-time
+           * @description When it happened; defaults to now
+           */
+          occurred_at?: string;
+          /** @description The entity before; when absent, the last snapshot Switchyard kept of it */
+          previous?: {
+            [key: string]: unknown;
+          } | null;
+          /** @description A catalog type such as `deal.updated`, or one of your own */
+          type: string;
+          /** @default main */
+          user_key?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Successful response */
+      202: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              /** @description True when the event was already accepted (same Idempotency-Key or event id) */
+              duplicate: boolean;
+              id: string;
+            };
+          };
+        };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'events-get': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              caused_by: string[];
+              /** @description created time in the account's time zone (ISO 8601) */
+              created_at: string;
+              /** @description created time as a readable string in the account's time zone */
+              created_at_string: string;
+              /** @description created time in UTC (ISO 8601) */
+              created_at_utc: string;
+              data: {
+                [key: string]: unknown;
+              };
+              entity: string | null;
+              entity_id: string | null;
+              external_id: string | null;
+              id: string;
+              /** @constant */
+              object: 'event';
+              /** @description occurred time in the account's time zone (ISO 8601) */
+              occurred_at: string;
+              /** @description occurred time as a readable string in the account's time zone */
+              occurred_at_string: string;
+              /** @description occurred time in UTC (ISO 8601) */
+              occurred_at_utc: string;
+              previous: {
+                [key: string]: unknown;
+              } | null;
+              type: string;
+              user_key: string;
+            };
+          };
+        };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found */
+      404: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'events-batch': {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          events: {
+            /** @description Ids of the executions whose actions caused this event (loop guard) */
+            caused_by?: string[];
+            /**
+             * @description The entity now
+             * @default {}
+             */
+            data?: {
+              [key: string]: unknown;
+            };
+            /** @description The entity; defaults to the part of `type` before the dot */
+            entity?: string;
+            /** @description The entity’s id in your app; defaults to `data.id` */
+            entity_id?: string | number;
+            /** @description Your own id of the event: a resend with the same id is accepted once (deduplicated) */
+            id?: string;
+            /**
+             * Format: date-time
+             * @description When it happened; defaults to now
+             */
+            occurred_at?: string;
+            /** @description The entity before; when absent, the last snapshot Switchyard kept of it */
+            previous?: {
+              [key: string]: unknown;
+            } | null;
+            /** @description A catalog type such as `deal.updated`, or one of your own */
+            type: string;
+            /** @default main */
+            user_key?: string;
+          }[];
+        };
+      };
+    };
+    responses: {
+      /** @description Successful response */
+      202: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              /** @description True when the event was already accepted (same Idempotency-Key or event id) */
+              duplicate: boolean;
+              id: string;
+            }[];
+          };
+        };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'users-list': {
+    parameters: {
+      query?: {
+        ending_before?: string;
+        limit?: number;
+        starting_after?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              config: {
+                logo_url: string | null;
+                primary_color: string | null;
+                user_data: {
+                  [key: string]: unknown;
+                };
+              };
+              /** @description created time in the account's time zone (ISO 8601) */
+              created_at: string;
+              /** @description created time as a readable string in the account's time zone */
+              created_at_string: string;
+              /** @description created time in UTC (ISO 8601) */
+              created_at_utc: string;
+              email: string | null;
+              groups: string[];
+              id: string;
+              key: string;
+              name: string | null;
+              /** @constant */
+              object: 'user';
+              /** @description updated time in the account's time zone (ISO 8601) */
+              updated_at: string;
+              /** @description updated time as a readable string in the account's time zone */
+              updated_at_string: string;
+              /** @description updated time in UTC (ISO 8601) */
+              updated_at_utc: string;
+              user_data_schema: {
                 key: string;
+                type: string;
+              }[];
+            }[];
+            meta: {
+              has_next_page: boolean;
+              has_previous_page: boolean;
+              page_limit: number;
             };
-            cookie?: never;
+          };
         };
-        requestBody?: never;
-        responses: {
-            /** @description Successful response */
-            200: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: {
-                            config: {
-                                logo_url: string | null;
-                                primary_color: string | null;
-                                user_data: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                            /** @description created time in the account's time zone (ISO 8601) */
-                            created_at: string;
-                            /** @description created time as a readable string in the account's time zone */
-                            created_at_string: string;
-                            /** @description created time in UTC (ISO 8601) */
-                            created_at_utc: string;
-                            email: string | null;
-                            groups: string[];
-                            id: string;
-                            key: string;
-                            name: string | null;
-                            /** @constant */
-                            object: "user";
-                            /** @description updated time in the account's time zone (ISO 8601) */
-                            updated_at: string;
-                            /** @description updated time as a readable string in the account's time zone */
-                            updated_at_string: string;
-                            /** @description updated time in UTC (ISO 8601) */
-                            updated_at_utc: string;
-                            user_data_schema: {
-                                key: string;
-                                type: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-            /** @description validation_error, missing_required_field or another input error */
-            400: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_key: missing, invalid or revoked API key */
-            401: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description insufficient_permissions: the key lacks the scope */
-            403: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not_found */
-            404: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited: retry after the Retry-After header */
-            429: {
-                headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
         };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
-    "users-upsert": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
+  };
+  'users-get': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        key: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              config: {
+                logo_url: string | null;
+                primary_color: string | null;
+                user_data: {
+                  [key: string]: unknown;
+                };
+              };
+              /** @description created time in the account's time zone (ISO 8601) */
+              created_at: string;
+              /** @description created time as a readable string in the account's time zone */
+              created_at_string: string;
+              /** @description created time in UTC (ISO 8601) */
+              created_at_utc: string;
+              email: string | null;
+              groups: string[];
+              id: string;
+              key: string;
+              name: string | null;
+              /** @constant */
+              object: 'user';
+              /** @description updated time in the account's time zone (ISO 8601) */
+              updated_at: string;
+              /** @description updated time as a readable string in the account's time zone */
+              updated_at_string: string;
+              /** @description updated time in UTC (ISO 8601) */
+              updated_at_utc: string;
+              user_data_schema: {
                 key: string;
+                type: string;
+              }[];
             };
-            cookie?: never;
+          };
         };
-        requestBody: {
-            content: {
-                "application/json": {
-                    config?: {
-                        logo_url?: string | null;
-                        primary_color?: string | null;
-                        /** @description Custom data available to merge tokens */
-                        user_data?: {
-                            [key: string]: unknown;
-                        };
-                    };
-                    email?: string | null;
-                    groups?: string[];
-                    name?: string | null;
-                };
-            };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
         };
-        responses: {
-            /** @description Successful response */
-            200: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: {
-                            config: {
-                                logo_url: string | null;
-                                primary_color: string | null;
-                                user_data: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                            /** @description created time in the account's time zone (ISO 8601) */
-                            created_at: string;
-                            /** @description created time as a readable string in the account's time zone */
-                            created_at_string: string;
-                            /** @description created time in UTC (ISO 8601) */
-                            created_at_utc: string;
-                            email: string | null;
-                            groups: string[];
-                            id: string;
-                            key: string;
-                            name: string | null;
-                            /** @constant */
-                            object: "user";
-                            /** @description updated time in the account's time zone (ISO 8601) */
-                            updated_at: string;
-                            /** @description updated time as a readable string in the account's time zone */
-                            updated_at_string: string;
-                            /** @description updated time in UTC (ISO 8601) */
-                            updated_at_utc: string;
-                            user_data_schema: {
-                                key: string;
-                                type: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-            /** @description validation_error, missing_required_field or another input error */
-            400: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_key: missing, invalid or revoked API key */
-            401: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description insufficient_permissions: the key lacks the scope */
-            403: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description payload_too_large */
-            413: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited: retry after the Retry-After header */
-            429: {
-                headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+        content: {
+          'application/json': components['schemas']['Error'];
         };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found */
+      404: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
-    "users-delete": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
+  };
+  'users-upsert': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        key: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          config?: {
+            logo_url?: string | null;
+            primary_color?: string | null;
+            /** @description Custom data available to merge tokens */
+            user_data?: {
+              [key: string]: unknown;
+            };
+          };
+          email?: string | null;
+          groups?: string[];
+          name?: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              config: {
+                logo_url: string | null;
+                primary_color: string | null;
+                user_data: {
+                  [key: string]: unknown;
+                };
+              };
+              /** @description created time in the account's time zone (ISO 8601) */
+              created_at: string;
+              /** @description created time as a readable string in the account's time zone */
+              created_at_string: string;
+              /** @description created time in UTC (ISO 8601) */
+              created_at_utc: string;
+              email: string | null;
+              groups: string[];
+              id: string;
+              key: string;
+              name: string | null;
+              /** @constant */
+              object: 'user';
+              /** @description updated time in the account's time zone (ISO 8601) */
+              updated_at: string;
+              /** @description updated time as a readable string in the account's time zone */
+              updated_at_string: string;
+              /** @description updated time in UTC (ISO 8601) */
+              updated_at_utc: string;
+              user_data_schema: {
                 key: string;
+                type: string;
+              }[];
             };
-            cookie?: never;
+          };
         };
-        requestBody?: never;
-        responses: {
-            /** @description Successful response */
-            200: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: {
-                            config: {
-                                logo_url: string | null;
-                                primary_color: string | null;
-                                user_data: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                            /** @description created time in the account's time zone (ISO 8601) */
-                            created_at: string;
-                            /** @description created time as a readable string in the account's time zone */
-                            created_at_string: string;
-                            /** @description created time in UTC (ISO 8601) */
-                            created_at_utc: string;
-                            email: string | null;
-                            groups: string[];
-                            id: string;
-                            key: string;
-                            name: string | null;
-                            /** @constant */
-                            object: "user";
-                            /** @description updated time in the account's time zone (ISO 8601) */
-                            updated_at: string;
-                            /** @description updated time as a readable string in the account's time zone */
-                            updated_at_string: string;
-                            /** @description updated time in UTC (ISO 8601) */
-                            updated_at_utc: string;
-                            user_data_schema: {
-                                key: string;
-                                type: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-            /** @description validation_error, missing_required_field or another input error */
-            400: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_key: missing, invalid or revoked API key */
-            401: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description insufficient_permissions: the key lacks the scope */
-            403: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not_found */
-            404: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited: retry after the Retry-After header */
-            429: {
-                headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
         };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
-    "webhooks-list": {
-        parameters: {
-            query?: {
-                ending_before?: string;
-                limit?: number;
-                starting_after?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful response */
-            200: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: {
-                            active: boolean;
-                            content_type: string;
-                            /** @description created time in the account's time zone (ISO 8601) */
-                            created_at: string;
-                            /** @description created time as a readable string in the account's time zone */
-                            created_at_string: string;
-                            /** @description created time in UTC (ISO 8601) */
-                            created_at_utc: string;
-                            description: string | null;
-                            disabled_reason: string | null;
-                            events: string[];
-                            /** @description failing_since time in the account's time zone (ISO 8601) */
-                            failing_since_at: string | null;
-                            /** @description failing_since time as a readable string in the account's time zone */
-                            failing_since_at_string: string | null;
-                            /** @description failing_since time in UTC (ISO 8601) */
-                            failing_since_at_utc: string | null;
-                            filters: unknown | null;
-                            headers: {
-                                [key: string]: string;
-                            };
-                            id: string;
-                            /** @description last_success time in the account's time zone (ISO 8601) */
-                            last_success_at: string | null;
-                            /** @description last_success time as a readable string in the account's time zone */
-                            last_success_at_string: string | null;
-                            /** @description last_success time in UTC (ISO 8601) */
-                            last_success_at_utc: string | null;
-                            method: string;
-                            name: string | null;
-                            notify_on_failure: boolean;
-                            /** @constant */
-                            object: "webhook";
-                            /** @enum {string} */
-                            status: "active" | "paused" | "disabled";
-                            /** @description updated time in the account's time zone (ISO 8601) */
-                            updated_at: string;
-                            /** @description updated time as a readable string in the account's time zone */
-                            updated_at_string: string;
-                            /** @description updated time in UTC (ISO 8601) */
-                            updated_at_utc: string;
-                            url: string;
-                        }[];
-                        meta: {
-                            has_next_page: boolean;
-                            has_previous_page: boolean;
-                            page_limit: number;
-                        };
-                    };
-                };
-            };
-            /** @description validation_error, missing_required_field or another input error */
-            400: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_key: missing, invalid or revoked API key */
-            401: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description insufficient_permissions: the key lacks the scope */
-            403: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited: retry after the Retry-After header */
-            429: {
-                headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
+  };
+  'users-delete': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        key: string;
+      };
+      cookie?: never;
     };
-    "webhooks-create": {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
-            };
-            path?: never;
-            cookie?: never;
+    requestBody?: never;
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
         };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @description False registers the webhook paused */
-                    active?: boolean;
-                    /**
-                     * @description Body format of deliveries (default application/json)
-                     * @enum {string}
-                     */
-                    content_type?: "application/json" | "application/x-www-form-urlencoded" | "text/plain";
-                    /** @description Human-readable description (max 200 chars) */
-                    description?: string | null;
-                    /** @description Event types to subscribe to: catalog types, your own, `deal.*` (an entity) or `*` (everything) */
-                    events: string[];
-                    /** @description Payload filters (all must hold): conditions, or `{ field, from, to }` for "changed from X to Y" */
-                    filters?: ({
-                        [key: string]: unknown;
-                    } | {
-                        [key: string]: unknown;
-                    }[]) | null;
-                    /** @description Up to 10 custom headers sent with every delivery */
-                    headers?: {
-                        [key: string]: string;
-                    } | ({
-                        key: string;
-                        value: string;
-                    } | {
-                        Key: string;
-                        Value: string;
-                    })[];
-                    /**
-                     * @description HTTP method of deliveries (default POST)
-                     * @enum {string}
-                     */
-                    method?: "POST" | "PUT" | "PATCH";
-                    name?: string | null;
-                    /** @description E-mail the account when the webhook is disabled for failing */
-                    notify_on_failure?: boolean;
-                    /** @description Send a test ping now; if it fails the webhook starts paused */
-                    test_delivery?: boolean;
-                    /** @description HTTPS URL that receives deliveries; private addresses are refused (SSRF) */
-                    url: string;
+        content: {
+          'application/json': {
+            data: {
+              config: {
+                logo_url: string | null;
+                primary_color: string | null;
+                user_data: {
+                  [key: string]: unknown;
                 };
+              };
+              /** @description created time in the account's time zone (ISO 8601) */
+              created_at: string;
+              /** @description created time as a readable string in the account's time zone */
+              created_at_string: string;
+              /** @description created time in UTC (ISO 8601) */
+              created_at_utc: string;
+              email: string | null;
+              groups: string[];
+              id: string;
+              key: string;
+              name: string | null;
+              /** @constant */
+              object: 'user';
+              /** @description updated time in the account's time zone (ISO 8601) */
+              updated_at: string;
+              /** @description updated time as a readable string in the account's time zone */
+              updated_at_string: string;
+              /** @description updated time in UTC (ISO 8601) */
+              updated_at_utc: string;
+              user_data_schema: {
+                key: string;
+                type: string;
+              }[];
             };
+          };
         };
-        responses: {
-            /** @description Successful response */
-            201: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: {
-                            test_delivery?: {
-                                delivery_id: string;
-                                error: string | null;
-                                /** @enum {string} */
-                                status: "succeeded" | "failed";
-                                status_code: number | null;
-                            };
-                            webhook: {
-                                active: boolean;
-                                content_type: string;
-                                /** @description created time in the account's time zone (ISO 8601) */
-                                created_at: string;
-                                /** @description created time as a readable string in the account's time zone */
-                                created_at_string: string;
-                                /** @description created time in UTC (ISO 8601) */
-                                created_at_utc: string;
-                                description: string | null;
-                                disabled_reason: string | null;
-                                events: string[];
-                                /** @description failing_since time in the account's time zone (ISO 8601) */
-                                failing_since_at: string | null;
-                                /** @description failing_since time as a readable string in the account's time zone */
-                                failing_since_at_string: string | null;
-                                /** @description failing_since time in UTC (ISO 8601) */
-                                failing_since_at_utc: string | null;
-                                filters: unknown | null;
-                                headers: {
-                                    [key: string]: string;
-                                };
-                                id: string;
-                                /** @description last_success time in the account's time zone (ISO 8601) */
-                                last_success_at: string | null;
-                                /** @description last_success time as a readable string in the account's time zone */
-                                last_success_at_string: string | null;
-                                /** @description last_success time in UTC (ISO 8601) */
-                                last_success_at_utc: string | null;
-                                method: string;
-                                name: string | null;
-                                notify_on_failure: boolean;
-                                /** @constant */
-                                object: "webhook";
-                                /** @description The signing secret (whsec_…). Shown once: store it now. */
-                                secret: string;
-                                /** @enum {string} */
-                                status: "active" | "paused" | "disabled";
-                                /** @description updated time in the account's time zone (ISO 8601) */
-                                updated_at: string;
-                                /** @description updated time as a readable string in the account's time zone */
-                                updated_at_string: string;
-                                /** @description updated time in UTC (ISO 8601) */
-                                updated_at_utc: string;
-                                url: string;
-                            };
-                        };
-                    };
-                };
-            };
-            /** @description validation_error, missing_required_field or another input error */
-            400: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_key: missing, invalid or revoked API key */
-            401: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description insufficient_permissions: the key lacks the scope */
-            403: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description duplicate_name: the type is already registered */
-            409: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description payload_too_large */
-            413: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited: retry after the Retry-After header */
-            429: {
-                headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
         };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found */
+      404: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
-    "webhooks-get": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
+  };
+  'webhooks-list': {
+    parameters: {
+      query?: {
+        ending_before?: string;
+        limit?: number;
+        starting_after?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              active: boolean;
+              content_type: string;
+              /** @description created time in the account's time zone (ISO 8601) */
+              created_at: string;
+              /** @description created time as a readable string in the account's time zone */
+              created_at_string: string;
+              /** @description created time in UTC (ISO 8601) */
+              created_at_utc: string;
+              description: string | null;
+              disabled_reason: string | null;
+              events: string[];
+              /** @description failing_since time in the account's time zone (ISO 8601) */
+              failing_since_at: string | null;
+              /** @description failing_since time as a readable string in the account's time zone */
+              failing_since_at_string: string | null;
+              /** @description failing_since time in UTC (ISO 8601) */
+              failing_since_at_utc: string | null;
+              filters: unknown | null;
+              headers: {
+                [key: string]: string;
+              };
+              id: string;
+              /** @description last_success time in the account's time zone (ISO 8601) */
+              last_success_at: string | null;
+              /** @description last_success time as a readable string in the account's time zone */
+              last_success_at_string: string | null;
+              /** @description last_success time in UTC (ISO 8601) */
+              last_success_at_utc: string | null;
+              method: string;
+              name: string | null;
+              notify_on_failure: boolean;
+              /** @constant */
+              object: 'webhook';
+              /** @enum {string} */
+              status: 'active' | 'paused' | 'disabled';
+              /** @description updated time in the account's time zone (ISO 8601) */
+              updated_at: string;
+              /** @description updated time as a readable string in the account's time zone */
+              updated_at_string: string;
+              /** @description updated time in UTC (ISO 8601) */
+              updated_at_utc: string;
+              url: string;
+            }[];
+            meta: {
+              has_next_page: boolean;
+              has_previous_page: boolean;
+              page_limit: number;
+            };
+          };
+        };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'webhooks-create': {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description False registers the webhook paused */
+          active?: boolean;
+          /**
+           * @description Body format of deliveries (default application/json)
+           * @enum {string}
+           */
+          content_type?: 'application/json' | 'application/x-www-form-urlencoded' | 'text/plain';
+          /** @description Human-readable description (max 200 chars) */
+          description?: string | null;
+          /** @description Event types to subscribe to: catalog types, your own, `deal.*` (an entity) or `*` (everything) */
+          events: string[];
+          /** @description Payload filters (all must hold): conditions, or `{ field, from, to }` for "changed from X to Y" */
+          filters?:
+            | (
+                | {
+                    [key: string]: unknown;
+                  }
+                | {
+                    [key: string]: unknown;
+                  }[]
+              )
+            | null;
+          /** @description Up to 10 custom headers sent with every delivery */
+          headers?:
+            | {
+                [key: string]: string;
+              }
+            | (
+                | {
+                    key: string;
+                    value: string;
+                  }
+                | {
+                    Key: string;
+                    Value: string;
+                  }
+              )[];
+          /**
+           * @description HTTP method of deliveries (default POST)
+           * @enum {string}
+           */
+          method?: 'POST' | 'PUT' | 'PATCH';
+          name?: string | null;
+          /** @description E-mail the account when the webhook is disabled for failing */
+          notify_on_failure?: boolean;
+          /** @description Send a test ping now; if it fails the webhook starts paused */
+          test_delivery?: boolean;
+          /** @description HTTPS URL that receives deliveries; private addresses are refused (SSRF) */
+          url: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Successful response */
+      201: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              test_delivery?: {
+                delivery_id: string;
+                error: string | null;
+                /** @enum {string} */
+                status: 'succeeded' | 'failed';
+                status_code: number | null;
+              };
+              webhook: {
+                active: boolean;
+                content_type: string;
+                /** @description created time in the account's time zone (ISO 8601) */
+                created_at: string;
+                /** @description created time as a readable string in the account's time zone */
+                created_at_string: string;
+                /** @description created time in UTC (ISO 8601) */
+                created_at_utc: string;
+                description: string | null;
+                disabled_reason: string | null;
+                events: string[];
+                /** @description failing_since time in the account's time zone (ISO 8601) */
+                failing_since_at: string | null;
+                /** @description failing_since time as a readable string in the account's time zone */
+                failing_since_at_string: string | null;
+                /** @description failing_since time in UTC (ISO 8601) */
+                failing_since_at_utc: string | null;
+                filters: unknown | null;
+                headers: {
+                  [key: string]: string;
+                };
                 id: string;
+                /** @description last_success time in the account's time zone (ISO 8601) */
+                last_success_at: string | null;
+                /** @description last_success time as a readable string in the account's time zone */
+                last_success_at_string: string | null;
+                /** @description last_success time in UTC (ISO 8601) */
+                last_success_at_utc: string | null;
+                method: string;
+                name: string | null;
+                notify_on_failure: boolean;
+                /** @constant */
+                object: 'webhook';
+                /** @description The signing secret (whsec_…). Shown once: store it now. */
+                secret: string;
+                /** @enum {string} */
+                status: 'active' | 'paused' | 'disabled';
+                /** @description updated time in the account's time zone (ISO 8601) */
+                updated_at: string;
+                /** @description updated time as a readable string in the account's time zone */
+                updated_at_string: string;
+                /** @description updated time in UTC (ISO 8601) */
+                updated_at_utc: string;
+                url: string;
+              };
             };
-            cookie?: never;
+          };
         };
-        requestBody?: never;
-        responses: {
-            /** @description Successful response */
-            200: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: {
-                            active: boolean;
-                            content_type: string;
-                            /** @description created time in the account's time zone (ISO 8601) */
-                            created_at: string;
-                            /** @description created time as a readable string in the account's time zone */
-                            created_at_string: string;
-                            /** @description created time in UTC (ISO 8601) */
-                            created_at_utc: string;
-                            description: string | null;
-                            disabled_reason: string | null;
-                            events: string[];
-                            /** @description failing_since time in the account's time zone (ISO 8601) */
-                            failing_since_at: string | null;
-                            /** @description failing_since time as a readable string in the account's time zone */
-                            failing_since_at_string: string | null;
-                            /** @description failing_since time in UTC (ISO 8601) */
-                            failing_since_at_utc: string | null;
-                            filters: unknown | null;
-                            headers: {
-                                [key: string]: string;
-                            };
-                            id: string;
-                            /** @description last_success time in the account's time zone (ISO 8601) */
-                            last_success_at: string | null;
-                            /** @description last_success time as a readable string in the account's time zone */
-                            last_success_at_string: string | null;
-                            /** @description last_success time in UTC (ISO 8601) */
-                            last_success_at_utc: string | null;
-                            method: string;
-                            name: string | null;
-                            notify_on_failure: boolean;
-                            /** @constant */
-                            object: "webhook";
-                            /** @enum {string} */
-                            status: "active" | "paused" | "disabled";
-                            /** @description updated time in the account's time zone (ISO 8601) */
-                            updated_at: string;
-                            /** @description updated time as a readable string in the account's time zone */
-                            updated_at_string: string;
-                            /** @description updated time in UTC (ISO 8601) */
-                            updated_at_utc: string;
-                            url: string;
-                        };
-                    };
-                };
-            };
-            /** @description validation_error, missing_required_field or another input error */
-            400: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_key: missing, invalid or revoked API key */
-            401: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description insufficient_permissions: the key lacks the scope */
-            403: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not_found */
-            404: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited: retry after the Retry-After header */
-            429: {
-                headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
         };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description duplicate_name: the type is already registered */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
-    "webhooks-delete": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
+  };
+  'webhooks-get': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              active: boolean;
+              content_type: string;
+              /** @description created time in the account's time zone (ISO 8601) */
+              created_at: string;
+              /** @description created time as a readable string in the account's time zone */
+              created_at_string: string;
+              /** @description created time in UTC (ISO 8601) */
+              created_at_utc: string;
+              description: string | null;
+              disabled_reason: string | null;
+              events: string[];
+              /** @description failing_since time in the account's time zone (ISO 8601) */
+              failing_since_at: string | null;
+              /** @description failing_since time as a readable string in the account's time zone */
+              failing_since_at_string: string | null;
+              /** @description failing_since time in UTC (ISO 8601) */
+              failing_since_at_utc: string | null;
+              filters: unknown | null;
+              headers: {
+                [key: string]: string;
+              };
+              id: string;
+              /** @description last_success time in the account's time zone (ISO 8601) */
+              last_success_at: string | null;
+              /** @description last_success time as a readable string in the account's time zone */
+              last_success_at_string: string | null;
+              /** @description last_success time in UTC (ISO 8601) */
+              last_success_at_utc: string | null;
+              method: string;
+              name: string | null;
+              notify_on_failure: boolean;
+              /** @constant */
+              object: 'webhook';
+              /** @enum {string} */
+              status: 'active' | 'paused' | 'disabled';
+              /** @description updated time in the account's time zone (ISO 8601) */
+              updated_at: string;
+              /** @description updated time as a readable string in the account's time zone */
+              updated_at_string: string;
+              /** @description updated time in UTC (ISO 8601) */
+              updated_at_utc: string;
+              url: string;
+            };
+          };
+        };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found */
+      404: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'webhooks-delete': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              active: boolean;
+              content_type: string;
+              /** @description created time in the account's time zone (ISO 8601) */
+              created_at: string;
+              /** @description created time as a readable string in the account's time zone */
+              created_at_string: string;
+              /** @description created time in UTC (ISO 8601) */
+              created_at_utc: string;
+              description: string | null;
+              disabled_reason: string | null;
+              events: string[];
+              /** @description failing_since time in the account's time zone (ISO 8601) */
+              failing_since_at: string | null;
+              /** @description failing_since time as a readable string in the account's time zone */
+              failing_since_at_string: string | null;
+              /** @description failing_since time in UTC (ISO 8601) */
+              failing_since_at_utc: string | null;
+              filters: unknown | null;
+              headers: {
+                [key: string]: string;
+              };
+              id: string;
+              /** @description last_success time in the account's time zone (ISO 8601) */
+              last_success_at: string | null;
+              /** @description last_success time as a readable string in the account's time zone */
+              last_success_at_string: string | null;
+              /** @description last_success time in UTC (ISO 8601) */
+              last_success_at_utc: string | null;
+              method: string;
+              name: string | null;
+              notify_on_failure: boolean;
+              /** @constant */
+              object: 'webhook';
+              /** @enum {string} */
+              status: 'active' | 'paused' | 'disabled';
+              /** @description updated time in the account's time zone (ISO 8601) */
+              updated_at: string;
+              /** @description updated time as a readable string in the account's time zone */
+              updated_at_string: string;
+              /** @description updated time in UTC (ISO 8601) */
+              updated_at_utc: string;
+              url: string;
+            };
+          };
+        };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found */
+      404: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'webhooks-update': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description False registers the webhook paused */
+          active?: boolean;
+          /**
+           * @description Body format of deliveries (default application/json)
+           * @enum {string}
+           */
+          content_type?: 'application/json' | 'application/x-www-form-urlencoded' | 'text/plain';
+          /** @description Human-readable description (max 200 chars) */
+          description?: string | null;
+          /** @description Event types to subscribe to: catalog types, your own, `deal.*` (an entity) or `*` (everything) */
+          events?: string[];
+          /** @description Payload filters (all must hold): conditions, or `{ field, from, to }` for "changed from X to Y" */
+          filters?:
+            | (
+                | {
+                    [key: string]: unknown;
+                  }
+                | {
+                    [key: string]: unknown;
+                  }[]
+              )
+            | null;
+          /** @description Up to 10 custom headers sent with every delivery */
+          headers?:
+            | {
+                [key: string]: string;
+              }
+            | (
+                | {
+                    key: string;
+                    value: string;
+                  }
+                | {
+                    Key: string;
+                    Value: string;
+                  }
+              )[];
+          /**
+           * @description HTTP method of deliveries (default POST)
+           * @enum {string}
+           */
+          method?: 'POST' | 'PUT' | 'PATCH';
+          name?: string | null;
+          /** @description E-mail the account when the webhook is disabled for failing */
+          notify_on_failure?: boolean;
+          /** @description HTTPS URL that receives deliveries; private addresses are refused (SSRF) */
+          url?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              active: boolean;
+              content_type: string;
+              /** @description created time in the account's time zone (ISO 8601) */
+              created_at: string;
+              /** @description created time as a readable string in the account's time zone */
+              created_at_string: string;
+              /** @description created time in UTC (ISO 8601) */
+              created_at_utc: string;
+              description: string | null;
+              disabled_reason: string | null;
+              events: string[];
+              /** @description failing_since time in the account's time zone (ISO 8601) */
+              failing_since_at: string | null;
+              /** @description failing_since time as a readable string in the account's time zone */
+              failing_since_at_string: string | null;
+              /** @description failing_since time in UTC (ISO 8601) */
+              failing_since_at_utc: string | null;
+              filters: unknown | null;
+              headers: {
+                [key: string]: string;
+              };
+              id: string;
+              /** @description last_success time in the account's time zone (ISO 8601) */
+              last_success_at: string | null;
+              /** @description last_success time as a readable string in the account's time zone */
+              last_success_at_string: string | null;
+              /** @description last_success time in UTC (ISO 8601) */
+              last_success_at_utc: string | null;
+              method: string;
+              name: string | null;
+              notify_on_failure: boolean;
+              /** @constant */
+              object: 'webhook';
+              /** @enum {string} */
+              status: 'active' | 'paused' | 'disabled';
+              /** @description updated time in the account's time zone (ISO 8601) */
+              updated_at: string;
+              /** @description updated time as a readable string in the account's time zone */
+              updated_at_string: string;
+              /** @description updated time in UTC (ISO 8601) */
+              updated_at_utc: string;
+              url: string;
+            };
+          };
+        };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found */
+      404: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description duplicate_name: the type is already registered */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'deliveries-list': {
+    parameters: {
+      query?: {
+        ending_before?: string;
+        limit?: number;
+        starting_after?: string;
+        status?: 'pending' | 'succeeded' | 'failed' | 'canceled';
+      };
+      header?: never;
+      path: {
+        /** @description The webhook */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              attempts?: {
+                duration_ms: number;
+                error: string | null;
+                error_code: string | null;
+                number: number;
+                request_headers: {
+                  [key: string]: string;
+                };
+                /** @description Cut at 20 KB */
+                response_body: string | null;
+                response_headers: {
+                  [key: string]: string;
+                } | null;
+                response_truncated: boolean;
+                /** @description started time in the account's time zone (ISO 8601) */
+                started_at: string;
+                /** @description started time as a readable string in the account's time zone */
+                started_at_string: string;
+                /** @description started time in UTC (ISO 8601) */
+                started_at_utc: string;
+                status_code: number | null;
+              }[];
+              attempts_count: number;
+              /** @description completed time in the account's time zone (ISO 8601) */
+              completed_at: string | null;
+              /** @description completed time as a readable string in the account's time zone */
+              completed_at_string: string | null;
+              /** @description completed time in UTC (ISO 8601) */
+              completed_at_utc: string | null;
+              /** @description created time in the account's time zone (ISO 8601) */
+              created_at: string;
+              /** @description created time as a readable string in the account's time zone */
+              created_at_string: string;
+              /** @description created time in UTC (ISO 8601) */
+              created_at_utc: string;
+              event_id: string | null;
+              event_type: string;
+              id: string;
+              last_error: string | null;
+              last_status_code: number | null;
+              /** @description next_attempt time in the account's time zone (ISO 8601) */
+              next_attempt_at: string | null;
+              /** @description next_attempt time as a readable string in the account's time zone */
+              next_attempt_at_string: string | null;
+              /** @description next_attempt time in UTC (ISO 8601) */
+              next_attempt_at_utc: string | null;
+              /** @constant */
+              object: 'delivery';
+              /** @enum {string} */
+              status: 'pending' | 'succeeded' | 'failed' | 'canceled';
+              webhook_id: string;
+            }[];
+            meta: {
+              has_next_page: boolean;
+              has_previous_page: boolean;
+              page_limit: number;
+            };
+          };
+        };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found */
+      404: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'deliveries-recover': {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path: {
+        /** @description The webhook */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * Format: date-time
+           * @description Redeliver failures of deliveries created at or after this time
+           */
+          since: string;
+          /** Format: date-time */
+          until?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Successful response */
+      202: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              queued: number;
+            };
+          };
+        };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found */
+      404: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'webhooks-rotateSecret': {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              previous_secret_expires_at_utc: string;
+              secret: string;
+              webhook: {
+                active: boolean;
+                content_type: string;
+                /** @description created time in the account's time zone (ISO 8601) */
+                created_at: string;
+                /** @description created time as a readable string in the account's time zone */
+                created_at_string: string;
+                /** @description created time in UTC (ISO 8601) */
+                created_at_utc: string;
+                description: string | null;
+                disabled_reason: string | null;
+                events: string[];
+                /** @description failing_since time in the account's time zone (ISO 8601) */
+                failing_since_at: string | null;
+                /** @description failing_since time as a readable string in the account's time zone */
+                failing_since_at_string: string | null;
+                /** @description failing_since time in UTC (ISO 8601) */
+                failing_since_at_utc: string | null;
+                filters: unknown | null;
+                headers: {
+                  [key: string]: string;
+                };
                 id: string;
+                /** @description last_success time in the account's time zone (ISO 8601) */
+                last_success_at: string | null;
+                /** @description last_success time as a readable string in the account's time zone */
+                last_success_at_string: string | null;
+                /** @description last_success time in UTC (ISO 8601) */
+                last_success_at_utc: string | null;
+                method: string;
+                name: string | null;
+                notify_on_failure: boolean;
+                /** @constant */
+                object: 'webhook';
+                /** @enum {string} */
+                status: 'active' | 'paused' | 'disabled';
+                /** @description updated time in the account's time zone (ISO 8601) */
+                updated_at: string;
+                /** @description updated time as a readable string in the account's time zone */
+                updated_at_string: string;
+                /** @description updated time in UTC (ISO 8601) */
+                updated_at_utc: string;
+                url: string;
+              };
             };
-            cookie?: never;
+          };
         };
-        requestBody?: never;
-        responses: {
-            /** @description Successful response */
-            200: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: {
-                            active: boolean;
-                            content_type: string;
-                            /** @description created time in the account's time zone (ISO 8601) */
-                            created_at: string;
-                            /** @description created time as a readable string in the account's time zone */
-                            created_at_string: string;
-                            /** @description created time in UTC (ISO 8601) */
-                            created_at_utc: string;
-                            description: string | null;
-                            disabled_reason: string | null;
-                            events: string[];
-                            /** @description failing_since time in the account's time zone (ISO 8601) */
-                            failing_since_at: string | null;
-                            /** @description failing_since time as a readable string in the account's time zone */
-                            failing_since_at_string: string | null;
-                            /** @description failing_since time in UTC (ISO 8601) */
-                            failing_since_at_utc: string | null;
-                            filters: unknown | null;
-                            headers: {
-                                [key: string]: string;
-                            };
-                            id: string;
-                            /** @description last_success time in the account's time zone (ISO 8601) */
-                            last_success_at: string | null;
-                            /** @description last_success time as a readable string in the account's time zone */
-                            last_success_at_string: string | null;
-                            /** @description last_success time in UTC (ISO 8601) */
-                            last_success_at_utc: string | null;
-                            method: string;
-                            name: string | null;
-                            notify_on_failure: boolean;
-                            /** @constant */
-                            object: "webhook";
-                            /** @enum {string} */
-                            status: "active" | "paused" | "disabled";
-                            /** @description updated time in the account's time zone (ISO 8601) */
-                            updated_at: string;
-                            /** @description updated time as a readable string in the account's time zone */
-                            updated_at_string: string;
-                            /** @description updated time in UTC (ISO 8601) */
-                            updated_at_utc: string;
-                            url: string;
-                        };
-                    };
-                };
-            };
-            /** @description validation_error, missing_required_field or another input error */
-            400: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_key: missing, invalid or revoked API key */
-            401: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description insufficient_permissions: the key lacks the scope */
-            403: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not_found */
-            404: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited: retry after the Retry-After header */
-            429: {
-                headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
         };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found */
+      404: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
-    "webhooks-update": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @description False registers the webhook paused */
-                    active?: boolean;
-                    /**
-                     * @description Body format of deliveries (default application/json)
-                     * @enum {string}
-                     */
-                    content_type?: "application/json" | "application/x-www-form-urlencoded" | "text/plain";
-                    /** @description Human-readable description (max 200 chars) */
-                    description?: string | null;
-                    /** @description Event types to subscribe to: catalog types, your own, `deal.*` (an entity) or `*` (everything) */
-                    events?: string[];
-                    /** @description Payload filters (all must hold): conditions, or `{ field, from, to }` for "changed from X to Y" */
-                    filters?: ({
-                        [key: string]: unknown;
-                    } | {
-                        [key: string]: unknown;
-                    }[]) | null;
-                    /** @description Up to 10 custom headers sent with every delivery */
-                    headers?: {
-                        [key: string]: string;
-                    } | ({
-                        key: string;
-                        value: string;
-                    } | {
-                        Key: string;
-                        Value: string;
-                    })[];
-                    /**
-                     * @description HTTP method of deliveries (default POST)
-                     * @enum {string}
-                     */
-                    method?: "POST" | "PUT" | "PATCH";
-                    name?: string | null;
-                    /** @description E-mail the account when the webhook is disabled for failing */
-                    notify_on_failure?: boolean;
-                    /** @description HTTPS URL that receives deliveries; private addresses are refused (SSRF) */
-                    url?: string;
-                };
-            };
-        };
-        responses: {
-            /** @description Successful response */
-            200: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: {
-                            active: boolean;
-                            content_type: string;
-                            /** @description created time in the account's time zone (ISO 8601) */
-                            created_at: string;
-                            /** @description created time as a readable string in the account's time zone */
-                            created_at_string: string;
-                            /** @description created time in UTC (ISO 8601) */
-                            created_at_utc: string;
-                            description: string | null;
-                            disabled_reason: string | null;
-                            events: string[];
-                            /** @description failing_since time in the account's time zone (ISO 8601) */
-                            failing_since_at: string | null;
-                            /** @description failing_since time as a readable string in the account's time zone */
-                            failing_since_at_string: string | null;
-                            /** @description failing_since time in UTC (ISO 8601) */
-                            failing_since_at_utc: string | null;
-                            filters: unknown | null;
-                            headers: {
-                                [key: string]: string;
-                            };
-                            id: string;
-                            /** @description last_success time in the account's time zone (ISO 8601) */
-                            last_success_at: string | null;
-                            /** @description last_success time as a readable string in the account's time zone */
-                            last_success_at_string: string | null;
-                            /** @description last_success time in UTC (ISO 8601) */
-                            last_success_at_utc: string | null;
-                            method: string;
-                            name: string | null;
-                            notify_on_failure: boolean;
-                            /** @constant */
-                            object: "webhook";
-                            /** @enum {string} */
-                            status: "active" | "paused" | "disabled";
-                            /** @description updated time in the account's time zone (ISO 8601) */
-                            updated_at: string;
-                            /** @description updated time as a readable string in the account's time zone */
-                            updated_at_string: string;
-                            /** @description updated time in UTC (ISO 8601) */
-                            updated_at_utc: string;
-                            url: string;
-                        };
-                    };
-                };
-            };
-            /** @description validation_error, missing_required_field or another input error */
-            400: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_key: missing, invalid or revoked API key */
-            401: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description insufficient_permissions: the key lacks the scope */
-            403: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not_found */
-            404: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description duplicate_name: the type is already registered */
-            409: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description payload_too_large */
-            413: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited: retry after the Retry-After header */
-            429: {
-                headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
+  };
+  'webhooks-test': {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
     };
-    "deliveries-list": {
-        parameters: {
-            query?: {
-                ending_before?: string;
-                limit?: number;
-                starting_after?: string;
-                status?: "pending" | "succeeded" | "failed" | "canceled";
-            };
-            header?: never;
-            path: {
-                /** @description The webhook */
-                id: string;
-            };
-            cookie?: never;
+    requestBody?: never;
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
         };
-        requestBody?: never;
-        responses: {
-            /** @description Successful response */
-            200: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: {
-                            attempts?: {
-                                duration_ms: number;
-                                error: string | null;
-                                error_code: string | null;
-                                number: number;
-                                request_headers: {
-                                    [key: string]: string;
-                                };
-                                /** @description Cut at 20 KB */
-                                response_body: string | null;
-                                response_headers: {
-                                    [key: string]: string;
-                                } | null;
-                                response_truncated: boolean;
-                                /** @description started time in the account's time zone (ISO 8601) */
-                                started_at: string;
-                                /** @description started time as a readable string in the account's time zone */
-                                started_at_string: string;
-                                /** @description started time in UTC (ISO 8601) */
-                                started_at_utc: string;
-                                status_code: number | null;
-                            }[];
-                            attempts_count: number;
-                            /** @description completed time in the account's time zone (ISO 8601) */
-                            completed_at: string | null;
-                            /** @description completed time as a readable string in the account's time zone */
-                            completed_at_string: string | null;
-                            /** @description completed time in UTC (ISO 8601) */
-                            completed_at_utc: string | null;
-                            /** @description created time in the account's time zone (ISO 8601) */
-                            created_at: string;
-                            /** @description created time as a readable string in the account's time zone */
-                            created_at_string: string;
-                            /** @description created time in UTC (ISO 8601) */
-                            created_at_utc: string;
-                            event_id: string | null;
-                            event_type: string;
-                            id: string;
-                            last_error: string | null;
-                            last_status_code: number | null;
-                            /** @description next_attempt time in the account's time zone (ISO 8601) */
-                            next_attempt_at: string | null;
-                            /** @description next_attempt time as a readable string in the account's time zone */
-                            next_attempt_at_string: string | null;
-                            /** @description next_attempt time in UTC (ISO 8601) */
-                            next_attempt_at_utc: string | null;
-                            /** @constant */
-                            object: "delivery";
-                            /** @enum {string} */
-                            status: "pending" | "succeeded" | "failed" | "canceled";
-                            webhook_id: string;
-                        }[];
-                        meta: {
-                            has_next_page: boolean;
-                            has_previous_page: boolean;
-                            page_limit: number;
-                        };
-                    };
-                };
+        content: {
+          'application/json': {
+            data: {
+              delivery_id: string;
+              error: string | null;
+              /** @enum {string} */
+              status: 'succeeded' | 'failed';
+              status_code: number | null;
             };
-            /** @description validation_error, missing_required_field or another input error */
-            400: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_key: missing, invalid or revoked API key */
-            401: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description insufficient_permissions: the key lacks the scope */
-            403: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not_found */
-            404: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited: retry after the Retry-After header */
-            429: {
-                headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+          };
         };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found */
+      404: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
-    "deliveries-recover": {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
-            };
-            path: {
-                /** @description The webhook */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /**
-                     * Format: date-time
-                     * @description Redeliver failures of deliveries created at or after this time
-                     */
-                    since: string;
-                    /** Format: date-time */
-                    until?: string;
-                };
-            };
-        };
-        responses: {
-            /** @description Successful response */
-            202: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: {
-                            queued: number;
-                        };
-                    };
-                };
-            };
-            /** @description validation_error, missing_required_field or another input error */
-            400: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_key: missing, invalid or revoked API key */
-            401: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description insufficient_permissions: the key lacks the scope */
-            403: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not_found */
-            404: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description payload_too_large */
-            413: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited: retry after the Retry-After header */
-            429: {
-                headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    "webhooks-rotateSecret": {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful response */
-            200: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: {
-                            previous_secret_expires_at_utc: string;
-                            secret: string;
-                            webhook: {
-                                active: boolean;
-                                content_type: string;
-                                /** @description created time in the account's time zone (ISO 8601) */
-                                created_at: string;
-                                /** @description created time as a readable string in the account's time zone */
-                                created_at_string: string;
-                                /** @description created time in UTC (ISO 8601) */
-                                created_at_utc: string;
-                                description: string | null;
-                                disabled_reason: string | null;
-                                events: string[];
-                                /** @description failing_since time in the account's time zone (ISO 8601) */
-                                failing_since_at: string | null;
-                                /** @description failing_since time as a readable string in the account's time zone */
-                                failing_since_at_string: string | null;
-                                /** @description failing_since time in UTC (ISO 8601) */
-                                failing_since_at_utc: string | null;
-                                filters: unknown | null;
-                                headers: {
-                                    [key: string]: string;
-                                };
-                                id: string;
-                                /** @description last_success time in the account's time zone (ISO 8601) */
-                                last_success_at: string | null;
-                                /** @description last_success time as a readable string in the account's time zone */
-                                last_success_at_string: string | null;
-                                /** @description last_success time in UTC (ISO 8601) */
-                                last_success_at_utc: string | null;
-                                method: string;
-                                name: string | null;
-                                notify_on_failure: boolean;
-                                /** @constant */
-                                object: "webhook";
-                                /** @enum {string} */
-                                status: "active" | "paused" | "disabled";
-                                /** @description updated time in the account's time zone (ISO 8601) */
-                                updated_at: string;
-                                /** @description updated time as a readable string in the account's time zone */
-                                updated_at_string: string;
-                                /** @description updated time in UTC (ISO 8601) */
-                                updated_at_utc: string;
-                                url: string;
-                            };
-                        };
-                    };
-                };
-            };
-            /** @description validation_error, missing_required_field or another input error */
-            400: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_key: missing, invalid or revoked API key */
-            401: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description insufficient_permissions: the key lacks the scope */
-            403: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not_found */
-            404: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description payload_too_large */
-            413: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited: retry after the Retry-After header */
-            429: {
-                headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    "webhooks-test": {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful response */
-            200: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: {
-                            delivery_id: string;
-                            error: string | null;
-                            /** @enum {string} */
-                            status: "succeeded" | "failed";
-                            status_code: number | null;
-                        };
-                    };
-                };
-            };
-            /** @description validation_error, missing_required_field or another input error */
-            400: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_key: missing, invalid or revoked API key */
-            401: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description insufficient_permissions: the key lacks the scope */
-            403: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not_found */
-            404: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description payload_too_large */
-            413: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited: retry after the Retry-After header */
-            429: {
-                headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
+  };
 }
