@@ -6,6 +6,7 @@ import { readmeSnippets } from '../scripts/readmeSnippets.ts';
 // they cannot drift from working code: this test fails when the README's copy differs.
 const readmeFile = new URL('../../../README.md', import.meta.url);
 const readme = existsSync(readmeFile) ? readFileSync(readmeFile, 'utf8') : '';
+const packageReadme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const snippets = readmeSnippets();
 
 describe('README client snippets', () => {
@@ -15,6 +16,13 @@ describe('README client snippets', () => {
     expect(snippets.rest.code).toContain('createClient<paths>({ baseUrl, headers: { Authorization: `Bearer');
   });
 
+  it("the package's README shows all three verbatim", () => {
+    expect(packageReadme).toContain(snippets.typescript.code);
+    expect(packageReadme).toContain(snippets.verify.code);
+    expect(packageReadme).toContain(snippets.rest.code);
+  });
+
+  // The repository README gets the same sections when the lead merges them; from then on they are checked too.
   it.skipIf(!readme.includes('## Use from TypeScript'))(
     '"Use from TypeScript" shows the example verbatim',
     () => {
