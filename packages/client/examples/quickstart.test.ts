@@ -1,3 +1,4 @@
+import { createClient } from '@switchyard/client';
 import { startTestServer, type TestServer } from '@switchyard/server/testing';
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { quickstart } from './quickstart.ts';
@@ -21,9 +22,14 @@ it('the TypeScript quickstart runs against the real server and prints what the R
   const ada = await quickstart(srv.url, srv.apiKey);
   expect(ada).toMatchObject({ object: 'user', key: 'ada', config: { user_data: { plan: 'pro' } } });
   expect(lines[0]).toEqual([ada.id, ada.created_at_utc]);
+  expect(lines[1]).toEqual([expect.stringMatching(/^[0-9a-f-]{36}$/), false]);
+  const event = await createClient({ baseUrl: srv.url, apiKey: srv.apiKey }).events.get({
+    id: lines[1]?.[0] as string,
+  });
+  expect(event).toMatchObject({ type: 'deal.won', user_key: 'ada', entity: 'deal', entity_id: 'deal_1' });
   // The account's admin user `main` and `ada`, newest first.
-  expect(lines.slice(1, 3)).toEqual([['ada'], ['main']]);
-  expect(lines[3]).toEqual([404, expect.stringMatching(/^[0-9a-f-]{36}$/)]);
+  expect(lines.slice(2, 4)).toEqual([['ada'], ['main']]);
+  expect(lines[4]).toEqual([404, expect.stringMatching(/^[0-9a-f-]{36}$/)]);
 });
 
 it('the REST quickstart (openapi-fetch over the generated types) runs against the real server', async () => {

@@ -1,10 +1,11 @@
 // The README's "Use from TypeScript" snippet is the region below, run by examples/quickstart.test.ts against the real
 // server.
-// TODO(lead): when workflows land, extend with: a receiver server, `webhooks.create` pointing at it, `events.create`,
-// receiving + `verifyNodeRequest` of the delivery, then `workflows.create` + trigger (see the client helper's report).
+// TODO(lead): when webhook delivery and workflows work end to end, extend with: the receiver of examples/receiver.ts,
+// `webhooks.create` pointing at it before `events.create`, waiting for the verified delivery, then `workflows.create`
+// and a trigger (see the client helper's report).
 import { createClient, SwitchyardError } from '@switchyard/client';
 
-/** Upserts a user, walks every user, and handles an error, as the README shows. */
+/** Upserts a user, reports an event, walks every user, and handles an error, as the README shows. */
 export async function quickstart(baseUrl: string, apiKey: string) {
   // #region use-from-typescript
   const switchyard = createClient({ baseUrl, apiKey });
@@ -16,6 +17,14 @@ export async function quickstart(baseUrl: string, apiKey: string) {
     config: { user_data: { plan: 'pro' } },
   });
   console.log(ada.id, ada.created_at_utc);
+
+  // Report what happened in your app: subscribed webhooks and matching workflows take it from there.
+  const accepted = await switchyard.events.create({
+    type: 'deal.won',
+    user_key: 'ada',
+    data: { id: 'deal_1', name: 'Acme renewal', amount: 5000 },
+  });
+  console.log(accepted.id, accepted.duplicate); // '…' false
 
   // Every page of a list, newest first.
   for await (const user of switchyard.users.listAll({ limit: 100 })) console.log(user.key);
