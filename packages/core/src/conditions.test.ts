@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { generateTest } from './conditions/codegen.ts';
+import { referenceTest } from './conditions/evaluate.ts';
 import { equalsMatcher, orderMatcher } from './conditions/matchers.ts';
 import {
   type Condition,
@@ -269,6 +271,74 @@ describe('properties', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('the generated test agrees with the closure reference on arbitrary rules and data', () => {
+    const value = fc.oneof(
+      fc.jsonValue(),
+      fc.constantFrom(
+        'won',
+        '100',
+        '1e2',
+        'true',
+        '2026-03-08',
+        '2026-03-08T00:00:00Z',
+        100,
+        0,
+        -1.5,
+        true,
+        null,
+      ),
+      fc.array(fc.constantFrom('won', 'open', 'USD', '7', 7, 'true', '2026-03-08'), { maxLength: 10 }),
+    );
+    const leafArb = fc.record({
+      field: fc.constantFrom(
+        'a',
+        'b',
+        'a.b',
+        'c.0',
+        'x.y.z',
+        'length',
+        'a.length',
+        'toString',
+        'constructor',
+      ),
+      operator: fc.constantFrom(...OPERATORS),
+      value,
+    });
+    const cond = fc
+      .array(leafArb, { minLength: 1, maxLength: 4 })
+      .map((all) => ({ any: [{ all }, all[0]] }) as Condition);
+    const datum = fc.oneof(value, fc.record({ b: value, length: value }, { requiredKeys: [] }));
+    const data = fc.record(
+      { a: datum, b: value, c: fc.array(value, { maxLength: 2 }) },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(cond, data, fc.option(data), (c, d, p) => {
+        if (validateCondition(c).length > 0) return;
+        const generated = generateTest(c);
+        expect(generated).toBeDefined();
+        expect(generated?.({ data: d, previous: p })).toBe(referenceTest(c)({ data: d, previous: p }));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('field names and values never become code', () => {
+    const evil = '"]; throw new Error("injected"); //'; // no dots: one path segment
+    const c: Condition = {
+      all: [
+        { field: evil, operator: 'equals', value: '"); globalThis.pwned = 1; ("' },
+        { field: 'x', operator: 'in', value: ['`+(globalThis.pwned = 1)+`', "'+(globalThis.pwned=1)+'"] },
+      ],
+    };
+    expect(
+      evaluateCondition(c, {
+        data: { [evil]: '"); globalThis.pwned = 1; ("', x: "'+(globalThis.pwned=1)+'" },
+      }).match,
+    ).toBe(true);
+    expect((globalThis as { pwned?: number }).pwned).toBeUndefined();
   });
 
   it('looseEqual is symmetric and the precompiled matchers agree with it', () => {

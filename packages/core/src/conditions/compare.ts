@@ -109,7 +109,8 @@ export function containsValue(haystack: unknown, needle: unknown): boolean {
 
 // Names a plain object or array inherits. Any other segment can be read with a plain property access, which is
 // equivalent to an own-property check on JSON data and several times faster than `Object.hasOwn` on the hot path.
-const INHERITED: ReadonlySet<string> = new Set([
+/** Property names every plain object or array inherits (read only through an own-property check). */
+export const INHERITED: ReadonlySet<string> = new Set([
   ...Object.getOwnPropertyNames(Object.prototype),
   ...Object.getOwnPropertyNames(Array.prototype),
 ]);

@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../errors.ts';
+import { generateTest } from './codegen.ts';
 import { compilePath, describe, looseEqual } from './compare.ts';
 import { containsMatcher, equalsMatcher, inMatcher, orderMatcher, type ValueMatcher } from './matchers.ts';
 import type { Condition, ConditionLeaf, EvaluationInput, EvaluationResult } from './schema.ts';
@@ -124,11 +125,17 @@ function compileNode(cond: Condition): { test: Test; explain: Explain } {
 
 const MAX_REASON = 500;
 
+/** The closure-based boolean test: the reference the generated test is checked against (tests only). */
+export function referenceTest(cond: Condition): (input: EvaluationInput) => boolean {
+  return compileNode(cond).test;
+}
+
 /** Compiles a condition once (paths and value comparisons decided up front); throws InvalidInputError if invalid. */
 export function compileCondition(cond: Condition): CompiledCondition {
   const problems = validateCondition(cond);
   if (problems.length > 0) throw new InvalidInputError('invalid condition', problems);
-  const { test, explain } = compileNode(cond);
+  const { test: reference, explain } = compileNode(cond);
+  const test = generateTest(cond) ?? reference;
   return {
     test,
     evaluate(input) {

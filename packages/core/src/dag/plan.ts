@@ -14,10 +14,10 @@ export interface Plan {
   complete: boolean;
 }
 
-/** A template's graph prepared for scheduling: node types, adjacency and a topological order. */
+/** A template's graph prepared for scheduling: node types (by index), adjacency and a topological order. */
 export interface WorkflowGraph extends Graph {
-  types: ReadonlyMap<string, NodeType>;
-  order: readonly string[];
+  types: readonly NodeType[];
+  order: readonly number[];
 }
 
 const graphs = new WeakMap<object, WorkflowGraph>();
@@ -37,7 +37,7 @@ export function workflowGraph(template: WorkflowTemplate): WorkflowGraph {
     ]);
   const graph: WorkflowGraph = {
     ...adjacency,
-    types: new Map(template.nodes.map((n) => [n.id, n.type])),
+    types: template.nodes.map((n) => n.type),
     order,
   };
   graphs.set(template, graph);
@@ -59,38 +59,36 @@ export function planNext(
   conditionResults: Readonly<Record<string, boolean>> = {},
 ): Plan {
   const g = workflowGraph(template);
-  const state = new Map<string, StepState>();
-  for (const id of g.order)
-    state.set(id, Object.hasOwn(stepStates, id) ? (stepStates[id] as StepState) : 'pending');
+  const state: StepState[] = g.ids.map((id) =>
+    Object.hasOwn(stepStates, id) ? (stepStates[id] as StepState) : 'pending',
+  );
   const runnable: string[] = [];
   const skipped: string[] = [];
-  for (const id of g.order) {
-    if (state.get(id) !== 'pending') continue;
+  for (const i of g.order) {
+    if (state[i] !== 'pending') continue;
     let ready = true;
     let skip = false;
-    for (const parent of g.parents.get(id) ?? []) {
-      const s = state.get(parent);
+    for (const parent of g.parents[i] ?? []) {
+      const s = state[parent];
       if (s === 'failed' || s === 'skipped') skip = true;
       else if (s !== 'succeeded') ready = false;
-      else if (g.types.get(parent) === 'Condition') {
-        const result = conditionResults[parent];
+      else if (g.types[parent] === 'Condition') {
+        const id = g.ids[parent] as string;
+        const result = conditionResults[id];
         if (typeof result !== 'boolean') {
           throw new InvalidInputError('missing condition result', [
-            {
-              path: `conditionResults.${parent}`,
-              message: `Condition node ${parent} succeeded without a result`,
-            },
+            { path: `conditionResults.${id}`, message: `Condition node ${id} succeeded without a result` },
           ]);
         }
         if (!result) skip = true;
       }
     }
     if (skip) {
-      state.set(id, 'skipped');
-      skipped.push(id);
-    } else if (ready) runnable.push(id);
+      state[i] = 'skipped';
+      skipped.push(g.ids[i] as string);
+    } else if (ready) runnable.push(g.ids[i] as string);
   }
-  const complete = g.order.every((id) => TERMINAL.has(state.get(id) as StepState));
+  const complete = state.every((s) => TERMINAL.has(s));
   return { runnable, skipped, complete };
 }
 

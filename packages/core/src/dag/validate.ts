@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { validateDelay } from '../delays.ts';
 import type { Problem } from '../errors.ts';
-import { validateConfigTemplates } from '../templating.ts';
+import { validateConfigTemplates, validateTemplate } from '../templating.ts';
 import { parseHeaderLines, parseParamLines, validateCustomHeaders } from '../webhookLines.ts';
 import { parseEdges } from './edges.ts';
 import { buildAdjacency, findCycles, reachableFrom } from './graph.ts';
@@ -65,8 +65,16 @@ function extraNodeProblems(node: Record<string, unknown>, type: NodeType, base: 
       problems.push(...parseParamLines(node.params, `${base}.params`).problems);
   }
   if (ACTION_TYPES.has(type)) {
-    const { id: _id, name: _name, type: _type, ...settings } = node;
-    problems.push(...validateConfigTemplates(settings, base));
+    // Merge-token syntax of every setting; most are flat strings, checked inline without building paths.
+    for (const key in node) {
+      if (key === 'id' || key === 'name' || key === 'type') continue;
+      const v = node[key];
+      if (typeof v === 'string') {
+        if (!v.includes('{{') && !v.includes('{%')) continue;
+        for (const p of validateTemplate(v)) problems.push({ path: `${base}.${key}`, message: p.message });
+      } else if (typeof v === 'object' && v !== null)
+        problems.push(...validateConfigTemplates(v, `${base}.${key}`));
+    }
   }
   return problems;
 }
@@ -145,26 +153,28 @@ export function validateWorkflowTemplate(template: unknown): Problem[] {
   );
   problems.push(...parsedEdges.problems);
   const graph = buildAdjacency(ids, parsedEdges.edges);
-  for (const start of starts) {
-    const into = graph.parents.get(start) ?? [];
-    if (into.length > 0)
+  const startIdx = starts.map((id) => graph.indexOf.get(id) as number);
+  for (const i of startIdx) {
+    const into = graph.parents[i] ?? [];
+    if (into.length > 0) {
       problems.push({
-        path: `nodes.${start}`,
-        message: `the Start node cannot have incoming edges (from ${into.join(', ')})`,
+        path: `nodes.${ids[i]}`,
+        message: `the Start node cannot have incoming edges (from ${into.map((p) => ids[p]).join(', ')})`,
       });
+    }
   }
   for (const cycle of findCycles(graph)) {
     problems.push({ path: `nodes.${cycle[0]}`, message: `cycle through ${cycle.join(', ')}` });
   }
-  if (starts.length > 0) {
-    const reached = reachableFrom(graph, starts);
-    for (const id of ids) {
-      if (!reached.has(id))
+  if (startIdx.length > 0) {
+    const reached = reachableFrom(graph, startIdx);
+    ids.forEach((id, i) => {
+      if (reached[i] === 0)
         problems.push({
           path: `nodes.${id}`,
           message: `node ${JSON.stringify(id)} is not reachable from Start`,
         });
-    }
+    });
   }
   return problems;
 }

@@ -1,5 +1,5 @@
 import type { Problem } from '../errors.ts';
-import { parseTemplate, type Token } from './parse.ts';
+import { parseTemplate, type Token, templateProblems } from './parse.ts';
 import { type MergeContext, type RenderOptions, renderTemplate } from './render.ts';
 
 /** A rendered config object and every token path (deduplicated) that had no value. */
@@ -85,7 +85,7 @@ export function unknownTokenRoots(config: unknown, knownRoots: readonly string[]
 
 /** Syntax problems of one template (unclosed tokens, bad paths, unknown filters, tags); empty when valid. */
 export function validateTemplate(template: string): Problem[] {
-  return parseTemplate(template).problems;
+  return templateProblems(template);
 }
 
 /** Syntax problems of every string leaf of a config object, each at the leaf's dotted path under `basePath`. */
@@ -93,7 +93,7 @@ export function validateConfigTemplates(config: unknown, basePath = ''): Problem
   const problems: Problem[] = [];
   walkStrings(config, basePath, 0, (s, path) => {
     if (s.includes('{{') || s.includes('{%')) {
-      for (const p of parseTemplate(s).problems) problems.push({ path, message: p.message });
+      for (const p of templateProblems(s)) problems.push({ path, message: p.message });
     }
   });
   return problems;

@@ -66,7 +66,17 @@ function splitPipes(s: string): string[] {
   return out;
 }
 
-function parseToken(inner: string, at: number): Token | Problem[] {
+function bareToken(path: string): Token {
+  const normalized = path.includes('[') ? path.replace(/\[(\d+)\]/g, '.$1') : path;
+  return { path: normalized, segments: normalized.split('.'), filters: [] };
+}
+
+function parseToken(inner: string, at: number, checkOnly = false): Token | Problem[] {
+  // Fast path: most tokens are a bare path.
+  if (!inner.includes('|')) {
+    const path = inner.trim();
+    if (path !== '' && PATH.test(path)) return checkOnly ? BARE : bareToken(path);
+  }
   const [head = '', ...rest] = splitPipes(inner);
   const path = head.trim();
   const problems: Problem[] = [];
@@ -81,12 +91,23 @@ function parseToken(inner: string, at: number): Token | Problem[] {
     else filters.push(parsed);
   }
   if (problems.length > 0) return problems;
-  const normalized = path.replace(/\[(\d+)\]/g, '.$1');
-  return { path: normalized, segments: normalized.split('.'), filters };
+  return { ...bareToken(path), filters };
+}
+
+const BARE = { path: '', segments: [], filters: [] } satisfies Token;
+
+/** Only the syntax problems of a template (no tokens built): the validation path for whole workflows. */
+export function templateProblems(template: string): Problem[] {
+  return scan(template, true).problems;
 }
 
 /** Parses a template into text and tokens; never throws, every syntax problem is listed. */
 export function parseTemplate(template: string): ParsedTemplate {
+  return scan(template, false);
+}
+
+/** Parses a template into text and tokens; never throws, every syntax problem is listed. */
+function scan(template: string, checkOnly: boolean): ParsedTemplate {
   const parts: (string | Token)[] = [];
   const problems: Problem[] = [];
   let i = 0;
@@ -108,7 +129,7 @@ export function parseTemplate(template: string): ParsedTemplate {
       text += template.slice(open);
       break;
     }
-    const token = parseToken(template.slice(open + 2, close), open);
+    const token = parseToken(template.slice(open + 2, close), open, checkOnly);
     if (Array.isArray(token)) problems.push(...token);
     else {
       if (text !== '') parts.push(text);
