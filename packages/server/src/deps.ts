@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type pg from 'pg';
 import type { RateLimiterPostgres } from 'rate-limiter-flexible';
 import type { ActionRegistry } from './actions/provider.ts';
+import type { SecretBox } from './crypto/secretBox.ts';
 import type { MikroORM } from './db/orm.ts';
 import type { Env } from './env.ts';
 
@@ -15,4 +16,6 @@ export interface ServerDeps {
   rateLimiter: RateLimiterPostgres;
   /** Workflow action providers: built-ins plus any the host registered. */
   actions: ActionRegistry;
+  /** Seals secrets at rest (webhook signing secrets, credentials) with the ENCRYPTION_KEY. */
+  secretBox: SecretBox;
 }

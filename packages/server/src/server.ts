@@ -1,24 +1,27 @@
 import pg from 'pg';
 import { builtInActions } from './actions/builtins.ts';
 import { ActionRegistry, type ActionProvider } from './actions/provider.ts';
+import { createSecretBox, loadEncryptionKey } from './crypto/secretBox.ts';
 import { createOrm } from './db/orm.ts';
 import type { ServerDeps } from './deps.ts';
 import type { Env } from './env.ts';
 import { createRateLimiter } from './http/rateLimit.ts';
 import type { Logger } from './logger.ts';
 
-/** Opens everything a server process shares: the ORM, a pg pool and the rate limiter. */
+/** Opens everything a server process shares: the secret box, the ORM, a pg pool and the rate limiter. */
 export async function createServerDeps(
   env: Env & { DATABASE_URL: string },
   logger: Logger,
   opts: { poolSize?: number; actions?: readonly ActionProvider<never>[] } = {},
 ): Promise<ServerDeps> {
+  // The key first: a production start without ENCRYPTION_KEY fails before anything is opened.
+  const secretBox = createSecretBox(loadEncryptionKey(env, env.DATA_DIR));
   const orm = await createOrm({ databaseUrl: env.DATABASE_URL, poolSize: opts.poolSize });
   const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 5 });
   pool.on('error', (err) => logger.warn({ err }, 'idle pg client error'));
   const rateLimiter = createRateLimiter(pool, env.RATE_LIMIT_POINTS, env.RATE_LIMIT_WINDOW_SECONDS);
   const actions = new ActionRegistry([...builtInActions(), ...(opts.actions ?? [])]);
-  return { env, orm, pool, logger, rateLimiter, actions };
+  return { env, orm, pool, logger, rateLimiter, actions, secretBox };
 }
 
 /** Closes what {@link createServerDeps} opened. */
