@@ -36,7 +36,7 @@ describe('inputs and outputs are typed end to end from AppRouter', () => {
   it('an all-optional input may be left out', () => {
     expectTypeOf(client.users.list)
       .parameter(0)
-      .toEqualTypeOf<{ starting_after?: string; ending_before?: string; limit?: unknown } | undefined>();
+      .toEqualTypeOf<{ starting_after?: string; ending_before?: string; limit?: number } | undefined>();
     const typeOnly = () => [client.users.list(), client.users.listAll(), client.apiKeys.list({ limit: 5 })];
     expectTypeOf(typeOnly).toBeFunction();
   });

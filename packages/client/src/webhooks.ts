@@ -2,7 +2,7 @@ import {
   verifyWebhook as verifySignature,
   WebhookVerificationError,
   type WebhookVerificationReason,
-} from '@switchyard/core';
+} from '@switchyard/core/signing';
 import type { WebhookEvent } from './eventTypes.ts';
 
 export { WebhookVerificationError, type WebhookVerificationReason };

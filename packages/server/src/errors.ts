@@ -35,9 +35,14 @@ const trpcCodeByStatus: Record<number, TRPC_ERROR_CODE_KEY> = {
   500: 'INTERNAL_SERVER_ERROR',
 };
 
+/** The tRPC error code matching an HTTP status. */
+export function trpcCodeFor(status: number): TRPCError['code'] {
+  return trpcCodeByStatus[status] ?? 'INTERNAL_SERVER_ERROR';
+}
+
 /** Wraps an AppError for tRPC so both transports carry the same code, status and details. */
 export function toTRPCError(err: AppError): TRPCError {
-  return new TRPCError({ code: trpcCodeByStatus[err.status] ?? 'INTERNAL_SERVER_ERROR', message: err.message, cause: err });
+  return new TRPCError({ code: trpcCodeFor(err.status), message: err.message, cause: err });
 }
 
 /** Field-level problems of a zod error, with dotted paths. */

@@ -10,6 +10,7 @@ export { type RetryPolicy, retryPolicyFromEnv } from './deliveries/schedule.ts';
 export type { ServerDeps } from './deps.ts';
 export { Env, parseEnv } from './env.ts';
 export { AppError } from './errors.ts';
+export { buildOpenApiDocument } from './openapi.ts';
 export { type EventConsumer, eventConsumers, type StoredEvent } from './events/consumers.ts';
 export { emitEvent, type NewEvent } from './events/service.ts';
 export { createLogger, type Logger } from './logger.ts';

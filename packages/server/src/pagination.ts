@@ -6,7 +6,7 @@ import { AppError } from './errors.ts';
 export const PageInput = z.object({
   starting_after: z.uuid().optional().describe('An id: return the page of older objects right after it'),
   ending_before: z.uuid().optional().describe('An id: return the page of newer objects right before it'),
-  limit: z.coerce.number().int().min(1).max(100).default(25).describe('Page size, 1 to 100'),
+  limit: z.coerce.number<number>().int().min(1).max(100).default(25).describe('Page size, 1 to 100'),
 });
 export type PageInput = z.infer<typeof PageInput>;
 

@@ -1,8 +1,9 @@
 import { initTRPC } from '@trpc/server';
+import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { hasScope, type Scope } from './apiKeys/scopes.ts';
 import type { Context } from './context.ts';
-import { AppError, toAppError } from './errors.ts';
+import { AppError, toAppError, trpcCodeFor } from './errors.ts';
 import { resolveApiKey } from './http/auth.ts';
 import { runIdempotent } from './http/idempotency.ts';
 import { consumeRateLimit } from './http/rateLimit.ts';
@@ -17,11 +18,15 @@ const t = initTRPC
   .create({
     errorFormatter({ shape, error, ctx }) {
       const appError = toAppError(error);
+      // An AppError thrown inside a procedure reaches tRPC as INTERNAL_SERVER_ERROR; raw tRPC clients read the
+      // JSON-RPC code, so it is set from the AppError's status like the HTTP status is.
+      const code = trpcCodeFor(appError.status);
       return {
         ...shape,
+        code: TRPC_ERROR_CODES_BY_KEY[code],
         message: appError.message,
         data: {
-          code: shape.data.code,
+          code,
           path: shape.data.path,
           httpStatus: appError.status,
           appCode: appError.code,
