@@ -4,9 +4,8 @@
 import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { buildOpenApiDocument } from '@switchyard/server';
 import { appRouter } from '@switchyard/server/router';
-// buildOpenApiDocument is not exported by @switchyard/server's entry point; this dev script reaches into its source.
-import { buildOpenApiDocument } from '../../server/src/openapi.ts';
 import { OPENAPI_TYPES_FILE, renderOpenApiTypes } from './openapiTypes.ts';
 
 const doc = buildOpenApiDocument(appRouter, 'http://localhost:8080');
