@@ -2,7 +2,7 @@ import { Liquid } from 'liquidjs';
 import { type Condition, compileCondition, evaluateCondition } from '../src/conditions.ts';
 import { validateWorkflowTemplate } from '../src/dag.ts';
 import { renderTemplate } from '../src/templating.ts';
-import { measure, type Row } from './measure.ts';
+import { type Measurement, measureTogether, type Row } from './measure.ts';
 
 const N = 64;
 const STATUSES = ['won', 'open', 'lost'];
@@ -55,22 +55,22 @@ export function conditionRows(): Row[] {
   for (const input of inputs) {
     if (compiled.test(input) !== handWritten(input)) throw new Error('bench rule and hand-written disagree');
   }
-  const iterations = 200_000;
-  const baseline = measure(
-    'hand-written predicate',
-    (i) => handWritten(inputs[i & (N - 1)] as Input),
-    iterations,
-  );
-  const test = measure(
-    '5-condition rule: compiled test()',
-    (i) => compiled.test(inputs[i & (N - 1)] as Input),
-    iterations,
-  );
-  const full = measure(
-    '5-condition rule: evaluateCondition (with reason)',
-    (i) => evaluateCondition(FIVE_CONDITIONS, inputs[i & (N - 1)] as Input),
-    iterations / 4,
-  );
+  const [baseline, test] = measureTogether(
+    [
+      { name: 'hand-written predicate', fn: (i) => handWritten(inputs[i & (N - 1)] as Input) },
+      { name: '5-condition rule: compiled test()', fn: (i) => compiled.test(inputs[i & (N - 1)] as Input) },
+    ],
+    200_000,
+  ) as [Measurement, Measurement];
+  const [full] = measureTogether(
+    [
+      {
+        name: '5-condition rule: evaluateCondition (with reason)',
+        fn: (i) => evaluateCondition(FIVE_CONDITIONS, inputs[i & (N - 1)] as Input),
+      },
+    ],
+    20_000,
+  ) as [Measurement];
   return [
     { ours: test, baseline, goal: '<= 3x', pass: test.nsPerOp <= 3 * baseline.nsPerOp },
     { ours: full, baseline, goal: 'info', pass: true },
@@ -100,18 +100,25 @@ export function templateRows(): Row[] {
   }
   const liquid = new Liquid({ ownPropertyOnly: true, strictFilters: true });
   const parsed = liquid.parse(TEMPLATE);
-  const iterations = 100_000;
-  const baseline = measure('string concatenation', (i) => concat(contexts[i & (N - 1)] as Ctx), iterations);
-  const ours = measure(
-    '5-token render: renderTemplate',
-    (i) => renderTemplate(TEMPLATE, contexts[i & (N - 1)] as Ctx),
-    iterations,
-  );
-  const lq = measure(
-    '5-token render: LiquidJS renderSync',
-    (i) => liquid.renderSync(parsed, contexts[i & (N - 1)] as Ctx),
-    iterations / 20,
-  );
+  const [baseline, ours] = measureTogether(
+    [
+      { name: 'string concatenation', fn: (i) => concat(contexts[i & (N - 1)] as Ctx) },
+      {
+        name: '5-token render: renderTemplate',
+        fn: (i) => renderTemplate(TEMPLATE, contexts[i & (N - 1)] as Ctx),
+      },
+    ],
+    100_000,
+  ) as [Measurement, Measurement];
+  const [lq] = measureTogether(
+    [
+      {
+        name: '5-token render: LiquidJS renderSync',
+        fn: (i) => liquid.renderSync(parsed, contexts[i & (N - 1)] as Ctx),
+      },
+    ],
+    5_000,
+  ) as [Measurement];
   return [
     { ours, baseline, goal: '<= 3x', pass: ours.nsPerOp <= 3 * baseline.nsPerOp },
     { ours: lq, baseline, goal: 'info', pass: true },
@@ -174,11 +181,12 @@ export function dagRows(): Row[] {
   if (validateWorkflowTemplate(bigTemplate).length > 0 || !handValidate(bigTemplate)) {
     throw new Error('bench template should be valid');
   }
-  const baseline = measure('hand-written graph checks only', () => handValidate(bigTemplate), 200);
-  const ours = measure(
-    'validateWorkflowTemplate, 500 nodes',
-    () => validateWorkflowTemplate(bigTemplate),
+  const [baseline, ours] = measureTogether(
+    [
+      { name: 'hand-written graph checks only', fn: () => handValidate(bigTemplate) },
+      { name: 'validateWorkflowTemplate, 500 nodes', fn: () => validateWorkflowTemplate(bigTemplate) },
+    ],
     200,
-  );
+  ) as [Measurement, Measurement];
   return [{ ours, baseline, goal: '< 1 ms', pass: ours.nsPerOp < 1e6 }];
 }

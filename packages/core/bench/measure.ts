@@ -13,26 +13,31 @@ export function sinkValue(): unknown {
   return sink;
 }
 
+/** A named function to time; `i` lets it rotate through several inputs so no call is specialised to a constant. */
+export interface Case {
+  name: string;
+  fn: (i: number) => unknown;
+}
+
 /**
- * Median ns/op of `fn(i)` over `rounds` rounds of `iterations` calls each, after a warm-up. `i` lets the caller
- * rotate through several inputs so no call can be specialised to a constant.
+ * Median ns/op of each case over `rounds` rounds of `iterations` calls, after a warm-up. The cases of one comparison
+ * run interleaved, round by round, so a busy machine slows ours and the baseline alike and the ratio stays honest.
  */
-export function measure(
-  name: string,
-  fn: (i: number) => unknown,
-  iterations: number,
-  rounds = 15,
-): Measurement {
-  for (let i = 0; i < iterations; i++) sink = fn(i);
-  const samples: number[] = [];
+export function measureTogether(cases: Case[], iterations: number, rounds = 15): Measurement[] {
+  for (const c of cases) for (let i = 0; i < iterations; i++) sink = c.fn(i);
+  const samples = cases.map(() => [] as number[]);
   for (let r = 0; r < rounds; r++) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < iterations; i++) sink = fn(i);
-    samples.push(Number(process.hrtime.bigint() - start) / iterations);
+    cases.forEach((c, k) => {
+      const start = process.hrtime.bigint();
+      for (let i = 0; i < iterations; i++) sink = c.fn(i);
+      samples[k]?.push(Number(process.hrtime.bigint() - start) / iterations);
+    });
   }
-  samples.sort((a, b) => a - b);
-  const nsPerOp = samples[Math.floor(samples.length / 2)] ?? Number.NaN;
-  return { name, nsPerOp, opsPerSec: 1e9 / nsPerOp };
+  return cases.map((c, k) => {
+    const sorted = (samples[k] ?? []).sort((x, y) => x - y);
+    const nsPerOp = sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+    return { name: c.name, nsPerOp, opsPerSec: 1e9 / nsPerOp };
+  });
 }
 
 function fmtNs(ns: number): string {

@@ -43,25 +43,26 @@ export function isValidTimeZone(tz: string): boolean {
   }
 }
 
+/** The cross-field rule the schema cannot express: `minute_of_day` only with a unit of a day or longer. */
+export function minuteOfDayProblem(settings: unknown): Problem | undefined {
+  if (typeof settings !== 'object' || settings === null) return undefined;
+  const { minute_of_day: minute, delay_unit: unit } = settings as Record<string, unknown>;
+  if (minute == null || typeof unit !== 'string' || CALENDAR_UNITS.has(unit as DelayUnit)) return undefined;
+  if (!(DELAY_UNITS as readonly string[]).includes(unit)) return undefined;
+  return {
+    path: 'minute_of_day',
+    message: `minute_of_day applies only to day, week, month or year delays, not ${unit}`,
+  };
+}
+
 /** Every problem with delay settings, at its field name; empty when valid. */
 export function validateDelay(settings: unknown): Problem[] {
   const parsed = DelaySettings.safeParse(settings);
   const problems: Problem[] = parsed.success
     ? []
     : parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-  const s = settings as Partial<DelaySettings> | null;
-  if (
-    s != null &&
-    s.minute_of_day != null &&
-    typeof s.delay_unit === 'string' &&
-    !CALENDAR_UNITS.has(s.delay_unit as DelayUnit) &&
-    (DELAY_UNITS as readonly string[]).includes(s.delay_unit)
-  ) {
-    problems.push({
-      path: 'minute_of_day',
-      message: `minute_of_day applies only to day, week, month or year delays, not ${s.delay_unit}`,
-    });
-  }
+  const rule = minuteOfDayProblem(settings);
+  if (rule) problems.push(rule);
   return problems;
 }
 

@@ -134,17 +134,32 @@ function step(seg: string): Step {
 export function compilePath(path: string): (root: unknown) => unknown {
   const segs = path.split('.');
   if (segs.some((s) => FORBIDDEN_SEGMENTS.has(s))) return () => undefined;
+  type Obj = Record<string, unknown>;
+  const [a, b] = segs;
+  // Specialised readers for one or two ordinary segments, the usual case: one call, no per-segment closures.
+  if (!segs.some((s) => INHERITED.has(s))) {
+    if (segs.length === 1 && a !== undefined) {
+      return (o) => {
+        if (typeof o !== 'object' || o === null) return undefined;
+        const v = (o as Obj)[a];
+        return typeof v === 'function' ? undefined : v;
+      };
+    }
+    if (segs.length === 2 && a !== undefined && b !== undefined) {
+      return (o) => {
+        if (typeof o !== 'object' || o === null) return undefined;
+        const x = (o as Obj)[a];
+        if (typeof x !== 'object' || x === null) return undefined;
+        const v = (x as Obj)[b];
+        return typeof v === 'function' ? undefined : v;
+      };
+    }
+  }
   const steps = segs.map(step);
-  const [a, b, c] = steps;
-  const noFn = (v: unknown) => (typeof v === 'function' ? undefined : v);
-  // Specialised readers for the usual one to three segments: this is the hot path of every evaluation.
-  if (steps.length === 1 && a) return (o) => noFn(a(o));
-  if (steps.length === 2 && a && b) return (o) => noFn(b(a(o)));
-  if (steps.length === 3 && a && b && c) return (o) => noFn(c(b(a(o))));
   return (o) => {
     let cur = o;
     for (const s of steps) cur = s(cur);
-    return noFn(cur);
+    return typeof cur === 'function' ? undefined : cur;
   };
 }
 

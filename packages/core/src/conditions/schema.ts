@@ -29,6 +29,10 @@ const ConditionShape: z.ZodType = z.lazy(() =>
 /** The condition schema: the shape plus every rule of `validateCondition`, each problem an issue at its path. */
 export const Condition = z
   .unknown()
+  // Request bodies are documented from the input side, which is `unknown` here: describe the shape in prose there.
+  .meta({
+    description: `A condition: { field, operator, value } or { all: [conditions] } or { any: [conditions] }. Operators: ${OPERATORS.join(', ')}.`,
+  })
   .superRefine((value, ctx) => {
     for (const p of validateCondition(value)) {
       ctx.addIssue({

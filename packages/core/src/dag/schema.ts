@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Condition } from '../conditions.ts';
-import { DELAY_UNITS, MAX_DELAY_N } from '../delays.ts';
+import { DelaySettings } from '../delays.ts';
 
 /**
  * Workflow templates exactly as seed 004 shows them: `nodes` is an array of node objects with an `id`, `edges` are
@@ -56,9 +56,7 @@ export const StartNode = z.looseObject({ ...base, type: z.literal('Start') });
 export const DelayNode = z.looseObject({
   ...base,
   type: z.literal('Delay'),
-  delay_n: z.number().int().min(0).max(MAX_DELAY_N),
-  delay_unit: z.enum(DELAY_UNITS),
-  minute_of_day: z.number().int().min(0).max(1439).nullish(),
+  ...DelaySettings.shape,
 });
 
 /** An outbound HTTP request: `headers` are `"K: V"` lines and `params` `"k: v"` lines (the request body). */

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { validateDelay } from '../delays.ts';
+import { minuteOfDayProblem } from '../delays.ts';
 import type { Problem } from '../errors.ts';
 import { validateConfigTemplates, validateTemplate } from '../templating.ts';
 import { parseHeaderLines, parseParamLines, validateCustomHeaders } from '../webhookLines.ts';
@@ -38,6 +38,8 @@ const ACTION_TYPES: ReadonlySet<string> = new Set([
   'UpdateField',
 ]);
 
+const HTTP_URL = /^https?:\/\/[^\s/?#]+/i;
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -50,13 +52,14 @@ function issuesAt(base: string, issues: readonly z.core.$ZodIssue[]): Problem[] 
 function extraNodeProblems(node: Record<string, unknown>, type: NodeType, base: string): Problem[] {
   const problems: Problem[] = [];
   if (type === 'Delay') {
-    for (const p of validateDelay(node)) {
-      if (p.path === 'minute_of_day' && p.message.startsWith('minute_of_day applies')) {
-        problems.push({ path: `${base}.${p.path}`, message: p.message });
-      }
-    }
+    const rule = minuteOfDayProblem(node);
+    if (rule) problems.push({ path: `${base}.${rule.path}`, message: rule.message });
   }
   if (type === 'Webhook') {
+    // A URL made entirely of tokens is checked when rendered; a literal one must at least be absolute http(s).
+    if (typeof node.url === 'string' && !node.url.startsWith('{{') && !HTTP_URL.test(node.url)) {
+      problems.push({ path: `${base}.url`, message: 'url must be an absolute http:// or https:// URL' });
+    }
     if (typeof node.headers === 'string') {
       const parsed = parseHeaderLines(node.headers, `${base}.headers`);
       problems.push(...parsed.problems, ...validateCustomHeaders(parsed.value, `${base}.headers`));
