@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from './errors.ts';
 import {
+  compileTemplate,
+  renderCompiled,
   renderConfig,
   renderTemplate,
   tokenPaths,
@@ -146,5 +148,30 @@ describe('properties', () => {
       output: '',
       missing: ['constructor.name', '__proto__', 'toString'],
     });
+  });
+
+  it('the generated renderer and the interpreted loop agree', () => {
+    const segment = fc.oneof(
+      fc.constantFrom('constructor', '__proto__', 'length', 'toString', 'a', 'b', 'name', '0'),
+      fc.stringMatching(/^[a-z_][a-z0-9_]{0,4}$/),
+    );
+    const filter = fc.constantFrom('', ' | default: "x<y>"', ' | upcase', ' | downcase | default: 0');
+    const token = fc
+      .tuple(fc.constantFrom('a', 'b', 'name', 'constructor'), fc.array(segment, { maxLength: 4 }), filter)
+      .map(([first, rest, f]) => `{{ ${[first, ...rest].join('.')}${f} }}`);
+    const text = fc.string({ maxLength: 6 }).map((t) => t.replaceAll('{', '(').replaceAll('%', '_'));
+    const template = fc.array(fc.tuple(text, token), { maxLength: 5 }).map((xs) => xs.flat().join(''));
+    const value = fc.jsonValue({ maxDepth: 3 });
+    const ctx = fc.dictionary(fc.constantFrom('a', 'b', 'name', 'constructor'), value);
+    fc.assert(
+      fc.property(template, ctx, fc.boolean(), (t, c, html) => {
+        const compiled = compileTemplate(t);
+        const opts = html ? { escape: 'html' as const } : {};
+        expect(renderCompiled(compiled, c, opts)).toEqual(
+          renderCompiled(compiled, c, { ...opts, interpreted: true }),
+        );
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

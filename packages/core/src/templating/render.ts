@@ -1,4 +1,4 @@
-import { compilePath } from '../conditions/compare.ts';
+import { compilePath, FORBIDDEN_SEGMENTS, INHERITED } from '../conditions/compare.ts';
 import { InvalidInputError } from '../errors.ts';
 import { type Filter, parseTemplate, type Token } from './parse.ts';
 
@@ -28,7 +28,12 @@ export interface CompiledTemplate {
   readonly getters: readonly Getter[];
   readonly filters: readonly (Filter[] | undefined)[];
   readonly tokens: readonly Token[];
+  /** The template as one generated function (undefined where code generation is unavailable). */
+  readonly render: GeneratedRender | undefined;
 }
+
+/** A generated renderer: the output string; token indexes without a value are pushed to `missing`. */
+type GeneratedRender = (ctx: unknown, html: boolean, missing: number[]) => string;
 
 const MAX_CACHE = 5000;
 const cache = new Map<string, CompiledTemplate>();
@@ -55,11 +60,65 @@ export function compileTemplate(template: string): CompiledTemplate {
     getters: tokens.map((t) => compilePath(t.path)),
     filters: tokens.map((t) => (t.filters.length > 0 ? t.filters : undefined)),
     tokens,
+    render: generateRender(texts, tokens),
   };
   // A bounded cache: templates come from stored workflows, but a flood of distinct ones must not grow memory.
   if (cache.size >= MAX_CACHE) cache.clear();
   cache.set(template, compiled);
   return compiled;
+}
+
+// Segments read with a plain property access in generated code: ordinary names only (inherited names such as
+// `constructor` or `length` go through compilePath's own-property check instead).
+function plainSegments(t: Token): string[] | undefined {
+  const segs = t.path.split('.');
+  return segs.length <= 4 && segs.every((s) => !INHERITED.has(s) && !FORBIDDEN_SEGMENTS.has(s))
+    ? segs
+    : undefined;
+}
+
+/**
+ * Generates the whole template as one function: literal text and property names enter the source only as
+ * JSON string literals, so nothing in a template can become code. Falls back to the loop when `new Function` is
+ * unavailable (e.g. a CSP that forbids it).
+ */
+function generateRender(texts: readonly string[], tokens: readonly Token[]): GeneratedRender | undefined {
+  const lines = ['"use strict";', `let out = ${JSON.stringify(texts[0])};`, 'let v; let t;'];
+  tokens.forEach((tok, k) => {
+    const segs = plainSegments(tok);
+    if (segs) {
+      lines.push('v = c;');
+      for (const seg of segs)
+        lines.push(`v = typeof v === 'object' && v !== null ? v[${JSON.stringify(seg)}] : undefined;`);
+      lines.push(`if (typeof v === 'function') v = undefined;`);
+    } else lines.push(`v = g[${k}](c);`);
+    if (tok.filters.length > 0) lines.push(`v = af(v, f[${k}]);`);
+    lines.push(
+      `if (typeof v === 'string') out += html ? esc(v) : v;`,
+      `else { t = text(v); if (t === undefined) missing.push(${k}); else out += html ? esc(t) : t; }`,
+    );
+    if (texts[k + 1] !== '') lines.push(`out += ${JSON.stringify(texts[k + 1])};`);
+  });
+  lines.push('return out;');
+  try {
+    const factory = new Function(
+      'g',
+      'f',
+      'af',
+      'text',
+      'esc',
+      `return function render(c, html, missing) {\n${lines.join('\n')}\n};`,
+    );
+    return factory(
+      tokens.map((t) => compilePath(t.path)),
+      tokens.map((t) => t.filters),
+      applyFilters,
+      valueToText,
+      escapeHtml,
+    ) as GeneratedRender;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The text a value renders as: scalars as text, arrays joined by ", ", objects as JSON; functions are nothing. */
@@ -116,8 +175,26 @@ export function renderTemplate(
   context: MergeContext,
   opts: RenderOptions = {},
 ): RenderResult {
-  const { texts, getters, filters, paths } = compileTemplate(template);
+  return renderCompiled(compileTemplate(template), context, opts);
+}
+
+/**
+ * Renders a compiled template. `interpreted: true` forces the plain loop that stands in where code generation is
+ * unavailable (the tests hold the two paths to the same results).
+ */
+export function renderCompiled(
+  compiled: CompiledTemplate,
+  context: MergeContext,
+  opts: RenderOptions & { interpreted?: boolean } = {},
+): RenderResult {
   const html = opts.escape === 'html';
+  if (compiled.render !== undefined && opts.interpreted !== true) {
+    const missingAt: number[] = [];
+    const output = compiled.render(context, html, missingAt);
+    if (missingAt.length === 0) return { output, missing: [] };
+    return { output, missing: [...new Set(missingAt.map((k) => compiled.paths[k] as string))] };
+  }
+  const { texts, getters, filters, paths } = compiled;
   let output = texts[0] as string;
   let missing: string[] | undefined;
   for (let k = 0; k < getters.length; k++) {
