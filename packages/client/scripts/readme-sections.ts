@@ -13,7 +13,7 @@ typed end to end, and a router the server adds shows up in the client with no cl
 ${fence}ts
 import { createClient, SwitchyardError } from '@switchyard/client';
 
-const baseUrl = 'http://localhost:8080';
+const baseUrl = 'http://127.0.0.1:3000';
 const apiKey = process.env.SWITCHYARD_API_KEY!;
 ${fence}
 
@@ -62,7 +62,7 @@ Every procedure is also a REST route under \`/v1\`, described by the OpenAPI 3.1
 reference page is \`GET /docs\`). Generate a client for any stack from it; in TypeScript:
 
 ${fence}sh
-npx openapi-typescript http://localhost:8080/openapi.json -o switchyard.d.ts
+npx openapi-typescript http://127.0.0.1:3000/openapi.json -o switchyard.d.ts
 npm install openapi-fetch
 ${fence}
 
