@@ -11,7 +11,10 @@ for (const pkg of readdirSync(path.join(root, 'packages'))) {
   const entry = path.join(root, 'packages', pkg, 'bench', 'index.ts');
   if (!existsSync(entry) || (only.length > 0 && !only.includes(pkg))) continue;
   process.stdout.write(`\n## ${pkg}\n\n`);
-  const res = spawnSync(process.execPath, [entry], { cwd: path.dirname(path.dirname(entry)), stdio: 'inherit' });
+  const res = spawnSync(process.execPath, [entry], {
+    cwd: path.dirname(path.dirname(entry)),
+    stdio: 'inherit',
+  });
   if (res.status !== 0) failed = true;
 }
 process.exitCode = failed ? 1 : 0;
