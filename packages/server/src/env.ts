@@ -57,6 +57,8 @@ export const Env = z.object({
   WEBHOOK_RETRY_SCHEDULE: z.string().default('0,5s,5m,30m,2h,5h,10h,10h'),
   /** Webhook delivery: each retry delay is moved by up to this fraction either way, so retries do not stampede. */
   WEBHOOK_RETRY_JITTER: z.coerce.number().min(0).max(1).default(0.1),
+  /** Webhook delivery: how long one attempt may take, from connecting to the end of the response. */
+  WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().positive().default(15),
   /** Webhook delivery: an endpoint failing without a success for this many days is disabled (fractions allowed). */
   WEBHOOK_DISABLE_AFTER_DAYS: z.coerce.number().positive().default(5),
 });

@@ -1,6 +1,6 @@
 import { uuidv7 } from 'uuidv7';
 import { enqueueJob } from '../db/enqueue.ts';
-import { Delivery, Event, Webhook } from '../db/entities/index.ts';
+import { Delivery } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
 import type { ServerDeps } from '../deps.ts';
 import { openHeaders, signingSecrets } from '../webhooks/secrets.ts';
@@ -35,24 +35,80 @@ export interface AttemptOptions {
   em?: EntityManager;
 }
 
-// The payload of a test ping, which belongs to no event.
-function testPayload(delivery: Delivery, hook: Webhook): DeliveryPayload {
-  return {
-    type: 'webhook.test',
-    timestamp: delivery.createdAt.toISOString(),
-    data: { webhook_id: hook.id, message: 'A test delivery from Switchyard' },
-  };
+/** What the claim reads in the same statement: the delivery, its webhook and its event. */
+interface ClaimedDelivery {
+  id: string;
+  account_id: string;
+  webhook_id: string;
+  event_id: string | null;
+  attempts: number;
+  created_at: string;
+  url: string;
+  name: string | null;
+  method: string;
+  content_type: string;
+  headers_sealed: string | null;
+  secret_sealed: string;
+  previous_secret_sealed: string | null;
+  previous_secret_expires_at: string | null;
+  notify_on_failure: boolean;
+  event_type: string | null;
+  occurred_at: string | null;
+  event_data: Record<string, unknown> | null;
 }
 
-async function claim(em: EntityManager, deliveryId: string): Promise<{ attempts: number } | null> {
-  // Counting the attempt in the claim makes two runs of one delivery (a retried job racing a manual retry) number
-  // their attempts apart instead of both writing attempt N.
-  const [row] = await em.execute<{ attempts: number }[]>(
-    `update deliveries set attempts = attempts + 1, updated_at = now()
-     where id = ? and status = 'pending' returning attempts`,
-    [deliveryId],
-  );
-  return row ?? null;
+// One statement: counting the attempt in the claim makes two runs of one delivery (a retried job racing a manual
+// retry) number their attempts apart instead of both writing attempt N, and the webhook and the event come back
+// with it. A delivery whose webhook is not active is not claimed (a test ping is sent whatever the status).
+const CLAIM = `
+  with claimed as (
+    update deliveries d set attempts = d.attempts + 1, updated_at = now()
+      from webhooks w
+     where d.id = ? and d.status = 'pending' and w.id = d.webhook_id and (w.status = 'active' or ?::boolean)
+    returning d.id, d.account_id, d.webhook_id, d.event_id, d.attempts, d.created_at, w.url, w.name, w.method,
+              w.content_type, w.headers_sealed, w.secret_sealed, w.previous_secret_sealed,
+              w.previous_secret_expires_at, w.notify_on_failure
+  )
+  select c.*, e.type as event_type, e.occurred_at, e.data as event_data
+    from claimed c left join events e on e.id = c.event_id`;
+
+// A pending delivery of a webhook paused or disabled since it was queued: nothing is sent.
+const CANCEL = `
+  update deliveries d set status = 'canceled', last_error = 'The webhook is ' || w.status, next_attempt_at = null,
+         completed_at = now(), updated_at = now()
+    from webhooks w
+   where d.id = ? and d.status = 'pending' and w.id = d.webhook_id and w.status <> 'active'
+  returning w.status`;
+
+const INSERT_ATTEMPT = `
+  insert into delivery_attempts (id, delivery_id, account_id, number, started_at, duration_ms, request_headers,
+    status_code, response_headers, response_body, response_truncated, error_code, error)
+  values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?)`;
+
+// The success of an event delivery, in one statement. The webhook's failure clock is reset; its last success time
+// is written at most once a second, so that many deliveries to one endpoint do not queue on its row.
+const RECORD_SUCCESS = `
+  with attempt as (${INSERT_ATTEMPT} returning 1),
+  done as (
+    update deliveries set status = 'succeeded', last_status_code = ?, last_error = null, next_attempt_at = null,
+           completed_at = ?, updated_at = ?
+     where id = ? returning 1
+  ),
+  hook as (
+    update webhooks set failing_since = null, last_success_at = ?::timestamptz
+     where id = ? and (failing_since is not null or last_success_at is null
+                       or last_success_at < ?::timestamptz - interval '1 second')
+    returning 1
+  )
+  select (select count(*) from attempt) + (select count(*) from done) + (select count(*) from hook) as n`;
+
+// The test ping's payload, which belongs to no event.
+function testPayload(row: ClaimedDelivery): DeliveryPayload {
+  return {
+    type: 'webhook.test',
+    timestamp: new Date(row.created_at).toISOString(),
+    data: { webhook_id: row.webhook_id, message: 'A test delivery from Switchyard' },
+  };
 }
 
 function describeStatus(res: OutboundResponseLike): string {
@@ -72,50 +128,56 @@ export async function attemptDelivery(
 ): Promise<AttemptOutcome> {
   const em = opts.em ?? deps.orm.em.fork();
   const skipped: AttemptOutcome = { result: 'skipped', statusCode: null, error: null, nextAttemptAt: null };
-  const claimed = await claim(em, deliveryId);
-  if (!claimed) return skipped;
-  const delivery = await em.findOneOrFail(Delivery, { id: deliveryId });
-  const hook = await em.findOne(Webhook, { id: delivery.webhookId });
-  if (!hook) return skipped;
-  if (hook.status !== 'active' && !opts.test) {
-    await em.nativeUpdate(
-      Delivery,
-      { id: deliveryId },
-      {
-        status: 'canceled',
-        lastError: `The webhook is ${hook.status}`,
-        nextAttemptAt: null,
-        completedAt: new Date(),
-      },
-    );
-    return { ...skipped, error: `The webhook is ${hook.status}` };
+  const [row] = await em.execute<ClaimedDelivery[]>(CLAIM, [deliveryId, opts.test === true]);
+  if (!row) {
+    if (opts.test) return skipped;
+    const [canceled] = await em.execute<{ status: string }[]>(CANCEL, [deliveryId]);
+    return canceled ? { ...skipped, error: `The webhook is ${canceled.status}` } : skipped;
   }
-  let payload: DeliveryPayload;
-  if (delivery.eventId) {
-    const event = await em.findOneOrFail(Event, { id: delivery.eventId });
-    payload = { type: event.type, timestamp: event.occurredAt.toISOString(), data: event.data };
-  } else {
-    payload = testPayload(delivery, hook);
-  }
+  const hook = {
+    id: row.webhook_id,
+    accountId: row.account_id,
+    url: row.url,
+    name: row.name,
+    notifyOnFailure: row.notify_on_failure,
+  };
+  const payload: DeliveryPayload =
+    row.event_id && row.event_type
+      ? {
+          type: row.event_type,
+          timestamp: new Date(row.occurred_at as string).toISOString(),
+          data: row.event_data ?? {},
+        }
+      : testPayload(row);
 
   const startedAt = new Date();
   const box = secretBoxOf(deps);
-  const customHeaders = openHeaders(hook, box);
+  const customHeaders = openHeaders({ headersSealed: row.headers_sealed }, box);
   const req = buildSignedRequest({
     deliveryId,
-    url: hook.url,
-    method: hook.method,
-    contentType: hook.contentType,
+    url: row.url,
+    method: row.method,
+    contentType: row.content_type,
     customHeaders,
     payload,
-    secrets: signingSecrets(hook, box, startedAt),
+    secrets: signingSecrets(
+      {
+        secretSealed: row.secret_sealed,
+        previousSecretSealed: row.previous_secret_sealed,
+        previousSecretExpiresAt: row.previous_secret_expires_at
+          ? new Date(row.previous_secret_expires_at)
+          : null,
+      },
+      box,
+      startedAt,
+    ),
     now: startedAt,
   });
   let res: OutboundResponseLike | null = null;
   let failure: OutboundErrorLike | Error | null = null;
   const t0 = performance.now();
   try {
-    res = await outboundOf(deps).send(req);
+    res = await outboundOf(deps).send({ ...req, timeoutMs: deps.env.WEBHOOK_TIMEOUT_SECONDS * 1000 });
   } catch (err) {
     failure = err instanceof Error ? err : new Error(String(err));
   }
@@ -125,27 +187,39 @@ export async function attemptDelivery(
   const ok = res !== null && res.status >= 200 && res.status < 300;
   const error = ok ? null : res ? describeStatus(res) : (failure?.message ?? 'unknown error');
 
+  const attemptParams = [
+    uuidv7(),
+    deliveryId,
+    row.account_id,
+    row.attempts,
+    startedAt,
+    Math.round(durationMs),
+    JSON.stringify(loggableHeaders(req, customHeaders)),
+    res?.status ?? null,
+    res ? JSON.stringify(res.headers) : null,
+    res?.body ?? null,
+    res?.truncated ?? false,
+    isOutboundError(failure) ? failure.code : null,
+    ok ? null : error,
+  ];
+
+  if (ok && !opts.test) {
+    // The common case in one round trip.
+    await em.execute(RECORD_SUCCESS, [
+      ...attemptParams,
+      res?.status ?? null,
+      now,
+      now,
+      deliveryId,
+      now,
+      hook.id,
+      now,
+    ]);
+    return { result: 'succeeded', statusCode: res?.status ?? null, error: null, nextAttemptAt: null };
+  }
+
   return em.transactional(async (tem) => {
-    await tem.execute(
-      `insert into delivery_attempts (id, delivery_id, account_id, number, started_at, duration_ms, request_headers,
-         status_code, response_headers, response_body, response_truncated, error_code, error)
-       values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?)`,
-      [
-        uuidv7(),
-        deliveryId,
-        delivery.accountId,
-        claimed.attempts,
-        startedAt,
-        Math.round(durationMs),
-        JSON.stringify(loggableHeaders(req, customHeaders)),
-        res?.status ?? null,
-        res ? JSON.stringify(res.headers) : null,
-        res?.body ?? null,
-        res?.truncated ?? false,
-        isOutboundError(failure) ? failure.code : null,
-        ok ? null : error,
-      ],
-    );
+    await tem.execute(INSERT_ATTEMPT, attemptParams);
     const done = (status: 'succeeded' | 'failed') =>
       tem.nativeUpdate(
         Delivery,
@@ -160,10 +234,8 @@ export async function attemptDelivery(
       );
 
     if (ok) {
+      // A test ping: it says nothing about the endpoint's failure clock.
       await done('succeeded');
-      if (!opts.test) {
-        await tem.nativeUpdate(Webhook, { id: hook.id }, { failingSince: null, lastSuccessAt: now });
-      }
       return { result: 'succeeded', statusCode: res?.status ?? null, error: null, nextAttemptAt: null };
     }
     const failed: AttemptOutcome = {
@@ -198,7 +270,7 @@ export async function attemptDelivery(
     const retriable = !isOutboundError(failure) || failure.retriable;
     const retryAfter = res?.status === 429 ? parseRetryAfter(res.headers['retry-after'], now) : 0;
     const delay = retriable
-      ? nextRetryDelay(policy, claimed.attempts, (opts.random ?? Math.random)(), retryAfter)
+      ? nextRetryDelay(policy, row.attempts, (opts.random ?? Math.random)(), retryAfter)
       : null;
     if (delay === null) {
       await done('failed');

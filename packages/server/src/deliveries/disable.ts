@@ -12,7 +12,7 @@ import { emitEvent } from '../events/service.ts';
 export async function disableWebhook(
   em: EntityManager,
   deps: ServerDeps,
-  hook: Webhook,
+  hook: Pick<Webhook, 'id' | 'accountId' | 'url' | 'name' | 'notifyOnFailure'>,
   reason: string,
 ): Promise<boolean> {
   const now = new Date();

@@ -1,6 +1,5 @@
-import { matchesAnyEventPattern } from '@switchyard/core';
+import { JOBS, matchesAnyEventPattern } from '@switchyard/core';
 import { uuidv7 } from 'uuidv7';
-import { enqueueJob } from '../db/enqueue.ts';
 import type { EntityManager } from '../db/orm.ts';
 import type { StoredEvent } from '../events/consumers.ts';
 import { webhookFilterMatches } from '../webhooks/filters.ts';
@@ -11,24 +10,44 @@ interface ActiveWebhook {
   filters: unknown;
 }
 
-// Per transaction (a batch of up to 1,000 events runs in one): the active webhooks are read once per account.
-const cache = new WeakMap<EntityManager, Map<string, Promise<ActiveWebhook[]>>>();
+/** Deliveries decided in a transaction and not written yet. */
+interface PendingDelivery {
+  id: string;
+  accountId: string;
+  webhookId: string;
+  eventId: string;
+  eventType: string;
+}
+
+interface TransactionState {
+  hooks: Map<string, Promise<ActiveWebhook[]>>;
+  pending: PendingDelivery[];
+}
+
+// Per transaction (a batch of up to 1,000 events runs in one): the active webhooks are read once per account, and
+// the deliveries of every event are written together by `flushDeliveries`.
+const state = new WeakMap<EntityManager, TransactionState>();
+
+function stateOf(em: EntityManager): TransactionState {
+  let s = state.get(em);
+  if (!s) {
+    s = { hooks: new Map(), pending: [] };
+    state.set(em, s);
+  }
+  return s;
+}
 
 function activeWebhooks(em: EntityManager, accountId: string): Promise<ActiveWebhook[]> {
-  let perEm = cache.get(em);
-  if (!perEm) {
-    perEm = new Map();
-    cache.set(em, perEm);
-  }
-  let hooks = perEm.get(accountId);
-  if (!hooks) {
-    hooks = em.execute<ActiveWebhook[]>(
+  const { hooks } = stateOf(em);
+  let found = hooks.get(accountId);
+  if (!found) {
+    found = em.execute<ActiveWebhook[]>(
       `select id, events, filters from webhooks where account_id = ? and status = 'active'`,
       [accountId],
     );
-    perEm.set(accountId, hooks);
+    hooks.set(accountId, found);
   }
-  return hooks;
+  return found;
 }
 
 /** The job key of a delivery's next attempt: a manual retry replaces a scheduled one instead of adding a second. */
@@ -37,30 +56,64 @@ export function deliveryJobKey(deliveryId: string): string {
 }
 
 /**
- * The webhook consumer: one `pending` delivery row and one `deliver_webhook` job per active subscription whose
- * event patterns and filters match, written in the event's transaction, so an acknowledged event is never lost.
+ * The webhook consumer: one `pending` delivery and one `deliver_webhook` job per active subscription whose event
+ * patterns and filters match. They are written by {@link flushDeliveries} before the event's transaction commits,
+ * so an acknowledged event is never lost.
  */
 export async function fanOutToWebhooks(em: EntityManager, event: StoredEvent): Promise<void> {
   const hooks = await activeWebhooks(em, event.accountId);
-  const matching = hooks.filter(
-    (h) => matchesAnyEventPattern(h.events, event.type) && webhookFilterMatches(h.filters, event),
-  );
-  if (matching.length === 0) return;
-  const ids = matching.map(() => uuidv7());
-  const values: unknown[] = [];
-  for (const [i, hook] of matching.entries())
-    values.push(ids[i], event.accountId, hook.id, event.id, event.type);
-  await em.execute(
-    `insert into deliveries (id, account_id, webhook_id, event_id, event_type, status, attempts, next_attempt_at,
-       created_at, updated_at)
-     values ${matching.map(() => "(?, ?, ?, ?, ?, 'pending', 0, now(), now(), now())").join(', ')}`,
-    values,
-  );
-  for (const id of ids)
-    await enqueueJob(
-      em,
-      'deliver_webhook',
-      { delivery_id: id as string },
-      { jobKey: deliveryJobKey(id as string) },
-    );
+  const { pending } = stateOf(em);
+  for (const h of hooks) {
+    if (matchesAnyEventPattern(h.events, event.type) && webhookFilterMatches(h.filters, event)) {
+      pending.push({
+        id: uuidv7(),
+        accountId: event.accountId,
+        webhookId: h.id,
+        eventId: event.id,
+        eventType: event.type,
+      });
+    }
+  }
+}
+
+// Every delivery row and its job in one statement (graphile-worker's add_jobs, in the caller's transaction).
+const WRITE_DELIVERIES = `
+  with d as (
+    insert into deliveries (id, account_id, webhook_id, event_id, event_type, status, attempts, next_attempt_at,
+      created_at, updated_at)
+    select t.id, t.account_id, t.webhook_id, t.event_id, t.event_type, 'pending', 0, now(), now(), now()
+      from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::text[])
+           as t(id, account_id, webhook_id, event_id, event_type)
+    returning id
+  )
+  select count(*)::int as n from graphile_worker.add_jobs(array(
+    select row('deliver_webhook', json_build_object('delivery_id', d.id), null, null, ?::int,
+               'delivery:' || d.id, null, null)::graphile_worker.job_spec
+      from d))`;
+
+// A Postgres array literal of strings (MikroORM spreads JS arrays into separate parameters).
+function pgArray(values: string[]): string {
+  return `{${values.map((v) => `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`;
+}
+
+/**
+ * Writes the deliveries that {@link fanOutToWebhooks} decided in this transaction, with their jobs, in one round
+ * trip. Event ingestion calls it once, after the last event of a request and before the commit.
+ */
+export async function flushDeliveries(em: EntityManager): Promise<number> {
+  const s = state.get(em);
+  const pending = s?.pending.splice(0) ?? [];
+  if (pending.length === 0) return 0;
+  const [row] = await em.execute<{ n: number }[]>(WRITE_DELIVERIES, [
+    pgArray(pending.map((p) => p.id)),
+    pgArray(pending.map((p) => p.accountId)),
+    pgArray(pending.map((p) => p.webhookId)),
+    pgArray(pending.map((p) => p.eventId)),
+    pgArray(pending.map((p) => p.eventType)),
+    JOBS.deliver_webhook.maxAttempts,
+  ]);
+  if (row?.n !== pending.length) {
+    throw new Error(`queued ${row?.n ?? 0} delivery jobs for ${pending.length} deliveries`);
+  }
+  return pending.length;
 }

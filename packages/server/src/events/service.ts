@@ -2,6 +2,7 @@ import { entityOfEventType, isBuiltInEventType, type Problem } from '@switchyard
 import { uuidv7 } from 'uuidv7';
 import { Event } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
+import { flushDeliveries } from '../deliveries/fanOut.ts';
 import type { ServerDeps } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
 import { knownEventTypeNames } from '../eventTypes/service.ts';
@@ -176,6 +177,7 @@ export async function ingestEvents(
   return em.transactional(async (tem) => {
     const out: AcceptedEvent[] = [];
     for (const input of inputs) out.push(await storeEvent(tem, deps, accountId, toNewEvent(input)));
+    await flushDeliveries(tem);
     return out;
   });
 }
@@ -190,7 +192,11 @@ export async function emitEvent(
   accountId: string,
   event: NewEvent,
 ): Promise<{ id: string; duplicate: boolean }> {
-  return em.transactional((tem) => storeEvent(tem, deps, accountId, event));
+  return em.transactional(async (tem) => {
+    const stored = await storeEvent(tem, deps, accountId, event);
+    await flushDeliveries(tem);
+    return stored;
+  });
 }
 
 /** One event of the account, or 404. */

@@ -40,6 +40,21 @@ function checkHeaders(input: HeadersInput | undefined): Record<string, string> {
   return headers;
 }
 
+/**
+ * The SSRF guard's verdict on a URL (malformed, not HTTPS, a private address, a host that does not resolve), always
+ * as 400 `invalid_url` with the guard's reason.
+ */
+async function checkUrl(deps: ServerDeps, url: string): Promise<void> {
+  const outbound = outboundOf(deps);
+  try {
+    await outbound.checkUrl(url);
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'invalid_url') throw err;
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new AppError('invalid_url', `The URL is refused: ${reason}`, [{ path: 'url', message: reason }]);
+  }
+}
+
 async function checkEvents(em: EntityManager, accountId: string, events: string[]): Promise<void> {
   const problems = validateEventPatterns(events, await knownEventTypeNames(em, accountId));
   if (problems.length > 0) {
@@ -81,7 +96,7 @@ export async function createWebhook(
   accountId: string,
   input: CreateWebhookInput,
 ): Promise<{ webhook: Webhook; secret: string; test?: TestDeliveryOutput }> {
-  await outboundOf(deps).checkUrl(input.url);
+  await checkUrl(deps, input.url);
   await checkEvents(em, accountId, input.events);
   const headers = checkHeaders(input.headers);
   const filters = checkFilters(input.filters);
@@ -128,7 +143,7 @@ export async function updateWebhook(
 ): Promise<Webhook> {
   const hook = await getWebhook(em, accountId, input.id);
   if (input.url !== undefined && input.url !== hook.url) {
-    await outboundOf(deps).checkUrl(input.url);
+    await checkUrl(deps, input.url);
     const taken = await em.count(Webhook, { accountId, url: input.url });
     if (taken > 0) throw new AppError('duplicate_webhook', `A webhook with URL ${input.url} already exists`);
     hook.url = input.url;
