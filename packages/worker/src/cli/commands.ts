@@ -15,20 +15,23 @@ import { startWorker } from '../main.ts';
 import { resolveDatabase } from './database.ts';
 
 type Stop = () => Promise<void>;
+type NamedStop = [name: string, stop: Stop];
 
 /** Waits for SIGINT or SIGTERM, then runs `stops` in order (a second signal exits at once). */
-function stopOnSignal(logger: Logger, stops: Stop[]): Promise<void> {
+function stopOnSignal(logger: Logger, stops: NamedStop[]): Promise<void> {
   return new Promise((resolve) => {
     let stopping = false;
     const onSignal = async (signal: NodeJS.Signals) => {
       if (stopping) process.exit(1);
       stopping = true;
       logger.info({ signal }, 'shutting down');
-      for (const stop of stops) {
+      for (const [name, stop] of stops) {
+        const started = performance.now();
         try {
           await stop();
+          logger.info({ ms: Math.round(performance.now() - started) }, `${name} stopped`);
         } catch (err) {
-          logger.error({ err }, 'error while shutting down');
+          logger.error({ err }, `error while stopping the ${name}`);
         }
       }
       resolve();
@@ -67,7 +70,9 @@ export async function keysCreateCommand(
     if (!accountId) throw new Error('No account yet: run `switchyard start` once, or pass --account <id>.');
     const { apiKey, key } = await createApiKey(em, accountId, { name: opts.name, scopes: opts.scopes });
     process.stdout.write(`${key}\n`);
-    process.stderr.write(`Key ${apiKey.id} (${opts.scopes.join(', ')}) for account ${accountId}. It is shown once.\n`);
+    process.stderr.write(
+      `Key ${apiKey.id} (${opts.scopes.join(', ')}) for account ${accountId}. It is shown once.\n`,
+    );
   } finally {
     await closeServerDeps(deps);
     await db.stop();
@@ -90,7 +95,10 @@ export async function serveCommand(env: Env): Promise<void> {
   const logger = createLogger(env.LOG_LEVEL, 'server');
   const db = await resolveDatabase(env, logger);
   const stopServer = await runServer({ ...env, DATABASE_URL: db.url }, logger);
-  await stopOnSignal(logger, [stopServer, db.stop]);
+  await stopOnSignal(logger, [
+    ['server', stopServer],
+    ['database', db.stop],
+  ]);
 }
 
 /** `switchyard worker`: graphile-worker over the job catalog; any number may run beside the server. */
@@ -99,7 +107,10 @@ export async function workerCommand(env: Env): Promise<void> {
   const db = await resolveDatabase(env, logger);
   const worker = await startWorker({ env: { ...env, DATABASE_URL: db.url }, logger });
   logger.info({ concurrency: env.WORKER_CONCURRENCY }, 'worker running');
-  await stopOnSignal(logger, [worker.stop, db.stop]);
+  await stopOnSignal(logger, [
+    ['worker', worker.stop],
+    ['database', db.stop],
+  ]);
 }
 
 /**
@@ -116,7 +127,11 @@ export async function startCommand(env: Env): Promise<void> {
   const stopServer = await runServer(full, logger);
   const worker = await startWorker({ env: full, logger: logger.child({ component: 'worker' }) });
   logger.info({ concurrency: env.WORKER_CONCURRENCY }, 'worker running');
-  await stopOnSignal(logger, [stopServer, worker.stop, db.stop]);
+  await stopOnSignal(logger, [
+    ['server', stopServer],
+    ['worker', worker.stop],
+    ['database', db.stop],
+  ]);
 }
 
 async function ensureDefaultAccount(env: Env & { DATABASE_URL: string }, logger: Logger): Promise<void> {
