@@ -36,28 +36,35 @@ const RESERVED = new Set([
 interface Line {
   key: string;
   value: string;
-  path: string;
+  /** The line's index, for the problem path `field[index]` (built only when there is a problem). */
+  index: number;
 }
+
+const NEWLINE = /\r\n|\n|\r/;
 
 function splitLines(text: string, field: string): { lines: Line[]; problems: Problem[] } {
   const out: Line[] = [];
   const problems: Problem[] = [];
-  const lines = text.split(/\r\n|\n|\r/);
-  lines.forEach((line, i) => {
-    const path = `${field}[${i}]`;
-    if (line.trim() === '') return;
+  // Most settings are one line: skip the regex split then.
+  const lines = text.includes('\n') || text.includes('\r') ? text.split(NEWLINE) : [text];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
     const colon = line.indexOf(':');
     if (colon < 0) {
-      problems.push({ path, message: `line ${i + 1} must look like "key: value" (no colon found)` });
-      return;
+      if (line.trim() !== '')
+        problems.push({
+          path: `${field}[${i}]`,
+          message: `line ${i + 1} must look like "key: value" (no colon found)`,
+        });
+      continue;
     }
     const key = line.slice(0, colon).trim();
     if (key === '') {
-      problems.push({ path, message: `line ${i + 1} has an empty key` });
-      return;
+      problems.push({ path: `${field}[${i}]`, message: `line ${i + 1} has an empty key` });
+      continue;
     }
-    out.push({ key, value: line.slice(colon + 1).trim(), path });
-  });
+    out.push({ key, value: line.slice(colon + 1).trim(), index: i });
+  }
   return { lines: out, problems };
 }
 
@@ -69,14 +76,14 @@ export function parseHeaderLines(text: string, field = 'headers'): ParsedLines {
   const { lines, problems } = splitLines(text, field);
   const value: Record<string, string> = {};
   const seen = new Set<string>();
-  for (const { key, value: v, path } of lines) {
+  for (const { key, value: v, index } of lines) {
     if (!TOKEN.test(key)) {
-      problems.push({ path, message: `"${key}" is not a valid header name` });
+      problems.push({ path: `${field}[${index}]`, message: `"${key}" is not a valid header name` });
       continue;
     }
     const lower = key.toLowerCase();
     if (seen.has(lower)) {
-      problems.push({ path, message: `header "${key}" is given more than once` });
+      problems.push({ path: `${field}[${index}]`, message: `header "${key}" is given more than once` });
       continue;
     }
     seen.add(lower);
@@ -92,9 +99,9 @@ export function parseHeaderLines(text: string, field = 'headers'): ParsedLines {
 export function parseParamLines(text: string, field = 'params'): ParsedLines {
   const { lines, problems } = splitLines(text, field);
   const value: Record<string, string> = {};
-  for (const { key, value: v, path } of lines) {
+  for (const { key, value: v, index } of lines) {
     if (Object.hasOwn(value, key)) {
-      problems.push({ path, message: `param "${key}" is given more than once` });
+      problems.push({ path: `${field}[${index}]`, message: `param "${key}" is given more than once` });
       continue;
     }
     value[key] = v;
@@ -125,23 +132,29 @@ export function validateCustomHeaders(headers: Record<string, string>, field = '
   }
   const seen = new Set<string>();
   for (const name of names) {
-    const path = `${field}.${name}`;
     const value = headers[name];
     if (CONTROL.test(name) || !TOKEN.test(name) || name.length > MAX_NAME_LENGTH) {
-      problems.push({ path, message: `"${JSON.stringify(name).slice(1, -1)}" is not a valid header name` });
+      problems.push({
+        path: `${field}.${name}`,
+        message: `"${JSON.stringify(name).slice(1, -1)}" is not a valid header name`,
+      });
       continue;
     }
     const reason = forbiddenHeaderReason(name);
-    if (reason) problems.push({ path, message: reason });
+    if (reason) problems.push({ path: `${field}.${name}`, message: reason });
     const lower = name.toLowerCase();
-    if (seen.has(lower)) problems.push({ path, message: `header "${name}" is given more than once` });
+    if (seen.has(lower))
+      problems.push({ path: `${field}.${name}`, message: `header "${name}" is given more than once` });
     seen.add(lower);
     if (typeof value !== 'string') {
-      problems.push({ path, message: 'header value must be a string' });
+      problems.push({ path: `${field}.${name}`, message: 'header value must be a string' });
     } else if (CONTROL.test(value)) {
-      problems.push({ path, message: 'header value must not contain CR, LF or NUL' });
+      problems.push({ path: `${field}.${name}`, message: 'header value must not contain CR, LF or NUL' });
     } else if (value.length > MAX_VALUE_LENGTH) {
-      problems.push({ path, message: `header value is longer than ${MAX_VALUE_LENGTH} characters` });
+      problems.push({
+        path: `${field}.${name}`,
+        message: `header value is longer than ${MAX_VALUE_LENGTH} characters`,
+      });
     }
   }
   return problems;

@@ -38,6 +38,8 @@ const ACTION_TYPES: ReadonlySet<string> = new Set([
   'UpdateField',
 ]);
 
+const KNOWN_TYPES: ReadonlySet<string> = new Set(NODE_TYPES);
+
 const HTTP_URL = /^https?:\/\/[^\s/?#]+/i;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -49,8 +51,12 @@ function issuesAt(base: string, issues: readonly z.core.$ZodIssue[]): Problem[] 
 }
 
 // Node-type rules beyond the schema: delay units, header/param lines, merge-token syntax in action settings.
-function extraNodeProblems(node: Record<string, unknown>, type: NodeType, base: string): Problem[] {
-  const problems: Problem[] = [];
+function addNodeProblems(
+  problems: Problem[],
+  node: Record<string, unknown>,
+  type: NodeType,
+  base: string,
+): void {
   if (type === 'Delay') {
     const rule = minuteOfDayProblem(node);
     if (rule) problems.push({ path: `${base}.${rule.path}`, message: rule.message });
@@ -62,10 +68,13 @@ function extraNodeProblems(node: Record<string, unknown>, type: NodeType, base: 
     }
     if (typeof node.headers === 'string') {
       const parsed = parseHeaderLines(node.headers, `${base}.headers`);
-      problems.push(...parsed.problems, ...validateCustomHeaders(parsed.value, `${base}.headers`));
+      const bad = validateCustomHeaders(parsed.value, `${base}.headers`);
+      if (parsed.problems.length > 0 || bad.length > 0) problems.push(...parsed.problems, ...bad);
     }
-    if (typeof node.params === 'string')
-      problems.push(...parseParamLines(node.params, `${base}.params`).problems);
+    if (typeof node.params === 'string') {
+      const parsed = parseParamLines(node.params, `${base}.params`);
+      if (parsed.problems.length > 0) problems.push(...parsed.problems);
+    }
   }
   if (ACTION_TYPES.has(type)) {
     // Merge-token syntax of every setting; most are flat strings, checked inline without building paths.
@@ -79,7 +88,6 @@ function extraNodeProblems(node: Record<string, unknown>, type: NodeType, base: 
         problems.push(...validateConfigTemplates(v, `${base}.${key}`));
     }
   }
-  return problems;
 }
 
 /**
@@ -131,7 +139,7 @@ export function validateWorkflowTemplate(template: unknown): Problem[] {
       continue;
     }
     const type = node.type;
-    if (typeof type !== 'string' || !(NODE_TYPES as readonly string[]).includes(type)) {
+    if (typeof type !== 'string' || !KNOWN_TYPES.has(type)) {
       problems.push({
         path: `${base}.type`,
         message: `unsupported node type ${JSON.stringify(type ?? null)}; use one of ${NODE_TYPES.join(', ')}`,
@@ -142,7 +150,7 @@ export function validateWorkflowTemplate(template: unknown): Problem[] {
     typeOf.set(id, type as NodeType);
     const parsed = SCHEMA_OF[type as NodeType].safeParse(node);
     if (!parsed.success) problems.push(...issuesAt(base, parsed.error.issues));
-    problems.push(...extraNodeProblems(node, type as NodeType, base));
+    addNodeProblems(problems, node, type as NodeType, base);
   }
 
   const starts = ids.filter((id) => typeOf.get(id) === 'Start');
