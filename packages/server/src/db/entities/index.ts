@@ -7,11 +7,24 @@ import { Event } from './Event.ts';
 import { IdempotencyRecord } from './IdempotencyRecord.ts';
 import { User } from './User.ts';
 import { Webhook } from './Webhook.ts';
+import { Workflow } from './Workflow.ts';
 
-export { Account, ApiKey, CustomEventType, Delivery, DeliveryAttempt, Event, IdempotencyRecord, User, Webhook };
+export {
+  Account,
+  ApiKey,
+  CustomEventType,
+  Delivery,
+  DeliveryAttempt,
+  Event,
+  IdempotencyRecord,
+  User,
+  Webhook,
+  Workflow,
+};
 export type { DeliveryStatus } from './Delivery.ts';
 export type { WebhookStatus } from './Webhook.ts';
 export type { UserConfig } from './User.ts';
+export type { TemplateStatus, WorkflowRule } from './Workflow.ts';
 
 /** Every entity, for the ORM configuration. */
 export const entities = [
@@ -24,4 +37,5 @@ export const entities = [
   Webhook,
   Delivery,
   DeliveryAttempt,
+  Workflow,
 ];

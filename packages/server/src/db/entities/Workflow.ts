@@ -1,0 +1,56 @@
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+
+/** Whether the editable draft has been published since it last changed. */
+export type TemplateStatus = 'draft' | 'published';
+
+/** Seed 000's flat rule fields, kept as sent when a workflow is created in that form. */
+export interface WorkflowRule {
+  condition_entity: string;
+  condition_field: string;
+  condition_operator: string;
+  condition_value: unknown;
+  action_type: string;
+  action_config: Record<string, unknown>;
+}
+
+/**
+ * A workflow: a trigger plus a DAG template (seed 004), with a draft and a published copy of each. `triggerKeys` are
+ * the published trigger's lookup keys (GIN-indexed): the event type, or `<entity>.*` for an entity rule.
+ */
+export const Workflow = defineEntity({
+  name: 'Workflow',
+  tableName: 'workflows',
+  properties: {
+    id: p.uuid().primary(),
+    accountId: p.uuid(),
+    key: p.text(),
+    userKey: p.text().default('main'),
+    name: p.text(),
+    enabled: p.boolean().default(true),
+    disabledReason: p.text().nullable(),
+    autoStart: p.boolean().default(true),
+    templateStatus: p.text().$type<TemplateStatus>().default('draft'),
+    template: p.json<Record<string, unknown>>().nullable(),
+    templateDraft: p.json<Record<string, unknown>>(),
+    eventTrigger: p.text().nullable(),
+    eventTriggerDraft: p.text().nullable(),
+    stopEvent: p.text().nullable(),
+    stopEventDraft: p.text().nullable(),
+    triggerConditions: p.json<unknown>().nullable(),
+    triggerConditionsDraft: p.json<unknown>().nullable(),
+    rule: p.json<WorkflowRule>().nullable(),
+    triggerKeys: p.array().default([]),
+    maxTriggersPerDay: p.integer().nullable(),
+    lastTriggeredAt: p.datetime().nullable(),
+    executionsCount: p.integer().default(0),
+    actionsCount: p.integer().default(0),
+    lastPublishedAt: p.datetime().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
+    deletedAt: p.datetime().nullable(),
+  },
+});
+export type Workflow = InferEntity<typeof Workflow>;
