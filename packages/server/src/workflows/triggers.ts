@@ -1,0 +1,92 @@
+import {
+  type CompiledCondition,
+  type Condition,
+  compileCondition,
+  entityOfEventType,
+} from '@switchyard/core';
+import { Workflow } from '../db/entities/index.ts';
+import type { EntityManager } from '../db/orm.ts';
+import type { StoredEvent } from '../events/consumers.ts';
+
+/**
+ * The lookup keys of a published trigger, stored in `workflows.trigger_keys` (GIN-indexed): the `event_trigger` as
+ * written, which is an exact type (`deal.updated`), an entity wildcard (`deal.*`, what a seed 000 rule on entity
+ * `deal` listens on) or `*`. No trigger, no keys: such a workflow runs only when executed or triggered by id/key.
+ */
+export function triggerKeysOf(published: { eventTrigger: string | null | undefined }): string[] {
+  const t = published.eventTrigger;
+  return t ? [t] : [];
+}
+
+/**
+ * The keys an event is looked up by: its type, the wildcard of its type's entity, the wildcard of the entity it
+ * carries (when the host named one that differs), and `*`. A workflow matches when its keys overlap these.
+ */
+export function lookupKeysOf(event: Pick<StoredEvent, 'type' | 'entity'>): string[] {
+  const keys = new Set([event.type, `${entityOfEventType(event.type)}.*`, '*']);
+  if (event.entity) keys.add(`${event.entity}.*`);
+  return [...keys];
+}
+
+/** A Postgres text[] literal (`{"a","b"}`), every element quoted: bound as one parameter, never expanded. */
+export function pgTextArray(items: readonly string[]): string {
+  return `{${items.map((s) => `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+}
+
+/** True when trigger conditions are absent: null, or seed 004's empty hash `{}`. */
+export function isNoCondition(conditions: unknown): boolean {
+  return (
+    conditions === null ||
+    conditions === undefined ||
+    (typeof conditions === 'object' && !Array.isArray(conditions) && Object.keys(conditions).length === 0)
+  );
+}
+
+// Compiled conditions by their JSON: the same workflow's condition compiles once per process, not per event.
+const compiled = new Map<string, CompiledCondition>();
+const MAX_COMPILED = 5_000;
+
+function compiledFor(condition: unknown): CompiledCondition {
+  const key = JSON.stringify(condition);
+  let c = compiled.get(key);
+  if (!c) {
+    c = compileCondition(condition as Condition);
+    if (compiled.size >= MAX_COMPILED) compiled.clear();
+    compiled.set(key, c);
+  }
+  return c;
+}
+
+/** Whether a workflow's published trigger conditions hold for an event (evaluated on its data and previous). */
+export function triggerConditionsHold(
+  conditions: unknown,
+  event: Pick<StoredEvent, 'data' | 'previous'>,
+): boolean {
+  if (isNoCondition(conditions)) return true;
+  return compiledFor(conditions).test({ data: event.data, previous: event.previous ?? undefined });
+}
+
+/**
+ * The workflows an event starts: enabled and published workflows of the event's account (and its user) whose
+ * trigger keys overlap the event's lookup keys — found through the partial GIN index on `trigger_keys`, so the cost
+ * follows the matching workflows, not all of the account's — and whose published `trigger_conditions` hold.
+ * Runs on `em`, so inside the event's storing transaction when called from a consumer. The daily limit (circuit
+ * breaker) is not applied here.
+ */
+export async function findTriggeredWorkflows(em: EntityManager, event: StoredEvent): Promise<Workflow[]> {
+  // The predicate repeats the index's own (enabled, published, not deleted) so the planner can use it.
+  const rows = await em.execute<Record<string, unknown>[]>(
+    `select * from workflows
+     where trigger_keys && ?::text[]
+       and enabled and template_status = 'published' and deleted_at is null
+       and account_id = ? and user_key = ?
+     order by id`,
+    [pgTextArray(lookupKeysOf(event)), event.accountId, event.userKey],
+  );
+  const matched: Workflow[] = [];
+  for (const row of rows) {
+    if (!triggerConditionsHold(row.trigger_conditions, event)) continue;
+    matched.push(em.map(Workflow, row as never));
+  }
+  return matched;
+}
