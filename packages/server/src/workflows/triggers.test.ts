@@ -20,15 +20,18 @@ interface Row {
   keys: string[];
   conditions?: unknown;
   enabled?: boolean;
+  /** 'draft' here means never published: no published template. */
   status?: 'draft' | 'published';
   deleted?: boolean;
   userKey?: string;
 }
 
 async function insert(em: EntityManager, rows: Row[]): Promise<void> {
-  const values = rows.map(() => `(?, ?, ?, ?, ?, ?, ?, ?::text[], ?::jsonb, now(), now(), ?)`).join(', ');
+  const values = rows
+    .map(() => `(?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::text[], ?::jsonb, now(), now(), ?)`)
+    .join(', ');
   await em.execute(
-    `insert into workflows (id, account_id, key, user_key, name, enabled, template_status, trigger_keys,
+    `insert into workflows (id, account_id, key, user_key, name, enabled, template_status, template, trigger_keys,
        trigger_conditions, created_at, updated_at, deleted_at) values ${values}`,
     rows.flatMap((r) => [
       uuidv7(),
@@ -38,6 +41,7 @@ async function insert(em: EntityManager, rows: Row[]): Promise<void> {
       r.name,
       r.enabled ?? true,
       r.status ?? 'published',
+      r.status === 'draft' ? null : '{"nodes":[],"edges":[]}',
       `{${r.keys.join(',')}}`,
       r.conditions === undefined ? null : JSON.stringify(r.conditions),
       r.deleted ? new Date() : null,
@@ -149,7 +153,7 @@ describe('findTriggeredWorkflows', () => {
       const plan = await tx.execute<{ 'QUERY PLAN': string }[]>(
         `explain select * from workflows
          where trigger_keys && ?::text[]
-           and enabled and template_status = 'published' and deleted_at is null
+           and enabled and deleted_at is null and template is not null
            and account_id = ? and user_key = ?`,
         [`{${lookupKeysOf({ type: 'deal.updated', entity: 'deal' }).join(',')}}`, srv.accountId, 'main'],
       );

@@ -67,18 +67,19 @@ export function triggerConditionsHold(
 }
 
 /**
- * The workflows an event starts: enabled and published workflows of the event's account (and its user) whose
+ * The workflows an event starts: enabled workflows with a published template, of the event's account (and its user) whose
  * trigger keys overlap the event's lookup keys — found through the partial GIN index on `trigger_keys`, so the cost
  * follows the matching workflows, not all of the account's — and whose published `trigger_conditions` hold.
  * Runs on `em`, so inside the event's storing transaction when called from a consumer. The daily limit (circuit
  * breaker) is not applied here.
  */
 export async function findTriggeredWorkflows(em: EntityManager, event: StoredEvent): Promise<Workflow[]> {
-  // The predicate repeats the index's own (enabled, published, not deleted) so the planner can use it.
+  // The predicate repeats the index's own (enabled, not deleted) so the planner can use it. Only a published
+  // template has trigger keys; `template is not null` guards rows written by hand.
   const rows = await em.execute<Record<string, unknown>[]>(
     `select * from workflows
      where trigger_keys && ?::text[]
-       and enabled and template_status = 'published' and deleted_at is null
+       and enabled and deleted_at is null and template is not null
        and account_id = ? and user_key = ?
      order by id`,
     [pgTextArray(lookupKeysOf(event)), event.accountId, event.userKey],

@@ -43,9 +43,11 @@ export class Migration20261123000000_workflows extends Migration {
       create unique index workflows_account_user_name_unique
         on workflows (account_id, user_key, lower(name)) where deleted_at is null;
       create index workflows_account_id_id_index on workflows (account_id, id) where deleted_at is null;
-      -- An event finds its workflows here: cost O(matching workflows), not O(the account's workflows).
+      -- An event finds its workflows here: cost O(matching workflows), not O(the account's workflows). Only a
+      -- published trigger has keys; template_status is not in the predicate because a published workflow with
+      -- unpublished edits ('draft') keeps running its published version.
       create index workflows_trigger_keys_index on workflows using gin (trigger_keys)
-        where enabled and template_status = 'published' and deleted_at is null;
+        where enabled and deleted_at is null;
     `);
   }
 }
