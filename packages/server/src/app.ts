@@ -80,6 +80,8 @@ export function createRequestListener(deps: ServerDeps, publicUrl: string) {
     if (pathname.startsWith('/v1/')) {
       if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
         (req as IncomingMessage & { body?: unknown }).body = (await readJsonBody(req, deps.env.MAX_BODY_BYTES)) ?? {};
+        // A POST with no parameters (seed 004's clone, stop) is sent without a body or a Content-Type.
+        req.headers['content-type'] ??= 'application/json';
       }
       // trpc-to-openapi writes its own error shape; ours replaces it on the way out.
       const end = res.end.bind(res) as (chunk?: unknown) => ServerResponse;

@@ -5,6 +5,7 @@ import { eventTypesRouter } from './eventTypes/router.ts';
 import { router } from './trpc.ts';
 import { usersRouter } from './users/router.ts';
 import { webhooksRouter } from './webhooks/router.ts';
+import { workflowsRouter } from './workflows/router.ts';
 
 /** Every procedure of the API, served as tRPC under `/trpc` and as REST under `/v1`. */
 export const appRouter = router({
@@ -14,6 +15,7 @@ export const appRouter = router({
   eventTypes: eventTypesRouter,
   webhooks: webhooksRouter,
   deliveries: deliveriesRouter,
+  workflows: workflowsRouter,
 });
 
 /** The router's type: what `@switchyard/client` imports (as a type only). */

@@ -1,0 +1,179 @@
+import type { Workflow } from '../db/entities/index.ts';
+import type { EntityManager } from '../db/orm.ts';
+import { listCustomEventTypes } from '../eventTypes/service.ts';
+import { readExpand } from '../http/expand.ts';
+import { openapi } from '../openapiMeta.ts';
+import { router, scopedProcedure } from '../trpc.ts';
+import { toWorkflowOutput, triggerExpander } from './mapper.ts';
+import {
+  CloneWorkflowInput,
+  CreateWorkflowInput,
+  GetWorkflowInput,
+  ListWorkflowsInput,
+  UpdateWorkflowInput,
+  WorkflowListResponse,
+  WorkflowRefInput,
+  WorkflowResponse,
+} from './schema.ts';
+import {
+  cloneWorkflow,
+  createWorkflow,
+  deleteWorkflow,
+  getWorkflow,
+  listWorkflows,
+  publishWorkflow,
+  updateWorkflow,
+  workflowStats,
+} from './service.ts';
+
+const tag = 'Workflows';
+const byKey = 'Address it by key with id_type=key (within user_key, default main).';
+
+/** The API shapes of workflows, with their stats and (when asked) expanded triggers. */
+async function outputs(
+  em: EntityManager,
+  accountId: string,
+  zone: string,
+  workflows: readonly Workflow[],
+  expand: boolean,
+) {
+  const stats = await workflowStats(em, workflows);
+  const expandTrigger = expand ? triggerExpander(await listCustomEventTypes(em, accountId)) : undefined;
+  return workflows.map((w) => toWorkflowOutput(w, zone, { stats: stats.get(w.id), expandTrigger }));
+}
+
+async function one(em: EntityManager, accountId: string, zone: string, w: Workflow, expand = false) {
+  const [out] = await outputs(em, accountId, zone, [w], expand);
+  return { data: out as NonNullable<typeof out> };
+}
+
+/** Workflows: `/v1/workflows` (seed 004's templates and seed 000's rules). */
+export const workflowsRouter = router({
+  create: scopedProcedure('workflows:write')
+    .meta(
+      openapi({
+        method: 'POST',
+        path: '/workflows',
+        tag,
+        summary: 'Create a workflow (a template, or a one-condition-one-action rule)',
+        description:
+          'Seed 004 form: name, template, event_trigger, stop_event, trigger_conditions (saved as drafts; ' +
+          "template_status: 'published' publishes at once). Seed 000 rule form: condition_entity, condition_field, " +
+          'condition_operator, condition_value, action_type, action_config: a Start → action workflow, published at ' +
+          'once. Errors: validation_error (with node ids), 409 duplicate_name, 409 duplicate_key.',
+        status: 201,
+        conflict: 'duplicate_name or duplicate_key: the user already has a workflow with this name or key',
+      }),
+    )
+    .input(CreateWorkflowInput)
+    .output(WorkflowResponse)
+    .mutation(async ({ ctx, input }) => {
+      const w = await createWorkflow(ctx.em, ctx.deps, ctx.auth.account.id, input);
+      return one(ctx.em, ctx.auth.account.id, ctx.auth.account.timeZone, w);
+    }),
+  list: scopedProcedure('workflows:read')
+    .meta(openapi({ method: 'GET', path: '/workflows', tag, summary: 'List workflows, newest first' }))
+    .input(ListWorkflowsInput)
+    .output(WorkflowListResponse)
+    .query(async ({ ctx, input }) => {
+      const account = ctx.auth.account;
+      const { rows, meta } = await listWorkflows(ctx.em, account.id, input);
+      const expand = readExpand(input).has('event_trigger');
+      return { data: await outputs(ctx.em, account.id, account.timeZone, rows, expand), meta };
+    }),
+  get: scopedProcedure('workflows:read')
+    .meta(
+      openapi({
+        method: 'GET',
+        path: '/workflows/{id}',
+        tag,
+        summary: 'Fetch a workflow',
+        description: `${byKey} expand[]=event_trigger returns the trigger's event type object.`,
+        notFound: true,
+      }),
+    )
+    .input(GetWorkflowInput)
+    .output(WorkflowResponse)
+    .query(async ({ ctx, input }) => {
+      const w = await getWorkflow(ctx.em, ctx.auth.account.id, input);
+      const expand = readExpand(input).has('event_trigger');
+      return one(ctx.em, ctx.auth.account.id, ctx.auth.account.timeZone, w, expand);
+    }),
+  update: scopedProcedure('workflows:write')
+    .meta(
+      openapi({
+        method: 'PUT',
+        path: '/workflows/{id}',
+        tag,
+        summary: 'Update a workflow',
+        description:
+          'Only the fields given change. template, event_trigger, stop_event and trigger_conditions go to the ' +
+          "drafts; template_status: 'published' publishes them. " +
+          byKey,
+        notFound: true,
+        conflict: 'duplicate_name or duplicate_key',
+      }),
+    )
+    .input(UpdateWorkflowInput)
+    .output(WorkflowResponse)
+    .mutation(async ({ ctx, input }) => {
+      const w = await updateWorkflow(ctx.em, ctx.deps, ctx.auth.account.id, input);
+      return one(ctx.em, ctx.auth.account.id, ctx.auth.account.timeZone, w);
+    }),
+  delete: scopedProcedure('workflows:write')
+    .meta(
+      openapi({
+        method: 'DELETE',
+        path: '/workflows/{id}',
+        tag,
+        summary: 'Delete a workflow',
+        description: `It stops triggering at once. ${byKey}`,
+        notFound: true,
+      }),
+    )
+    .input(WorkflowRefInput)
+    .output(WorkflowResponse)
+    .mutation(async ({ ctx, input }) => {
+      const w = await deleteWorkflow(ctx.em, ctx.auth.account.id, input);
+      return one(ctx.em, ctx.auth.account.id, ctx.auth.account.timeZone, w);
+    }),
+  publish: scopedProcedure('workflows:write')
+    .meta(
+      openapi({
+        method: 'POST',
+        path: '/workflows/{id}/publish',
+        tag,
+        summary: 'Publish the drafts',
+        description:
+          'Checks the template (exactly one Start, no cycles, edges between known nodes, every node reachable, ' +
+          'valid node settings), the trigger and the conditions; problems come back as validation_error with ' +
+          `node ids. ${byKey}`,
+        notFound: true,
+      }),
+    )
+    .input(WorkflowRefInput)
+    .output(WorkflowResponse)
+    .mutation(async ({ ctx, input }) => {
+      const w = await publishWorkflow(ctx.em, ctx.deps, ctx.auth.account.id, input);
+      return one(ctx.em, ctx.auth.account.id, ctx.auth.account.timeZone, w);
+    }),
+  clone: scopedProcedure('workflows:write')
+    .meta(
+      openapi({
+        method: 'POST',
+        path: '/workflows/{id}/clone',
+        tag,
+        summary: 'Clone a workflow',
+        description: `A draft copy with a new unique key and name. ${byKey}`,
+        status: 201,
+        notFound: true,
+        conflict: 'duplicate_name or duplicate_key (when given)',
+      }),
+    )
+    .input(CloneWorkflowInput)
+    .output(WorkflowResponse)
+    .mutation(async ({ ctx, input }) => {
+      const w = await cloneWorkflow(ctx.em, ctx.deps, ctx.auth.account.id, input);
+      return one(ctx.em, ctx.auth.account.id, ctx.auth.account.timeZone, w);
+    }),
+});

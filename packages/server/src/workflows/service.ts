@@ -1,0 +1,380 @@
+import { randomInt } from 'node:crypto';
+import { countActions } from '@switchyard/core';
+import { uuidv7 } from 'uuidv7';
+import { Workflow } from '../db/entities/index.ts';
+import type { EntityManager } from '../db/orm.ts';
+import type { ServerDeps } from '../deps.ts';
+import { AppError, notFound } from '../errors.ts';
+import { knownEventTypeNames } from '../eventTypes/service.ts';
+import { paginate } from '../pagination.ts';
+import { isRuleBody, ruleProblem, ruleWorkflow } from './rule.ts';
+import type {
+  CloneWorkflowInput,
+  CreateWorkflowInput,
+  ListWorkflowsInput,
+  UpdateWorkflowInput,
+  WorkflowRefInput,
+} from './schema.ts';
+import { triggerKeysOf } from './triggers.ts';
+import { draftProblems, failWith, type WorkflowProblem } from './validation.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const EMPTY_TEMPLATE = { nodes: [], edges: [] };
+
+/** A workflow of the account by id, or by key within a user (`id_type=key`, user `main` by default); else 404. */
+export async function getWorkflow(
+  em: EntityManager,
+  accountId: string,
+  ref: WorkflowRefInput,
+): Promise<Workflow> {
+  let found: Workflow | null = null;
+  if (ref.id_type === 'key') {
+    found = await em.findOne(Workflow, {
+      accountId,
+      userKey: ref.user_key ?? 'main',
+      key: ref.id,
+      deletedAt: null,
+    });
+  } else if (UUID.test(ref.id)) {
+    found = await em.findOne(Workflow, {
+      id: ref.id,
+      accountId,
+      deletedAt: null,
+      ...(ref.user_key ? { userKey: ref.user_key } : {}),
+    });
+  }
+  if (!found) throw notFound(`Workflow ${ref.id}`);
+  return found;
+}
+
+/** A page of the account's workflows, newest first (one user's, when `user_key` is given). */
+export async function listWorkflows(em: EntityManager, accountId: string, input: ListWorkflowsInput) {
+  const where: Record<string, unknown> = { accountId, deletedAt: null };
+  if (input.user_key) where.userKey = input.user_key;
+  if (input.template_status) where.templateStatus = input.template_status;
+  return paginate<Workflow>(em, Workflow, where, input);
+}
+
+function slug(name: string): string {
+  const s = name
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 80);
+  return s === '' ? 'workflow' : s;
+}
+
+/** `base`, or `base_<n>` (seed 004's clone keys, e.g. `new_user_682`) when the user already has that key. */
+async function freeKey(em: EntityManager, accountId: string, userKey: string, base: string): Promise<string> {
+  const taken = async (key: string) =>
+    (await em.count(Workflow, { accountId, userKey, key, deletedAt: null })) > 0;
+  if (!(await taken(base))) return base;
+  for (let i = 0; i < 20; i++) {
+    const key = `${base}_${randomInt(100, i < 10 ? 1_000 : 1_000_000)}`;
+    if (!(await taken(key))) return key;
+  }
+  throw new AppError('conflict', `Could not find a free key for ${base}`);
+}
+
+async function nameTaken(
+  em: EntityManager,
+  accountId: string,
+  userKey: string,
+  name: string,
+  exceptId?: string,
+): Promise<boolean> {
+  const rows = await em.execute<{ id: string }[]>(
+    `select id from workflows where account_id = ? and user_key = ? and lower(name) = lower(?) and deleted_at is null`,
+    [accountId, userKey, name],
+  );
+  return rows.some((r) => r.id !== exceptId);
+}
+
+function duplicateName(name: string): AppError {
+  return new AppError('duplicate_name', `A workflow named "${name}" already exists`, [
+    { path: 'name', message: 'a workflow with this name already exists' },
+  ]);
+}
+
+/** Flushes, turning the unique indexes' refusals into 409s (a concurrent request may have taken the name or key). */
+async function flushUnique(em: EntityManager, w: Workflow): Promise<void> {
+  try {
+    await em.flush();
+  } catch (err) {
+    if ((err as { name?: string }).name !== 'UniqueConstraintViolationException') throw err;
+    if (String((err as Error).message).includes('workflows_account_user_name_unique'))
+      throw duplicateName(w.name);
+    throw new AppError('duplicate_key', `A workflow with key "${w.key}" already exists`, [
+      { path: 'key', message: 'a workflow with this key already exists' },
+    ]);
+  }
+}
+
+function conditionsOrNull(c: unknown): unknown {
+  return c === undefined ? null : c;
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+/** Whether the drafts equal the published copies (nothing left to publish). */
+function draftsPublished(w: Workflow): boolean {
+  return (
+    w.template !== null &&
+    w.template !== undefined &&
+    sameJson(w.template, w.templateDraft) &&
+    (w.eventTrigger ?? null) === (w.eventTriggerDraft ?? null) &&
+    (w.stopEvent ?? null) === (w.stopEventDraft ?? null) &&
+    sameJson(w.triggerConditions, w.triggerConditionsDraft)
+  );
+}
+
+/** Checks the drafts; with `publish`, also the graph, then copies them to the published side and indexes the trigger. */
+async function checkAndMaybePublish(
+  em: EntityManager,
+  deps: ServerDeps,
+  w: Workflow,
+  publish: boolean,
+  opts: { rule?: boolean } = {},
+): Promise<void> {
+  const knownTypes = await knownEventTypeNames(em, w.accountId);
+  let problems: WorkflowProblem[] = await draftProblems(
+    em,
+    deps,
+    w.accountId,
+    {
+      template: w.templateDraft,
+      eventTrigger: w.eventTriggerDraft ?? null,
+      triggerConditions: w.triggerConditionsDraft,
+    },
+    { publish, knownTypes },
+  );
+  if (opts.rule) problems = problems.map(ruleProblem);
+  if (problems.length > 0)
+    failWith(problems, publish ? 'The workflow cannot be published' : 'Invalid workflow');
+  if (publish) {
+    w.template = w.templateDraft;
+    w.eventTrigger = w.eventTriggerDraft ?? null;
+    w.stopEvent = w.stopEventDraft ?? null;
+    w.triggerConditions = w.triggerConditionsDraft ?? null;
+    w.triggerKeys = triggerKeysOf({ eventTrigger: w.eventTrigger });
+    w.lastPublishedAt = new Date();
+  }
+  w.templateStatus = draftsPublished(w) ? 'published' : 'draft';
+  w.actionsCount = countActions((w.template ?? w.templateDraft) as { nodes: { type: string }[] });
+}
+
+/** Applies seed 000's flat fields: the rule's trigger, conditions and Start → action template, as drafts. */
+async function applyRule(em: EntityManager, deps: ServerDeps, w: Workflow, input: CreateWorkflowInput) {
+  const merged = {
+    ...(w.rule ?? {}),
+    ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)),
+  };
+  const built = ruleWorkflow(deps, merged as CreateWorkflowInput, await knownEventTypeNames(em, w.accountId));
+  if (!built.ok) failWith(built.problems, 'Invalid rule');
+  w.rule = built.value.rule;
+  w.templateDraft = built.value.template;
+  w.eventTriggerDraft = built.value.eventTrigger;
+  w.triggerConditionsDraft = built.value.triggerConditions;
+}
+
+/**
+ * Creates a workflow. Seed 004's form saves the template, trigger and conditions as drafts (published at once with
+ * `template_status: 'published'`); seed 000's rule form becomes a Start → action workflow published at once. The
+ * name is unique per user (409 `duplicate_name`); the key is derived from the name when not given.
+ */
+export async function createWorkflow(
+  em: EntityManager,
+  deps: ServerDeps,
+  accountId: string,
+  input: CreateWorkflowInput,
+): Promise<Workflow> {
+  const userKey = input.user_key ?? 'main';
+  if (await nameTaken(em, accountId, userKey, input.name)) throw duplicateName(input.name);
+  if (input.key && (await em.count(Workflow, { accountId, userKey, key: input.key, deletedAt: null })) > 0) {
+    throw new AppError('duplicate_key', `A workflow with key "${input.key}" already exists`, [
+      { path: 'key', message: 'a workflow with this key already exists' },
+    ]);
+  }
+  const rule = isRuleBody(input);
+  if (rule && input.template) {
+    failWith(
+      [{ path: 'template', message: 'send a template or the rule fields, not both' }],
+      'Invalid workflow',
+    );
+  }
+  const w = em.create(Workflow, {
+    id: uuidv7(),
+    accountId,
+    userKey,
+    key: input.key ?? (await freeKey(em, accountId, userKey, slug(input.name))),
+    name: input.name,
+    enabled: input.enabled ?? true,
+    autoStart: input.auto_start ?? true,
+    templateStatus: 'draft',
+    template: null,
+    templateDraft: (input.template as Record<string, unknown> | undefined) ?? EMPTY_TEMPLATE,
+    eventTriggerDraft: input.event_trigger ?? null,
+    stopEventDraft: input.stop_event ?? null,
+    triggerConditions: null,
+    triggerConditionsDraft: conditionsOrNull(input.trigger_conditions),
+    maxTriggersPerDay: input.max_triggers_per_day ?? null,
+    triggerKeys: [],
+    executionsCount: 0,
+    actionsCount: 0,
+  });
+  if (rule) await applyRule(em, deps, w, input);
+  await checkAndMaybePublish(em, deps, w, rule || input.template_status === 'published', { rule });
+  await flushUnique(em, w);
+  return w;
+}
+
+/**
+ * Changes the fields given. Template, trigger, stop event and conditions go to the drafts (the published version
+ * keeps running until published); `template_status: 'published'` publishes them. A rule's flat fields rebuild its
+ * template and publish it at once.
+ */
+export async function updateWorkflow(
+  em: EntityManager,
+  deps: ServerDeps,
+  accountId: string,
+  input: UpdateWorkflowInput,
+): Promise<Workflow> {
+  const w = await getWorkflow(em, accountId, input);
+  if (input.name !== undefined && input.name !== w.name) {
+    if (await nameTaken(em, accountId, w.userKey, input.name, w.id)) throw duplicateName(input.name);
+    w.name = input.name;
+  }
+  if (input.key !== undefined) w.key = input.key;
+  if (input.auto_start !== undefined) w.autoStart = input.auto_start;
+  if (input.enabled !== undefined) {
+    w.enabled = input.enabled;
+    if (input.enabled) w.disabledReason = null;
+  }
+  if (input.max_triggers_per_day !== undefined) w.maxTriggersPerDay = input.max_triggers_per_day;
+  if (input.template !== undefined) w.templateDraft = input.template as Record<string, unknown>;
+  if (input.event_trigger !== undefined) w.eventTriggerDraft = input.event_trigger;
+  if (input.stop_event !== undefined) w.stopEventDraft = input.stop_event;
+  if (input.trigger_conditions !== undefined) w.triggerConditionsDraft = input.trigger_conditions;
+  const rule = isRuleBody(input);
+  if (rule) {
+    if (!w.rule)
+      failWith([{ path: 'action_type', message: 'this workflow was not created as a rule' }], 'Invalid rule');
+    await applyRule(em, deps, w, input as CreateWorkflowInput);
+  }
+  await checkAndMaybePublish(em, deps, w, rule || input.template_status === 'published', {
+    rule: Boolean(w.rule),
+  });
+  w.updatedAt = new Date();
+  await flushUnique(em, w);
+  return w;
+}
+
+/** Publishes the drafts (400 `validation_error` listing every problem, with node ids, when it cannot). */
+export async function publishWorkflow(
+  em: EntityManager,
+  deps: ServerDeps,
+  accountId: string,
+  ref: WorkflowRefInput,
+): Promise<Workflow> {
+  const w = await getWorkflow(em, accountId, ref);
+  await checkAndMaybePublish(em, deps, w, true, { rule: Boolean(w.rule) });
+  w.updatedAt = new Date();
+  await flushUnique(em, w);
+  return w;
+}
+
+/** Deletes a workflow (soft: `deleted_at`): it stops triggering at once, and its key and name are free again. */
+export async function deleteWorkflow(
+  em: EntityManager,
+  accountId: string,
+  ref: WorkflowRefInput,
+): Promise<Workflow> {
+  const w = await getWorkflow(em, accountId, ref);
+  w.deletedAt = new Date();
+  w.updatedAt = w.deletedAt;
+  await em.flush();
+  return w;
+}
+
+/**
+ * A copy of a workflow's drafts as a new, unpublished workflow with a new unique key (`<key>_<n>`, as in seed 004)
+ * and name (`<name> (copy)`; names are unique per user) unless given. Counts and stats start at zero.
+ */
+export async function cloneWorkflow(
+  em: EntityManager,
+  deps: ServerDeps,
+  accountId: string,
+  input: CloneWorkflowInput,
+): Promise<Workflow> {
+  const src = await getWorkflow(em, accountId, input);
+  let name = input.name;
+  if (name === undefined) {
+    for (let n = 1; n < 100 && name === undefined; n++) {
+      const candidate = `${src.name.slice(0, 110)} (copy${n > 1 ? ` ${n}` : ''})`;
+      if (!(await nameTaken(em, accountId, src.userKey, candidate))) name = candidate;
+    }
+    name ??= `${src.name.slice(0, 100)} (copy ${randomInt(100, 1_000_000)})`;
+  } else if (await nameTaken(em, accountId, src.userKey, name)) {
+    throw duplicateName(name);
+  }
+  const copy = await createWorkflow(em, deps, accountId, {
+    name,
+    key: input.key ?? (await freeKey(em, accountId, src.userKey, src.key.slice(0, 90))),
+    user_key: src.userKey,
+    template: src.templateDraft as CreateWorkflowInput['template'],
+    auto_start: src.autoStart,
+    enabled: src.enabled,
+    event_trigger: src.eventTriggerDraft ?? null,
+    stop_event: src.stopEventDraft ?? null,
+    trigger_conditions: (src.triggerConditionsDraft ?? null) as Record<string, unknown> | null,
+    max_triggers_per_day: src.maxTriggersPerDay ?? null,
+  });
+  if (src.rule) {
+    copy.rule = src.rule;
+    await em.flush();
+  }
+  return copy;
+}
+
+const STEP_STATES = ['pending', 'scheduled', 'running', 'succeeded', 'failed', 'skipped'] as const;
+
+/**
+ * Per-node step counts of each workflow's executions, zero-filled for every node of its current template. Empty
+ * counts until the executions tables exist (they come with the executions module).
+ */
+export async function workflowStats(
+  em: EntityManager,
+  workflows: readonly Workflow[],
+): Promise<Map<string, Record<string, Record<string, number>>>> {
+  const out = new Map<string, Record<string, Record<string, number>>>();
+  for (const w of workflows) {
+    const stats: Record<string, Record<string, number>> = {};
+    const nodes = ((w.template ?? w.templateDraft) as { nodes?: { id?: unknown }[] }).nodes ?? [];
+    for (const n of nodes) {
+      if (typeof n.id === 'string') stats[n.id] = Object.fromEntries(STEP_STATES.map((s) => [s, 0]));
+    }
+    out.set(w.id, stats);
+  }
+  if (workflows.length === 0) return out;
+  const [exists] = await em.execute<{ ok: boolean }[]>(
+    `select to_regclass('execution_steps') is not null and to_regclass('executions') is not null as ok`,
+  );
+  if (!exists?.ok) return out;
+  const rows = await em.execute<{ workflow_id: string; node_id: string; status: string; n: string }[]>(
+    `select e.workflow_id, s.node_id, s.status, count(*) as n
+     from execution_steps s join executions e on e.id = s.execution_id
+     where e.workflow_id = any(?::uuid[]) and e.account_id = ?
+     group by 1, 2, 3`,
+    [`{${workflows.map((w) => w.id).join(',')}}`, workflows[0]?.accountId],
+  );
+  for (const r of rows) {
+    const stats = out.get(r.workflow_id);
+    if (!stats) continue;
+    stats[r.node_id] ??= Object.fromEntries(STEP_STATES.map((s) => [s, 0]));
+    (stats[r.node_id] as Record<string, number>)[r.status] = Number(r.n);
+  }
+  return out;
+}

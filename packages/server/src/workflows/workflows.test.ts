@@ -1,0 +1,412 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAccount } from '../accounts/service.ts';
+import { startTestServer, type TestServer } from '../testing/index.ts';
+import { apiCaller, keyWithScopes } from '../webhooks/testHelpers.ts';
+
+let srv: TestServer;
+let call: ReturnType<typeof apiCaller>;
+beforeAll(async () => {
+  srv = await startTestServer();
+  call = apiCaller(srv);
+});
+afterAll(() => srv?.close());
+
+/** Seed 004's example template, as written. */
+const seedTemplate = () => ({
+  nodes: [
+    { id: 'a', name: 'Wait 2 hours', type: 'Delay', delay_n: 2, delay_unit: 'hour' },
+    {
+      id: 'b',
+      name: 'Webhook 1',
+      type: 'Webhook',
+      url: 'https://domain.com/webhook_example_1',
+      headers: 'X-Custom-Header: my_value',
+      params: 'one: 1\ntwo: 2',
+    },
+    {
+      id: 'c',
+      name: 'Webhook 2',
+      type: 'Webhook',
+      url: 'https://domain.com/webhook_example_2',
+      headers: 'X-Custom-Header: my_value',
+      params: 'one: 1\ntwo: 2',
+    },
+    { id: 'start_of_workflow', name: 'Start Workflow', type: 'Start' },
+  ],
+  edges: ['a-b', 'a-c', 'start_of_workflow-a'],
+  width: 1500,
+  height: 1200,
+  positions: {
+    start_of_workflow: { x: 450, y: 0 },
+    a: { x: 450, y: 300 },
+    b: { x: 200, y: 600 },
+    c: { x: 700, y: 600 },
+  },
+});
+
+const UTC_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+const READABLE = /^[A-Z][a-z]{2} \d{2}, \d{4} \d{2}:\d{2} [ap]m UTC$/;
+
+describe('seed 004 workflows', () => {
+  it('creates, publishes, fetches (by id and key), lists, clones and deletes the seed template', async () => {
+    const created = await call('POST', '/v1/workflows', {
+      name: 'My First Workflow',
+      template: seedTemplate(),
+    });
+    expect(created.status).toBe(201);
+    const wf = created.body.data;
+    expect(wf).toMatchObject({
+      object: 'workflow',
+      key: 'my_first_workflow',
+      name: 'My First Workflow',
+      user_key: 'main',
+      auto_start: true,
+      enabled: true,
+      template_status: 'draft',
+      event_trigger: null,
+      stop_event: null,
+      trigger_conditions: {},
+      executions_count: 0,
+      actions_count: 3,
+      stats: expect.any(Object),
+      last_published_at: null,
+    });
+    // The template round-trips exactly: layout, order and unknown-to-us attributes included.
+    expect(wf.template).toEqual(seedTemplate());
+    expect(wf.template_draft).toEqual(seedTemplate());
+    expect(wf.updated_at_utc).toMatch(UTC_ISO);
+    expect(wf.updated_at).toBe(wf.updated_at_utc); // the account's zone is UTC
+    expect(wf.updated_at_string).toMatch(READABLE);
+    expect(wf.created_at_utc).toMatch(UTC_ISO);
+
+    // Draft edits of trigger and conditions, then publish.
+    const edited = await call('PUT', `/v1/workflows/${wf.id}`, {
+      event_trigger: 'deal.updated',
+      trigger_conditions: { field: 'status', operator: 'equals', value: 'won' },
+      stop_event: 'deal.lost',
+    });
+    expect(edited.status).toBe(200);
+    expect(edited.body.data).toMatchObject({
+      template_status: 'draft',
+      event_trigger_draft: 'deal.updated',
+      stop_event_draft: 'deal.lost',
+    });
+    const published = await call('POST', `/v1/workflows/${wf.id}/publish`);
+    expect(published.status).toBe(200);
+    expect(published.body.data).toMatchObject({
+      template_status: 'published',
+      event_trigger: 'deal.updated',
+      stop_event: 'deal.lost',
+      trigger_conditions: { field: 'status', operator: 'equals', value: 'won' },
+      actions_count: 3,
+    });
+    expect(published.body.data.last_published_at_utc).toMatch(UTC_ISO);
+    expect(published.body.data.last_published_at_string).toMatch(READABLE);
+    expect(Object.keys(published.body.data.stats).sort()).toEqual(['a', 'b', 'c', 'start_of_workflow']);
+
+    // A later draft edit leaves the published copy in place and marks the workflow as having unpublished edits.
+    const renamedNode = seedTemplate();
+    (renamedNode.nodes[1] as { name: string }).name = 'Webhook one';
+    const draftEdit = await call('PUT', `/v1/workflows/${wf.id}`, { template: renamedNode });
+    expect(draftEdit.body.data.template_status).toBe('draft');
+    expect(draftEdit.body.data.template).toEqual(seedTemplate());
+    expect(draftEdit.body.data.template_draft).toEqual(renamedNode);
+    expect(draftEdit.body.data.event_trigger).toBe('deal.updated');
+
+    // Fetch by id, by key, and the expanded trigger.
+    const byId = await call('GET', `/v1/workflows/${wf.id}`);
+    expect(byId.status).toBe(200);
+    expect(byId.body.data.id).toBe(wf.id);
+    const byKey = await call('GET', '/v1/workflows/my_first_workflow?id_type=key');
+    expect(byKey.body.data.id).toBe(wf.id);
+    const otherUser = await call('GET', '/v1/workflows/my_first_workflow?id_type=key&user_key=someone');
+    expect(otherUser.status).toBe(404);
+    const expanded = await call('GET', `/v1/workflows/${wf.id}?expand[]=event_trigger`);
+    expect(expanded.body.data.event_trigger).toEqual({
+      object: 'event_trigger',
+      id: 'deal.updated',
+      event: 'deal.updated',
+      entity: 'deal',
+      description: expect.any(String),
+      built_in: true,
+    });
+
+    // Clone: a new unique key and name, an unpublished draft of the same template.
+    const clone = await call('POST', `/v1/workflows/${wf.id}/clone`);
+    expect(clone.status).toBe(201);
+    expect(clone.body.data).toMatchObject({
+      template_status: 'draft',
+      name: 'My First Workflow (copy)',
+      executions_count: 0,
+      event_trigger: 'deal.updated',
+    });
+    expect(clone.body.data.key).toMatch(/^my_first_workflow_\d+$/);
+    expect(clone.body.data.id).not.toBe(wf.id);
+    expect(clone.body.data.template).toEqual(renamedNode);
+    const clone2 = await call('POST', `/v1/workflows/${wf.id}/clone`);
+    expect(clone2.body.data.name).toBe('My First Workflow (copy 2)');
+    expect(clone2.body.data.key).not.toBe(clone.body.data.key);
+
+    // List: newest first, the seed's meta.
+    const list = await call('GET', '/v1/workflows?limit=2');
+    expect(list.status).toBe(200);
+    expect(list.body.data.map((w: { id: string }) => w.id)).toEqual([
+      clone2.body.data.id,
+      clone.body.data.id,
+    ]);
+    expect(list.body.meta).toEqual({ page_limit: 2, has_next_page: true, has_previous_page: false });
+    const next = await call('GET', `/v1/workflows?limit=2&starting_after=${clone.body.data.id}`);
+    expect(next.body.data.map((w: { id: string }) => w.id)).toEqual([wf.id]);
+    expect(next.body.meta).toEqual({ page_limit: 2, has_next_page: false, has_previous_page: true });
+
+    // Delete: gone from fetch and list, and the key and name are free again.
+    const del = await call('DELETE', `/v1/workflows/${clone.body.data.id}`);
+    expect(del.status).toBe(200);
+    expect(del.body.data.id).toBe(clone.body.data.id);
+    expect((await call('GET', `/v1/workflows/${clone.body.data.id}`)).status).toBe(404);
+    const after = await call('GET', '/v1/workflows');
+    expect(after.body.data.map((w: { id: string }) => w.id)).not.toContain(clone.body.data.id);
+    const reuse = await call('POST', '/v1/workflows', {
+      name: 'My First Workflow (copy)',
+      key: clone.body.data.key,
+    });
+    expect(reuse.status).toBe(201);
+  });
+
+  it('publishes at creation with template_status and honours user_key, auto_start and key', async () => {
+    const res = await call('POST', '/v1/workflows', {
+      name: 'New User',
+      key: 'new_user',
+      user_key: 'user-1',
+      auto_start: false,
+      event_trigger: 'contact.created',
+      template: seedTemplate(),
+      template_status: 'published',
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.data).toMatchObject({
+      key: 'new_user',
+      user_key: 'user-1',
+      auto_start: false,
+      template_status: 'published',
+      event_trigger: 'contact.created',
+    });
+    // The same key and name are free for another user.
+    const main = await call('POST', '/v1/workflows', { name: 'New User', key: 'new_user' });
+    expect(main.status).toBe(201);
+    expect((await call('GET', '/v1/workflows/new_user?id_type=key&user_key=user-1')).body.data.id).toBe(
+      res.body.data.id,
+    );
+    const listed = await call('GET', '/v1/workflows?user_key=user-1');
+    expect(listed.body.data.map((w: { id: string }) => w.id)).toEqual([res.body.data.id]);
+    // A duplicate key for the same user is 409 duplicate_key.
+    const dupKey = await call('POST', '/v1/workflows', {
+      name: 'Other',
+      key: 'new_user',
+      user_key: 'user-1',
+    });
+    expect(dupKey.status).toBe(409);
+    expect(dupKey.body.error.code).toBe('duplicate_key');
+  });
+});
+
+describe('publishing checks the template', () => {
+  async function publishProblems(template: unknown) {
+    const created = await call('POST', '/v1/workflows', { name: `broken ${Math.random()}`, template });
+    expect(created.status).toBe(201);
+    const res = await call('POST', `/v1/workflows/${created.body.data.id}/publish`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_error');
+    const still = await call('GET', `/v1/workflows/${created.body.data.id}`);
+    expect(still.body.data.template_status).toBe('draft');
+    expect(still.body.data.last_published_at).toBeNull();
+    return res.body.error.details as { path: string; message: string; node_ids?: string[] }[];
+  }
+
+  it('refuses a cycle, naming its nodes', async () => {
+    const t = seedTemplate();
+    t.edges.push('b-a');
+    const problems = await publishProblems(t);
+    const cycle = problems.find((p) => p.message.startsWith('cycle through'));
+    expect(cycle?.node_ids?.sort()).toEqual(['a', 'b']);
+  });
+
+  it('refuses two Start nodes, naming both', async () => {
+    const t = seedTemplate();
+    t.nodes.push({ id: 'second_start', name: 'Another start', type: 'Start' });
+    t.edges.push('second_start-c');
+    const problems = await publishProblems(t);
+    const starts = problems.find((p) => p.message.includes('exactly one Start'));
+    expect(starts?.node_ids?.sort()).toEqual(['second_start', 'start_of_workflow']);
+  });
+
+  it('refuses a dangling edge, naming the edge and its known node', async () => {
+    const t = seedTemplate();
+    t.edges.push('c-nowhere');
+    const problems = await publishProblems(t);
+    expect(problems).toContainEqual({
+      path: 'template.edges.3',
+      message: 'edge "c-nowhere" does not join two known node ids',
+      node_ids: ['c'],
+    });
+  });
+
+  it('refuses bad node settings already when saving, naming the node and field', async () => {
+    const t = seedTemplate();
+    (t.nodes[1] as { url: string }).url = 'not a url';
+    const res = await call('POST', '/v1/workflows', { name: 'bad url', template: t });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_error');
+    expect(res.body.error.details).toContainEqual({
+      path: 'template.nodes.b.url',
+      message: expect.stringContaining('absolute'),
+      node_ids: ['b'],
+    });
+    // Nothing was created.
+    const list = await call('GET', '/v1/workflows?limit=100');
+    expect(list.body.data.map((w: { name: string }) => w.name)).not.toContain('bad url');
+  });
+
+  it('refuses an unknown event trigger and malformed trigger conditions', async () => {
+    const res = await call('POST', '/v1/workflows', { name: 'bad trigger', event_trigger: 'deal.exploded' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details[0].path).toBe('event_trigger');
+    const cond = await call('POST', '/v1/workflows', {
+      name: 'bad conditions',
+      trigger_conditions: { field: 'status', operator: 'is_about' },
+    });
+    expect(cond.status).toBe(400);
+    expect(cond.body.error.details[0].path).toBe('trigger_conditions.operator');
+  });
+});
+
+describe('seed 000 rules', () => {
+  const seedBody = () => ({
+    name: 'Ping owner on won deals',
+    condition_entity: 'deal',
+    condition_field: 'status',
+    condition_operator: 'changed_to',
+    condition_value: 'won',
+    action_type: 'send_channel_message',
+    action_config: {
+      channel: 'slack',
+      recipient: '#sales-wins',
+      message: 'Deal {{deal.name}} closed at {{deal.value}} {{deal.currency}}',
+    },
+    max_triggers_per_day: 50,
+  });
+
+  it('creates a published Start → action workflow from the body as written, showing the flat fields', async () => {
+    const res = await call('POST', '/v1/workflows', seedBody());
+    expect(res.status).toBe(201);
+    const wf = res.body.data;
+    // Seed 000's example response: the flat fields as sent, enabled, never triggered.
+    expect(wf).toMatchObject({
+      ...seedBody(),
+      enabled: true,
+      last_triggered_at: null,
+      template_status: 'published',
+      event_trigger: 'deal.*',
+      trigger_conditions: { field: 'status', operator: 'changed_to', value: 'won' },
+      actions_count: 1,
+    });
+    expect(wf.created_at_utc).toMatch(UTC_ISO);
+    expect(wf.template).toEqual({
+      nodes: [
+        { id: 'start', name: 'Start', type: 'Start' },
+        {
+          id: 'action',
+          name: 'send_channel_message',
+          type: 'SendChannelMessage',
+          ...seedBody().action_config,
+        },
+      ],
+      edges: ['start-action'],
+    });
+    const [row] = await srv.deps.orm.em
+      .fork()
+      .execute<{ trigger_keys: string[] }[]>('select trigger_keys from workflows where id = ?', [wf.id]);
+    expect(row?.trigger_keys).toEqual(['deal.*']);
+  });
+
+  it('answers 409 duplicate_name for the same name (any case) and creates nothing', async () => {
+    const body = { ...seedBody(), name: 'Won deals to Slack' };
+    expect((await call('POST', '/v1/workflows', body)).status).toBe(201);
+    const dup = await call('POST', '/v1/workflows', { ...body, name: 'WON deals to slack' });
+    expect(dup.status).toBe(409);
+    expect(dup.body.error.code).toBe('duplicate_name');
+    const list = await call('GET', '/v1/workflows?limit=100');
+    expect(
+      list.body.data.filter((w: { name: string }) => w.name.toLowerCase() === 'won deals to slack'),
+    ).toHaveLength(1);
+  });
+
+  it('answers 400 validation_error for unsupported operators, actions and combinations', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ condition_operator: 'approximately' }, 'condition_operator'],
+      [{ action_type: 'send_fax' }, 'action_type'],
+      [{ condition_entity: 'spaceship' }, 'condition_entity'],
+      [{ condition_operator: 'greater_than', condition_value: 'lots' }, 'condition_value'],
+      [{ condition_operator: 'changed', condition_value: 'won' }, 'condition_value'],
+      [{ action_config: { channel: 'slack', message: 'hi' } }, 'action_config.recipient'],
+      [
+        {
+          action_type: 'update_field',
+          action_config: { field: 'status', value: 'won' },
+          condition_operator: 'changed',
+        },
+        'action_type',
+      ],
+    ];
+    for (const [change, path] of cases) {
+      const res = await call('POST', '/v1/workflows', { ...seedBody(), name: `bad ${path}`, ...change });
+      expect(res.status, JSON.stringify(change)).toBe(400);
+      expect(res.body.error.code).toBe('validation_error');
+      expect(res.body.error.details.map((p: { path: string }) => p.path)).toContain(path);
+    }
+    // `changed` takes the seed's required empty string.
+    const changed = await call('POST', '/v1/workflows', {
+      ...seedBody(),
+      name: 'stage changes',
+      condition_field: 'stage_id',
+      condition_operator: 'changed',
+      condition_value: '',
+    });
+    expect(changed.status).toBe(201);
+    expect(changed.body.data.trigger_conditions).toEqual({ field: 'stage_id', operator: 'changed' });
+  });
+
+  it('needs workflows:write to create and workflows:read to read', async () => {
+    const readOnly = await keyWithScopes(call, ['workflows:read']);
+    const res = await call('POST', '/v1/workflows', { ...seedBody(), name: 'nope' }, { key: readOnly });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('insufficient_permissions');
+    expect((await call('GET', '/v1/workflows', undefined, { key: readOnly })).status).toBe(200);
+    const webhooksOnly = await keyWithScopes(call, ['webhooks:read']);
+    expect((await call('GET', '/v1/workflows', undefined, { key: webhooksOnly })).status).toBe(403);
+  });
+});
+
+describe('tenant isolation', () => {
+  it('another account cannot see, change or clone a workflow', async () => {
+    const mine = await call('POST', '/v1/workflows', {
+      name: 'Private',
+      key: 'private',
+      template: seedTemplate(),
+    });
+    const { apiKey } = await createAccount(srv.deps.orm.em.fork(), { name: 'Intruder' });
+    const opts = { key: apiKey };
+    const id = mine.body.data.id;
+    expect((await call('GET', `/v1/workflows/${id}`, undefined, opts)).status).toBe(404);
+    expect((await call('GET', '/v1/workflows/private?id_type=key', undefined, opts)).status).toBe(404);
+    expect((await call('PUT', `/v1/workflows/${id}`, { name: 'Mine now' }, opts)).status).toBe(404);
+    expect((await call('POST', `/v1/workflows/${id}/clone`, undefined, opts)).status).toBe(404);
+    expect((await call('POST', `/v1/workflows/${id}/publish`, undefined, opts)).status).toBe(404);
+    expect((await call('DELETE', `/v1/workflows/${id}`, undefined, opts)).status).toBe(404);
+    const list = await call('GET', '/v1/workflows', undefined, opts);
+    expect(list.body.data).toEqual([]);
+    // The same name is free in the other account, and ours is untouched.
+    expect((await call('POST', '/v1/workflows', { name: 'Private' }, opts)).status).toBe(201);
+    expect((await call('GET', `/v1/workflows/${id}`)).body.data.name).toBe('Private');
+  });
+});
