@@ -296,6 +296,95 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/workflows': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List workflows, newest first */
+    get: operations['workflows-list'];
+    put?: never;
+    /**
+     * Create a workflow (a template, or a one-condition-one-action rule)
+     * @description Seed 004 form: name, template, event_trigger, stop_event, trigger_conditions (saved as drafts; template_status: 'published' publishes at once). Seed 000 rule form: condition_entity, condition_field, condition_operator, condition_value, action_type, action_config: a Start → action workflow, published at once. Errors: validation_error (with node ids), 409 duplicate_name, 409 duplicate_key.
+     */
+    post: operations['workflows-create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/workflows/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Fetch a workflow
+     * @description Address it by key with id_type=key (within user_key, default main). expand[]=event_trigger returns the trigger's event type object.
+     */
+    get: operations['workflows-get'];
+    /**
+     * Update a workflow
+     * @description Only the fields given change. template, event_trigger, stop_event and trigger_conditions go to the drafts; template_status: 'published' publishes them. Address it by key with id_type=key (within user_key, default main).
+     */
+    put: operations['workflows-update'];
+    post?: never;
+    /**
+     * Delete a workflow
+     * @description It stops triggering at once. Address it by key with id_type=key (within user_key, default main).
+     */
+    delete: operations['workflows-delete'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/workflows/{id}/clone': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Clone a workflow
+     * @description A draft copy with a new unique key and name. Address it by key with id_type=key (within user_key, default main).
+     */
+    post: operations['workflows-clone'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/workflows/{id}/publish': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Publish the drafts
+     * @description Checks the template (exactly one Start, no cycles, edges between known nodes, every node reachable, valid node settings), the trigger and the conditions; problems come back as validation_error with node ids. Address it by key with id_type=key (within user_key, default main).
+     */
+    post: operations['workflows-publish'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4089,6 +4178,1704 @@ export interface operations {
               /** @enum {string} */
               status: 'succeeded' | 'failed';
               status_code: number | null;
+            };
+          };
+        };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found */
+      404: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'workflows-list': {
+    parameters: {
+      query?: {
+        ending_before?: string;
+        expand?: 'event_trigger' | 'event_trigger'[];
+        'expand[]'?: 'event_trigger' | 'event_trigger'[];
+        limit?: number;
+        starting_after?: string;
+        template_status?: 'draft' | 'published';
+        user_key?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              action_config?: {
+                [key: string]: unknown;
+              };
+              action_type?: string;
+              actions_count: number;
+              auto_start: boolean;
+              condition_entity?: string;
+              condition_field?: string;
+              condition_operator?: string;
+              condition_value?: unknown;
+              /** @description created time in the account's time zone (ISO 8601) */
+              created_at: string;
+              /** @description created time as a readable string in the account's time zone */
+              created_at_string: string;
+              /** @description created time in UTC (ISO 8601) */
+              created_at_utc: string;
+              disabled_reason: string | null;
+              enabled: boolean;
+              /** @description The published trigger (the draft while never published); expandable */
+              event_trigger:
+                | (
+                    | string
+                    | {
+                        built_in: boolean;
+                        description: string | null;
+                        entity: string;
+                        event: string;
+                        id: string;
+                        /** @constant */
+                        object: 'event_trigger';
+                      }
+                  )
+                | null;
+              /** @description The unpublished trigger; expandable */
+              event_trigger_draft:
+                | (
+                    | string
+                    | {
+                        built_in: boolean;
+                        description: string | null;
+                        entity: string;
+                        event: string;
+                        id: string;
+                        /** @constant */
+                        object: 'event_trigger';
+                      }
+                  )
+                | null;
+              executions_count: number;
+              id: string;
+              key: string;
+              /** @description last_published time in the account's time zone (ISO 8601) */
+              last_published_at: string | null;
+              /** @description last_published time as a readable string in the account's time zone */
+              last_published_at_string: string | null;
+              /** @description last_published time in UTC (ISO 8601) */
+              last_published_at_utc: string | null;
+              /** @description last_triggered time in the account's time zone (ISO 8601) */
+              last_triggered_at: string | null;
+              /** @description last_triggered time as a readable string in the account's time zone */
+              last_triggered_at_string: string | null;
+              /** @description last_triggered time in UTC (ISO 8601) */
+              last_triggered_at_utc: string | null;
+              max_triggers_per_day: number | null;
+              name: string;
+              /** @constant */
+              object: 'workflow';
+              stats: {
+                [key: string]: {
+                  [key: string]: number;
+                };
+              };
+              stop_event: string | null;
+              stop_event_draft: string | null;
+              /** @description The published template (the draft while the workflow was never published) */
+              template: {
+                [key: string]: unknown;
+              };
+              template_draft: {
+                [key: string]: unknown;
+              };
+              /** @enum {string} */
+              template_status: 'draft' | 'published';
+              trigger_conditions: {
+                [key: string]: unknown;
+              };
+              trigger_conditions_draft: {
+                [key: string]: unknown;
+              };
+              /** @description updated time in the account's time zone (ISO 8601) */
+              updated_at: string;
+              /** @description updated time as a readable string in the account's time zone */
+              updated_at_string: string;
+              /** @description updated time in UTC (ISO 8601) */
+              updated_at_utc: string;
+              user_key: string;
+            }[];
+            meta: {
+              has_next_page: boolean;
+              has_previous_page: boolean;
+              page_limit: number;
+            };
+          };
+        };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'workflows-create': {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Rule form: the action settings; strings accept merge tokens like {{deal.name}} */
+          action_config?: {
+            [key: string]: unknown;
+          };
+          /** @description Rule form: send_email, create_task, send_channel_message, webhook, update_field */
+          action_type?: string;
+          /** @description False: triggered executions wait for a manual start (default true) */
+          auto_start?: boolean;
+          /** @description Rule form: entity to listen on (contact, deal, task, ...) */
+          condition_entity?: string;
+          /** @description Rule form: field of the entity (e.g. status) */
+          condition_field?: string;
+          /** @description Rule form: equals, not_equals, contains, changed, ... */
+          condition_operator?: string;
+          /** @description Rule form: value to compare against ("" for changed) */
+          condition_value?: unknown;
+          /** @description Whether triggers start it (default true) */
+          enabled?: boolean;
+          /** @description Event type that starts it (draft until published): a type, `deal.*` or `*` */
+          event_trigger?: string | null;
+          /** @description Human-friendly identifier, unique per user (derived from the name when omitted) */
+          key?: string;
+          /** @description Circuit breaker: past this many triggers a day the workflow disables itself */
+          max_triggers_per_day?: number | null;
+          /** @description Human-friendly label, 1-120 characters, unique per user */
+          name: string;
+          /** @description Stop event name (draft until published) */
+          stop_event?: string | null;
+          /** @description The template; saved as the draft (published by publishing) */
+          template?: {
+            edges: string[];
+            height?: number;
+            nodes: ({
+              /** @description Unique node id; edges name it */
+              id: string;
+              name?: string;
+              /** @description Start, Delay, Webhook, SendEmail, CreateTask, SendChannelMessage, UpdateField or Condition */
+              type: string;
+            } & {
+              [key: string]: unknown;
+            })[];
+            positions?: {
+              [key: string]: {
+                x: number;
+                y: number;
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            width?: number;
+          } & {
+            [key: string]: unknown;
+          };
+          /**
+           * @description 'published' publishes the drafts now (validated); 'draft' only saves
+           * @enum {string}
+           */
+          template_status?: 'draft' | 'published';
+          /** @description Conditions the event must meet (draft until published) */
+          trigger_conditions?: {
+            [key: string]: unknown;
+          } | null;
+          /** @description The user the workflow belongs to (default 'main') */
+          user_key?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Successful response */
+      201: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              action_config?: {
+                [key: string]: unknown;
+              };
+              action_type?: string;
+              actions_count: number;
+              auto_start: boolean;
+              condition_entity?: string;
+              condition_field?: string;
+              condition_operator?: string;
+              condition_value?: unknown;
+              /** @description created time in the account's time zone (ISO 8601) */
+              created_at: string;
+              /** @description created time as a readable string in the account's time zone */
+              created_at_string: string;
+              /** @description created time in UTC (ISO 8601) */
+              created_at_utc: string;
+              disabled_reason: string | null;
+              enabled: boolean;
+              /** @description The published trigger (the draft while never published); expandable */
+              event_trigger:
+                | (
+                    | string
+                    | {
+                        built_in: boolean;
+                        description: string | null;
+                        entity: string;
+                        event: string;
+                        id: string;
+                        /** @constant */
+                        object: 'event_trigger';
+                      }
+                  )
+                | null;
+              /** @description The unpublished trigger; expandable */
+              event_trigger_draft:
+                | (
+                    | string
+                    | {
+                        built_in: boolean;
+                        description: string | null;
+                        entity: string;
+                        event: string;
+                        id: string;
+                        /** @constant */
+                        object: 'event_trigger';
+                      }
+                  )
+                | null;
+              executions_count: number;
+              id: string;
+              key: string;
+              /** @description last_published time in the account's time zone (ISO 8601) */
+              last_published_at: string | null;
+              /** @description last_published time as a readable string in the account's time zone */
+              last_published_at_string: string | null;
+              /** @description last_published time in UTC (ISO 8601) */
+              last_published_at_utc: string | null;
+              /** @description last_triggered time in the account's time zone (ISO 8601) */
+              last_triggered_at: string | null;
+              /** @description last_triggered time as a readable string in the account's time zone */
+              last_triggered_at_string: string | null;
+              /** @description last_triggered time in UTC (ISO 8601) */
+              last_triggered_at_utc: string | null;
+              max_triggers_per_day: number | null;
+              name: string;
+              /** @constant */
+              object: 'workflow';
+              stats: {
+                [key: string]: {
+                  [key: string]: number;
+                };
+              };
+              stop_event: string | null;
+              stop_event_draft: string | null;
+              /** @description The published template (the draft while the workflow was never published) */
+              template: {
+                [key: string]: unknown;
+              };
+              template_draft: {
+                [key: string]: unknown;
+              };
+              /** @enum {string} */
+              template_status: 'draft' | 'published';
+              trigger_conditions: {
+                [key: string]: unknown;
+              };
+              trigger_conditions_draft: {
+                [key: string]: unknown;
+              };
+              /** @description updated time in the account's time zone (ISO 8601) */
+              updated_at: string;
+              /** @description updated time as a readable string in the account's time zone */
+              updated_at_string: string;
+              /** @description updated time in UTC (ISO 8601) */
+              updated_at_utc: string;
+              user_key: string;
+            };
+          };
+        };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description duplicate_name: the type is already registered */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'workflows-get': {
+    parameters: {
+      query?: {
+        expand?: 'event_trigger' | 'event_trigger'[];
+        'expand[]'?: 'event_trigger' | 'event_trigger'[];
+        id_type?: 'id' | 'key';
+        user_key?: string;
+      };
+      header?: never;
+      path: {
+        /** @description The workflow id, or its key with id_type=key */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              action_config?: {
+                [key: string]: unknown;
+              };
+              action_type?: string;
+              actions_count: number;
+              auto_start: boolean;
+              condition_entity?: string;
+              condition_field?: string;
+              condition_operator?: string;
+              condition_value?: unknown;
+              /** @description created time in the account's time zone (ISO 8601) */
+              created_at: string;
+              /** @description created time as a readable string in the account's time zone */
+              created_at_string: string;
+              /** @description created time in UTC (ISO 8601) */
+              created_at_utc: string;
+              disabled_reason: string | null;
+              enabled: boolean;
+              /** @description The published trigger (the draft while never published); expandable */
+              event_trigger:
+                | (
+                    | string
+                    | {
+                        built_in: boolean;
+                        description: string | null;
+                        entity: string;
+                        event: string;
+                        id: string;
+                        /** @constant */
+                        object: 'event_trigger';
+                      }
+                  )
+                | null;
+              /** @description The unpublished trigger; expandable */
+              event_trigger_draft:
+                | (
+                    | string
+                    | {
+                        built_in: boolean;
+                        description: string | null;
+                        entity: string;
+                        event: string;
+                        id: string;
+                        /** @constant */
+                        object: 'event_trigger';
+                      }
+                  )
+                | null;
+              executions_count: number;
+              id: string;
+              key: string;
+              /** @description last_published time in the account's time zone (ISO 8601) */
+              last_published_at: string | null;
+              /** @description last_published time as a readable string in the account's time zone */
+              last_published_at_string: string | null;
+              /** @description last_published time in UTC (ISO 8601) */
+              last_published_at_utc: string | null;
+              /** @description last_triggered time in the account's time zone (ISO 8601) */
+              last_triggered_at: string | null;
+              /** @description last_triggered time as a readable string in the account's time zone */
+              last_triggered_at_string: string | null;
+              /** @description last_triggered time in UTC (ISO 8601) */
+              last_triggered_at_utc: string | null;
+              max_triggers_per_day: number | null;
+              name: string;
+              /** @constant */
+              object: 'workflow';
+              stats: {
+                [key: string]: {
+                  [key: string]: number;
+                };
+              };
+              stop_event: string | null;
+              stop_event_draft: string | null;
+              /** @description The published template (the draft while the workflow was never published) */
+              template: {
+                [key: string]: unknown;
+              };
+              template_draft: {
+                [key: string]: unknown;
+              };
+              /** @enum {string} */
+              template_status: 'draft' | 'published';
+              trigger_conditions: {
+                [key: string]: unknown;
+              };
+              trigger_conditions_draft: {
+                [key: string]: unknown;
+              };
+              /** @description updated time in the account's time zone (ISO 8601) */
+              updated_at: string;
+              /** @description updated time as a readable string in the account's time zone */
+              updated_at_string: string;
+              /** @description updated time in UTC (ISO 8601) */
+              updated_at_utc: string;
+              user_key: string;
+            };
+          };
+        };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found */
+      404: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'workflows-update': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The workflow id, or its key with id_type=key */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Rule form: the action settings; strings accept merge tokens like {{deal.name}} */
+          action_config?: {
+            [key: string]: unknown;
+          };
+          /** @description Rule form: send_email, create_task, send_channel_message, webhook, update_field */
+          action_type?: string;
+          /** @description False: triggered executions wait for a manual start (default true) */
+          auto_start?: boolean;
+          /** @description Rule form: entity to listen on (contact, deal, task, ...) */
+          condition_entity?: string;
+          /** @description Rule form: field of the entity (e.g. status) */
+          condition_field?: string;
+          /** @description Rule form: equals, not_equals, contains, changed, ... */
+          condition_operator?: string;
+          /** @description Rule form: value to compare against ("" for changed) */
+          condition_value?: unknown;
+          /** @description Whether triggers start it (default true) */
+          enabled?: boolean;
+          /** @description Event type that starts it (draft until published): a type, `deal.*` or `*` */
+          event_trigger?: string | null;
+          /**
+           * @description How `id` addresses the workflow: its id or its key
+           * @default id
+           * @enum {string}
+           */
+          id_type?: 'id' | 'key';
+          /** @description Human-friendly identifier, unique per user (derived from the name when omitted) */
+          key?: string;
+          /** @description Circuit breaker: past this many triggers a day the workflow disables itself */
+          max_triggers_per_day?: number | null;
+          /** @description Human-friendly label, 1-120 characters, unique per user */
+          name?: string;
+          /** @description Stop event name (draft until published) */
+          stop_event?: string | null;
+          /** @description The template; saved as the draft (published by publishing) */
+          template?: {
+            edges: string[];
+            height?: number;
+            nodes: ({
+              /** @description Unique node id; edges name it */
+              id: string;
+              name?: string;
+              /** @description Start, Delay, Webhook, SendEmail, CreateTask, SendChannelMessage, UpdateField or Condition */
+              type: string;
+            } & {
+              [key: string]: unknown;
+            })[];
+            positions?: {
+              [key: string]: {
+                x: number;
+                y: number;
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            width?: number;
+          } & {
+            [key: string]: unknown;
+          };
+          /**
+           * @description 'published' publishes the drafts now (validated); 'draft' only saves
+           * @enum {string}
+           */
+          template_status?: 'draft' | 'published';
+          /** @description Conditions the event must meet (draft until published) */
+          trigger_conditions?: {
+            [key: string]: unknown;
+          } | null;
+          /** @description The user the workflow belongs to (default 'main') */
+          user_key?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              action_config?: {
+                [key: string]: unknown;
+              };
+              action_type?: string;
+              actions_count: number;
+              auto_start: boolean;
+              condition_entity?: string;
+              condition_field?: string;
+              condition_operator?: string;
+              condition_value?: unknown;
+              /** @description created time in the account's time zone (ISO 8601) */
+              created_at: string;
+              /** @description created time as a readable string in the account's time zone */
+              created_at_string: string;
+              /** @description created time in UTC (ISO 8601) */
+              created_at_utc: string;
+              disabled_reason: string | null;
+              enabled: boolean;
+              /** @description The published trigger (the draft while never published); expandable */
+              event_trigger:
+                | (
+                    | string
+                    | {
+                        built_in: boolean;
+                        description: string | null;
+                        entity: string;
+                        event: string;
+                        id: string;
+                        /** @constant */
+                        object: 'event_trigger';
+                      }
+                  )
+                | null;
+              /** @description The unpublished trigger; expandable */
+              event_trigger_draft:
+                | (
+                    | string
+                    | {
+                        built_in: boolean;
+                        description: string | null;
+                        entity: string;
+                        event: string;
+                        id: string;
+                        /** @constant */
+                        object: 'event_trigger';
+                      }
+                  )
+                | null;
+              executions_count: number;
+              id: string;
+              key: string;
+              /** @description last_published time in the account's time zone (ISO 8601) */
+              last_published_at: string | null;
+              /** @description last_published time as a readable string in the account's time zone */
+              last_published_at_string: string | null;
+              /** @description last_published time in UTC (ISO 8601) */
+              last_published_at_utc: string | null;
+              /** @description last_triggered time in the account's time zone (ISO 8601) */
+              last_triggered_at: string | null;
+              /** @description last_triggered time as a readable string in the account's time zone */
+              last_triggered_at_string: string | null;
+              /** @description last_triggered time in UTC (ISO 8601) */
+              last_triggered_at_utc: string | null;
+              max_triggers_per_day: number | null;
+              name: string;
+              /** @constant */
+              object: 'workflow';
+              stats: {
+                [key: string]: {
+                  [key: string]: number;
+                };
+              };
+              stop_event: string | null;
+              stop_event_draft: string | null;
+              /** @description The published template (the draft while the workflow was never published) */
+              template: {
+                [key: string]: unknown;
+              };
+              template_draft: {
+                [key: string]: unknown;
+              };
+              /** @enum {string} */
+              template_status: 'draft' | 'published';
+              trigger_conditions: {
+                [key: string]: unknown;
+              };
+              trigger_conditions_draft: {
+                [key: string]: unknown;
+              };
+              /** @description updated time in the account's time zone (ISO 8601) */
+              updated_at: string;
+              /** @description updated time as a readable string in the account's time zone */
+              updated_at_string: string;
+              /** @description updated time in UTC (ISO 8601) */
+              updated_at_utc: string;
+              user_key: string;
+            };
+          };
+        };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found */
+      404: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description duplicate_name: the type is already registered */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'workflows-delete': {
+    parameters: {
+      query?: {
+        id_type?: 'id' | 'key';
+        user_key?: string;
+      };
+      header?: never;
+      path: {
+        /** @description The workflow id, or its key with id_type=key */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              action_config?: {
+                [key: string]: unknown;
+              };
+              action_type?: string;
+              actions_count: number;
+              auto_start: boolean;
+              condition_entity?: string;
+              condition_field?: string;
+              condition_operator?: string;
+              condition_value?: unknown;
+              /** @description created time in the account's time zone (ISO 8601) */
+              created_at: string;
+              /** @description created time as a readable string in the account's time zone */
+              created_at_string: string;
+              /** @description created time in UTC (ISO 8601) */
+              created_at_utc: string;
+              disabled_reason: string | null;
+              enabled: boolean;
+              /** @description The published trigger (the draft while never published); expandable */
+              event_trigger:
+                | (
+                    | string
+                    | {
+                        built_in: boolean;
+                        description: string | null;
+                        entity: string;
+                        event: string;
+                        id: string;
+                        /** @constant */
+                        object: 'event_trigger';
+                      }
+                  )
+                | null;
+              /** @description The unpublished trigger; expandable */
+              event_trigger_draft:
+                | (
+                    | string
+                    | {
+                        built_in: boolean;
+                        description: string | null;
+                        entity: string;
+                        event: string;
+                        id: string;
+                        /** @constant */
+                        object: 'event_trigger';
+                      }
+                  )
+                | null;
+              executions_count: number;
+              id: string;
+              key: string;
+              /** @description last_published time in the account's time zone (ISO 8601) */
+              last_published_at: string | null;
+              /** @description last_published time as a readable string in the account's time zone */
+              last_published_at_string: string | null;
+              /** @description last_published time in UTC (ISO 8601) */
+              last_published_at_utc: string | null;
+              /** @description last_triggered time in the account's time zone (ISO 8601) */
+              last_triggered_at: string | null;
+              /** @description last_triggered time as a readable string in the account's time zone */
+              last_triggered_at_string: string | null;
+              /** @description last_triggered time in UTC (ISO 8601) */
+              last_triggered_at_utc: string | null;
+              max_triggers_per_day: number | null;
+              name: string;
+              /** @constant */
+              object: 'workflow';
+              stats: {
+                [key: string]: {
+                  [key: string]: number;
+                };
+              };
+              stop_event: string | null;
+              stop_event_draft: string | null;
+              /** @description The published template (the draft while the workflow was never published) */
+              template: {
+                [key: string]: unknown;
+              };
+              template_draft: {
+                [key: string]: unknown;
+              };
+              /** @enum {string} */
+              template_status: 'draft' | 'published';
+              trigger_conditions: {
+                [key: string]: unknown;
+              };
+              trigger_conditions_draft: {
+                [key: string]: unknown;
+              };
+              /** @description updated time in the account's time zone (ISO 8601) */
+              updated_at: string;
+              /** @description updated time as a readable string in the account's time zone */
+              updated_at_string: string;
+              /** @description updated time in UTC (ISO 8601) */
+              updated_at_utc: string;
+              user_key: string;
+            };
+          };
+        };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found */
+      404: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'workflows-clone': {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path: {
+        /** @description The workflow id, or its key with id_type=key */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * @description How `id` addresses the workflow: its id or its key
+           * @default id
+           * @enum {string}
+           */
+          id_type?: 'id' | 'key';
+          /** @description Human-friendly identifier, unique per user (derived from the name when omitted) */
+          key?: string;
+          /** @description Human-friendly label, 1-120 characters, unique per user */
+          name?: string;
+          /** @description The user the workflow belongs to (default 'main') */
+          user_key?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Successful response */
+      201: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              action_config?: {
+                [key: string]: unknown;
+              };
+              action_type?: string;
+              actions_count: number;
+              auto_start: boolean;
+              condition_entity?: string;
+              condition_field?: string;
+              condition_operator?: string;
+              condition_value?: unknown;
+              /** @description created time in the account's time zone (ISO 8601) */
+              created_at: string;
+              /** @description created time as a readable string in the account's time zone */
+              created_at_string: string;
+              /** @description created time in UTC (ISO 8601) */
+              created_at_utc: string;
+              disabled_reason: string | null;
+              enabled: boolean;
+              /** @description The published trigger (the draft while never published); expandable */
+              event_trigger:
+                | (
+                    | string
+                    | {
+                        built_in: boolean;
+                        description: string | null;
+                        entity: string;
+                        event: string;
+                        id: string;
+                        /** @constant */
+                        object: 'event_trigger';
+                      }
+                  )
+                | null;
+              /** @description The unpublished trigger; expandable */
+              event_trigger_draft:
+                | (
+                    | string
+                    | {
+                        built_in: boolean;
+                        description: string | null;
+                        entity: string;
+                        event: string;
+                        id: string;
+                        /** @constant */
+                        object: 'event_trigger';
+                      }
+                  )
+                | null;
+              executions_count: number;
+              id: string;
+              key: string;
+              /** @description last_published time in the account's time zone (ISO 8601) */
+              last_published_at: string | null;
+              /** @description last_published time as a readable string in the account's time zone */
+              last_published_at_string: string | null;
+              /** @description last_published time in UTC (ISO 8601) */
+              last_published_at_utc: string | null;
+              /** @description last_triggered time in the account's time zone (ISO 8601) */
+              last_triggered_at: string | null;
+              /** @description last_triggered time as a readable string in the account's time zone */
+              last_triggered_at_string: string | null;
+              /** @description last_triggered time in UTC (ISO 8601) */
+              last_triggered_at_utc: string | null;
+              max_triggers_per_day: number | null;
+              name: string;
+              /** @constant */
+              object: 'workflow';
+              stats: {
+                [key: string]: {
+                  [key: string]: number;
+                };
+              };
+              stop_event: string | null;
+              stop_event_draft: string | null;
+              /** @description The published template (the draft while the workflow was never published) */
+              template: {
+                [key: string]: unknown;
+              };
+              template_draft: {
+                [key: string]: unknown;
+              };
+              /** @enum {string} */
+              template_status: 'draft' | 'published';
+              trigger_conditions: {
+                [key: string]: unknown;
+              };
+              trigger_conditions_draft: {
+                [key: string]: unknown;
+              };
+              /** @description updated time in the account's time zone (ISO 8601) */
+              updated_at: string;
+              /** @description updated time as a readable string in the account's time zone */
+              updated_at_string: string;
+              /** @description updated time in UTC (ISO 8601) */
+              updated_at_utc: string;
+              user_key: string;
+            };
+          };
+        };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found */
+      404: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description duplicate_name: the type is already registered */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'workflows-publish': {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path: {
+        /** @description The workflow id, or its key with id_type=key */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * @description How `id` addresses the workflow: its id or its key
+           * @default id
+           * @enum {string}
+           */
+          id_type?: 'id' | 'key';
+          /** @description The user the workflow belongs to (default 'main') */
+          user_key?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              action_config?: {
+                [key: string]: unknown;
+              };
+              action_type?: string;
+              actions_count: number;
+              auto_start: boolean;
+              condition_entity?: string;
+              condition_field?: string;
+              condition_operator?: string;
+              condition_value?: unknown;
+              /** @description created time in the account's time zone (ISO 8601) */
+              created_at: string;
+              /** @description created time as a readable string in the account's time zone */
+              created_at_string: string;
+              /** @description created time in UTC (ISO 8601) */
+              created_at_utc: string;
+              disabled_reason: string | null;
+              enabled: boolean;
+              /** @description The published trigger (the draft while never published); expandable */
+              event_trigger:
+                | (
+                    | string
+                    | {
+                        built_in: boolean;
+                        description: string | null;
+                        entity: string;
+                        event: string;
+                        id: string;
+                        /** @constant */
+                        object: 'event_trigger';
+                      }
+                  )
+                | null;
+              /** @description The unpublished trigger; expandable */
+              event_trigger_draft:
+                | (
+                    | string
+                    | {
+                        built_in: boolean;
+                        description: string | null;
+                        entity: string;
+                        event: string;
+                        id: string;
+                        /** @constant */
+                        object: 'event_trigger';
+                      }
+                  )
+                | null;
+              executions_count: number;
+              id: string;
+              key: string;
+              /** @description last_published time in the account's time zone (ISO 8601) */
+              last_published_at: string | null;
+              /** @description last_published time as a readable string in the account's time zone */
+              last_published_at_string: string | null;
+              /** @description last_published time in UTC (ISO 8601) */
+              last_published_at_utc: string | null;
+              /** @description last_triggered time in the account's time zone (ISO 8601) */
+              last_triggered_at: string | null;
+              /** @description last_triggered time as a readable string in the account's time zone */
+              last_triggered_at_string: string | null;
+              /** @description last_triggered time in UTC (ISO 8601) */
+              last_triggered_at_utc: string | null;
+              max_triggers_per_day: number | null;
+              name: string;
+              /** @constant */
+              object: 'workflow';
+              stats: {
+                [key: string]: {
+                  [key: string]: number;
+                };
+              };
+              stop_event: string | null;
+              stop_event_draft: string | null;
+              /** @description The published template (the draft while the workflow was never published) */
+              template: {
+                [key: string]: unknown;
+              };
+              template_draft: {
+                [key: string]: unknown;
+              };
+              /** @enum {string} */
+              template_status: 'draft' | 'published';
+              trigger_conditions: {
+                [key: string]: unknown;
+              };
+              trigger_conditions_draft: {
+                [key: string]: unknown;
+              };
+              /** @description updated time in the account's time zone (ISO 8601) */
+              updated_at: string;
+              /** @description updated time as a readable string in the account's time zone */
+              updated_at_string: string;
+              /** @description updated time in UTC (ISO 8601) */
+              updated_at_utc: string;
+              user_key: string;
             };
           };
         };
