@@ -1,7 +1,9 @@
 import {
+  NODE_TYPES,
   nodeConfig,
   type Problem,
   validateCondition,
+  validateConfigTemplates,
   validateEventPatterns,
   validateWorkflowTemplate,
   type WorkflowNode,
@@ -106,6 +108,39 @@ async function providerProblems(
   return problems;
 }
 
+const CORE_TYPES: ReadonlySet<string> = new Set(NODE_TYPES);
+
+/**
+ * The template as core's validator should see it. Core knows the eight built-in node types; a node of a type only a
+ * host's provider runs stands in as a minimal built-in action node, so the graph checks still see it (its edges are
+ * not dangling) while its settings are left to the provider and the merge-token check below.
+ */
+function forCore(deps: ServerDeps, template: unknown): unknown {
+  const nodes = (template as { nodes?: unknown } | null)?.nodes;
+  if (!Array.isArray(nodes)) return template;
+  let changed = false;
+  const mapped = nodes.map((n) => {
+    const type = (n as { type?: unknown } | null)?.type;
+    if (typeof type !== 'string' || CORE_TYPES.has(type) || !deps.actions.get(type)) return n;
+    changed = true;
+    const { id, name } = n as { id?: unknown; name?: unknown };
+    return { id, ...(name === undefined ? {} : { name }), type: 'CreateTask', title: type };
+  });
+  return changed ? { ...(template as object), nodes: mapped } : template;
+}
+
+/** Merge-token syntax of the settings of nodes only a host provider knows (core checks the built-in ones). */
+function hostNodeTemplateProblems(deps: ServerDeps, template: unknown): Problem[] {
+  return nodesOf(template).flatMap((n) =>
+    typeof n.type === 'string' &&
+    !CORE_TYPES.has(n.type) &&
+    deps.actions.get(n.type) &&
+    typeof n.id === 'string'
+      ? validateConfigTemplates(nodeConfig(n as WorkflowNode), `nodes.${n.id}`)
+      : [],
+  );
+}
+
 function isEmptyConditions(c: unknown): boolean {
   return c === null || c === undefined || (typeof c === 'object' && Object.keys(c as object).length === 0);
 }
@@ -124,10 +159,11 @@ export async function draftProblems(
 ): Promise<WorkflowProblem[]> {
   const ids = nodeIdsOf(drafts.template);
   const edges = (drafts.template as { edges?: unknown[] } | null)?.edges ?? [];
-  let problems: Problem[] = validateWorkflowTemplate(drafts.template).map((p) => ({
+  let problems: Problem[] = validateWorkflowTemplate(forCore(deps, drafts.template)).map((p) => ({
     path: p.path,
     message: p.message,
   }));
+  problems.push(...hostNodeTemplateProblems(deps, drafts.template));
   if (!opts.publish) problems = problems.filter((p) => isNodeLocal(p, ids));
   problems.push(...(await providerProblems(em, deps, accountId, drafts.template)));
   // Paths are the request's own: `template.nodes.<id>.url`.
