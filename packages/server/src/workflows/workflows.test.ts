@@ -410,3 +410,39 @@ describe('tenant isolation', () => {
     expect((await call('GET', `/v1/workflows/${id}`)).body.data.name).toBe('Private');
   });
 });
+
+describe('concurrent and repeated creation', () => {
+  it('creates one workflow when the same name is sent concurrently; the others get 409 duplicate_name', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        call('POST', '/v1/workflows', { name: 'Race', key: `race_${i}`, template: seedTemplate() }),
+      ),
+    );
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses).toEqual([201, 409, 409, 409, 409, 409]);
+    for (const r of results.filter((x) => x.status === 409)) expect(r.body.error.code).toBe('duplicate_name');
+    const list = await call('GET', '/v1/workflows?limit=100');
+    expect(list.body.data.filter((w: { name: string }) => w.name === 'Race')).toHaveLength(1);
+  });
+
+  it('replays the stored response for a repeated Idempotency-Key (seed 000) instead of answering 409', async () => {
+    const body = { name: 'Idempotent rule', template: seedTemplate() };
+    const headers = { 'idempotency-key': 'wf-create-1' };
+    const first = await call('POST', '/v1/workflows', body, { headers });
+    const again = await call('POST', '/v1/workflows', body, { headers });
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.body.data.id).toBe(first.body.data.id);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('accepts bodyless POSTs as the seed sends them (clone and publish with no parameters)', async () => {
+    const created = await call('POST', '/v1/workflows', { name: 'Bodyless', template: seedTemplate() });
+    const res = await fetch(`${srv.url}/v1/workflows/${created.body.data.id}/clone`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${srv.apiKey}` },
+    });
+    expect(res.status).toBe(201);
+    expect(((await res.json()) as { data: { name: string } }).data.name).toBe('Bodyless (copy)');
+  });
+});
