@@ -259,6 +259,9 @@ export async function updateWorkflow(
   if (input.stop_event !== undefined) w.stopEventDraft = input.stop_event;
   if (input.trigger_conditions !== undefined) w.triggerConditionsDraft = input.trigger_conditions;
   const rule = isRuleBody(input);
+  const drawn = input.template !== undefined || input.event_trigger !== undefined;
+  // Edited as a template, a rule's flat fields would no longer describe it: it becomes a plain workflow.
+  if (drawn && !rule) w.rule = null;
   if (rule) {
     if (!w.rule)
       failWith([{ path: 'action_type', message: 'this workflow was not created as a rule' }], 'Invalid rule');

@@ -376,6 +376,33 @@ describe('seed 000 rules', () => {
     expect(changed.body.data.trigger_conditions).toEqual({ field: 'stage_id', operator: 'changed' });
   });
 
+  it('becomes a plain workflow when its template is edited directly, and keeps its published rule until published', async () => {
+    const created = await call('POST', '/v1/workflows', { ...seedBody(), name: 'Rule turned template' });
+    const id = created.body.data.id;
+    const res = await call('PUT', `/v1/workflows/${id}`, {
+      template: seedTemplate(),
+      event_trigger: 'deal.won',
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.data.condition_entity).toBeUndefined();
+    expect(res.body.data.action_type).toBeUndefined();
+    expect(res.body.data).toMatchObject({
+      template_status: 'draft',
+      event_trigger: 'deal.*',
+      event_trigger_draft: 'deal.won',
+    });
+    const published = await call('POST', `/v1/workflows/${id}/publish`);
+    expect(published.body.data).toMatchObject({
+      template_status: 'published',
+      event_trigger: 'deal.won',
+      actions_count: 3,
+    });
+    const [row] = await srv.deps.orm.em
+      .fork()
+      .execute<{ trigger_keys: string[] }[]>('select trigger_keys from workflows where id = ?', [id]);
+    expect(row?.trigger_keys).toEqual(['deal.won']);
+  });
+
   it('needs workflows:write to create and workflows:read to read', async () => {
     const readOnly = await keyWithScopes(call, ['workflows:read']);
     const res = await call('POST', '/v1/workflows', { ...seedBody(), name: 'nope' }, { key: readOnly });
