@@ -473,3 +473,31 @@ describe('concurrent and repeated creation', () => {
     expect(((await res.json()) as { data: { name: string } }).data.name).toBe('Bodyless (copy)');
   });
 });
+
+describe('timestamps', () => {
+  it("shows *_at in the account's zone, *_at_utc in UTC and *_at_string readable in the zone", async () => {
+    const { account, apiKey } = await createAccount(srv.deps.orm.em.fork(), { name: 'Pacific' });
+    await srv.deps.orm.em
+      .fork()
+      .execute(`update accounts set time_zone = 'America/Los_Angeles' where id = ?`, [account.id]);
+    const res = await call(
+      'POST',
+      '/v1/workflows',
+      { name: 'Zoned', template_status: 'published', template: seedTemplate() },
+      { key: apiKey },
+    );
+    expect(res.status).toBe(201);
+    const wf = res.body.data;
+    for (const name of ['created', 'updated', 'last_published']) {
+      const utc = new Date(wf[`${name}_at_utc`]);
+      expect(wf[`${name}_at_utc`]).toMatch(UTC_ISO);
+      expect(wf[`${name}_at`]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}-0[78]:00$/);
+      // The same instant, written in the zone.
+      expect(new Date(wf[`${name}_at`]).getTime()).toBe(utc.getTime());
+      expect(wf[`${name}_at_string`]).toMatch(/^[A-Z][a-z]{2} \d{2}, \d{4} \d{2}:\d{2} [ap]m P[DS]T$/);
+    }
+    expect(wf.last_triggered_at).toBeNull();
+    expect(wf.last_triggered_at_utc).toBeNull();
+    expect(wf.last_triggered_at_string).toBeNull();
+  });
+});
