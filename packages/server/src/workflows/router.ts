@@ -23,8 +23,8 @@ import {
   listWorkflows,
   publishWorkflow,
   updateWorkflow,
-  workflowStats,
 } from './service.ts';
+import { workflowStats } from './stats.ts';
 
 const tag = 'Workflows';
 const byKey = 'Address it by key with id_type=key (within user_key, default main).';

@@ -7,6 +7,7 @@ import type { ServerDeps } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
 import { knownEventTypeNames } from '../eventTypes/service.ts';
 import { paginate } from '../pagination.ts';
+import { duplicateName, freeKey, nameTaken, slug } from './names.ts';
 import { isRuleBody, ruleProblem, ruleWorkflow } from './rule.ts';
 import type {
   CloneWorkflowInput,
@@ -53,48 +54,6 @@ export async function listWorkflows(em: EntityManager, accountId: string, input:
   if (input.user_key) where.userKey = input.user_key;
   if (input.template_status) where.templateStatus = input.template_status;
   return paginate<Workflow>(em, Workflow, where, input);
-}
-
-function slug(name: string): string {
-  const s = name
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
-    .slice(0, 80);
-  return s === '' ? 'workflow' : s;
-}
-
-/** `base`, or `base_<n>` (seed 004's clone keys, e.g. `new_user_682`) when the user already has that key. */
-async function freeKey(em: EntityManager, accountId: string, userKey: string, base: string): Promise<string> {
-  const taken = async (key: string) =>
-    (await em.count(Workflow, { accountId, userKey, key, deletedAt: null })) > 0;
-  if (!(await taken(base))) return base;
-  for (let i = 0; i < 20; i++) {
-    const key = `${base}_${randomInt(100, i < 10 ? 1_000 : 1_000_000)}`;
-    if (!(await taken(key))) return key;
-  }
-  throw new AppError('conflict', `Could not find a free key for ${base}`);
-}
-
-async function nameTaken(
-  em: EntityManager,
-  accountId: string,
-  userKey: string,
-  name: string,
-  exceptId?: string,
-): Promise<boolean> {
-  const rows = await em.execute<{ id: string }[]>(
-    `select id from workflows where account_id = ? and user_key = ? and lower(name) = lower(?) and deleted_at is null`,
-    [accountId, userKey, name],
-  );
-  return rows.some((r) => r.id !== exceptId);
-}
-
-function duplicateName(name: string): AppError {
-  return new AppError('duplicate_name', `A workflow named "${name}" already exists`, [
-    { path: 'name', message: 'a workflow with this name already exists' },
-  ]);
 }
 
 /** Flushes, turning the unique indexes' refusals into 409s (a concurrent request may have taken the name or key). */
@@ -340,44 +299,4 @@ export async function cloneWorkflow(
     await em.flush();
   }
   return copy;
-}
-
-const STEP_STATES = ['pending', 'scheduled', 'running', 'succeeded', 'failed', 'skipped'] as const;
-
-/**
- * Per-node step counts of each workflow's executions, zero-filled for every node of its current template. Empty
- * counts until the executions tables exist (they come with the executions module).
- */
-export async function workflowStats(
-  em: EntityManager,
-  workflows: readonly Workflow[],
-): Promise<Map<string, Record<string, Record<string, number>>>> {
-  const out = new Map<string, Record<string, Record<string, number>>>();
-  for (const w of workflows) {
-    const stats: Record<string, Record<string, number>> = {};
-    const nodes = ((w.template ?? w.templateDraft) as { nodes?: { id?: unknown }[] }).nodes ?? [];
-    for (const n of nodes) {
-      if (typeof n.id === 'string') stats[n.id] = Object.fromEntries(STEP_STATES.map((s) => [s, 0]));
-    }
-    out.set(w.id, stats);
-  }
-  if (workflows.length === 0) return out;
-  const [exists] = await em.execute<{ ok: boolean }[]>(
-    `select to_regclass('execution_steps') is not null and to_regclass('executions') is not null as ok`,
-  );
-  if (!exists?.ok) return out;
-  const rows = await em.execute<{ workflow_id: string; node_id: string; status: string; n: string }[]>(
-    `select e.workflow_id, s.node_id, s.status, count(*) as n
-     from execution_steps s join executions e on e.id = s.execution_id
-     where e.workflow_id = any(?::uuid[]) and e.account_id = ?
-     group by 1, 2, 3`,
-    [`{${workflows.map((w) => w.id).join(',')}}`, workflows[0]?.accountId],
-  );
-  for (const r of rows) {
-    const stats = out.get(r.workflow_id);
-    if (!stats) continue;
-    stats[r.node_id] ??= Object.fromEntries(STEP_STATES.map((s) => [s, 0]));
-    (stats[r.node_id] as Record<string, number>)[r.status] = Number(r.n);
-  }
-  return out;
 }
