@@ -210,6 +210,44 @@ describe('seed 004 workflows', () => {
   });
 });
 
+describe('expand[]=event_trigger', () => {
+  it('expands the trigger in lists too, and describes wildcards and the account’s own types', async () => {
+    const own = await call('POST', '/v1/event-types', {
+      type: 'invoice.paid',
+      description: 'An invoice was paid',
+    });
+    expect(own.status).toBe(201);
+    await call('POST', '/v1/workflows', {
+      name: 'Paid invoices',
+      key: 'paid',
+      event_trigger: 'invoice.paid',
+    });
+    await call('POST', '/v1/workflows', { name: 'Any deal', key: 'any_deal', event_trigger: 'deal.*' });
+    const list = await call('GET', '/v1/workflows?limit=2&expand[]=event_trigger');
+    expect(list.status).toBe(200);
+    const [anyDeal, paid] = list.body.data;
+    expect(anyDeal.event_trigger).toMatchObject({
+      event: 'deal.*',
+      entity: 'deal',
+      description: 'Any deal event',
+    });
+    expect(anyDeal.event_trigger_draft).toMatchObject({ event: 'deal.*' });
+    expect(paid.event_trigger).toMatchObject({
+      object: 'event_trigger',
+      event: 'invoice.paid',
+      entity: 'invoice',
+      description: 'An invoice was paid',
+      built_in: false,
+    });
+    expect(paid.event_trigger.id).not.toBe('invoice.paid');
+    // Unexpanded, it is the name.
+    const plain = await call('GET', '/v1/workflows/paid?id_type=key');
+    expect(plain.body.data.event_trigger).toBe('invoice.paid');
+    const alt = await call('GET', '/v1/workflows/paid?id_type=key&expand=event_trigger');
+    expect(alt.body.data.event_trigger.event).toBe('invoice.paid');
+  });
+});
+
 describe('publishing checks the template', () => {
   async function publishProblems(template: unknown) {
     const created = await call('POST', '/v1/workflows', { name: `broken ${Math.random()}`, template });
