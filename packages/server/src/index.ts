@@ -16,3 +16,4 @@ export { emitEvent, type NewEvent } from './events/service.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { type AppRouter, appRouter } from './router.ts';
 export { closeServerDeps, createServerDeps } from './server.ts';
+export { findTriggeredWorkflows, triggerConditionsHold } from './workflows/triggers.ts';
