@@ -74,8 +74,20 @@ function conditionsOrNull(c: unknown): unknown {
   return c === undefined ? null : c;
 }
 
+// Key order is not meaning: jsonb stores objects in its own key order, a request in the client's.
+function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (typeof v !== 'object' || v === null) return v;
+  const o = v as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.keys(o)
+      .sort()
+      .map((k) => [k, canonical(o[k])]),
+  );
+}
+
 function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  return JSON.stringify(canonical(a ?? null)) === JSON.stringify(canonical(b ?? null));
 }
 
 /** Whether the drafts equal the published copies (nothing left to publish). */

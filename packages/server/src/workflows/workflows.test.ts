@@ -104,6 +104,19 @@ describe('seed 004 workflows', () => {
     expect(published.body.data.last_published_at_string).toMatch(READABLE);
     expect(Object.keys(published.body.data.stats).sort()).toEqual(['a', 'b', 'c', 'start_of_workflow']);
 
+    // Saving the same template again (keys in another order) leaves nothing to publish.
+    const reordered = seedTemplate();
+    const same = await call('PUT', `/v1/workflows/${wf.id}`, {
+      template: {
+        height: reordered.height,
+        positions: reordered.positions,
+        edges: reordered.edges,
+        width: reordered.width,
+        nodes: reordered.nodes,
+      },
+    });
+    expect(same.body.data.template_status).toBe('published');
+
     // A later draft edit leaves the published copy in place and marks the workflow as having unpublished edits.
     const renamedNode = seedTemplate();
     (renamedNode.nodes[1] as { name: string }).name = 'Webhook one';
