@@ -5,6 +5,7 @@ import type { ActionRegistry } from './actions/provider.ts';
 import type { SecretBox } from './crypto/secretBox.ts';
 import type { MikroORM } from './db/orm.ts';
 import type { Env } from './env.ts';
+import type { OutboundClient } from './outbound/client.ts';
 
 /** The long-lived things a server process shares between requests. Built once in `createServerDeps`. */
 export interface ServerDeps {
@@ -18,4 +19,6 @@ export interface ServerDeps {
   actions: ActionRegistry;
   /** Seals secrets at rest (webhook signing secrets, credentials) with the ENCRYPTION_KEY. */
   secretBox: SecretBox;
+  /** The SSRF-guarded HTTP client for every call out (deliveries, Webhook nodes, chat and host actions). */
+  outbound: OutboundClient;
 }

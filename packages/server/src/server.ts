@@ -7,6 +7,7 @@ import type { ServerDeps } from './deps.ts';
 import type { Env } from './env.ts';
 import { createRateLimiter } from './http/rateLimit.ts';
 import type { Logger } from './logger.ts';
+import { createOutbound } from './outbound/client.ts';
 
 /** Opens everything a server process shares: the secret box, the ORM, a pg pool and the rate limiter. */
 export async function createServerDeps(
@@ -21,11 +22,13 @@ export async function createServerDeps(
   pool.on('error', (err) => logger.warn({ err }, 'idle pg client error'));
   const rateLimiter = createRateLimiter(pool, env.RATE_LIMIT_POINTS, env.RATE_LIMIT_WINDOW_SECONDS);
   const actions = new ActionRegistry([...builtInActions(), ...(opts.actions ?? [])]);
-  return { env, orm, pool, logger, rateLimiter, actions, secretBox };
+  const outbound = createOutbound(env);
+  return { env, orm, pool, logger, rateLimiter, actions, secretBox, outbound };
 }
 
 /** Closes what {@link createServerDeps} opened. */
 export async function closeServerDeps(deps: ServerDeps): Promise<void> {
   await deps.orm.close();
   await deps.pool.end();
+  await deps.outbound.close();
 }

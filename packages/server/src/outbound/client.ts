@@ -1,0 +1,296 @@
+import dns from 'node:dns';
+import net from 'node:net';
+import ky from 'ky';
+import { Agent, fetch as undiciFetch } from 'undici';
+import type { OutboundLike } from '../deliveries/ports.ts';
+import { AddressGuard } from './guard.ts';
+
+/** A response body is kept up to this many bytes; the rest is not read. */
+export const MAX_RESPONSE_BYTES = 20 * 1024;
+
+const USER_AGENT = 'Switchyard/0.1 (+https://github.com/switchyard)';
+
+/** One request through the guarded client. */
+export interface OutboundRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** The whole exchange (connect, headers and the kept part of the body); the client's default otherwise. */
+  timeoutMs?: number;
+  /** Cancels the request (e.g. on shutdown); it then fails with code `aborted`. */
+  signal?: AbortSignal;
+}
+
+/** Any response, whatever its status: a 3xx is a response too (redirects are never followed). */
+export interface OutboundResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** The body as text, cut at {@link MAX_RESPONSE_BYTES}. */
+  body: string;
+  truncated: boolean;
+  durationMs: number;
+}
+
+/** Why no response came back. */
+export type OutboundErrorCode =
+  | 'invalid_url'
+  | 'dns_error'
+  | 'connection_error'
+  | 'tls_error'
+  | 'timeout'
+  | 'aborted';
+
+/** A request that got no response. `retriable` says whether trying again later may help. */
+export class OutboundError extends Error {
+  override readonly name = 'OutboundError';
+  readonly code: OutboundErrorCode;
+  readonly retriable: boolean;
+  durationMs: number;
+
+  constructor(code: OutboundErrorCode, message: string, opts: { durationMs?: number; cause?: unknown } = {}) {
+    super(message, { cause: opts.cause });
+    this.code = code;
+    this.retriable = code !== 'invalid_url';
+    this.durationMs = opts.durationMs ?? 0;
+  }
+}
+
+/** How the client is set up; `createOutbound` reads it from the environment. */
+export interface OutboundOptions {
+  /** Allow plain `http://` (HTTPS only otherwise). */
+  allowHttp: boolean;
+  /** Host names, IPs or CIDR ranges exempt from the private-address guard. */
+  allowlist: readonly string[];
+  /** Timeout of a request that sets none. */
+  defaultTimeoutMs: number;
+  /** Name resolution; node's `dns.lookup` unless a test swaps it. */
+  resolve?: (hostname: string) => Promise<{ address: string; family: number }[]>;
+}
+
+type LookupCallback = (
+  err: NodeJS.ErrnoException | null,
+  address: string | { address: string; family: number }[],
+  family?: number,
+) => void;
+
+/**
+ * The one way Switchyard calls out (webhook deliveries, Webhook nodes, chat and host actions): ky over an undici
+ * Agent whose DNS lookup checks every address a name resolves to, so the socket can only connect to a checked
+ * address (no DNS rebinding between check and connect). Literal IPs are checked before connecting, redirects are
+ * returned rather than followed, and bodies are read up to 20 KB.
+ */
+export class OutboundClient implements OutboundLike {
+  readonly #opts: OutboundOptions;
+  readonly #guard: AddressGuard;
+  readonly #agent: Agent;
+  readonly #resolve: NonNullable<OutboundOptions['resolve']>;
+
+  constructor(opts: OutboundOptions) {
+    this.#opts = opts;
+    this.#guard = new AddressGuard(opts.allowlist);
+    this.#resolve = opts.resolve ?? ((host) => dns.promises.lookup(host, { all: true, verbatim: true }));
+    this.#agent = new Agent({
+      connect: {
+        lookup: (hostname, options, cb) => void this.#lookup(hostname, options, cb as LookupCallback),
+      },
+      keepAliveTimeout: 4_000,
+    });
+  }
+
+  /** Refuses (with an {@link OutboundError} `invalid_url`) a URL the client would not call, resolving its host. */
+  async checkUrl(url: string): Promise<void> {
+    const parsed = this.#parse(url);
+    const host = bareHost(parsed.hostname);
+    if (this.#guard.allowsHost(host)) return;
+    if (net.isIP(host)) return this.#checkAddress(host, host);
+    await this.#addressesOf(host);
+  }
+
+  async send(req: OutboundRequest): Promise<OutboundResponse> {
+    const t0 = performance.now();
+    const elapsed = () => performance.now() - t0;
+    const timeoutMs = req.timeoutMs ?? this.#opts.defaultTimeoutMs;
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () => controller.abort(new OutboundError('timeout', `no response within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    const onAbort = () => controller.abort(new OutboundError('aborted', 'the request was cancelled'));
+    req.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const url = this.#parse(req.url);
+      const host = bareHost(url.hostname);
+      // Names are checked by the agent's lookup at connect time; a literal IP is never looked up, so check it here.
+      if (net.isIP(host) && !this.#guard.allowsHost(host)) this.#checkAddress(host, host);
+      const res = await ky(url, {
+        method: req.method,
+        headers: { 'user-agent': USER_AGENT, ...req.headers },
+        body: req.body,
+        signal: controller.signal,
+        retry: 0,
+        timeout: false,
+        throwHttpErrors: false,
+        fetch: (request, init) => this.#fetch(request, init),
+      });
+      const { body, truncated } = await readCapped(res, MAX_RESPONSE_BYTES);
+      return {
+        status: res.status,
+        headers: Object.fromEntries(res.headers),
+        body,
+        truncated,
+        durationMs: elapsed(),
+      };
+    } catch (err) {
+      const failure = classify(err, controller.signal);
+      failure.durationMs = elapsed();
+      throw failure;
+    } finally {
+      clearTimeout(timer);
+      req.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Closes pooled connections. */
+  async close(): Promise<void> {
+    await this.#agent.close();
+  }
+
+  // ky builds a global Request; undici's own fetch (which speaks to this Agent) takes its parts.
+  #fetch(input: Request | URL | string, init: RequestInit | undefined): Promise<Response> {
+    const request = input instanceof Request ? input : new Request(input, init);
+    return undiciFetch(request.url, {
+      ...(init as object),
+      method: request.method,
+      headers: [...request.headers],
+      body: request.body as never,
+      duplex: 'half',
+      signal: request.signal,
+      redirect: 'manual',
+      dispatcher: this.#agent,
+    }) as unknown as Promise<Response>;
+  }
+
+  #parse(raw: string): URL {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new OutboundError('invalid_url', `${JSON.stringify(raw)} is not a valid URL`);
+    }
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && this.#opts.allowHttp)) {
+      const allowed = this.#opts.allowHttp ? 'http:// or https://' : 'https://';
+      throw new OutboundError('invalid_url', `only ${allowed} URLs are allowed (got ${url.protocol}//)`);
+    }
+    if (url.username || url.password)
+      throw new OutboundError('invalid_url', 'URLs with credentials are not allowed');
+    return url;
+  }
+
+  #checkAddress(address: string, host: string): void {
+    const why = this.#guard.refusal(address);
+    if (why) {
+      const via = address === host ? '' : ` (${host} resolves to it)`;
+      throw new OutboundError('invalid_url', `${why}${via}; only public addresses can be called`);
+    }
+  }
+
+  async #addressesOf(host: string): Promise<{ address: string; family: number }[]> {
+    let addresses: { address: string; family: number }[];
+    try {
+      addresses = await this.#resolve(host);
+    } catch (err) {
+      throw new OutboundError(
+        'dns_error',
+        `${host} does not resolve (${(err as NodeJS.ErrnoException).code ?? err})`,
+        {
+          cause: err,
+        },
+      );
+    }
+    if (addresses.length === 0) throw new OutboundError('dns_error', `${host} has no addresses`);
+    if (!this.#guard.allowsHost(host)) for (const a of addresses) this.#checkAddress(a.address, host);
+    return addresses;
+  }
+
+  async #lookup(
+    hostname: string,
+    options: { all?: boolean; family?: number | string },
+    cb: LookupCallback,
+  ): Promise<void> {
+    try {
+      let addresses = await this.#addressesOf(bareHost(hostname));
+      const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
+      if (family === 4 || family === 6) addresses = addresses.filter((a) => a.family === family);
+      const first = addresses[0];
+      if (!first) throw new OutboundError('dns_error', `${hostname} has no IPv${family} address`);
+      if (options.all) cb(null, addresses);
+      else cb(null, first.address, first.family);
+    } catch (err) {
+      cb(err as NodeJS.ErrnoException, '', 0);
+    }
+  }
+}
+
+/** Builds the process's client from the environment. */
+export function createOutbound(env: {
+  OUTBOUND_ALLOW_HTTP: boolean;
+  OUTBOUND_ALLOWLIST: readonly string[];
+  WEBHOOK_TIMEOUT_SECONDS: number;
+}): OutboundClient {
+  return new OutboundClient({
+    allowHttp: env.OUTBOUND_ALLOW_HTTP,
+    allowlist: env.OUTBOUND_ALLOWLIST,
+    defaultTimeoutMs: env.WEBHOOK_TIMEOUT_SECONDS * 1000,
+  });
+}
+
+function bareHost(hostname: string): string {
+  return hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
+}
+
+async function readCapped(res: Response, max: number): Promise<{ body: string; truncated: boolean }> {
+  if (!res.body) return { body: '', truncated: false };
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let truncated = false;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (size + value.byteLength > max) {
+      chunks.push(value.subarray(0, max - size));
+      truncated = true;
+      await reader.cancel().catch(() => {});
+      break;
+    }
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  return { body: Buffer.concat(chunks).toString('utf8'), truncated };
+}
+
+const TLS_CODES =
+  /^(CERT_|ERR_TLS_|ERR_SSL_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT|UNABLE_TO_(GET|VERIFY)_)/;
+
+/** Turns whatever fetch threw into an OutboundError, looking through ky's and undici's wrappers. */
+function classify(err: unknown, signal: AbortSignal): OutboundError {
+  if (signal.aborted && signal.reason instanceof OutboundError) return signal.reason;
+  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
+    if (e instanceof OutboundError) return e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code !== 'string') continue;
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+      return new OutboundError('dns_error', `DNS lookup failed (${code})`, { cause: err });
+    if (TLS_CODES.test(code)) return new OutboundError('tls_error', `TLS failed (${code})`, { cause: err });
+    if (
+      code === 'UND_ERR_CONNECT_TIMEOUT' ||
+      code === 'UND_ERR_HEADERS_TIMEOUT' ||
+      code === 'UND_ERR_BODY_TIMEOUT'
+    )
+      return new OutboundError('timeout', `timed out (${code})`, { cause: err });
+    return new OutboundError('connection_error', `connection failed (${code})`, { cause: err });
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new OutboundError('connection_error', `request failed: ${message}`, { cause: err });
+}

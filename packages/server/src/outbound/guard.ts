@@ -1,0 +1,84 @@
+import ipaddr from 'ipaddr.js';
+
+/**
+ * Which destinations outbound requests may reach. Only globally routable unicast addresses pass; everything else
+ * (private, loopback, link-local incl. 169.254.169.254, CGNAT, multicast, broadcast, unspecified, reserved and
+ * documentation ranges, unique-local IPv6, and IPv6 forms that embed an IPv4 address: mapped, NAT64, 6to4, Teredo)
+ * is refused unless the allowlist names it.
+ */
+export class AddressGuard {
+  readonly #hosts = new Set<string>();
+  readonly #ranges: [ipaddr.IPv4 | ipaddr.IPv6, number][] = [];
+
+  /** `allowlist`: host names, IP addresses or CIDR ranges (e.g. `127.0.0.1`, `10.0.0.0/8`, `localhost`). */
+  constructor(allowlist: readonly string[]) {
+    for (const raw of allowlist) {
+      const entry = raw
+        .trim()
+        .toLowerCase()
+        .replace(/^\[|\]$/g, '');
+      if (entry === '') continue;
+      if (entry.includes('/')) {
+        this.#ranges.push(normalizeRange(ipaddr.parseCIDR(entry)));
+      } else if (ipaddr.isValid(entry)) {
+        const addr = normalize(ipaddr.parse(entry));
+        this.#ranges.push([addr, addr.kind() === 'ipv4' ? 32 : 128]);
+      } else {
+        this.#hosts.add(entry);
+      }
+    }
+  }
+
+  /** Whether a host name is allowlisted by name (its addresses are then not checked). */
+  allowsHost(hostname: string): boolean {
+    return this.#hosts.has(hostname.toLowerCase());
+  }
+
+  /** Why `address` may not be reached, or null when it may. */
+  refusal(address: string): string | null {
+    if (!ipaddr.isValid(address)) return `${address} is not an IP address`;
+    const addr = normalize(ipaddr.parse(address));
+    for (const [range, bits] of this.#ranges) {
+      if (range.kind() === addr.kind() && addr.match(range, bits)) return null;
+    }
+    const range = addr.range();
+    return range === 'unicast' ? null : `${addr.toString()} is a ${describeRange(range)} address`;
+  }
+}
+
+/** The address without its IPv4-mapped IPv6 wrapping (`::ffff:127.0.0.1` is 127.0.0.1). */
+function normalize(addr: ipaddr.IPv4 | ipaddr.IPv6): ipaddr.IPv4 | ipaddr.IPv6 {
+  return addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()
+    ? (addr as ipaddr.IPv6).toIPv4Address()
+    : addr;
+}
+
+function normalizeRange([addr, bits]: [ipaddr.IPv4 | ipaddr.IPv6, number]): [
+  ipaddr.IPv4 | ipaddr.IPv6,
+  number,
+] {
+  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress() && bits >= 96) {
+    return [(addr as ipaddr.IPv6).toIPv4Address(), bits - 96];
+  }
+  return [addr, bits];
+}
+
+const RANGE_NAMES: Record<string, string> = {
+  private: 'private',
+  loopback: 'loopback',
+  linkLocal: 'link-local',
+  carrierGradeNat: 'carrier-grade NAT',
+  uniqueLocal: 'unique-local',
+  unspecified: 'unspecified',
+  multicast: 'multicast',
+  broadcast: 'broadcast',
+  reserved: 'reserved',
+  rfc6052: 'NAT64 (IPv4-embedding)',
+  '6to4': '6to4 (IPv4-embedding)',
+  teredo: 'Teredo (IPv4-embedding)',
+  rfc6145: 'IPv4-translated',
+};
+
+function describeRange(range: string): string {
+  return RANGE_NAMES[range] ?? `non-public (${range})`;
+}

@@ -1,0 +1,3 @@
+/** The SSRF-guarded outbound HTTP client every call out of Switchyard goes through. */
+export * from './client.ts';
+export { AddressGuard } from './guard.ts';
