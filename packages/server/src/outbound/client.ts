@@ -35,6 +35,7 @@ export interface OutboundResponse {
 /** Why no response came back. */
 export type OutboundErrorCode =
   | 'invalid_url'
+  | 'blocked_address'
   | 'dns_error'
   | 'connection_error'
   | 'tls_error'
@@ -51,7 +52,7 @@ export class OutboundError extends Error {
   constructor(code: OutboundErrorCode, message: string, opts: { durationMs?: number; cause?: unknown } = {}) {
     super(message, { cause: opts.cause });
     this.code = code;
-    this.retriable = code !== 'invalid_url';
+    this.retriable = code !== 'invalid_url' && code !== 'blocked_address';
     this.durationMs = opts.durationMs ?? 0;
   }
 }
@@ -98,7 +99,10 @@ export class OutboundClient implements OutboundLike {
     });
   }
 
-  /** Refuses (with an {@link OutboundError} `invalid_url`) a URL the client would not call, resolving its host. */
+  /**
+   * Refuses a URL the client would not call, resolving its host: an {@link OutboundError} `invalid_url` (malformed,
+   * scheme, credentials), `blocked_address` (a non-public address) or `dns_error`.
+   */
   async checkUrl(url: string): Promise<void> {
     const parsed = this.#parse(url);
     const host = bareHost(parsed.hostname);
@@ -191,7 +195,7 @@ export class OutboundClient implements OutboundLike {
     const why = this.#guard.refusal(address);
     if (why) {
       const via = address === host ? '' : ` (${host} resolves to it)`;
-      throw new OutboundError('invalid_url', `${why}${via}; only public addresses can be called`);
+      throw new OutboundError('blocked_address', `${why}${via}; only public addresses can be called`);
     }
   }
 

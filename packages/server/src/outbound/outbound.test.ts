@@ -126,16 +126,18 @@ describe('with the allowlist empty (production)', () => {
     'http://[2002:7f00:1::]/',
   ])('refuses %s before connecting', async (url) => {
     const before = seen.length;
-    expect(await failure(client.checkUrl(url))).toMatchObject({ code: 'invalid_url', retriable: false });
-    expect(await failure(client.send({ method: 'GET', url }))).toMatchObject({ code: 'invalid_url' });
+    expect(await failure(client.checkUrl(url))).toMatchObject({ code: 'blocked_address', retriable: false });
+    expect(await failure(client.send({ method: 'GET', url }))).toMatchObject({ code: 'blocked_address' });
     expect(seen.length).toBe(before);
   });
 
   it('refuses a host name that resolves to a private address, at check and at connect time', async () => {
     const before = seen.length;
     const url = `http://localhost:${port}/hook`;
-    expect((await failure(client.checkUrl(url))).message).toMatch(/loopback address \(localhost resolves to it\)/);
-    expect(await failure(client.send({ method: 'GET', url }))).toMatchObject({ code: 'invalid_url' });
+    expect((await failure(client.checkUrl(url))).message).toMatch(
+      /loopback address \(localhost resolves to it\)/,
+    );
+    expect(await failure(client.send({ method: 'GET', url }))).toMatchObject({ code: 'blocked_address' });
     expect(seen.length).toBe(before);
   });
 
@@ -145,7 +147,12 @@ describe('with the allowlist empty (production)', () => {
   });
 
   it('refuses malformed URLs, other schemes and credentials', async () => {
-    for (const url of ['not a url', 'ftp://example.com/', 'file:///etc/passwd', 'https://user:pw@example.com/']) {
+    for (const url of [
+      'not a url',
+      'ftp://example.com/',
+      'file:///etc/passwd',
+      'https://user:pw@example.com/',
+    ]) {
       expect(await failure(client.checkUrl(url))).toMatchObject({ code: 'invalid_url' });
     }
   });
@@ -161,7 +168,7 @@ describe('name resolution', () => {
     });
     const before = seen.length;
     const err = await failure(client.send({ method: 'GET', url: `http://rebind.test:${port}/hook` }));
-    expect(err).toMatchObject({ code: 'invalid_url' });
+    expect(err).toMatchObject({ code: 'blocked_address', retriable: false });
     expect(seen.length).toBe(before);
     await client.close();
   });
