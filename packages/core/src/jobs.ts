@@ -26,7 +26,9 @@ export const JOBS = {
   /** Runs one node of an execution; keyed by execution + node so a redelivered job never runs a step twice. */
   run_workflow_step: {
     payload: z.object({ execution_id: z.uuid(), node_id: z.string().min(1) }),
-    maxAttempts: 1,
+    // The step retries itself on the workflow backoff; the queue's attempts only cover a crash of the task itself
+    // (a worker killed mid-step, the database gone): the step's claim keeps a re-run from running it twice.
+    maxAttempts: 5,
     retry: 'self',
     description: 'Run one step of a workflow execution',
   },

@@ -61,6 +61,14 @@ export const Env = z.object({
   WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().positive().default(15),
   /** Webhook delivery: an endpoint failing without a success for this many days is disabled (fractions allowed). */
   WEBHOOK_DISABLE_AFTER_DAYS: z.coerce.number().positive().default(5),
+  /** Workflows: attempts of a failing step (1 = no retry) before it fails its execution. */
+  WORKFLOW_STEP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(3),
+  /** Workflows: delay before each retry of a failing step, comma-separated (ms, s, m, h, d); the last one repeats. */
+  WORKFLOW_STEP_BACKOFF: z.string().default('10s,1m,5m'),
+  /** Workflows: an event caused by this many chained executions starts nothing more (loop guard). */
+  WORKFLOW_MAX_CHAIN_DEPTH: z.coerce.number().int().min(1).default(5),
+  /** Workflows: how long one action step may take. */
+  WORKFLOW_STEP_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
 });
 export type Env = z.infer<typeof Env>;
 

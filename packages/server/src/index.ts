@@ -14,6 +14,7 @@ export { buildOpenApiDocument } from './openapi.ts';
 export { type EventConsumer, eventConsumers, type StoredEvent } from './events/consumers.ts';
 export { emitEvent, type NewEvent } from './events/service.ts';
 export { createLogger, type Logger } from './logger.ts';
+export { runStep, type StepOutcome, startExecution, stepJobKey } from './executions/engine.ts';
 export * from './outbound/index.ts';
 export { type AppRouter, appRouter } from './router.ts';
 export { closeServerDeps, createServerDeps } from './server.ts';

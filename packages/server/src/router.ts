@@ -2,6 +2,7 @@ import { apiKeysRouter } from './apiKeys/router.ts';
 import { deliveriesRouter } from './deliveries/router.ts';
 import { eventsRouter } from './events/router.ts';
 import { eventTypesRouter } from './eventTypes/router.ts';
+import { executionsRouter, triggerRouter } from './executions/router.ts';
 import { router } from './trpc.ts';
 import { usersRouter } from './users/router.ts';
 import { webhooksRouter } from './webhooks/router.ts';
@@ -16,6 +17,8 @@ export const appRouter = router({
   webhooks: webhooksRouter,
   deliveries: deliveriesRouter,
   workflows: workflowsRouter,
+  executions: executionsRouter,
+  trigger: triggerRouter,
 });
 
 /** The router's type: what `@switchyard/client` imports (as a type only). */

@@ -1,9 +1,10 @@
 import type { ActionProvider } from './provider.ts';
+import { webhookAction } from './webhook.ts';
 
 /**
  * The built-in providers, registered in every process before any a host adds. Each lives in its own file in this
  * folder (webhook, send_email, send_channel_message, create_task, update_field).
  */
 export function builtInActions(): ActionProvider<never>[] {
-  return [];
+  return [webhookAction as ActionProvider<never>];
 }

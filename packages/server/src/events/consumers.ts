@@ -1,6 +1,7 @@
 import type { EntityManager } from '../db/orm.ts';
 import { fanOutToWebhooks } from '../deliveries/fanOut.ts';
 import type { ServerDeps } from '../deps.ts';
+import { startExecutionsForEvent } from '../executions/start.ts';
 
 /** An event as stored, handed to every consumer inside the transaction that stored it. */
 export interface StoredEvent {
@@ -24,4 +25,4 @@ export interface StoredEvent {
 export type EventConsumer = (em: EntityManager, event: StoredEvent, deps: ServerDeps) => Promise<void>;
 
 /** Every consumer, run in order for each event. The workflows module appends its own. */
-export const eventConsumers: EventConsumer[] = [fanOutToWebhooks];
+export const eventConsumers: EventConsumer[] = [fanOutToWebhooks, startExecutionsForEvent];

@@ -4,6 +4,8 @@ import { CustomEventType } from './CustomEventType.ts';
 import { Delivery } from './Delivery.ts';
 import { DeliveryAttempt } from './DeliveryAttempt.ts';
 import { Event } from './Event.ts';
+import { Execution } from './Execution.ts';
+import { ExecutionStep } from './ExecutionStep.ts';
 import { IdempotencyRecord } from './IdempotencyRecord.ts';
 import { User } from './User.ts';
 import { Webhook } from './Webhook.ts';
@@ -16,6 +18,8 @@ export {
   Delivery,
   DeliveryAttempt,
   Event,
+  Execution,
+  ExecutionStep,
   IdempotencyRecord,
   User,
   Webhook,
@@ -25,6 +29,7 @@ export type { DeliveryStatus } from './Delivery.ts';
 export type { WebhookStatus } from './Webhook.ts';
 export type { UserConfig } from './User.ts';
 export type { TemplateStatus, WorkflowRule } from './Workflow.ts';
+export type { ExecutionStatus } from './Execution.ts';
 
 /** Every entity, for the ORM configuration. */
 export const entities = [
@@ -38,4 +43,6 @@ export const entities = [
   Delivery,
   DeliveryAttempt,
   Workflow,
+  Execution,
+  ExecutionStep,
 ];

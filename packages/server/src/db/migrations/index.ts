@@ -2,6 +2,7 @@ import { Migration20261122000000_platform } from './Migration20261122000000_plat
 import { Migration20261122005000_workers } from './Migration20261122005000_workers.ts';
 import { Migration20261122010000_webhooks } from './Migration20261122010000_webhooks.ts';
 import { Migration20261123000000_workflows } from './Migration20261123000000_workflows.ts';
+import { Migration20261123001000_executions } from './Migration20261123001000_executions.ts';
 
 /** Every migration, in order. Listed by hand so the runtime never globs the file system for them. */
 export const migrationsList = [
@@ -9,4 +10,5 @@ export const migrationsList = [
   Migration20261122005000_workers,
   Migration20261122010000_webhooks,
   Migration20261123000000_workflows,
+  Migration20261123001000_executions,
 ];

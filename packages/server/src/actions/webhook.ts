@@ -1,0 +1,134 @@
+import {
+  NonRetriableError,
+  parseHeaderLines,
+  parseParamLines,
+  RetryAfterError,
+  validateCustomHeaders,
+} from '@switchyard/core';
+import { z } from 'zod';
+import { isOutboundError, type outboundOf } from '../deliveries/ports.ts';
+import { parseRetryAfter } from '../deliveries/schedule.ts';
+import type { ActionProvider } from './provider.ts';
+
+/** A Webhook node's settings (seed 004): `headers` are `"K: V"` lines, `params` `"k: v"` lines. */
+export const WebhookConfig = z.looseObject({
+  url: z.string().min(1, 'url is required'),
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).optional(),
+  headers: z.string().optional(),
+  params: z.string().optional(),
+  /** A raw body; sent instead of `params` when given. */
+  body: z.string().optional(),
+  content_type: z.enum(['application/json', 'application/x-www-form-urlencoded', 'text/plain']).optional(),
+});
+export type WebhookConfig = z.infer<typeof WebhookConfig>;
+
+/** What a Webhook step records: the answer, its body parsed when it is JSON. */
+export interface WebhookOutput {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+function parsedBody(text: string, contentType: string | undefined): unknown {
+  if (text === '') return null;
+  if (contentType?.includes('json') || /^\s*[[{"]/.test(text)) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
+
+/**
+ * The built-in `Webhook` action (seed 004): an HTTP request to the node's URL through the SSRF-guarded client, with
+ * its header lines and its params — a JSON body for POST/PUT/PATCH (or form-encoded / text when `content_type`
+ * says), the query string for GET and DELETE. 2xx succeeds; 408, 429 (after its Retry-After), 5xx and network
+ * failures are retried; any other 4xx or a refused address fails the step at once, keeping the answer.
+ */
+export const webhookAction: ActionProvider<WebhookConfig> = {
+  type: 'Webhook',
+  ruleActionType: 'webhook',
+  configSchema: WebhookConfig,
+  async validate(config) {
+    const problems = [];
+    if (config.headers) {
+      const parsed = parseHeaderLines(config.headers);
+      problems.push(...parsed.problems, ...validateCustomHeaders(parsed.value));
+    }
+    if (config.params) problems.push(...parseParamLines(config.params).problems);
+    return problems;
+  },
+  async execute(config, ctx) {
+    const method = config.method ?? 'POST';
+    const headerLines = parseHeaderLines(config.headers ?? '');
+    const headerProblems = [...headerLines.problems, ...validateCustomHeaders(headerLines.value)];
+    if (headerProblems.length > 0) {
+      throw new NonRetriableError(`invalid headers: ${headerProblems.map((p) => p.message).join('; ')}`);
+    }
+    const params = parseParamLines(config.params ?? '').value;
+    const headers: Record<string, string> = {
+      ...headerLines.value,
+      'x-switchyard-execution-id': ctx.executionId,
+      'x-switchyard-workflow-id': ctx.workflowId,
+    };
+    let url = config.url;
+    let body: string | undefined;
+    if (config.body !== undefined && WITH_BODY.has(method)) {
+      body = config.body;
+      headers['content-type'] = config.content_type ?? 'text/plain';
+    } else if (WITH_BODY.has(method)) {
+      const type = config.content_type ?? 'application/json';
+      headers['content-type'] = type;
+      if (type === 'application/x-www-form-urlencoded') body = new URLSearchParams(params).toString();
+      else if (type === 'text/plain')
+        body = Object.entries(params)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join('\n');
+      else body = JSON.stringify(params);
+    } else if (Object.keys(params).length > 0) {
+      try {
+        const u = new URL(url);
+        for (const [k, v] of Object.entries(params)) u.searchParams.append(k, v);
+        url = u.toString();
+      } catch {
+        throw new NonRetriableError(`invalid url ${JSON.stringify(url)}`);
+      }
+    }
+    let res: Awaited<ReturnType<ReturnType<typeof outboundOf>['send']>>;
+    try {
+      res = await ctx.deps.outbound.send({
+        method,
+        url,
+        headers,
+        body,
+        timeoutMs: ctx.deps.env.WEBHOOK_TIMEOUT_SECONDS * 1000,
+        signal: ctx.signal,
+      });
+    } catch (err) {
+      if (isOutboundError(err) && !err.retriable) {
+        throw new NonRetriableError(`${err.code}: ${err.message}`, { cause: err });
+      }
+      throw err;
+    }
+    const output: WebhookOutput = {
+      status: res.status,
+      headers: res.headers,
+      body: parsedBody(res.body, res.headers['content-type']),
+    };
+    if (res.status >= 200 && res.status < 300) return { output };
+    const message = `HTTP ${res.status} from ${method} ${url}`;
+    if (res.status === 429) {
+      throw new RetryAfterError(message, parseRetryAfter(res.headers['retry-after'], new Date()), {
+        response: output,
+      });
+    }
+    if (res.status >= 400 && res.status < 500 && res.status !== 408) {
+      throw new NonRetriableError(message, { response: output });
+    }
+    throw Object.assign(new Error(message), { response: output });
+  },
+};

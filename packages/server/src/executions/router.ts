@@ -1,0 +1,175 @@
+import { openapi } from '../openapiMeta.ts';
+import { router, scopedProcedure } from '../trpc.ts';
+import { toWorkflowOutput } from '../workflows/mapper.ts';
+import { toExecutionOutput } from './mapper.ts';
+import {
+  ExecuteWorkflowInput,
+  ExecuteWorkflowResponse,
+  ExecutionIdInput,
+  ExecutionListResponse,
+  ExecutionResponse,
+  ListExecutionsInput,
+  StopExecutionsInput,
+  StopExecutionsResponse,
+  TriggerInput,
+  TriggerResponse,
+} from './schema.ts';
+import {
+  executeWorkflow,
+  getExecution,
+  listExecutions,
+  rerunExecution,
+  startWaiting,
+  stopByEvent,
+  stopOne,
+  trigger,
+} from './service.ts';
+
+const tag = 'Executions';
+
+/** Executions: `/v1/executions`, stop events, stop, start and rerun. */
+export const executionsRouter = router({
+  list: scopedProcedure('executions:read')
+    .meta(openapi({ method: 'GET', path: '/executions', tag, summary: 'List executions, newest first' }))
+    .input(ListExecutionsInput)
+    .output(ExecutionListResponse)
+    .query(async ({ ctx, input }) => {
+      const { rows, meta } = await listExecutions(ctx.em, ctx.auth.account.id, input);
+      return { data: rows.map((e) => toExecutionOutput(e, ctx.auth.account.timeZone)), meta };
+    }),
+  get: scopedProcedure('executions:read')
+    .meta(
+      openapi({
+        method: 'GET',
+        path: '/executions/{id}',
+        tag,
+        summary: 'Fetch an execution with every step: state, attempts, output and error',
+        notFound: true,
+      }),
+    )
+    .input(ExecutionIdInput)
+    .output(ExecutionResponse)
+    .query(async ({ ctx, input }) => {
+      const { execution, steps } = await getExecution(ctx.em, ctx.auth.account.id, input.id);
+      return { data: toExecutionOutput(execution, ctx.auth.account.timeZone, steps) };
+    }),
+  stopByEvent: scopedProcedure('executions:write')
+    .meta(
+      openapi({
+        method: 'POST',
+        path: '/executions/stop',
+        tag,
+        summary: 'Stop the running executions of a stop event',
+        description:
+          "Stops the user's running (or waiting) executions of workflows whose stop event is `stop_event` and whose " +
+          'data matches every `filters` pair: their queued steps are removed and nothing more is scheduled.',
+      }),
+    )
+    .input(StopExecutionsInput)
+    .output(StopExecutionsResponse)
+    .mutation(async ({ ctx, input }) => {
+      const ids = await stopByEvent(ctx.em, ctx.auth.account.id, input);
+      return { data: { stopped: ids.length, execution_ids: ids } };
+    }),
+  stop: scopedProcedure('executions:write')
+    .meta(
+      openapi({
+        method: 'POST',
+        path: '/executions/{id}/stop',
+        tag,
+        summary: 'Stop one execution',
+        notFound: true,
+        conflict: 'conflict: the execution has finished already',
+      }),
+    )
+    .input(ExecutionIdInput)
+    .output(ExecutionResponse)
+    .mutation(async ({ ctx, input }) => {
+      const { execution, steps } = await stopOne(ctx.em, ctx.auth.account.id, input.id);
+      return { data: toExecutionOutput(execution, ctx.auth.account.timeZone, steps) };
+    }),
+  start: scopedProcedure('executions:write')
+    .meta(
+      openapi({
+        method: 'POST',
+        path: '/executions/{id}/start',
+        tag,
+        summary: 'Start an execution waiting for a manual start (auto_start off)',
+        notFound: true,
+        conflict: 'conflict: the execution is not waiting',
+      }),
+    )
+    .input(ExecutionIdInput)
+    .output(ExecutionResponse)
+    .mutation(async ({ ctx, input }) => {
+      const { execution, steps } = await startWaiting(ctx.em, ctx.deps, ctx.auth.account.id, input.id);
+      return { data: toExecutionOutput(execution, ctx.auth.account.timeZone, steps) };
+    }),
+  rerun: scopedProcedure('executions:write')
+    .meta(
+      openapi({
+        method: 'POST',
+        path: '/executions/{id}/rerun',
+        tag,
+        summary: 'Run a failed execution again from its failed step',
+        notFound: true,
+        conflict: 'conflict: the execution has not failed',
+      }),
+    )
+    .input(ExecutionIdInput)
+    .output(ExecutionResponse)
+    .mutation(async ({ ctx, input }) => {
+      const { execution, steps } = await rerunExecution(ctx.em, ctx.deps, ctx.auth.account.id, input.id);
+      return { data: toExecutionOutput(execution, ctx.auth.account.timeZone, steps) };
+    }),
+});
+
+/** Starting workflows by hand: `POST /v1/trigger` and `POST /v1/workflows/{id}/execute`. */
+export const triggerRouter = router({
+  trigger: scopedProcedure('executions:write')
+    .meta(
+      openapi({
+        method: 'POST',
+        path: '/trigger',
+        tag,
+        summary: 'Trigger workflows: by event, by ids or keys, or all of a user’s',
+        status: 202,
+        notFound: true,
+      }),
+    )
+    .input(TriggerInput)
+    .output(TriggerResponse)
+    .mutation(async ({ ctx, input }) => {
+      const { eventId, results } = await trigger(ctx.em, ctx.deps, ctx.auth.account.id, input);
+      return {
+        data: {
+          event_id: eventId,
+          executions: results.map((r) => ({
+            workflow_id: r.workflowId,
+            execution_id: r.executionId,
+            status: r.status,
+            reason: r.reason ?? null,
+          })),
+        },
+      };
+    }),
+  execute: scopedProcedure('executions:write')
+    .meta(
+      openapi({
+        method: 'POST',
+        path: '/workflows/{id}/execute',
+        tag,
+        summary: 'Execute a workflow now',
+        status: 202,
+        notFound: true,
+      }),
+    )
+    .input(ExecuteWorkflowInput)
+    .output(ExecuteWorkflowResponse)
+    .mutation(async ({ ctx, input }) => {
+      const { workflow, executionId } = await executeWorkflow(ctx.em, ctx.deps, ctx.auth.account.id, input);
+      return {
+        data: { ...toWorkflowOutput(workflow, ctx.auth.account.timeZone), execution_id: executionId },
+      };
+    }),
+});

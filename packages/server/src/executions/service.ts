@@ -1,0 +1,278 @@
+import { looseEqual, reachableFrom, type WorkflowTemplate, workflowGraph } from '@switchyard/core';
+import { Execution, ExecutionStep, Workflow } from '../db/entities/index.ts';
+import type { EntityManager } from '../db/orm.ts';
+import type { ServerDeps } from '../deps.ts';
+import { AppError, notFound } from '../errors.ts';
+import type { EventInput } from '../events/schema.ts';
+import { ingestEvents } from '../events/service.ts';
+import { type PageInput, paginate } from '../pagination.ts';
+import { getWorkflow } from '../workflows/service.ts';
+import { pgTextArray } from '../workflows/triggers.ts';
+import { advanceLocked, lockExecution, stepJobKey } from './engine.ts';
+import type {
+  ExecuteWorkflowInput,
+  ListExecutionsInput,
+  StopExecutionsInput,
+  TriggerInput,
+} from './schema.ts';
+import { type StartResult, startWorkflows, triggerExtras } from './start.ts';
+
+/** A page of the account's executions, newest first. */
+export async function listExecutions(em: EntityManager, accountId: string, input: ListExecutionsInput) {
+  const where: Record<string, unknown> = { accountId };
+  if (input.workflow_id) where.workflowId = input.workflow_id;
+  if (input.status) where.status = input.status;
+  if (input.user_key) where.userKey = input.user_key;
+  return paginate<Execution>(em, Execution, where, input as PageInput);
+}
+
+/** One execution of the account with every step, or 404. */
+export async function getExecution(em: EntityManager, accountId: string, id: string) {
+  const execution = await em.findOne(Execution, { id, accountId });
+  if (!execution) throw notFound(`Execution ${id}`);
+  const steps = await em.find(ExecutionStep, { executionId: id }, { orderBy: { id: 'asc' } });
+  return { execution, steps };
+}
+
+function valueAt(data: unknown, path: string): unknown {
+  let cur: unknown = data;
+  for (const seg of path.split('.')) {
+    if (typeof cur !== 'object' || cur === null || !Object.hasOwn(cur, seg)) return undefined;
+    cur = (cur as Record<string, unknown>)[seg];
+  }
+  return cur;
+}
+
+/** Whether every filter (`key: value`, dotted keys reach into objects) matches an execution's data. */
+export function filtersMatch(
+  data: Record<string, unknown>,
+  filters: Record<string, unknown> | undefined,
+): boolean {
+  if (!filters) return true;
+  return Object.entries(filters).every(([k, v]) => looseEqual(valueAt(data, k), v));
+}
+
+/**
+ * Stops executions (running or waiting ones; others are left alone) in `em`'s transaction: their queued steps are
+ * marked skipped and their jobs removed from the queue, so nothing more runs or is scheduled. A step running right
+ * now finishes, and its execution schedules nothing after it. Returns the ids stopped.
+ */
+export async function stopExecutions(em: EntityManager, ids: string[], reason: string): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const stopped = await em.execute<{ id: string }[]>(
+    `update executions set status = 'stopped', error = ?, finished_at = now(), updated_at = now()
+      where id = any(?::uuid[]) and status in ('running', 'waiting') returning id`,
+    [reason, pgTextArray(ids)],
+  );
+  if (stopped.length === 0) return [];
+  const stoppedIds = stopped.map((r) => r.id);
+  const steps = await em.execute<{ execution_id: string; node_id: string; was: string }[]>(
+    `with s as (
+       select id, status as was from execution_steps
+        where execution_id = any(?::uuid[]) and status in ('pending', 'scheduled') for update
+     )
+     update execution_steps t set status = 'skipped', finished_at = now(), updated_at = now()
+       from s where t.id = s.id returning t.execution_id, t.node_id, s.was`,
+    [pgTextArray(stoppedIds)],
+  );
+  const keys = steps.filter((s) => s.was === 'scheduled').map((s) => stepJobKey(s.execution_id, s.node_id));
+  if (keys.length > 0) {
+    await em.execute('select graphile_worker.remove_job(k) from unnest(?::text[]) as k', [pgTextArray(keys)]);
+  }
+  return stoppedIds;
+}
+
+/** `POST /v1/executions/stop`: stops the user's running executions of workflows with this stop event. */
+export async function stopByEvent(em: EntityManager, accountId: string, input: StopExecutionsInput) {
+  return em.transactional(async (tem) => {
+    const rows = await tem.execute<{ id: string; data: Record<string, unknown> }[]>(
+      `select id, data from executions
+        where account_id = ? and user_key = ? and stop_event = ? and status in ('running', 'waiting')
+        order by id for update`,
+      [accountId, input.user_key, input.stop_event],
+    );
+    const ids = rows.filter((r) => filtersMatch(r.data, input.filters)).map((r) => r.id);
+    return stopExecutions(tem, ids, `stopped by stop event ${input.stop_event}`);
+  });
+}
+
+/** `POST /v1/executions/{id}/stop`. 409 `conflict` when it has finished already. */
+export async function stopOne(em: EntityManager, accountId: string, id: string) {
+  await em.transactional(async (tem) => {
+    const [row] = await tem.execute<{ status: string }[]>(
+      'select status from executions where id = ? and account_id = ? for update',
+      [id, accountId],
+    );
+    if (!row) throw notFound(`Execution ${id}`);
+    if (row.status !== 'running' && row.status !== 'waiting') {
+      throw new AppError(
+        'conflict',
+        `Execution ${id} is ${row.status}; only running or waiting ones can be stopped`,
+      );
+    }
+    await stopExecutions(tem, [id], 'stopped by request');
+  });
+  return getExecution(em.fork(), accountId, id);
+}
+
+/** `POST /v1/executions/{id}/start`: starts an execution waiting for a manual start (auto_start off). */
+export async function startWaiting(em: EntityManager, deps: ServerDeps, accountId: string, id: string) {
+  await em.transactional(async (tem) => {
+    const ex = await lockExecution(tem, id);
+    if (!ex || ex.account_id !== accountId) throw notFound(`Execution ${id}`);
+    if (ex.status !== 'waiting') {
+      throw new AppError(
+        'conflict',
+        `Execution ${id} is ${ex.status}; only a waiting execution can be started`,
+      );
+    }
+    await tem.execute(
+      `update executions set status = 'running', started_at = now(), updated_at = now() where id = ?`,
+      [id],
+    );
+    ex.status = 'running';
+    await advanceLocked(tem, deps, ex);
+  });
+  return getExecution(em.fork(), accountId, id);
+}
+
+/**
+ * `POST /v1/executions/{id}/rerun`: a failed execution runs again from its failed steps — they and the descendants
+ * their failure skipped go back to pending (attempts reset), the rest keeps its results. 409 unless failed.
+ */
+export async function rerunExecution(em: EntityManager, deps: ServerDeps, accountId: string, id: string) {
+  await em.transactional(async (tem) => {
+    const ex = await lockExecution(tem, id);
+    if (!ex || ex.account_id !== accountId) throw notFound(`Execution ${id}`);
+    if (ex.status !== 'failed') {
+      throw new AppError('conflict', `Execution ${id} is ${ex.status}; only a failed execution can be rerun`);
+    }
+    const steps = await tem.execute<{ node_id: string; status: string }[]>(
+      'select node_id, status from execution_steps where execution_id = ?',
+      [id],
+    );
+    const graph = workflowGraph(ex.template as WorkflowTemplate);
+    const failed = steps
+      .filter((s) => s.status === 'failed')
+      .map((s) => graph.indexOf.get(s.node_id) as number);
+    const below = reachableFrom(graph, failed);
+    const reset = steps
+      .filter(
+        (s) =>
+          s.status === 'failed' || (s.status === 'skipped' && below[graph.indexOf.get(s.node_id) as number]),
+      )
+      .map((s) => s.node_id);
+    await tem.execute(
+      `update execution_steps set status = 'pending', attempts = 0, output = null, error = null, run_at = null,
+              started_at = null, finished_at = null, updated_at = now()
+        where execution_id = ? and node_id = any(?::text[])`,
+      [id, pgTextArray(reset)],
+    );
+    await tem.execute(
+      `update executions set status = 'running', error = null, finished_at = null, updated_at = now() where id = ?`,
+      [id],
+    );
+    ex.status = 'running';
+    await advanceLocked(tem, deps, ex);
+  });
+  return getExecution(em.fork(), accountId, id);
+}
+
+/**
+ * `POST /v1/trigger` (seed 004). With `event`: stores that event (it must be a known type, as on `/v1/events`) and
+ * starts what it triggers, with `execution_data`. With `workflow_ids` / `workflow_keys` / `all_workflows`: starts
+ * those of the user's enabled, published workflows (404 for an id or key that is not there). Every trigger counts
+ * against `max_triggers_per_day`.
+ */
+export async function trigger(
+  em: EntityManager,
+  deps: ServerDeps,
+  accountId: string,
+  input: TriggerInput,
+): Promise<{ eventId: string | null; results: StartResult[] }> {
+  const ids = input.workflow_ids ?? [];
+  const keys = input.workflow_keys ?? [];
+  const explicit = ids.length > 0 || keys.length > 0 || input.all_workflows;
+  if (!explicit && !input.event) {
+    throw new AppError(
+      'missing_required_field',
+      'Send event, workflow_ids, workflow_keys or all_workflows: true',
+      [{ path: 'event', message: 'event, workflow_ids, workflow_keys or all_workflows is required' }],
+    );
+  }
+  if (!explicit) {
+    const store = { executionData: input.execution_data ?? null, results: [] as StartResult[] };
+    const ev: EventInput = { type: input.event as string, data: input.data ?? {}, user_key: input.user_key };
+    const [accepted] = await triggerExtras.run(store, () =>
+      ingestEvents(em, deps, accountId, [ev], () => 'event'),
+    );
+    return { eventId: accepted?.id ?? null, results: store.results };
+  }
+  return em.transactional(async (tem) => {
+    const where: Record<string, unknown> = { accountId, userKey: input.user_key, deletedAt: null };
+    if (!input.all_workflows) {
+      const bad = ids.filter((id) => !/^[0-9a-f-]{36}$/i.test(id));
+      if (bad.length > 0) throw notFound(`Workflow ${bad.join(', ')}`);
+      where.$or = [
+        ...(ids.length ? [{ id: { $in: ids } }] : []),
+        ...(keys.length ? [{ key: { $in: keys } }] : []),
+      ];
+    }
+    const found = await tem.find(Workflow, where as never, { orderBy: { id: 'asc' } });
+    if (!input.all_workflows) {
+      const missing = [
+        ...ids.filter((id) => !found.some((w) => w.id === id)),
+        ...keys.filter((k) => !found.some((w) => w.key === k)),
+      ];
+      if (missing.length > 0) throw notFound(`Workflow ${missing.join(', ')}`);
+    }
+    const runnable = found.filter((w) => w.enabled && w.template !== null);
+    const results = await startWorkflows(tem, deps, accountId, runnable, {
+      executionData: input.execution_data ?? null,
+      causedBy: [],
+      countTrigger: true,
+      userKey: input.user_key,
+    });
+    for (const w of found.filter((w) => !runnable.includes(w))) {
+      results.push({
+        workflowId: w.id,
+        executionId: null,
+        status: 'refused',
+        reason:
+          w.template === null
+            ? 'not published'
+            : `disabled${w.disabledReason ? `: ${w.disabledReason}` : ''}`,
+      });
+    }
+    return { eventId: null, results };
+  });
+}
+
+/**
+ * `POST /v1/workflows/{id}/execute`: runs the workflow's published template now, whatever its trigger, with
+ * `execution_data` (a manual start: `auto_start` and the daily limit do not apply). 400 when nothing is published.
+ */
+export async function executeWorkflow(
+  em: EntityManager,
+  deps: ServerDeps,
+  accountId: string,
+  input: ExecuteWorkflowInput,
+): Promise<{ workflow: Workflow; executionId: string }> {
+  return em.transactional(async (tem) => {
+    const workflow = await getWorkflow(tem, accountId, input);
+    if (!workflow.template) {
+      throw new AppError('validation_error', `Workflow ${input.id} has no published template to run`, [
+        { path: 'template', message: 'publish the workflow first' },
+      ]);
+    }
+    const [result] = await startWorkflows(tem, deps, accountId, [workflow], {
+      executionData: input.execution_data ?? null,
+      causedBy: [],
+      countTrigger: false,
+      forceStart: true,
+      userKey: workflow.userKey,
+    });
+    await tem.refresh(workflow);
+    return { workflow, executionId: result?.executionId as string };
+  });
+}

@@ -1,0 +1,247 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { WorkflowTemplate } from '@switchyard/core';
+import { uuidv7 } from 'uuidv7';
+import { enqueueJob } from '../db/enqueue.ts';
+import type { Workflow } from '../db/entities/index.ts';
+import type { EntityManager } from '../db/orm.ts';
+import type { ServerDeps } from '../deps.ts';
+import type { EventConsumer, StoredEvent } from '../events/consumers.ts';
+import { emitEvent } from '../events/service.ts';
+import { findTriggeredWorkflows, pgTextArray } from '../workflows/triggers.ts';
+import { buildContext } from './context.ts';
+
+/** How workflows are being started. */
+export interface StartOptions {
+  /** The triggering event, when there is one. */
+  event?: StoredEvent | null;
+  /** `execution_data` of `POST /v1/trigger` or `/execute`. */
+  executionData?: Record<string, unknown> | null;
+  /** The chain of executions that caused this (loop guard). */
+  causedBy: string[];
+  /** Counted against `max_triggers_per_day` (every trigger; a manual `/execute` is not). */
+  countTrigger: boolean;
+  /** Run at once even when the workflow's `auto_start` is off (a manual `/execute`). */
+  forceStart?: boolean;
+  userKey: string;
+}
+
+/** What happened to one workflow asked to start. */
+export interface StartResult {
+  workflowId: string;
+  executionId: string | null;
+  status: 'running' | 'waiting' | 'skipped' | 'refused';
+  reason?: string;
+}
+
+/** Extra inputs of `POST /v1/trigger`'s event form, seen by the consumer of the event it stores. */
+export const triggerExtras = new AsyncLocalStorage<{
+  executionData: Record<string, unknown> | null;
+  results: StartResult[];
+}>();
+
+/**
+ * The whole chain of an event's causes: the executions it names and every execution that caused those, so a host
+ * that echoes only the last execution id (`x-switchyard-execution-id`) still carries the full depth.
+ */
+export async function causeChain(
+  em: EntityManager,
+  accountId: string,
+  causedBy: string[],
+): Promise<string[]> {
+  if (causedBy.length === 0) return [];
+  const rows = await em.execute<{ caused_by: string[] }[]>(
+    'select caused_by from executions where account_id = ? and id = any(?::uuid[])',
+    [accountId, pgTextArray(causedBy)],
+  );
+  const chain = new Set<string>();
+  for (const r of rows) for (const id of r.caused_by ?? []) chain.add(id);
+  for (const id of causedBy) chain.add(id);
+  return [...chain];
+}
+
+// The circuit breaker: one atomic count per workflow and day of the account's zone. The insert or the increment
+// returns a row only while the count is under the limit; concurrent triggers queue on the row, so exactly `max` pass.
+const COUNT_TRIGGER = `
+  insert into workflow_trigger_counts (workflow_id, day, n) values (?, (now() at time zone ?)::date, 1)
+  on conflict (workflow_id, day) do update set n = workflow_trigger_counts.n + 1
+    where workflow_trigger_counts.n < ?
+  returning n`;
+
+async function passesBreaker(
+  em: EntityManager,
+  deps: ServerDeps,
+  wf: Workflow,
+  timeZone: string,
+  causedBy: string[],
+): Promise<boolean> {
+  const max = wf.maxTriggersPerDay;
+  if (max === null || max === undefined) return true;
+  if (max > 0) {
+    const rows = await em.execute<{ n: number }[]>(COUNT_TRIGGER, [wf.id, timeZone, max]);
+    if (rows.length > 0) return true;
+  }
+  const [day] = await em.execute<{ day: string }[]>(
+    `select to_char(now() at time zone ?, 'YYYY-MM-DD') as day`,
+    [timeZone],
+  );
+  const reason = `max_triggers_per_day exceeded: more than ${max} triggers on ${day?.day} (${timeZone})`;
+  // Only the trigger that flips `enabled` raises the alert: concurrent refusals find it disabled already.
+  const flipped = await em.execute<{ id: string }[]>(
+    `update workflows set enabled = false, disabled_reason = ?, updated_at = now()
+      where id = ? and enabled returning id`,
+    [reason, wf.id],
+  );
+  if (flipped.length > 0) {
+    deps.logger.warn({ workflowId: wf.id, max }, 'workflow disabled by its circuit breaker');
+    await emitEvent(em, deps, wf.accountId, {
+      type: 'workflow.disabled',
+      entity: 'workflow',
+      entityId: wf.id,
+      data: {
+        id: wf.id,
+        key: wf.key,
+        name: wf.name,
+        user_key: wf.userKey,
+        reason,
+        max_triggers_per_day: max,
+      },
+      previous: null,
+      userKey: wf.userKey,
+      causedBy,
+    });
+  }
+  return false;
+}
+
+const INSERT_EXECUTION = `
+  insert into executions (id, account_id, workflow_id, user_key, status, template, data, event_id, caused_by,
+    stop_event, error, started_at, finished_at, created_at, updated_at)
+  values (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, now(), now())`;
+
+const INSERT_STEPS = `
+  insert into execution_steps (id, execution_id, node_id, type, created_at, updated_at)
+  select u.id, ?, u.node_id, u.type, now(), now()
+    from unnest(?::uuid[], ?::text[], ?::text[]) as u(id, node_id, type)`;
+
+/**
+ * Starts executions of `workflows` in `em`'s transaction (the event's own, when an event triggers them): applies the
+ * loop guard (an event caused by WORKFLOW_MAX_CHAIN_DEPTH chained executions starts nothing; the refusal is kept as
+ * an execution with status `skipped`), the circuit breaker, writes each execution with one step per node, counts
+ * it on the workflow and enqueues `start_execution` — or leaves it `waiting` when the workflow does not auto-start.
+ */
+export async function startWorkflows(
+  em: EntityManager,
+  deps: ServerDeps,
+  accountId: string,
+  workflows: readonly Workflow[],
+  opts: StartOptions,
+): Promise<StartResult[]> {
+  if (workflows.length === 0) return [];
+  const [account] = await em.execute<{ time_zone: string }[]>('select time_zone from accounts where id = ?', [
+    accountId,
+  ]);
+  const timeZone = account?.time_zone ?? 'UTC';
+  const [user] = await em.execute<
+    { key: string; name: string | null; email: string | null; config: unknown }[]
+  >('select key, name, email, config from users where account_id = ? and key = ?', [accountId, opts.userKey]);
+  const userData = ((user?.config as { user_data?: Record<string, unknown> } | null)?.user_data ??
+    {}) as Record<string, unknown>;
+  const results: StartResult[] = [];
+  const tooDeep = opts.causedBy.length >= deps.env.WORKFLOW_MAX_CHAIN_DEPTH;
+  for (const wf of workflows) {
+    const template = wf.template as unknown as WorkflowTemplate | null;
+    if (!template) {
+      results.push({ workflowId: wf.id, executionId: null, status: 'refused', reason: 'not published' });
+      continue;
+    }
+    const id = uuidv7();
+    const base = [id, accountId, wf.id, wf.userKey];
+    if (tooDeep) {
+      const reason = `loop_guard: caused by a chain of ${opts.causedBy.length} executions (WORKFLOW_MAX_CHAIN_DEPTH is ${deps.env.WORKFLOW_MAX_CHAIN_DEPTH})`;
+      deps.logger.warn(
+        { workflowId: wf.id, eventId: opts.event?.id, chain: opts.causedBy },
+        'loop guard refused',
+      );
+      await em.execute(INSERT_EXECUTION, [
+        ...base,
+        'skipped',
+        JSON.stringify(template),
+        '{}',
+        opts.event?.id ?? null,
+        JSON.stringify(opts.causedBy),
+        wf.stopEvent ?? null,
+        reason,
+        null,
+        new Date(),
+      ]);
+      results.push({ workflowId: wf.id, executionId: id, status: 'skipped', reason });
+      continue;
+    }
+    if (opts.countTrigger && !(await passesBreaker(em, deps, wf, timeZone, opts.causedBy))) {
+      results.push({
+        workflowId: wf.id,
+        executionId: null,
+        status: 'refused',
+        reason: 'max_triggers_per_day',
+      });
+      continue;
+    }
+    const templateData = (template as { data?: unknown }).data;
+    const data = buildContext({
+      templateData: typeof templateData === 'object' ? (templateData as Record<string, unknown>) : null,
+      executionData: opts.executionData ?? null,
+      event: opts.event ?? null,
+      user: user
+        ? { key: user.key, name: user.name, email: user.email, userData }
+        : { key: opts.userKey, name: null, email: null, userData: {} },
+      workflow: { id: wf.id, key: wf.key, name: wf.name },
+    });
+    const status = wf.autoStart || opts.forceStart ? 'running' : 'waiting';
+    await em.execute(INSERT_EXECUTION, [
+      ...base,
+      status,
+      JSON.stringify(template),
+      JSON.stringify(data),
+      opts.event?.id ?? null,
+      JSON.stringify(opts.causedBy),
+      wf.stopEvent ?? null,
+      null,
+      status === 'running' ? new Date() : null,
+      null,
+    ]);
+    await em.execute(INSERT_STEPS, [
+      id,
+      pgTextArray(template.nodes.map(() => uuidv7())),
+      pgTextArray(template.nodes.map((n) => n.id)),
+      pgTextArray(template.nodes.map((n) => n.type)),
+    ]);
+    await em.execute(
+      `update workflows set executions_count = executions_count + 1, last_triggered_at = now() where id = ?`,
+      [wf.id],
+    );
+    if (status === 'running') {
+      await enqueueJob(em, 'start_execution', { execution_id: id }, { jobKey: `execution:${id}:start` });
+    }
+    results.push({ workflowId: wf.id, executionId: id, status });
+  }
+  return results;
+}
+
+/**
+ * The event consumer of workflows: inside the transaction that stores an event, starts every workflow it triggers
+ * (found through the trigger index), so an acknowledged event never loses its executions.
+ */
+export const startExecutionsForEvent: EventConsumer = async (em, event, deps) => {
+  const workflows = await findTriggeredWorkflows(em, event);
+  if (workflows.length === 0) return;
+  const chain = await causeChain(em, event.accountId, event.causedBy);
+  const extras = triggerExtras.getStore();
+  const results = await startWorkflows(em, deps, event.accountId, workflows, {
+    event,
+    executionData: extras?.executionData ?? null,
+    causedBy: chain,
+    countTrigger: true,
+    userKey: event.userKey,
+  });
+  extras?.results.push(...results);
+};
