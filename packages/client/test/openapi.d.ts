@@ -149,6 +149,128 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/executions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List executions, newest first */
+    get: operations['executions-list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/executions/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Fetch an execution with every step: state, attempts, output and error */
+    get: operations['executions-get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/executions/{id}/rerun': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Run a failed execution again from its failed step */
+    post: operations['executions-rerun'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/executions/{id}/start': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Start an execution waiting for a manual start (auto_start off) */
+    post: operations['executions-start'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/executions/{id}/stop': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Stop one execution */
+    post: operations['executions-stop'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/executions/stop': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Stop the running executions of a stop event
+     * @description Stops the user's running (or waiting) executions of workflows whose stop event is `stop_event` and whose data matches every `filters` pair: their queued steps are removed and nothing more is scheduled.
+     */
+    post: operations['executions-stopByEvent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/trigger': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Trigger workflows: by event, by ids or keys, or all of a user’s */
+    post: operations['trigger-trigger'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/users': {
     parameters: {
       query?: never;
@@ -359,6 +481,23 @@ export interface paths {
      * @description A draft copy with a new unique key and name. Address it by key with id_type=key (within user_key, default main).
      */
     post: operations['workflows-clone'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/workflows/{id}/execute': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Execute a workflow now */
+    post: operations['trigger-execute'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2153,6 +2292,1227 @@ export interface operations {
       };
       /** @description insufficient_permissions: the key lacks the scope */
       403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'executions-list': {
+    parameters: {
+      query?: {
+        ending_before?: string;
+        limit?: number;
+        starting_after?: string;
+        status?: 'waiting' | 'running' | 'completed' | 'failed' | 'stopped' | 'skipped';
+        user_key?: string;
+        workflow_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              /** @description The executions whose actions caused the triggering event */
+              caused_by: string[];
+              /** @description created time in the account's time zone (ISO 8601) */
+              created_at: string;
+              /** @description created time as a readable string in the account's time zone */
+              created_at_string: string;
+              /** @description created time in UTC (ISO 8601) */
+              created_at_utc: string;
+              /** @description The merge context the nodes render against */
+              data: {
+                [key: string]: unknown;
+              };
+              error: string | null;
+              event_id: string | null;
+              /** @description finished time in the account's time zone (ISO 8601) */
+              finished_at: string | null;
+              /** @description finished time as a readable string in the account's time zone */
+              finished_at_string: string | null;
+              /** @description finished time in UTC (ISO 8601) */
+              finished_at_utc: string | null;
+              id: string;
+              /** @constant */
+              object: 'execution';
+              /** @description started time in the account's time zone (ISO 8601) */
+              started_at: string | null;
+              /** @description started time as a readable string in the account's time zone */
+              started_at_string: string | null;
+              /** @description started time in UTC (ISO 8601) */
+              started_at_utc: string | null;
+              /** @enum {string} */
+              status: 'waiting' | 'running' | 'completed' | 'failed' | 'stopped' | 'skipped';
+              steps?: {
+                attempts: number;
+                /** @description Why the last attempt failed: message, and the answer when there was one */
+                error: unknown;
+                /** @description finished time in the account's time zone (ISO 8601) */
+                finished_at: string | null;
+                /** @description finished time as a readable string in the account's time zone */
+                finished_at_string: string | null;
+                /** @description finished time in UTC (ISO 8601) */
+                finished_at_utc: string | null;
+                name: string | null;
+                node_id: string;
+                /** @description What the node produced (a Webhook: status, headers, body) */
+                output: unknown;
+                /** @description run time in the account's time zone (ISO 8601) */
+                run_at: string | null;
+                /** @description run time as a readable string in the account's time zone */
+                run_at_string: string | null;
+                /** @description run time in UTC (ISO 8601) */
+                run_at_utc: string | null;
+                /** @description started time in the account's time zone (ISO 8601) */
+                started_at: string | null;
+                /** @description started time as a readable string in the account's time zone */
+                started_at_string: string | null;
+                /** @description started time in UTC (ISO 8601) */
+                started_at_utc: string | null;
+                /** @enum {string} */
+                status: 'pending' | 'scheduled' | 'running' | 'succeeded' | 'failed' | 'skipped';
+                type: string;
+              }[];
+              stop_event: string | null;
+              user_key: string;
+              workflow_id: string;
+            }[];
+            meta: {
+              has_next_page: boolean;
+              has_previous_page: boolean;
+              page_limit: number;
+            };
+          };
+        };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'executions-get': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              /** @description The executions whose actions caused the triggering event */
+              caused_by: string[];
+              /** @description created time in the account's time zone (ISO 8601) */
+              created_at: string;
+              /** @description created time as a readable string in the account's time zone */
+              created_at_string: string;
+              /** @description created time in UTC (ISO 8601) */
+              created_at_utc: string;
+              /** @description The merge context the nodes render against */
+              data: {
+                [key: string]: unknown;
+              };
+              error: string | null;
+              event_id: string | null;
+              /** @description finished time in the account's time zone (ISO 8601) */
+              finished_at: string | null;
+              /** @description finished time as a readable string in the account's time zone */
+              finished_at_string: string | null;
+              /** @description finished time in UTC (ISO 8601) */
+              finished_at_utc: string | null;
+              id: string;
+              /** @constant */
+              object: 'execution';
+              /** @description started time in the account's time zone (ISO 8601) */
+              started_at: string | null;
+              /** @description started time as a readable string in the account's time zone */
+              started_at_string: string | null;
+              /** @description started time in UTC (ISO 8601) */
+              started_at_utc: string | null;
+              /** @enum {string} */
+              status: 'waiting' | 'running' | 'completed' | 'failed' | 'stopped' | 'skipped';
+              steps?: {
+                attempts: number;
+                /** @description Why the last attempt failed: message, and the answer when there was one */
+                error: unknown;
+                /** @description finished time in the account's time zone (ISO 8601) */
+                finished_at: string | null;
+                /** @description finished time as a readable string in the account's time zone */
+                finished_at_string: string | null;
+                /** @description finished time in UTC (ISO 8601) */
+                finished_at_utc: string | null;
+                name: string | null;
+                node_id: string;
+                /** @description What the node produced (a Webhook: status, headers, body) */
+                output: unknown;
+                /** @description run time in the account's time zone (ISO 8601) */
+                run_at: string | null;
+                /** @description run time as a readable string in the account's time zone */
+                run_at_string: string | null;
+                /** @description run time in UTC (ISO 8601) */
+                run_at_utc: string | null;
+                /** @description started time in the account's time zone (ISO 8601) */
+                started_at: string | null;
+                /** @description started time as a readable string in the account's time zone */
+                started_at_string: string | null;
+                /** @description started time in UTC (ISO 8601) */
+                started_at_utc: string | null;
+                /** @enum {string} */
+                status: 'pending' | 'scheduled' | 'running' | 'succeeded' | 'failed' | 'skipped';
+                type: string;
+              }[];
+              stop_event: string | null;
+              user_key: string;
+              workflow_id: string;
+            };
+          };
+        };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found */
+      404: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'executions-rerun': {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              /** @description The executions whose actions caused the triggering event */
+              caused_by: string[];
+              /** @description created time in the account's time zone (ISO 8601) */
+              created_at: string;
+              /** @description created time as a readable string in the account's time zone */
+              created_at_string: string;
+              /** @description created time in UTC (ISO 8601) */
+              created_at_utc: string;
+              /** @description The merge context the nodes render against */
+              data: {
+                [key: string]: unknown;
+              };
+              error: string | null;
+              event_id: string | null;
+              /** @description finished time in the account's time zone (ISO 8601) */
+              finished_at: string | null;
+              /** @description finished time as a readable string in the account's time zone */
+              finished_at_string: string | null;
+              /** @description finished time in UTC (ISO 8601) */
+              finished_at_utc: string | null;
+              id: string;
+              /** @constant */
+              object: 'execution';
+              /** @description started time in the account's time zone (ISO 8601) */
+              started_at: string | null;
+              /** @description started time as a readable string in the account's time zone */
+              started_at_string: string | null;
+              /** @description started time in UTC (ISO 8601) */
+              started_at_utc: string | null;
+              /** @enum {string} */
+              status: 'waiting' | 'running' | 'completed' | 'failed' | 'stopped' | 'skipped';
+              steps?: {
+                attempts: number;
+                /** @description Why the last attempt failed: message, and the answer when there was one */
+                error: unknown;
+                /** @description finished time in the account's time zone (ISO 8601) */
+                finished_at: string | null;
+                /** @description finished time as a readable string in the account's time zone */
+                finished_at_string: string | null;
+                /** @description finished time in UTC (ISO 8601) */
+                finished_at_utc: string | null;
+                name: string | null;
+                node_id: string;
+                /** @description What the node produced (a Webhook: status, headers, body) */
+                output: unknown;
+                /** @description run time in the account's time zone (ISO 8601) */
+                run_at: string | null;
+                /** @description run time as a readable string in the account's time zone */
+                run_at_string: string | null;
+                /** @description run time in UTC (ISO 8601) */
+                run_at_utc: string | null;
+                /** @description started time in the account's time zone (ISO 8601) */
+                started_at: string | null;
+                /** @description started time as a readable string in the account's time zone */
+                started_at_string: string | null;
+                /** @description started time in UTC (ISO 8601) */
+                started_at_utc: string | null;
+                /** @enum {string} */
+                status: 'pending' | 'scheduled' | 'running' | 'succeeded' | 'failed' | 'skipped';
+                type: string;
+              }[];
+              stop_event: string | null;
+              user_key: string;
+              workflow_id: string;
+            };
+          };
+        };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found */
+      404: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description duplicate_name: the type is already registered */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'executions-start': {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              /** @description The executions whose actions caused the triggering event */
+              caused_by: string[];
+              /** @description created time in the account's time zone (ISO 8601) */
+              created_at: string;
+              /** @description created time as a readable string in the account's time zone */
+              created_at_string: string;
+              /** @description created time in UTC (ISO 8601) */
+              created_at_utc: string;
+              /** @description The merge context the nodes render against */
+              data: {
+                [key: string]: unknown;
+              };
+              error: string | null;
+              event_id: string | null;
+              /** @description finished time in the account's time zone (ISO 8601) */
+              finished_at: string | null;
+              /** @description finished time as a readable string in the account's time zone */
+              finished_at_string: string | null;
+              /** @description finished time in UTC (ISO 8601) */
+              finished_at_utc: string | null;
+              id: string;
+              /** @constant */
+              object: 'execution';
+              /** @description started time in the account's time zone (ISO 8601) */
+              started_at: string | null;
+              /** @description started time as a readable string in the account's time zone */
+              started_at_string: string | null;
+              /** @description started time in UTC (ISO 8601) */
+              started_at_utc: string | null;
+              /** @enum {string} */
+              status: 'waiting' | 'running' | 'completed' | 'failed' | 'stopped' | 'skipped';
+              steps?: {
+                attempts: number;
+                /** @description Why the last attempt failed: message, and the answer when there was one */
+                error: unknown;
+                /** @description finished time in the account's time zone (ISO 8601) */
+                finished_at: string | null;
+                /** @description finished time as a readable string in the account's time zone */
+                finished_at_string: string | null;
+                /** @description finished time in UTC (ISO 8601) */
+                finished_at_utc: string | null;
+                name: string | null;
+                node_id: string;
+                /** @description What the node produced (a Webhook: status, headers, body) */
+                output: unknown;
+                /** @description run time in the account's time zone (ISO 8601) */
+                run_at: string | null;
+                /** @description run time as a readable string in the account's time zone */
+                run_at_string: string | null;
+                /** @description run time in UTC (ISO 8601) */
+                run_at_utc: string | null;
+                /** @description started time in the account's time zone (ISO 8601) */
+                started_at: string | null;
+                /** @description started time as a readable string in the account's time zone */
+                started_at_string: string | null;
+                /** @description started time in UTC (ISO 8601) */
+                started_at_utc: string | null;
+                /** @enum {string} */
+                status: 'pending' | 'scheduled' | 'running' | 'succeeded' | 'failed' | 'skipped';
+                type: string;
+              }[];
+              stop_event: string | null;
+              user_key: string;
+              workflow_id: string;
+            };
+          };
+        };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found */
+      404: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description duplicate_name: the type is already registered */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'executions-stop': {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              /** @description The executions whose actions caused the triggering event */
+              caused_by: string[];
+              /** @description created time in the account's time zone (ISO 8601) */
+              created_at: string;
+              /** @description created time as a readable string in the account's time zone */
+              created_at_string: string;
+              /** @description created time in UTC (ISO 8601) */
+              created_at_utc: string;
+              /** @description The merge context the nodes render against */
+              data: {
+                [key: string]: unknown;
+              };
+              error: string | null;
+              event_id: string | null;
+              /** @description finished time in the account's time zone (ISO 8601) */
+              finished_at: string | null;
+              /** @description finished time as a readable string in the account's time zone */
+              finished_at_string: string | null;
+              /** @description finished time in UTC (ISO 8601) */
+              finished_at_utc: string | null;
+              id: string;
+              /** @constant */
+              object: 'execution';
+              /** @description started time in the account's time zone (ISO 8601) */
+              started_at: string | null;
+              /** @description started time as a readable string in the account's time zone */
+              started_at_string: string | null;
+              /** @description started time in UTC (ISO 8601) */
+              started_at_utc: string | null;
+              /** @enum {string} */
+              status: 'waiting' | 'running' | 'completed' | 'failed' | 'stopped' | 'skipped';
+              steps?: {
+                attempts: number;
+                /** @description Why the last attempt failed: message, and the answer when there was one */
+                error: unknown;
+                /** @description finished time in the account's time zone (ISO 8601) */
+                finished_at: string | null;
+                /** @description finished time as a readable string in the account's time zone */
+                finished_at_string: string | null;
+                /** @description finished time in UTC (ISO 8601) */
+                finished_at_utc: string | null;
+                name: string | null;
+                node_id: string;
+                /** @description What the node produced (a Webhook: status, headers, body) */
+                output: unknown;
+                /** @description run time in the account's time zone (ISO 8601) */
+                run_at: string | null;
+                /** @description run time as a readable string in the account's time zone */
+                run_at_string: string | null;
+                /** @description run time in UTC (ISO 8601) */
+                run_at_utc: string | null;
+                /** @description started time in the account's time zone (ISO 8601) */
+                started_at: string | null;
+                /** @description started time as a readable string in the account's time zone */
+                started_at_string: string | null;
+                /** @description started time in UTC (ISO 8601) */
+                started_at_utc: string | null;
+                /** @enum {string} */
+                status: 'pending' | 'scheduled' | 'running' | 'succeeded' | 'failed' | 'skipped';
+                type: string;
+              }[];
+              stop_event: string | null;
+              user_key: string;
+              workflow_id: string;
+            };
+          };
+        };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found */
+      404: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description duplicate_name: the type is already registered */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'executions-stopByEvent': {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Key-value pairs that must match in the execution data (dotted paths allowed, e.g. deal.id) */
+          filters?: {
+            [key: string]: unknown;
+          };
+          /** @description The stop event name */
+          stop_event: string;
+          /** @default main */
+          user_key?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              execution_ids: string[];
+              stopped: number;
+            };
+          };
+        };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'trigger-trigger': {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Run all of the user's workflows */
+          all_workflows?: boolean | ('true' | 'false');
+          /** @description The event's data (with `event`) */
+          data?: {
+            [key: string]: unknown;
+          };
+          /** @description The event name to trigger */
+          event?: string;
+          /** @description Key-value pairs for merge tokens: template data, then this, then the event data take precedence */
+          execution_data?: {
+            [key: string]: unknown;
+          };
+          /** @default main */
+          user_key?: string;
+          /** @description A comma-separated list of workflow ids */
+          workflow_ids?: string | string[];
+          /** @description A comma-separated list of workflow keys */
+          workflow_keys?: string | string[];
+        };
+      };
+    };
+    responses: {
+      /** @description Successful response */
+      202: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              event_id: string | null;
+              executions: {
+                execution_id: string | null;
+                reason: string | null;
+                /** @enum {string} */
+                status: 'running' | 'waiting' | 'skipped' | 'refused';
+                workflow_id: string;
+              }[];
+            };
+          };
+        };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found */
+      404: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -5687,6 +7047,246 @@ export interface operations {
       };
       /** @description duplicate_name: the type is already registered */
       409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal_error */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'trigger-execute': {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path: {
+        /** @description The workflow id, or its key with id_type=key */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Key-value pairs for merge tokens: template data, then this, then the event data take precedence */
+          execution_data?: {
+            [key: string]: unknown;
+          };
+          /**
+           * @description How `id` addresses the workflow: its id or its key
+           * @default id
+           * @enum {string}
+           */
+          id_type?: 'id' | 'key';
+          /** @description The user the workflow belongs to (default 'main') */
+          user_key?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Successful response */
+      202: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              action_config?: {
+                [key: string]: unknown;
+              };
+              action_type?: string;
+              actions_count: number;
+              auto_start: boolean;
+              condition_entity?: string;
+              condition_field?: string;
+              condition_operator?: string;
+              condition_value?: unknown;
+              /** @description created time in the account's time zone (ISO 8601) */
+              created_at: string;
+              /** @description created time as a readable string in the account's time zone */
+              created_at_string: string;
+              /** @description created time in UTC (ISO 8601) */
+              created_at_utc: string;
+              disabled_reason: string | null;
+              enabled: boolean;
+              /** @description The published trigger (the draft while never published); expandable */
+              event_trigger:
+                | (
+                    | string
+                    | {
+                        built_in: boolean;
+                        description: string | null;
+                        entity: string;
+                        event: string;
+                        id: string;
+                        /** @constant */
+                        object: 'event_trigger';
+                      }
+                  )
+                | null;
+              /** @description The unpublished trigger; expandable */
+              event_trigger_draft:
+                | (
+                    | string
+                    | {
+                        built_in: boolean;
+                        description: string | null;
+                        entity: string;
+                        event: string;
+                        id: string;
+                        /** @constant */
+                        object: 'event_trigger';
+                      }
+                  )
+                | null;
+              /** @description The execution started */
+              execution_id: string;
+              executions_count: number;
+              id: string;
+              key: string;
+              /** @description last_published time in the account's time zone (ISO 8601) */
+              last_published_at: string | null;
+              /** @description last_published time as a readable string in the account's time zone */
+              last_published_at_string: string | null;
+              /** @description last_published time in UTC (ISO 8601) */
+              last_published_at_utc: string | null;
+              /** @description last_triggered time in the account's time zone (ISO 8601) */
+              last_triggered_at: string | null;
+              /** @description last_triggered time as a readable string in the account's time zone */
+              last_triggered_at_string: string | null;
+              /** @description last_triggered time in UTC (ISO 8601) */
+              last_triggered_at_utc: string | null;
+              max_triggers_per_day: number | null;
+              name: string;
+              /** @constant */
+              object: 'workflow';
+              stats: {
+                [key: string]: {
+                  [key: string]: number;
+                };
+              };
+              stop_event: string | null;
+              stop_event_draft: string | null;
+              /** @description The published template (the draft while the workflow was never published) */
+              template: {
+                [key: string]: unknown;
+              };
+              template_draft: {
+                [key: string]: unknown;
+              };
+              /** @enum {string} */
+              template_status: 'draft' | 'published';
+              trigger_conditions: {
+                [key: string]: unknown;
+              };
+              trigger_conditions_draft: {
+                [key: string]: unknown;
+              };
+              /** @description updated time in the account's time zone (ISO 8601) */
+              updated_at: string;
+              /** @description updated time as a readable string in the account's time zone */
+              updated_at_string: string;
+              /** @description updated time in UTC (ISO 8601) */
+              updated_at_utc: string;
+              user_key: string;
+            };
+          };
+        };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found */
+      404: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
