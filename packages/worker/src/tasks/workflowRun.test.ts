@@ -182,3 +182,168 @@ describe('seed 004 example template', () => {
     });
   });
 });
+
+async function eventsOfType(type: string) {
+  const res = await call('GET', `/v1/events?type=${type}&limit=100`);
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body.data as Array<Record<string, any>>;
+}
+
+describe('seed 000 rule with a webhook action', () => {
+  it('runs on a deal.updated whose status changes to won, and not on other changes', async () => {
+    const r = route();
+    const res = await call('POST', '/v1/workflows', {
+      name: 'Ping owner on won deals',
+      condition_entity: 'deal',
+      condition_field: 'status',
+      condition_operator: 'changed_to',
+      condition_value: 'won',
+      action_type: 'webhook',
+      action_config: {
+        url: r.url,
+        params: 'message: Deal {{deal.name}} closed at {{deal.value}} {{deal.currency}}',
+      },
+      max_triggers_per_day: 50,
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const wf = res.body.data as { id: string };
+    const deal = { id: 'rule-deal-1', name: 'Globex', value: 5000, currency: 'EUR' };
+    const post = (status: string, extra: Record<string, unknown> = {}) =>
+      call('POST', '/v1/events', { type: 'deal.updated', data: { ...deal, status, ...extra } });
+    expect((await post('open')).status).toBe(202); // first sight: no previous, no change to won
+    expect((await post('open', { value: 6000 })).status).toBe(202); // another field changed
+    expect((await post('won', { value: 5000 })).status).toBe(202); // open → won: runs
+    expect((await post('won', { name: 'Globex Corp' })).status).toBe(202); // still won: no change
+    const [ex] = await finished(wf.id);
+    expect(ex).toMatchObject({ status: 'completed' });
+    await new Promise((res) => setTimeout(res, 500));
+    expect(await executionsOf(wf.id)).toHaveLength(1);
+    expect(r.got()).toHaveLength(1);
+    expect(JSON.parse(r.got()[0]!.body)).toEqual({ message: 'Deal Globex closed at 5000 EUR' });
+    const wfNow = (await call('GET', `/v1/workflows/${wf.id}`)).body.data;
+    expect(wfNow.executions_count).toBe(1);
+    expect(wfNow.last_triggered_at).not.toBeNull();
+  });
+});
+
+describe('failures', () => {
+  const template = (url: string, after: string) => ({
+    nodes: [
+      { id: 'start', type: 'Start' },
+      { id: 'call', type: 'Webhook', url },
+      { id: 'after', type: 'Webhook', url: after },
+    ],
+    edges: ['start-call', 'call-after'],
+  });
+
+  it('a 500 is retried with backoff, then fails the execution, skips what follows, and emits workflow.execution_failed; rerun resumes from the failed step', async () => {
+    let healthy = false;
+    const r = route(() => (healthy ? { status: 200, body: 'fine' } : { status: 500, body: 'boom' }));
+    const after = route();
+    const wf = await createWorkflow({
+      name: 'Flaky receiver',
+      event_trigger: 'deal.lost',
+      template: template(r.url, after.url),
+    });
+    await call('POST', '/v1/events', { type: 'deal.lost', data: { id: 'lost-1' } });
+    const [ex] = await finished(wf.id);
+    expect(ex).toMatchObject({ status: 'failed' });
+    expect(ex!.error).toContain('call');
+    const steps = stepsById(ex!);
+    expect(steps.call).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+      error: { message: expect.stringContaining('HTTP 500'), response: { status: 500, body: 'boom' } },
+    });
+    expect(steps.after).toMatchObject({ status: 'skipped', attempts: 0 });
+    expect(r.got()).toHaveLength(3);
+    // Backoff: attempts are at least the compressed 200 ms apart.
+    const at = r.got().map((q) => q.at);
+    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(190);
+    expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(190);
+    expect(after.got()).toHaveLength(0);
+    const failedEvents = await until(async () => {
+      const l = (await eventsOfType('workflow.execution_failed')).filter(
+        (e) => e.data.execution_id === ex!.id,
+      );
+      return l.length > 0 ? l : undefined;
+    });
+    expect(failedEvents).toHaveLength(1);
+    expect(failedEvents[0]).toMatchObject({
+      data: { workflow_id: wf.id, execution_id: ex!.id, failed_nodes: ['call'] },
+      caused_by: [ex!.id],
+    });
+
+    healthy = true;
+    const rerun = await call('POST', `/v1/executions/${ex!.id}/rerun`);
+    expect(rerun.status, JSON.stringify(rerun.body)).toBe(200);
+    const done = await until(async () => {
+      const e = await execution(ex!.id);
+      return e.status === 'completed' ? e : undefined;
+    });
+    const again = stepsById(done);
+    expect(again.start).toMatchObject({ status: 'succeeded', attempts: 1 }); // kept, not rerun
+    expect(again.call).toMatchObject({ status: 'succeeded', attempts: 1, error: null });
+    expect(again.after).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(r.got()).toHaveLength(4);
+    expect(after.got()).toHaveLength(1);
+    const conflict = await call('POST', `/v1/executions/${ex!.id}/rerun`);
+    expect(conflict.status).toBe(409);
+    expect(conflict.body.error.code).toBe('conflict');
+  });
+
+  it('a 400 fails at once with the answer recorded; a 429 waits for Retry-After', async () => {
+    const bad = route(() => ({
+      status: 400,
+      headers: { 'content-type': 'application/json' },
+      body: '{"error":"nope"}',
+    }));
+    const after = route();
+    const wf = await createWorkflow({
+      name: 'Bad request',
+      event_trigger: 'task.created',
+      template: template(bad.url, after.url),
+    });
+    await call('POST', '/v1/events', { type: 'task.created', data: { id: 't-1' } });
+    const [ex] = await finished(wf.id);
+    expect(ex).toMatchObject({ status: 'failed' });
+    expect(stepsById(ex!).call).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      error: { name: 'NonRetriableError', response: { status: 400, body: { error: 'nope' } } },
+    });
+    expect(stepsById(ex!).after.status).toBe('skipped');
+    expect(bad.got()).toHaveLength(1);
+
+    const limited = route((i) =>
+      i === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 },
+    );
+    const wf2 = await createWorkflow({
+      name: 'Rate limited',
+      event_trigger: 'task.completed',
+      template: template(limited.url, after.url),
+    });
+    await call('POST', '/v1/events', { type: 'task.completed', data: { id: 't-2' } });
+    const [ex2] = await finished(wf2.id);
+    expect(ex2).toMatchObject({ status: 'completed' });
+    expect(stepsById(ex2!).call.attempts).toBe(2);
+    const [first, second] = limited.got();
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(950);
+  });
+
+  it('a refused address fails the step at once (SSRF guard: only 127.0.0.1 is allowlisted)', async () => {
+    const after = route();
+    const wf = await createWorkflow({
+      name: 'Metadata address',
+      event_trigger: 'task.deleted',
+      template: template('http://169.254.169.254/latest/meta-data', after.url),
+    });
+    await call('POST', '/v1/events', { type: 'task.deleted', data: { id: 't-3' } });
+    const [ex] = await finished(wf.id);
+    expect(stepsById(ex!).call).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      error: { name: 'NonRetriableError', message: expect.stringContaining('blocked_address') },
+    });
+  });
+});
