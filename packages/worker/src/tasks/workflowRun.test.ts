@@ -84,7 +84,7 @@ async function createWorkflow(body: Record<string, unknown>) {
 }
 
 async function executionsOf(workflowId: string) {
-  const res = await call('GET', `/v1/executions?workflow_id=${workflowId}`);
+  const res = await call('GET', `/v1/executions?workflow_id=${workflowId}&limit=100`);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body.data as Array<Record<string, any>>;
 }
@@ -345,5 +345,210 @@ describe('failures', () => {
       attempts: 1,
       error: { name: 'NonRetriableError', message: expect.stringContaining('blocked_address') },
     });
+  });
+});
+
+describe('stopping', () => {
+  it('a stop event with filters stops exactly the matching executions waiting in a Delay; the others finish', async () => {
+    const r = route();
+    const wf = await createWorkflow({
+      name: 'Nurture',
+      event_trigger: 'contact.created',
+      stop_event: 'signed_up',
+      template: {
+        nodes: [
+          { id: 'start', type: 'Start' },
+          { id: 'wait', type: 'Delay', delay_n: 2, delay_unit: 'sec' },
+          { id: 'mail', type: 'Webhook', url: r.url, params: 'contact: {{contact.id}}' },
+        ],
+        edges: ['start-wait', 'wait-mail'],
+      },
+    });
+    const N = 40;
+    const posted = await Promise.all(
+      Array.from({ length: N }, (_, i) =>
+        call('POST', '/v1/events', {
+          type: 'contact.created',
+          data: { id: `c-${i}`, plan: i % 2 === 0 ? 'trial' : 'paid' },
+        }),
+      ),
+    );
+    expect(posted.every((p) => p.status === 202)).toBe(true);
+    // Every execution is waiting in its Delay: the Webhook steps are scheduled for later.
+    const running = await until(async () => {
+      const l = (await call('GET', `/v1/executions?workflow_id=${wf.id}&status=running&limit=100`)).body.data;
+      return l.length === N ? l : undefined;
+    });
+    const detail = await execution(running[0].id);
+    expect(stepsById(detail).mail.status).toBe('scheduled');
+
+    const stop = await call('POST', '/v1/executions/stop', {
+      stop_event: 'signed_up',
+      user_key: 'main',
+      filters: { 'contact.plan': 'trial' },
+    });
+    expect(stop.status, JSON.stringify(stop.body)).toBe(200);
+    expect(stop.body.data.stopped).toBe(N / 2);
+    // Another user's stop event, or one without matching filters, stops nothing.
+    expect(
+      (await call('POST', '/v1/executions/stop', { stop_event: 'signed_up', user_key: 'someone' })).body.data
+        .stopped,
+    ).toBe(0);
+    expect(
+      (
+        await call('POST', '/v1/executions/stop', {
+          stop_event: 'signed_up',
+          filters: { 'contact.plan': 'gold' },
+        })
+      ).body.data.stopped,
+    ).toBe(0);
+
+    const all = await finished(wf.id, N);
+    const stopped = all.filter((e) => e.status === 'stopped');
+    const completed = all.filter((e) => e.status === 'completed');
+    expect(stopped).toHaveLength(N / 2);
+    expect(completed).toHaveLength(N / 2);
+    for (const e of stopped) {
+      expect(e.data.contact.plan).toBe('trial');
+      expect(stepsById(e).mail).toMatchObject({ status: 'skipped', attempts: 0 });
+    }
+    // Past the delay, only the paid contacts were called, once each.
+    await new Promise((res) => setTimeout(res, 500));
+    const called = r.got().map((q) => JSON.parse(q.body).contact as string);
+    expect(called).toHaveLength(N / 2);
+    expect(new Set(called)).toEqual(new Set(completed.map((e) => e.data.contact.id)));
+    expect(called.every((id) => Number(id.slice(2)) % 2 === 1)).toBe(true);
+  });
+
+  it('POST /v1/executions/{id}/stop removes the queued step; nothing runs after', async () => {
+    const r = route();
+    const wf = await createWorkflow({
+      name: 'Stop one',
+      event_trigger: 'meeting.scheduled',
+      template: {
+        nodes: [
+          { id: 'start', type: 'Start' },
+          { id: 'wait', type: 'Delay', delay_n: 1, delay_unit: 'sec' },
+          { id: 'remind', type: 'Webhook', url: r.url },
+        ],
+        edges: ['start-wait', 'wait-remind'],
+      },
+    });
+    await call('POST', '/v1/events', { type: 'meeting.scheduled', data: { id: 'm-1' } });
+    const [ex] = await until(async () => {
+      const l = await executionsOf(wf.id);
+      return l.length === 1 && stepsById(await execution(l[0]!.id)).remind.status === 'scheduled'
+        ? l
+        : undefined;
+    });
+    const stop = await call('POST', `/v1/executions/${ex!.id}/stop`);
+    expect(stop.status, JSON.stringify(stop.body)).toBe(200);
+    expect(stop.body.data).toMatchObject({ status: 'stopped' });
+    expect(stepsById(stop.body.data).remind.status).toBe('skipped');
+    await new Promise((res) => setTimeout(res, 1500));
+    expect(r.got()).toHaveLength(0);
+    expect((await execution(ex!.id)).status).toBe('stopped');
+    const again = await call('POST', `/v1/executions/${ex!.id}/stop`);
+    expect(again.status).toBe(409);
+    expect((await call('POST', '/v1/executions/00000000-0000-7000-8000-000000000000/stop')).status).toBe(404);
+  });
+});
+
+describe('loop guard', () => {
+  it('a webhook whose receiver reports an event back loops only to WORKFLOW_MAX_CHAIN_DEPTH; the refusal is visible', async () => {
+    // The receiver is the host app: each call makes it report a deal.updated, caused by the calling execution.
+    const r = route(() => ({ status: 200 }));
+    const wf = await createWorkflow({
+      name: 'Echo',
+      event_trigger: 'deal.stage_changed',
+      template: {
+        nodes: [
+          { id: 'start', type: 'Start' },
+          { id: 'echo', type: 'Webhook', url: r.url },
+        ],
+        edges: ['start-echo'],
+      },
+    });
+    const seen = new Set<string>();
+    const pump = setInterval(() => {
+      for (const q of r.got()) {
+        const id = q.headers['x-switchyard-execution-id'] as string;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        void call('POST', '/v1/events', {
+          type: 'deal.stage_changed',
+          data: { id: 'loop' },
+          caused_by: [id],
+        });
+      }
+    }, 20);
+    try {
+      await call('POST', '/v1/events', { type: 'deal.stage_changed', data: { id: 'loop' } });
+      const list = await until(async () => {
+        const l = await executionsOf(wf.id);
+        return l.some((e) => e.status === 'skipped') ? l : undefined;
+      });
+      await new Promise((res) => setTimeout(res, 500));
+      const all = await executionsOf(wf.id);
+      expect(all).toHaveLength(4); // depth 0, 1, 2 ran; the 4th (chain of 3) was refused
+      const refused = all.filter((e) => e.status === 'skipped');
+      expect(refused).toHaveLength(1);
+      expect(refused[0]!.error).toMatch(/^loop_guard/);
+      expect(refused[0]!.caused_by).toHaveLength(3);
+      expect(list.filter((e) => e.status === 'completed').length).toBeGreaterThanOrEqual(2);
+      expect(r.got()).toHaveLength(3);
+    } finally {
+      clearInterval(pump);
+    }
+  });
+});
+
+describe('redelivery', () => {
+  it('duplicate run_workflow_step jobs for one step run it once', async () => {
+    const pg = (await import('pg')).default;
+    const client = new pg.Client({ connectionString: srv.db.url });
+    await client.connect();
+    try {
+      const r = route();
+      const wf = await createWorkflow({
+        name: 'Once',
+        event_trigger: 'email.sent',
+        template: {
+          nodes: [
+            { id: 'start', type: 'Start' },
+            { id: 'wait', type: 'Delay', delay_n: 1, delay_unit: 'sec' },
+            { id: 'once', type: 'Webhook', url: r.url },
+          ],
+          edges: ['start-wait', 'wait-once'],
+        },
+      });
+      await call('POST', '/v1/events', { type: 'email.sent', data: { id: 'e-1' } });
+      const [ex] = await until(async () => {
+        const l = await executionsOf(wf.id);
+        return l.length === 1 && stepsById(await execution(l[0]!.id)).once.status === 'scheduled'
+          ? l
+          : undefined;
+      });
+      // Five more jobs for the same step (no key, so none replaces another): a redelivery storm.
+      await client.query(
+        `select graphile_worker.add_job('run_workflow_step', json_build_object('execution_id', $1::text, 'node_id', 'once'))
+           from generate_series(1, 5)`,
+        [ex!.id],
+      );
+      const [done] = await finished(wf.id);
+      await new Promise((res) => setTimeout(res, 1500));
+      expect(r.got()).toHaveLength(1);
+      expect(stepsById(done!).once).toMatchObject({ status: 'succeeded', attempts: 1 });
+      // And once more after it succeeded.
+      await client.query(
+        `select graphile_worker.add_job('run_workflow_step', json_build_object('execution_id', $1::text, 'node_id', 'once'))`,
+        [ex!.id],
+      );
+      await new Promise((res) => setTimeout(res, 500));
+      expect(r.got()).toHaveLength(1);
+      expect(stepsById(await execution(ex!.id)).once.attempts).toBe(1);
+    } finally {
+      await client.end();
+    }
   });
 });
