@@ -552,3 +552,49 @@ describe('timestamps', () => {
     expect(wf.last_triggered_at_string).toBeNull();
   });
 });
+
+describe('stats and counts', () => {
+  it('counts each node’s steps by state from the workflow’s executions', async () => {
+    const created = await call('POST', '/v1/workflows', {
+      name: 'Counted',
+      template_status: 'published',
+      template: seedTemplate(),
+    });
+    const id = created.body.data.id;
+    const before = await call('GET', `/v1/workflows/${id}`);
+    expect(before.body.data.stats.a).toEqual({
+      pending: 0,
+      scheduled: 0,
+      running: 0,
+      succeeded: 0,
+      failed: 0,
+      skipped: 0,
+    });
+    const runs = [];
+    for (let i = 0; i < 2; i++) {
+      const run = await call('POST', `/v1/workflows/${id}/execute`, {});
+      expect(run.status).toBe(202);
+      runs.push(run.body.data.execution_id as string);
+    }
+    // The expected counts, from each execution's own steps.
+    const expected: Record<string, Record<string, number>> = {};
+    for (const execId of runs) {
+      const exec = await call('GET', `/v1/executions/${execId}`);
+      for (const step of exec.body.data.steps as { node_id: string; status: string }[]) {
+        expected[step.node_id] ??= {};
+        const byState = expected[step.node_id] as Record<string, number>;
+        byState[step.status] = (byState[step.status] ?? 0) + 1;
+      }
+    }
+    expect(Object.keys(expected).length).toBeGreaterThan(0);
+    const after = await call('GET', `/v1/workflows/${id}`);
+    expect(after.body.data.executions_count).toBe(2);
+    for (const [node, states] of Object.entries(expected)) {
+      expect(after.body.data.stats[node]).toMatchObject(states);
+    }
+    // Lists carry the same stats.
+    const listed = await call('GET', '/v1/workflows?limit=1');
+    expect(listed.body.data[0].id).toBe(id);
+    expect(listed.body.data[0].stats).toEqual(after.body.data.stats);
+  });
+});
