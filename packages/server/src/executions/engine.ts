@@ -8,6 +8,7 @@ import {
   planNext,
   RetryAfterError,
   renderConfig,
+  renderTemplate,
   type StepState,
   type WorkflowNode,
   type WorkflowTemplate,
@@ -77,6 +78,31 @@ function conditionInput(data: Record<string, unknown>) {
         ? { ...data, [entity]: previous }
         : undefined,
   };
+}
+
+// Settings written as "key: value" lines (a Webhook's headers and params): each line is rendered on its own and a
+// value's line breaks become spaces, so a merged value can never add a header or a param.
+const LINE_FIELDS: Readonly<Record<string, readonly string[]>> = { Webhook: ['headers', 'params'] };
+
+function renderLines(text: string, data: Record<string, unknown>): string {
+  return text
+    .split(/\r\n|\n|\r/)
+    .map((line) => (line.includes('{{') ? renderTemplate(line, data).output.replace(/[\r\n]+/g, ' ') : line))
+    .join('\n');
+}
+
+/** A node's settings with merge tokens filled from the execution's data (every string leaf on its own). */
+export function renderNodeConfig(node: WorkflowNode, data: Record<string, unknown>): Record<string, unknown> {
+  const config = nodeConfig(node);
+  const lines: Record<string, string> = {};
+  for (const f of LINE_FIELDS[node.type] ?? []) {
+    const v = config[f];
+    if (typeof v === 'string') {
+      lines[f] = renderLines(v, data);
+      delete config[f];
+    }
+  }
+  return { ...renderConfig(config, data).value, ...lines };
 }
 
 /** What an inline node produces: its output and when its children may run. */
@@ -305,7 +331,7 @@ export async function runStep(
     if (!node) throw new NonRetriableError(`node ${nodeId} is not in the execution's template`);
     const provider = deps.actions.get(node.type);
     if (!provider) throw new NonRetriableError(`no action provider runs node type ${node.type}`);
-    const rendered = renderConfig(nodeConfig(node), ex.data).value;
+    const rendered = renderNodeConfig(node, ex.data);
     const parsed = provider.configSchema.safeParse(rendered);
     if (!parsed.success) {
       throw new NonRetriableError(

@@ -552,3 +552,36 @@ describe('redelivery', () => {
     }
   });
 });
+
+describe('merge tokens in header and param lines', () => {
+  it('a merged value with line breaks cannot add a header or a param', async () => {
+    const r = route();
+    const wf = await createWorkflow({
+      name: 'Injection',
+      event_trigger: 'contact.owner_changed',
+      template: {
+        nodes: [
+          { id: 'start', type: 'Start' },
+          {
+            id: 'call',
+            type: 'Webhook',
+            url: r.url,
+            headers: 'X-Name: {{contact.name}}',
+            params: 'name: {{contact.name}}\nowner: {{contact.owner | default: "nobody"}}',
+          },
+        ],
+        edges: ['start-call'],
+      },
+    });
+    await call('POST', '/v1/events', {
+      type: 'contact.owner_changed',
+      data: { id: 'inj', name: 'Eve\nX-Injected: 1\r\nowner: mallory' },
+    });
+    const [ex] = await finished(wf.id);
+    expect(ex!.status).toBe('completed');
+    const [req] = r.got();
+    expect(req!.headers['x-injected']).toBeUndefined();
+    expect(req!.headers['x-name']).toBe('Eve X-Injected: 1 owner: mallory');
+    expect(JSON.parse(req!.body)).toEqual({ name: 'Eve X-Injected: 1 owner: mallory', owner: 'nobody' });
+  });
+});
