@@ -1,8 +1,6 @@
 // The README's "Use from TypeScript" snippet is the region below, run by examples/quickstart.test.ts against the real
 // server.
-// TODO(lead): when webhook delivery and workflows work end to end, extend with: the receiver of examples/receiver.ts,
-// `webhooks.create` pointing at it before `events.create`, waiting for the verified delivery, then `workflows.create`
-// and a trigger (see the client helper's report).
+// The whole loop (a webhook to itself, a verified delivery, a workflow created and triggered) is examples/app.ts.
 import { createClient, SwitchyardError } from '@switchyard/client';
 
 /** Upserts a user, reports an event, walks every user, and handles an error, as the README shows. */

@@ -1,6 +1,6 @@
 // A webhook receiver as a host app writes one; the README's "Verify webhook deliveries" snippet is the region below.
 // examples/receiver.test.ts runs it with deliveries signed the way Switchyard signs them.
-// TODO(lead): once webhook delivery works end to end, quickstart.ts points a webhook at this receiver.
+// examples/app.ts runs the same verification against real deliveries from the server and worker.
 import http from 'node:http';
 import {
   type VerifiedWebhook,

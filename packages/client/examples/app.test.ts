@@ -1,0 +1,58 @@
+import { createClient } from '@switchyard/client';
+import { createLogger, type Env, parseEnv } from '@switchyard/server';
+import { startTestServer, type TestServer } from '@switchyard/server/testing';
+import { type RunningWorker, startWorker } from '@switchyard/worker';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runExampleApp } from './app.ts';
+
+// The example app against the real server and a real worker on one test database; the app's own HTTP server on
+// 127.0.0.1 receives the deliveries and the workflow's call (the test server allowlists 127.0.0.1 and plain HTTP).
+let srv: TestServer;
+let worker: RunningWorker;
+beforeAll(async () => {
+  srv = await startTestServer();
+  const env = parseEnv({
+    DATABASE_URL: srv.db.url,
+    LOG_LEVEL: 'silent',
+    OUTBOUND_ALLOW_HTTP: 'true',
+    OUTBOUND_ALLOWLIST: '127.0.0.1',
+  }) as Env & { DATABASE_URL: string };
+  worker = await startWorker({ env, logger: createLogger('silent', 'test'), pollIntervalMs: 100 });
+});
+afterAll(async () => {
+  await worker?.stop();
+  await srv?.close();
+});
+
+it('subscribes to itself, receives a verified delivery, and runs a workflow it created', async () => {
+  const run = await runExampleApp({ baseUrl: srv.url, apiKey: srv.apiKey, timeoutMs: 15_000 });
+
+  // The delivery verified against the secret from the creation response and carries the reported event.
+  expect(run.delivery.event).toMatchObject({
+    type: 'contact.created',
+    data: { id: 'c_1', first_name: 'Ada', email: 'ada@example.com' },
+  });
+  const switchyard = createClient({ baseUrl: srv.url, apiKey: srv.apiKey });
+  const deliveries = await switchyard.deliveries.list({ id: run.webhookId });
+  expect(deliveries.data[0]).toMatchObject({ event_id: run.eventId, status: 'succeeded' });
+
+  // The workflow's Webhook node called the app with the execution data's merge tokens filled in.
+  expect(run.workflowCall.body).toEqual({ greeting: 'Hello Grace', email: 'grace@example.com' });
+  expect(run.executionIds).toHaveLength(1);
+  const execution = await waitFor(async () => {
+    const e = await switchyard.executions.get({ id: run.executionIds[0] as string });
+    return e.status === 'completed' ? e : undefined;
+  });
+  expect(execution.workflow_id).toBe(run.workflowId);
+  expect(execution.steps?.find((s) => s.node_id === 'welcome')).toMatchObject({ status: 'succeeded' });
+});
+
+async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
