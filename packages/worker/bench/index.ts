@@ -2,6 +2,7 @@
 // `node bench/index.ts [--rounds 3] [--events 1000]` from packages/worker, or `pnpm bench worker` from the root.
 import { parseArgs } from 'node:util';
 import { startBaseline } from './baseline.ts';
+import { startExecutionsBench } from './executions.ts';
 import { benchPostgres, freshDatabase, median, percentile, startReceiver } from './harness.ts';
 import { startPipeline } from './pipeline.ts';
 
@@ -32,15 +33,19 @@ try {
   // Warm up both (JIT, connections, prepared statements) before measuring.
   await baseline.throughput(200, clients);
   await pipeline.throughput(200, clients);
+  const executions = await startExecutionsBench(pipeline.post, receiver);
+  await executions.throughput(200, clients);
 
   const base: number[] = [];
   const single: number[] = [];
   const batch: number[] = [];
+  const execs: number[] = [];
   for (let r = 0; r < rounds; r++) {
     // Interleaved, so that the machine's noise hits all three alike.
     base.push(await baseline.throughput(n, clients));
     single.push(await pipeline.throughput(n, clients));
     batch.push(await pipeline.batchThroughput(n, 100, 4));
+    execs.push(await executions.throughput(n, clients));
   }
   const baseLat = await baseline.latency(rate * 5, rate);
   const ourLat = await pipeline.latency(rate * 5, rate);
@@ -63,6 +68,13 @@ try {
   console.log(`| baseline | ${fmt(percentile(baseLat, 50))} | ${fmt(percentile(baseLat, 99))} | |`);
   console.log(`| POST /v1/events | ${fmt(percentile(ourLat, 50))} | ${fmt(percentile(ourLat, 99))} | p50 < 10, p99 < 50 |`);
   console.log('');
+  console.log(`workflow executions (Start → Webhook, one event each through POST /v1/events), ${n} × ${rounds} rounds:`);
+  console.log('');
+  console.log('| path | median executions/s | × webhook delivery (POST /v1/events) |');
+  console.log('| --- | ---: | ---: |');
+  console.log(`| event → execution → Webhook node | ${fmt(median(execs))} | ${(median(execs) / median(single)).toFixed(2)} |`);
+  console.log('');
+  console.log(`rounds (executions/s): ${execs.map(fmt).join(', ')}`);
   console.log(`rounds (events/s): baseline ${base.map(fmt).join(', ')}; single ${single.map(fmt).join(', ')}; batch ${batch.map(fmt).join(', ')}`);
 } finally {
   await receiver.close();
