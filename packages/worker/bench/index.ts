@@ -68,11 +68,15 @@ try {
   console.log(`| baseline | ${fmt(percentile(baseLat, 50))} | ${fmt(percentile(baseLat, 99))} | |`);
   console.log(`| POST /v1/events | ${fmt(percentile(ourLat, 50))} | ${fmt(percentile(ourLat, 99))} | p50 < 10, p99 < 50 |`);
   console.log('');
-  console.log(`workflow executions (Start → Webhook, one event each through POST /v1/events), ${n} × ${rounds} rounds:`);
+  console.log(
+    `workflow executions (Start → Webhook, one event each through POST /v1/events), ${n} × ${rounds} rounds:`,
+  );
   console.log('');
   console.log('| path | median executions/s | × webhook delivery (POST /v1/events) |');
   console.log('| --- | ---: | ---: |');
-  console.log(`| event → execution → Webhook node | ${fmt(median(execs))} | ${(median(execs) / median(single)).toFixed(2)} |`);
+  console.log(
+    `| event → execution → Webhook node | ${fmt(median(execs))} | ${(median(execs) / median(single)).toFixed(2)} |`,
+  );
   console.log('');
   console.log(`rounds (executions/s): ${execs.map(fmt).join(', ')}`);
   console.log(`rounds (events/s): baseline ${base.map(fmt).join(', ')}; single ${single.map(fmt).join(', ')}; batch ${batch.map(fmt).join(', ')}`);
