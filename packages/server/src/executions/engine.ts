@@ -66,7 +66,10 @@ function asDate(v: Date | string | null): Date | null {
   return v instanceof Date ? v : new Date(v);
 }
 
-/** The merge/condition input of an execution: its data, and the same with the entity as it was before. */
+/**
+ * What a Condition node is evaluated on: the execution's data (fields by the event's own paths, `amount`, or through
+ * the entity, `deal.amount`), and for `changed*` the same with the entity as it was before the event.
+ */
 function conditionInput(data: Record<string, unknown>) {
   const event = data.event as { entity?: string | null } | undefined;
   const entity = event?.entity;
@@ -75,7 +78,7 @@ function conditionInput(data: Record<string, unknown>) {
     data,
     previous:
       entity && typeof previous === 'object' && previous !== null
-        ? { ...data, [entity]: previous }
+        ? { ...data, ...(previous as Record<string, unknown>), [entity]: previous }
         : undefined,
   };
 }

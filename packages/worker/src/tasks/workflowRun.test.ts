@@ -585,3 +585,64 @@ describe('merge tokens in header and param lines', () => {
     expect(JSON.parse(req!.body)).toEqual({ name: 'Eve X-Injected: 1 owner: mallory', owner: 'nobody' });
   });
 });
+
+describe('Condition nodes', () => {
+  it('gate their descendants: a false condition skips them, a true one runs them', async () => {
+    const big = route();
+    const after = route();
+    const wf = await createWorkflow({
+      name: 'Big deals only',
+      event_trigger: 'deal.stage_changed',
+      template: {
+        nodes: [
+          { id: 'start', type: 'Start' },
+          {
+            id: 'gate',
+            type: 'Condition',
+            condition: {
+              all: [
+                { field: 'deal.amount', operator: 'greater_than', value: 1000 },
+                { field: 'stage', operator: 'changed' },
+              ],
+            },
+          },
+          { id: 'notify', type: 'Webhook', url: big.url, params: 'deal: {{deal.id}}' },
+          { id: 'then', type: 'Webhook', url: after.url },
+        ],
+        edges: ['start-gate', 'gate-notify', 'notify-then'],
+      },
+    });
+    await call('POST', '/v1/events', {
+      type: 'deal.stage_changed',
+      data: { id: 'small', amount: 10, stage: 'b' },
+      previous: { id: 'small', amount: 10, stage: 'a' },
+    });
+    await call('POST', '/v1/events', {
+      type: 'deal.stage_changed',
+      data: { id: 'big', amount: 5000, stage: 'b' },
+      previous: { id: 'big', amount: 5000, stage: 'a' },
+    });
+    await call('POST', '/v1/events', {
+      type: 'deal.stage_changed',
+      data: { id: 'same', amount: 5000, stage: 'b' },
+      previous: { id: 'same', amount: 5000, stage: 'b' },
+    });
+    const all = await finished(wf.id, 3);
+    const byDeal = Object.fromEntries(all.map((e) => [e.data.deal.id, e]));
+    expect(all.every((e) => e.status === 'completed')).toBe(true);
+    expect(stepsById(byDeal.big!)).toMatchObject({
+      gate: { status: 'succeeded', output: { result: true } },
+      notify: { status: 'succeeded' },
+      then: { status: 'succeeded' },
+    });
+    for (const id of ['small', 'same']) {
+      expect(stepsById(byDeal[id]!)).toMatchObject({
+        gate: { status: 'succeeded', output: { result: false } },
+        notify: { status: 'skipped' },
+        then: { status: 'skipped' },
+      });
+    }
+    expect(big.got().map((q) => JSON.parse(q.body))).toEqual([{ deal: 'big' }]);
+    expect(after.got()).toHaveLength(1);
+  });
+});
