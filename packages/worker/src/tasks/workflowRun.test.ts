@@ -1,4 +1,4 @@
-import { createLogger, type Env, parseEnv } from '@switchyard/server';
+import { createAccount, createLogger, type Env, parseEnv } from '@switchyard/server';
 import {
   apiCaller,
   type Receiver,
@@ -644,5 +644,54 @@ describe('Condition nodes', () => {
     }
     expect(big.got().map((q) => JSON.parse(q.body))).toEqual([{ deal: 'big' }]);
     expect(after.got()).toHaveLength(1);
+  });
+});
+
+describe('Delay in the account time zone', () => {
+  it("schedules a day delay with minute_of_day at that local time in the account's zone", async () => {
+    const { account, apiKey } = await createAccount(srv.deps.orm.em.fork(), { name: 'Paris' });
+    await srv.deps.orm.em
+      .fork()
+      .execute(`update accounts set time_zone = 'Europe/Paris' where id = ?`, [account.id]);
+    const r = route();
+    const wf = await call(
+      'POST',
+      '/v1/workflows',
+      {
+        name: 'Morning after',
+        event_trigger: 'contact.created',
+        template_status: 'published',
+        template: {
+          nodes: [
+            { id: 'start', type: 'Start' },
+            { id: 'wait', type: 'Delay', delay_n: 1, delay_unit: 'day', minute_of_day: 570 },
+            { id: 'hello', type: 'Webhook', url: r.url },
+          ],
+          edges: ['start-wait', 'wait-hello'],
+        },
+      },
+      { key: apiKey },
+    );
+    expect(wf.status, JSON.stringify(wf.body)).toBe(201);
+    await call('POST', '/v1/events', { type: 'contact.created', data: { id: 'paris-1' } }, { key: apiKey });
+    const ex = await until(async () => {
+      const list = (
+        await call('GET', `/v1/executions?workflow_id=${wf.body.data.id}`, undefined, { key: apiKey })
+      ).body.data;
+      if (list.length !== 1) return undefined;
+      const e = (await call('GET', `/v1/executions/${list[0].id}`, undefined, { key: apiKey })).body.data;
+      return stepsById(e).hello.status === 'scheduled' ? e : undefined;
+    });
+    const steps = stepsById(ex);
+    // 9:30 in Paris (CET, +01:00 in November or CEST +02:00), one or two calendar days ahead.
+    expect(steps.wait.run_at).toMatch(/T09:30:00\+0[12]:00$/);
+    expect(steps.hello.run_at_utc).toBe(steps.wait.run_at_utc);
+    const hours = (Date.parse(steps.hello.run_at_utc) - Date.now()) / 3_600_000;
+    expect(hours).toBeGreaterThan(9);
+    expect(hours).toBeLessThan(49);
+    expect(r.got()).toHaveLength(0);
+    expect((await call('POST', `/v1/executions/${ex.id}/stop`, undefined, { key: apiKey })).status).toBe(200);
+    // Another account cannot see it.
+    expect((await call('GET', `/v1/executions/${ex.id}`)).status).toBe(404);
   });
 });
