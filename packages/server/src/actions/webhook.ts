@@ -1,5 +1,7 @@
+import net from 'node:net';
 import {
   NonRetriableError,
+  type Problem,
   parseHeaderLines,
   parseParamLines,
   RetryAfterError,
@@ -8,6 +10,7 @@ import {
 import { z } from 'zod';
 import { isOutboundError, type outboundOf } from '../deliveries/ports.ts';
 import { parseRetryAfter } from '../deliveries/schedule.ts';
+import type { ServerDeps } from '../deps.ts';
 import type { ActionProvider } from './provider.ts';
 
 /** A Webhook node's settings (seed 004): `headers` are `"K: V"` lines, `params` `"k: v"` lines. */
@@ -44,6 +47,38 @@ function parsedBody(text: string, contentType: string | undefined): unknown {
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
 /**
+ * Save-time checks of a Webhook node's URL (unless merge tokens make it known only at run time): an absolute
+ * http(s) URL the outbound guard would call — its scheme, and an IP literal's address. Host names are resolved and
+ * checked when the step runs (DNS can change in between), never at save time.
+ */
+async function urlProblems(url: string, deps: ServerDeps): Promise<Problem[]> {
+  if (url.includes('{{')) return [];
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return [{ path: 'url', message: 'url must be an absolute http(s) URL' }];
+  }
+  const httpOk =
+    parsed.protocol === 'https:' || (parsed.protocol === 'http:' && deps.env.OUTBOUND_ALLOW_HTTP);
+  if (!httpOk) {
+    return [
+      {
+        path: 'url',
+        message: deps.env.OUTBOUND_ALLOW_HTTP ? 'url must use http or https' : 'url must use https',
+      },
+    ];
+  }
+  if (!net.isIP(parsed.hostname.replace(/^\[|\]$/g, ''))) return [];
+  try {
+    await deps.outbound.checkUrl(url);
+  } catch (err) {
+    if (isOutboundError(err) && !err.retriable) return [{ path: 'url', message: err.message }];
+  }
+  return [];
+}
+
+/**
  * The built-in `Webhook` action (seed 004): an HTTP request to the node's URL through the SSRF-guarded client, with
  * its header lines and its params — a JSON body for POST/PUT/PATCH (or form-encoded / text when `content_type`
  * says), the query string for GET and DELETE. 2xx succeeds; 408, 429 (after its Retry-After), 5xx and network
@@ -53,8 +88,8 @@ export const webhookAction: ActionProvider<WebhookConfig> = {
   type: 'Webhook',
   ruleActionType: 'webhook',
   configSchema: WebhookConfig,
-  async validate(config) {
-    const problems = [];
+  async validate(config, { deps }) {
+    const problems = await urlProblems(config.url, deps);
     if (config.headers) {
       const parsed = parseHeaderLines(config.headers);
       problems.push(...parsed.problems, ...validateCustomHeaders(parsed.value));

@@ -331,20 +331,34 @@ describe('failures', () => {
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(950);
   });
 
-  it('a refused address fails the step at once (SSRF guard: only 127.0.0.1 is allowlisted)', async () => {
+  it('a refused address: 400 at save time for a literal, and a failed step at once when merge data names it', async () => {
     const after = route();
+    const refused = await call('POST', '/v1/workflows', {
+      name: 'Metadata literal',
+      template_status: 'published',
+      template: template('http://169.254.169.254/latest/meta-data', after.url),
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('validation_error');
+    expect(refused.body.error.details).toContainEqual(
+      expect.objectContaining({ path: 'template.nodes.call.url', node_ids: ['call'] }),
+    );
     const wf = await createWorkflow({
       name: 'Metadata address',
       event_trigger: 'task.deleted',
-      template: template('http://169.254.169.254/latest/meta-data', after.url),
+      template: template('http://{{target}}/latest/meta-data', after.url),
     });
-    await call('POST', '/v1/events', { type: 'task.deleted', data: { id: 't-3' } });
+    await call('POST', '/v1/events', {
+      type: 'task.deleted',
+      data: { id: 't-3', target: '169.254.169.254' },
+    });
     const [ex] = await finished(wf.id);
     expect(stepsById(ex!).call).toMatchObject({
       status: 'failed',
       attempts: 1,
       error: { name: 'NonRetriableError', message: expect.stringContaining('blocked_address') },
     });
+    expect(stepsById(ex!).after.status).toBe('skipped');
   });
 });
 
