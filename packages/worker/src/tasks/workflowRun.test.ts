@@ -363,7 +363,7 @@ describe('failures', () => {
 });
 
 describe('stopping', () => {
-  it('a stop event with filters stops exactly the matching executions waiting in a Delay; the others finish', async () => {
+  it('100 executions in a Delay: a stop event with filters stops exactly the matching ones; the others finish', async () => {
     const r = route();
     const wf = await createWorkflow({
       name: 'Nurture',
@@ -372,13 +372,13 @@ describe('stopping', () => {
       template: {
         nodes: [
           { id: 'start', type: 'Start' },
-          { id: 'wait', type: 'Delay', delay_n: 2, delay_unit: 'sec' },
+          { id: 'wait', type: 'Delay', delay_n: 3, delay_unit: 'sec' },
           { id: 'mail', type: 'Webhook', url: r.url, params: 'contact: {{contact.id}}' },
         ],
         edges: ['start-wait', 'wait-mail'],
       },
     });
-    const N = 40;
+    const N = 100;
     const posted = await Promise.all(
       Array.from({ length: N }, (_, i) =>
         call('POST', '/v1/events', {
