@@ -274,6 +274,10 @@ describe('failures', () => {
       caused_by: [ex!.id],
     });
 
+    // The workflow's per-node stats count these steps.
+    const { stats } = (await call('GET', `/v1/workflows/${wf.id}`)).body.data;
+    expect(stats).toMatchObject({ start: { succeeded: 1 }, call: { failed: 1 }, after: { skipped: 1 } });
+
     healthy = true;
     const rerun = await call('POST', `/v1/executions/${ex!.id}/rerun`);
     expect(rerun.status, JSON.stringify(rerun.body)).toBe(200);
