@@ -5,6 +5,7 @@ import type { ActionRegistry } from './actions/provider.ts';
 import type { SecretBox } from './crypto/secretBox.ts';
 import type { MikroORM } from './db/orm.ts';
 import type { Env } from './env.ts';
+import type { Mailer } from './mail/mailer.ts';
 import type { OutboundClient } from './outbound/client.ts';
 
 /** The long-lived things a server process shares between requests. Built once in `createServerDeps`. */
@@ -21,4 +22,6 @@ export interface ServerDeps {
   secretBox: SecretBox;
   /** The SSRF-guarded HTTP client for every call out (deliveries, Webhook nodes, chat and host actions). */
   outbound: OutboundClient;
+  /** The system mailer (SMTP_URL) for notices to accounts; null when none is configured. */
+  mailer: Mailer | null;
 }

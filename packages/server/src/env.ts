@@ -61,6 +61,10 @@ export const Env = z.object({
   WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().positive().default(15),
   /** Webhook delivery: an endpoint failing without a success for this many days is disabled (fractions allowed). */
   WEBHOOK_DISABLE_AFTER_DAYS: z.coerce.number().positive().default(5),
+  /** System e-mail (failure notices): `smtp://user:pass@host:port` or `smtps://…`; unset: notices are only logged. */
+  SMTP_URL: z.string().url().optional(),
+  /** The sender of system e-mail. */
+  MAIL_FROM: z.string().default('Switchyard <switchyard@localhost>'),
   /** Workflows: attempts of a failing step (1 = no retry) before it fails its execution. */
   WORKFLOW_STEP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(3),
   /** Workflows: delay before each retry of a failing step, comma-separated (ms, s, m, h, d); the last one repeats. */

@@ -6,6 +6,7 @@ export { SCOPES, type Scope } from './apiKeys/scopes.ts';
 export { createApiKey } from './apiKeys/service.ts';
 export { listen, type RunningServer } from './app.ts';
 export { type AttemptOutcome, attemptDelivery } from './deliveries/attempt.ts';
+export { sendFailureNotice } from './deliveries/notice.ts';
 export { type RetryPolicy, retryPolicyFromEnv } from './deliveries/schedule.ts';
 export type { ServerDeps } from './deps.ts';
 export { Env, parseEnv } from './env.ts';
@@ -15,6 +16,7 @@ export { type EventConsumer, eventConsumers, type StoredEvent } from './events/c
 export { emitEvent, type NewEvent } from './events/service.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { runStep, type StepOutcome, startExecution, stepJobKey } from './executions/engine.ts';
+export * from './mail/mailer.ts';
 export * from './outbound/index.ts';
 export { type AppRouter, appRouter } from './router.ts';
 export { closeServerDeps, createServerDeps } from './server.ts';

@@ -7,6 +7,7 @@ import type { ServerDeps } from './deps.ts';
 import type { Env } from './env.ts';
 import { createRateLimiter } from './http/rateLimit.ts';
 import type { Logger } from './logger.ts';
+import { createSystemMailer } from './mail/mailer.ts';
 import { createOutbound } from './outbound/client.ts';
 
 /** Opens everything a server process shares: the secret box, the ORM, a pg pool and the rate limiter. */
@@ -23,7 +24,8 @@ export async function createServerDeps(
   const rateLimiter = createRateLimiter(pool, env.RATE_LIMIT_POINTS, env.RATE_LIMIT_WINDOW_SECONDS);
   const actions = new ActionRegistry([...builtInActions(), ...(opts.actions ?? [])]);
   const outbound = createOutbound(env);
-  return { env, orm, pool, logger, rateLimiter, actions, secretBox, outbound };
+  const mailer = createSystemMailer(env);
+  return { env, orm, pool, logger, rateLimiter, actions, secretBox, outbound, mailer };
 }
 
 /** Closes what {@link createServerDeps} opened. */
@@ -31,4 +33,5 @@ export async function closeServerDeps(deps: ServerDeps): Promise<void> {
   await deps.orm.close();
   await deps.pool.end();
   await deps.outbound.close();
+  deps.mailer?.close();
 }

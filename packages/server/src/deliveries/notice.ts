@@ -1,4 +1,6 @@
-import type { Account, Webhook } from '../db/entities/index.ts';
+import { Account, Webhook } from '../db/entities/index.ts';
+import type { ServerDeps } from '../deps.ts';
+import { MailError } from '../mail/mailer.ts';
 import { readableInZone } from '../time.ts';
 
 /** The account setting that holds the address system notices go to. */
@@ -32,4 +34,47 @@ export function failureNoticeMessage(hook: Webhook, account: Account): { subject
     subject: `Webhook disabled: ${label}`,
     text: lines.filter((l) => l !== null).join('\n'),
   };
+}
+
+/**
+ * Sends the disabled-webhook notice for `webhookId` to its account's notification address through the system
+ * mailer. Returns what happened; throws a retriable error while the SMTP server is unreachable, so the job retries.
+ */
+export async function sendFailureNotice(
+  deps: ServerDeps,
+  webhookId: string,
+): Promise<'sent' | 'no_address' | 'no_mailer' | 'not_disabled'> {
+  const em = deps.orm.em.fork();
+  const hook = await em.findOne(Webhook, { id: webhookId });
+  // Re-enabled (or deleted) since the job was queued: nothing to tell.
+  if (!hook || hook.status !== 'disabled') return 'not_disabled';
+  const account = await em.findOneOrFail(Account, { id: hook.accountId });
+  const to = notificationAddress(account);
+  if (!to) {
+    deps.logger.warn(
+      { webhookId, accountId: account.id },
+      'webhook disabled; the account has no notification_email',
+    );
+    return 'no_address';
+  }
+  if (!deps.mailer) {
+    deps.logger.warn(
+      { webhookId, to },
+      'webhook disabled; SMTP_URL is not set, so no notice e-mail was sent',
+    );
+    return 'no_mailer';
+  }
+  const { subject, text } = failureNoticeMessage(hook, account);
+  try {
+    await deps.mailer.send({ to, subject, text });
+  } catch (err) {
+    // A permanent refusal (bad address) will not pass on a retry: log it and finish the job.
+    if (err instanceof MailError && !err.retriable) {
+      deps.logger.error({ err, webhookId, to }, 'failure notice refused by the SMTP server');
+      return 'no_address';
+    }
+    throw err;
+  }
+  deps.logger.info({ webhookId, to }, 'failure notice sent');
+  return 'sent';
 }
