@@ -171,7 +171,23 @@ export async function advanceLocked(em: EntityManager, deps: ServerDeps, ex: Exe
         if (t && t > readyAt) readyAt = t;
       }
       if (INLINE_TYPES.has(node.type)) {
-        const { output, until } = runInline(node, readyAt, ex);
+        let inline: ReturnType<typeof runInline>;
+        try {
+          inline = runInline(node, readyAt, ex);
+        } catch (err) {
+          // Settings that cannot be evaluated (publish checks them, but a template may predate a rule): the node
+          // fails like an action would, and what depends on it is skipped.
+          await em.execute(
+            `update execution_steps set status = 'failed', attempts = attempts + 1, error = ?::jsonb,
+                    started_at = now(), finished_at = now(), updated_at = now()
+              where execution_id = ? and node_id = ? and status = 'pending'`,
+            [JSON.stringify(describeError(err)), ex.id, nodeId],
+          );
+          states[nodeId] = 'failed';
+          inlineRan = true;
+          continue;
+        }
+        const { output, until } = inline;
         await em.execute(
           `update execution_steps set status = 'succeeded', attempts = attempts + 1, run_at = ?, output = ?::jsonb,
                   error = null, started_at = now(), finished_at = now(), updated_at = now()

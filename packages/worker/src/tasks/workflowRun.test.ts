@@ -713,3 +713,38 @@ describe('Delay in the account time zone', () => {
     expect((await call('GET', `/v1/executions/${ex.id}`)).status).toBe(404);
   });
 });
+
+describe('a node that cannot be evaluated', () => {
+  it('fails its step and the execution instead of leaving it stuck', async () => {
+    const r = route();
+    const wf = await createWorkflow({
+      name: 'Broken delay',
+      template: {
+        nodes: [
+          { id: 'start', type: 'Start' },
+          { id: 'wait', type: 'Delay', delay_n: 1, delay_unit: 'sec' },
+          { id: 'never', type: 'Webhook', url: r.url },
+        ],
+        edges: ['start-wait', 'wait-never'],
+      },
+    });
+    // A published template the current rules would refuse (as if written by older code).
+    await srv.deps.orm.em
+      .fork()
+      .execute(
+        `update workflows set template = jsonb_set(template, '{nodes,1,delay_unit}', '"fortnight"') where id = ?`,
+        [wf.id],
+      );
+    const res = await call('POST', `/v1/workflows/${wf.id}/execute`);
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    const [ex] = await finished(wf.id);
+    expect(ex).toMatchObject({ status: 'failed' });
+    expect(ex!.error).toContain('step wait failed: invalid delay');
+    expect(stepsById(ex!)).toMatchObject({
+      start: { status: 'succeeded' },
+      wait: { status: 'failed', error: { message: 'invalid delay' } },
+      never: { status: 'skipped' },
+    });
+    expect(r.got()).toHaveLength(0);
+  });
+});
