@@ -50,9 +50,36 @@ describe('switchyard CLI', () => {
     expect(users.status).toBe(200);
     expect(((await users.json()) as { data: { key: string }[] }).data.map((u) => u.key)).toEqual(['main']);
 
+    // The worker is a second process, started by `start`.
+    const workerPid = Number(first.out().match(/"workerPid":(\d+)/)?.[1]);
+    expect(workerPid).toBeGreaterThan(0);
+    expect(workerPid).not.toBe(first.child.pid);
+
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
-    expect(first.out()).toContain('shutting down');
+    const out = first.out();
+    expect(out).toContain('shutting down');
+    // Stopped in order: no new requests, then the worker finishes its jobs, then the database goes.
+    const order = ['server stopped', 'worker stopped', 'database stopped'].map((m) => out.indexOf(m));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(() => process.kill(workerPid, 0)).toThrow();
+
+    // A start killed outright takes its worker with it: the worker stops itself when its parent is gone.
+    const killed = cli(['start']);
+    running = killed.child;
+    await waitFor(() => (killed.out().includes('worker running') ? true : undefined));
+    const orphan = Number(killed.out().match(/"workerPid":(\d+)/)?.[1]);
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+    await waitFor(() => {
+      try {
+        process.kill(orphan, 0);
+        return undefined;
+      } catch {
+        return true;
+      }
+    });
 
     // A second start reuses the account: no new key is printed.
     const second = cli(['start']);

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import {
   closeServerDeps,
   createAccount,
@@ -107,6 +109,11 @@ export async function workerCommand(env: Env): Promise<void> {
   const db = await resolveDatabase(env, logger);
   const worker = await startWorker({ env: { ...env, DATABASE_URL: db.url }, logger });
   logger.info({ concurrency: env.WORKER_CONCURRENCY }, 'worker running');
+  // Started by `switchyard start`: stop when that process goes away, however it went.
+  if (process.channel) {
+    process.channel.unref();
+    process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+  }
   await stopOnSignal(logger, [
     ['worker', worker.stop],
     ['database', db.stop],
@@ -115,7 +122,9 @@ export async function workerCommand(env: Env): Promise<void> {
 
 /**
  * `switchyard start` (what `pnpm start` runs): the database (embedded when DATABASE_URL is unset), migrations, a
- * default account with a printed admin key on first start, then the API server and a worker in this process.
+ * default account with a printed admin key on first start, then the API server in this process and a worker as a
+ * second process (`switchyard worker`), as production runs them. Ctrl-C stops the server, then the worker, then the
+ * database.
  */
 export async function startCommand(env: Env): Promise<void> {
   const logger = createLogger(env.LOG_LEVEL, 'switchyard');
@@ -125,13 +134,43 @@ export async function startCommand(env: Env): Promise<void> {
   if (applied.length) logger.info({ applied }, 'migrations applied');
   await ensureDefaultAccount(full, logger);
   const stopServer = await runServer(full, logger);
-  const worker = await startWorker({ env: full, logger: logger.child({ component: 'worker' }) });
-  logger.info({ concurrency: env.WORKER_CONCURRENCY }, 'worker running');
+  const stopWorker = spawnWorkerProcess(db.url, logger);
   await stopOnSignal(logger, [
     ['server', stopServer],
-    ['worker', worker.stop],
+    ['worker', stopWorker],
     ['database', db.stop],
   ]);
+}
+
+const BIN = fileURLToPath(new URL('../bin/switchyard.ts', import.meta.url));
+
+/**
+ * Runs `switchyard worker` as a child process on `databaseUrl`. Its logs go to this terminal. If it dies on its own,
+ * this process shuts down too (exit code 1) rather than serve an API whose work never runs.
+ */
+function spawnWorkerProcess(databaseUrl: string, logger: Logger): Stop {
+  const child = spawn(process.execPath, [...process.execArgv, BIN, 'worker'], {
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    // The IPC channel closes if this process dies, even by SIGKILL: the worker then stops itself (no orphan).
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let stopping = false;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.once('exit', (code, signal) => {
+    if (stopping) return;
+    logger.error({ code, signal }, 'the worker process exited; shutting down');
+    process.exitCode = 1;
+    process.kill(process.pid, 'SIGTERM');
+  });
+  logger.info({ workerPid: child.pid }, 'worker process started');
+  return async () => {
+    stopping = true;
+    // On Ctrl-C the terminal signals the worker too; otherwise (SIGTERM to this process) pass it on.
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    await exited;
+    clearTimeout(timer);
+  };
 }
 
 async function ensureDefaultAccount(env: Env & { DATABASE_URL: string }, logger: Logger): Promise<void> {
