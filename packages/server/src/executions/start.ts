@@ -222,6 +222,23 @@ export async function startWorkflows(
     if (status === 'running') {
       await enqueueJob(em, 'start_execution', { execution_id: id }, { jobKey: `execution:${id}:start` });
     }
+    // The catalog's `workflow.triggered`, for subscribers (no entity snapshot: it describes no entity of the host).
+    await emitEvent(em, deps, accountId, {
+      type: 'workflow.triggered',
+      entity: 'workflow',
+      entityId: null,
+      data: {
+        workflow_id: wf.id,
+        workflow_key: wf.key,
+        execution_id: id,
+        status,
+        event_id: opts.event?.id ?? null,
+        event_type: opts.event?.type ?? null,
+      },
+      previous: null,
+      userKey: wf.userKey,
+      causedBy: [...opts.causedBy, id],
+    });
     results.push({ workflowId: wf.id, executionId: id, status });
   }
   return results;

@@ -180,6 +180,15 @@ describe('seed 004 example template', () => {
       attempts: 1,
       output: { status: 200, body: { ok: true } },
     });
+    // Subscribers hear of it: one workflow.triggered event for the execution, caused by it.
+    const triggered = (await eventsOfType('workflow.triggered')).filter(
+      (e) => e.data.execution_id === ex!.id,
+    );
+    expect(triggered).toHaveLength(1);
+    expect(triggered[0]).toMatchObject({
+      data: { workflow_id: wf.id, status: 'running', event_id: ev.body.data.id, event_type: 'deal.won' },
+      caused_by: [ex!.id],
+    });
   });
 });
 
