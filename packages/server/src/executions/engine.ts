@@ -294,13 +294,13 @@ interface ClaimedStep {
   type: string;
 }
 
-// One statement: only a step that is waiting for its job, of an execution still running, is taken. A redelivered
-// job (or one for a stopped execution) finds nothing to claim and never runs the node again.
+// One statement: only a scheduled step (its parents are done) of a running execution is taken, or a running one whose
+// worker died (its lease is over). A redelivered job, or one for a stopped execution, finds nothing to claim.
 const CLAIM = `
   update execution_steps s set status = 'running', attempts = s.attempts + 1, started_at = now(), updated_at = now()
     from executions e
    where s.execution_id = ? and s.node_id = ? and e.id = s.execution_id and e.status = 'running'
-     and (s.status in ('pending', 'scheduled')
+     and (s.status = 'scheduled'
           or (s.status = 'running' and s.updated_at < now() - make_interval(secs => ?)))
   returning s.attempts, s.type`;
 
