@@ -205,6 +205,38 @@ describe('POST /v1/trigger and /execute', () => {
   });
 });
 
+describe('merge context', () => {
+  it("carries the user's fields and user_data, and the workflow", async () => {
+    const user = await call('PUT', '/v1/users/u-ctx', {
+      name: 'Ada',
+      email: 'ada@example.com',
+      config: { user_data: { company: 'Acme', plan: 'pro' } },
+    });
+    expect(user.status, JSON.stringify(user.body)).toBeLessThan(300);
+    const wf = await createWorkflow({ name: 'Context', user_key: 'u-ctx' });
+    const res = await call('POST', '/v1/trigger', {
+      workflow_ids: wf.id,
+      user_key: 'u-ctx',
+      execution_data: { plan: 'override' },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    const ex = (await call('GET', `/v1/executions/${res.body.data.executions[0].execution_id}`)).body.data;
+    expect(ex.user_key).toBe('u-ctx');
+    expect(ex.data).toEqual({
+      plan: 'override',
+      user: {
+        key: 'u-ctx',
+        name: 'Ada',
+        email: 'ada@example.com',
+        company: 'Acme',
+        plan: 'pro',
+        user_data: { company: 'Acme', plan: 'pro' },
+      },
+      workflow: { id: wf.id, key: wf.key, name: 'Context' },
+    });
+  });
+});
+
 describe('executions API', () => {
   it('lists newest first with filters and cursors, and needs the executions scopes', async () => {
     const wf = await createWorkflow({ name: 'Paged', event_trigger: 'email.opened' });
