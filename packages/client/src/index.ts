@@ -27,6 +27,7 @@ export type {
   ClientOutputs,
   ClientRecord,
   CreatedApiKey,
+  Execution,
   IterateInput,
   IteratorFn,
   Page,

@@ -123,3 +123,5 @@ export type User = ClientOutputs['users']['get'];
 export type ApiKey = ClientOutputs['apiKeys']['revoke'];
 /** A newly created API key, the one time its `key` is shown. */
 export type CreatedApiKey = ClientOutputs['apiKeys']['create'];
+/** A workflow execution with its steps, as `executions.get` returns it. */
+export type Execution = ClientOutputs['executions']['get'];

@@ -1,0 +1,60 @@
+import { startTestServer, type TestServer } from '@switchyard/server/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, type Execution, type SwitchyardClient, SwitchyardError } from './index.ts';
+
+// The typed client over the real server (no worker: executions stay running, which is what these calls look at).
+let srv: TestServer;
+let client: SwitchyardClient;
+beforeAll(async () => {
+  srv = await startTestServer();
+  client = createClient({ baseUrl: srv.url, apiKey: srv.apiKey, baseDelayMs: 10 });
+});
+afterAll(() => srv?.close());
+
+describe('executions through the typed client', () => {
+  it('triggers, lists, fetches, stops, and reports a bad rerun as a SwitchyardError', async () => {
+    const wf = await client.workflows.create({
+      name: 'Typed',
+      template_status: 'published',
+      stop_event: 'signed_up',
+      template: {
+        nodes: [
+          { id: 'start', type: 'Start' },
+          { id: 'wait', type: 'Delay', delay_n: 1, delay_unit: 'hour' },
+          { id: 'call', type: 'Webhook', url: 'https://hooks.example.com/x' },
+        ],
+        edges: ['start-wait', 'wait-call'],
+      },
+    });
+    const triggered = await client.trigger.trigger({ workflow_ids: wf.id, execution_data: { who: 'typed' } });
+    const id = triggered.executions[0]?.execution_id as string;
+    expect(triggered.executions).toEqual([
+      { workflow_id: wf.id, execution_id: id, status: 'running', reason: null },
+    ]);
+
+    const page = await client.executions.list({ workflow_id: wf.id });
+    expect(page.data.map((e) => e.id)).toEqual([id]);
+    const ex: Execution = await client.executions.get({ id });
+    expect(ex).toMatchObject({
+      object: 'execution',
+      status: 'running',
+      stop_event: 'signed_up',
+      data: { who: 'typed' },
+    });
+    expect(ex.steps?.map((s) => s.node_id)).toEqual(['start', 'wait', 'call']);
+
+    const stopped = await client.executions.stopByEvent({
+      stop_event: 'signed_up',
+      filters: { who: 'typed' },
+    });
+    expect(stopped).toEqual({ stopped: 1, execution_ids: [id] });
+    expect((await client.executions.get({ id })).status).toBe('stopped');
+
+    const err = await client.executions.rerun({ id }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(SwitchyardError);
+    expect((err as SwitchyardError).code).toBe('conflict');
+  });
+});
