@@ -205,6 +205,33 @@ describe('POST /v1/trigger and /execute', () => {
   });
 });
 
+describe("Switchyard's own workflow events", () => {
+  it('start workflows listening on them, but never the workflow they are about, nor a catch-all one', async () => {
+    const all = await createWorkflow({ name: 'Catch-all', event_trigger: '*', user_key: 'u-sys' });
+    const watcher = await createWorkflow({
+      name: 'Watcher',
+      event_trigger: 'workflow.triggered',
+      user_key: 'u-sys',
+    });
+    const res = await call('POST', '/v1/events', {
+      type: 'meeting.canceled',
+      data: { id: 'mc-1' },
+      user_key: 'u-sys',
+    });
+    expect(res.status).toBe(202);
+    const catchAll = await executionsOf(all.id);
+    expect(catchAll).toHaveLength(1);
+    expect(catchAll[0]).toMatchObject({ event_id: res.body.data.id });
+    const watched = await executionsOf(watcher.id);
+    expect(watched).toHaveLength(1);
+    expect(watched[0]!.data.event).toMatchObject({
+      type: 'workflow.triggered',
+      data: { workflow_id: all.id },
+    });
+    expect(watched[0]!.caused_by).toEqual([catchAll[0]!.id]);
+  });
+});
+
 describe('merge context', () => {
   it("carries the user's fields and user_data, and the workflow", async () => {
     const user = await call('PUT', '/v1/users/u-ctx', {

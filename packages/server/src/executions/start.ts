@@ -245,11 +245,22 @@ export async function startWorkflows(
 }
 
 /**
+ * Switchyard's own `workflow.*` events never start the workflow they are about (its `workflow.triggered` would
+ * trigger it again), nor a catch-all `*` workflow (which would run once more for each of its own notices).
+ */
+function aboutItself(wf: Workflow, event: StoredEvent): boolean {
+  if (wf.eventTrigger === '*') return true;
+  const data = event.data as { id?: unknown; workflow_id?: unknown };
+  return data.workflow_id === wf.id || data.id === wf.id;
+}
+
+/**
  * The event consumer of workflows: inside the transaction that stores an event, starts every workflow it triggers
  * (found through the trigger index), so an acknowledged event never loses its executions.
  */
 export const startExecutionsForEvent: EventConsumer = async (em, event, deps) => {
-  const workflows = await findTriggeredWorkflows(em, event);
+  const found = await findTriggeredWorkflows(em, event);
+  const workflows = event.entity === 'workflow' ? found.filter((wf) => !aboutItself(wf, event)) : found;
   if (workflows.length === 0) return;
   const chain = await causeChain(em, event.accountId, event.causedBy);
   const extras = triggerExtras.getStore();
