@@ -70,7 +70,10 @@ export const Env = z.object({
   /** Workflows: delay before each retry of a failing step, comma-separated (ms, s, m, h, d); the last one repeats. */
   WORKFLOW_STEP_BACKOFF: z
     .string()
-    .regex(/^\s*\d+(\.\d+)?(ms|s|m|h|d)?\s*(,\s*\d+(\.\d+)?(ms|s|m|h|d)?\s*)*$/, 'durations such as 10s,1m,5m')
+    .regex(
+      /^\s*\d+(\.\d+)?(ms|s|m|h|d)?\s*(,\s*\d+(\.\d+)?(ms|s|m|h|d)?\s*)*$/,
+      'durations such as 10s,1m,5m',
+    )
     .default('10s,1m,5m'),
   /** Workflows: an event caused by this many chained executions starts nothing more (loop guard). */
   WORKFLOW_MAX_CHAIN_DEPTH: z.coerce.number().int().min(1).default(5),
