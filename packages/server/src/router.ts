@@ -1,4 +1,5 @@
 import { apiKeysRouter } from './apiKeys/router.ts';
+import { connectionsRouter } from './connections/router.ts';
 import { deliveriesRouter } from './deliveries/router.ts';
 import { eventsRouter } from './events/router.ts';
 import { eventTypesRouter } from './eventTypes/router.ts';
@@ -19,6 +20,7 @@ export const appRouter = router({
   workflows: workflowsRouter,
   executions: executionsRouter,
   trigger: triggerRouter,
+  connections: connectionsRouter,
 });
 
 /** The router's type: what `@switchyard/client` imports (as a type only). */

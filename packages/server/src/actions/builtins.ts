@@ -1,4 +1,7 @@
+import { channelMessageAction } from './channelMessage.ts';
+import { createTaskAction, updateFieldAction } from './hostAction.ts';
 import type { ActionProvider } from './provider.ts';
+import { sendEmailAction } from './sendEmail.ts';
 import { webhookAction } from './webhook.ts';
 
 /**
@@ -6,5 +9,11 @@ import { webhookAction } from './webhook.ts';
  * folder (webhook, send_email, send_channel_message, create_task, update_field).
  */
 export function builtInActions(): ActionProvider<never>[] {
-  return [webhookAction as ActionProvider<never>];
+  return [
+    webhookAction as ActionProvider<never>,
+    sendEmailAction as ActionProvider<never>,
+    channelMessageAction as ActionProvider<never>,
+    createTaskAction as ActionProvider<never>,
+    updateFieldAction as ActionProvider<never>,
+  ];
 }

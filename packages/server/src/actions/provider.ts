@@ -42,7 +42,10 @@ export interface ActionProvider<Config = unknown> {
   /** The node's config (the node object minus `type`), validated at save time. */
   configSchema: z.ZodType<Config>;
   /** Checks beyond the schema that need the account (e.g. a connection exists); [] when fine. */
-  validate?(config: Config, ctx: { deps: ServerDeps; em: EntityManager; accountId: string }): Promise<Problem[]>;
+  validate?(
+    config: Config,
+    ctx: { deps: ServerDeps; em: EntityManager; accountId: string },
+  ): Promise<Problem[]>;
   execute(config: Config, ctx: ActionContext): Promise<ActionResult>;
 }
 

@@ -94,18 +94,28 @@ function renderLines(text: string, data: Record<string, unknown>): string {
     .join('\n');
 }
 
+// Settings that are HTML: merged values are HTML-escaped there (an e-mail's html body).
+const HTML_FIELDS: Readonly<Record<string, readonly string[]>> = { SendEmail: ['html'] };
+
 /** A node's settings with merge tokens filled from the execution's data (every string leaf on its own). */
 export function renderNodeConfig(node: WorkflowNode, data: Record<string, unknown>): Record<string, unknown> {
   const config = nodeConfig(node);
-  const lines: Record<string, string> = {};
+  const special: Record<string, string> = {};
   for (const f of LINE_FIELDS[node.type] ?? []) {
     const v = config[f];
     if (typeof v === 'string') {
-      lines[f] = renderLines(v, data);
+      special[f] = renderLines(v, data);
       delete config[f];
     }
   }
-  return { ...renderConfig(config, data).value, ...lines };
+  for (const f of HTML_FIELDS[node.type] ?? []) {
+    const v = config[f];
+    if (typeof v === 'string') {
+      special[f] = renderTemplate(v, data, { escape: 'html' }).output;
+      delete config[f];
+    }
+  }
+  return { ...renderConfig(config, data).value, ...special };
 }
 
 /** What an inline node produces: its output and when its children may run. */

@@ -1,5 +1,6 @@
 import { Account } from './Account.ts';
 import { ApiKey } from './ApiKey.ts';
+import { Connection } from './Connection.ts';
 import { CustomEventType } from './CustomEventType.ts';
 import { Delivery } from './Delivery.ts';
 import { DeliveryAttempt } from './DeliveryAttempt.ts';
@@ -14,6 +15,7 @@ import { Workflow } from './Workflow.ts';
 export {
   Account,
   ApiKey,
+  Connection,
   CustomEventType,
   Delivery,
   DeliveryAttempt,
@@ -25,6 +27,7 @@ export {
   Webhook,
   Workflow,
 };
+export type { ConnectionKind } from './Connection.ts';
 export type { DeliveryStatus } from './Delivery.ts';
 export type { WebhookStatus } from './Webhook.ts';
 export type { UserConfig } from './User.ts';
@@ -45,4 +48,5 @@ export const entities = [
   Workflow,
   Execution,
   ExecutionStep,
+  Connection,
 ];

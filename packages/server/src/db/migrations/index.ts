@@ -3,6 +3,7 @@ import { Migration20261122005000_workers } from './Migration20261122005000_worke
 import { Migration20261122010000_webhooks } from './Migration20261122010000_webhooks.ts';
 import { Migration20261123000000_workflows } from './Migration20261123000000_workflows.ts';
 import { Migration20261123001000_executions } from './Migration20261123001000_executions.ts';
+import { Migration20261123002000_connections } from './Migration20261123002000_connections.ts';
 
 /** Every migration, in order. Listed by hand so the runtime never globs the file system for them. */
 export const migrationsList = [
@@ -11,4 +12,5 @@ export const migrationsList = [
   Migration20261122010000_webhooks,
   Migration20261123000000_workflows,
   Migration20261123001000_executions,
+  Migration20261123002000_connections,
 ];

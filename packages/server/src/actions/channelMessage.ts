@@ -1,0 +1,63 @@
+import { NonRetriableError } from '@switchyard/core';
+import { z } from 'zod';
+import { CHAT_PROVIDERS, type ChatProvider } from '../connections/schema.ts';
+import { connectionProblems } from '../connections/service.ts';
+import { findConnection, openCredentials } from '../connections/store.ts';
+import type { ConnectionKind } from '../db/entities/index.ts';
+import { callSlack, postIncomingWebhook } from './chat.ts';
+import type { ActionProvider } from './provider.ts';
+
+/** Seed 000's `send_channel_message` settings: `channel` (slack, teams, discord, mattermost), `recipient`, `message`. */
+export const ChannelMessageConfig = z.looseObject({
+  channel: z.enum(CHAT_PROVIDERS, { message: `channel must be one of ${CHAT_PROVIDERS.join(', ')}` }),
+  recipient: z.string().min(1, 'recipient is required'),
+  message: z.string().min(1, 'message is required'),
+  /** The connection to post through; by default a Slack bot, else an incoming webhook of the channel's service. */
+  connection_id: z.string().optional(),
+});
+export type ChannelMessageConfig = z.infer<typeof ChannelMessageConfig>;
+
+const kindsFor = (channel: ChatProvider): ConnectionKind[] =>
+  channel === 'slack' ? ['slack', 'incoming_webhook'] : ['incoming_webhook'];
+
+/**
+ * `send_channel_message`: Slack through `chat.postMessage` with the account's bot token, or any service's
+ * incoming-webhook URL (Slack, Microsoft Teams, Discord, Mattermost), always through the SSRF-guarded client.
+ * The step's output is the service's answer.
+ */
+export const channelMessageAction: ActionProvider<ChannelMessageConfig> = {
+  type: 'SendChannelMessage',
+  ruleActionType: 'send_channel_message',
+  configSchema: ChannelMessageConfig,
+  validate: (config, { em, accountId }) =>
+    connectionProblems(em, accountId, kindsFor(config.channel), config.connection_id),
+  async execute(config, ctx) {
+    const conn = await findConnection(ctx.em, ctx.accountId, kindsFor(config.channel), {
+      id: config.connection_id,
+      provider: config.channel,
+    });
+    if (!conn) throw new NonRetriableError(`send_channel_message: no connection for ${config.channel}`);
+    const creds = openCredentials(ctx.deps.secretBox, conn);
+    if (conn.kind === 'slack') {
+      const answer = await callSlack(
+        ctx.deps,
+        { apiBaseUrl: String(conn.settings.api_base_url), botToken: creds.bot_token ?? '' },
+        'chat.postMessage',
+        { channel: config.recipient, text: config.message },
+        ctx.signal,
+      );
+      const body = answer.body as { channel?: string; ts?: string };
+      return { output: { via: 'slack', channel: body.channel ?? config.recipient, ts: body.ts ?? null } };
+    }
+    const provider = conn.settings.provider as ChatProvider;
+    const answer = await postIncomingWebhook(
+      ctx.deps,
+      provider,
+      creds.url ?? '',
+      config.message,
+      config.recipient,
+      ctx.signal,
+    );
+    return { output: { via: `${provider}_incoming_webhook`, status: answer.status, body: answer.body } };
+  },
+};

@@ -1,0 +1,86 @@
+import { NonRetriableError, RetryAfterError } from '@switchyard/core';
+import type { ChatProvider } from '../connections/schema.ts';
+import type { ServerDeps } from '../deps.ts';
+import { type HttpAnswer, sendForAction } from './http.ts';
+
+/** Slack's Web API unless a connection says otherwise (a proxy, a test server). */
+export const SLACK_API_BASE_URL = 'https://slack.com/api';
+
+// Slack answers 200 with `ok: false` for its own errors; these may pass on a retry, the others never will.
+const SLACK_RETRIABLE = new Set([
+  'ratelimited',
+  'service_unavailable',
+  'fatal_error',
+  'internal_error',
+  'request_timeout',
+]);
+
+/** Calls a Slack Web API method with a bot token, raising Slack's `ok: false` errors like HTTP ones. */
+export async function callSlack(
+  deps: ServerDeps,
+  conn: { apiBaseUrl: string; botToken: string },
+  method: string,
+  body: Record<string, unknown>,
+  signal?: AbortSignal,
+): Promise<HttpAnswer> {
+  const answer = await sendForAction(
+    deps,
+    {
+      method: 'POST',
+      url: `${conn.apiBaseUrl.replace(/\/+$/, '')}/${method}`,
+      headers: {
+        authorization: `Bearer ${conn.botToken}`,
+        'content-type': 'application/json; charset=utf-8',
+      },
+      body: JSON.stringify(body),
+      signal,
+    },
+    `Slack ${method}`,
+  );
+  const result = answer.body as { ok?: boolean; error?: string } | null;
+  if (result?.ok === true) return answer;
+  const error = result?.error ?? 'unexpected answer';
+  if (error === 'ratelimited') {
+    throw new RetryAfterError(`Slack ${method}: ${error}`, 30_000, { response: answer });
+  }
+  if (SLACK_RETRIABLE.has(error))
+    throw Object.assign(new Error(`Slack ${method}: ${error}`), { response: answer });
+  throw new NonRetriableError(`Slack ${method}: ${error}`, { response: answer });
+}
+
+/** The JSON each chat service's incoming webhooks take for a plain message. */
+export function incomingWebhookPayload(provider: ChatProvider, text: string, recipient?: string): unknown {
+  switch (provider) {
+    case 'discord':
+      return { content: text };
+    case 'mattermost':
+      // Mattermost may post to another channel than the hook's own; `#sales` and `sales` both name it.
+      return recipient ? { text, channel: recipient.replace(/^#/, '') } : { text };
+    case 'teams':
+      return { text };
+    default:
+      return { text };
+  }
+}
+
+/** Posts a message to an incoming-webhook URL of `provider`. */
+export function postIncomingWebhook(
+  deps: ServerDeps,
+  provider: ChatProvider,
+  url: string,
+  text: string,
+  recipient?: string,
+  signal?: AbortSignal,
+): Promise<HttpAnswer> {
+  return sendForAction(
+    deps,
+    {
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(incomingWebhookPayload(provider, text, recipient)),
+      signal,
+    },
+    `${provider} incoming webhook`,
+  );
+}

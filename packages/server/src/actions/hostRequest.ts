@@ -1,0 +1,29 @@
+import { signWebhook } from '@switchyard/core';
+import type { ServerDeps } from '../deps.ts';
+import { type HttpAnswer, sendForAction } from './http.ts';
+
+/**
+ * A request to the account's host action endpoint, signed like our webhook deliveries (Standard Webhooks), so the
+ * host verifies it with the same library. `id` is stable across retries of one step, so the host can deduplicate.
+ */
+export function sendHostRequest(
+  deps: ServerDeps,
+  endpoint: { url: string; signingSecret: string },
+  message: { id: string; type: string; data: unknown },
+  signal?: AbortSignal,
+): Promise<HttpAnswer> {
+  const timestamp = new Date();
+  const body = JSON.stringify({ type: message.type, timestamp: timestamp.toISOString(), data: message.data });
+  const headers = signWebhook({ id: message.id, timestamp, body, secrets: [endpoint.signingSecret] });
+  return sendForAction(
+    deps,
+    {
+      method: 'POST',
+      url: endpoint.url,
+      headers: { ...headers, 'content-type': 'application/json' },
+      body,
+      signal,
+    },
+    `host endpoint (${message.type})`,
+  );
+}

@@ -1,0 +1,287 @@
+import { randomBytes } from 'node:crypto';
+import { type Problem, secretFromBytes } from '@switchyard/core';
+import { uuidv7 } from 'uuidv7';
+import { callSlack, postIncomingWebhook, SLACK_API_BASE_URL } from '../actions/chat.ts';
+import { sendHostRequest } from '../actions/hostRequest.ts';
+import { Connection, type ConnectionKind } from '../db/entities/index.ts';
+import type { EntityManager } from '../db/orm.ts';
+import type { ServerDeps } from '../deps.ts';
+import { AppError, notFound } from '../errors.ts';
+import { Mailer } from '../mail/mailer.ts';
+import { type PageInput, paginate } from '../pagination.ts';
+import type {
+  ChatProvider,
+  CreateConnectionInput,
+  ListConnectionsInput,
+  UpdateConnectionInput,
+} from './schema.ts';
+import { type ConnectionCredentials, openCredentials, sealCredentials, smtpSettingsOf } from './store.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+type Fields = Omit<CreateConnectionInput, 'kind' | 'name'>;
+
+/** Which fields a kind needs, which it keeps as settings and which are credentials. */
+const SPEC: Record<
+  ConnectionKind,
+  { required: (keyof Fields)[]; settings: (keyof Fields)[]; secrets: (keyof Fields)[] }
+> = {
+  smtp: {
+    required: ['host', 'from'],
+    settings: ['host', 'port', 'secure', 'username', 'from'],
+    secrets: ['password'],
+  },
+  slack: { required: ['bot_token'], settings: ['api_base_url'], secrets: ['bot_token'] },
+  incoming_webhook: { required: ['provider', 'url'], settings: ['provider'], secrets: ['url'] },
+  host_endpoint: { required: ['url'], settings: ['url'], secrets: [] },
+};
+
+/** The fields given that `kind` does not take: refused rather than silently dropped. */
+function foreignFields(kind: ConnectionKind, input: Fields): string[] {
+  const known = new Set<string>([...SPEC[kind].settings, ...SPEC[kind].secrets]);
+  return Object.keys(input).filter(
+    (k) => k !== 'id' && (input as Record<string, unknown>)[k] !== undefined && !known.has(k),
+  );
+}
+
+async function checkFields(
+  deps: ServerDeps,
+  kind: ConnectionKind,
+  input: Fields,
+  creating: boolean,
+): Promise<void> {
+  const missing = creating ? SPEC[kind].required.filter((f) => input[f] === undefined) : [];
+  if (missing.length > 0) {
+    throw new AppError(
+      'missing_required_field',
+      `A ${kind} connection needs ${missing.join(', ')}`,
+      missing.map((f) => ({ path: f, message: `${f} is required for a ${kind} connection` })),
+    );
+  }
+  const foreign = foreignFields(kind, input);
+  if (foreign.length > 0) {
+    throw new AppError(
+      'validation_error',
+      `A ${kind} connection does not take ${foreign.join(', ')}`,
+      foreign.map((f) => ({ path: f, message: `not a setting of a ${kind} connection` })),
+    );
+  }
+  // Every URL we will call goes through the SSRF guard now, and again (with a fresh DNS answer) at each call.
+  const urls: [string, string | undefined][] = [
+    ['url', input.url],
+    ['api_base_url', input.api_base_url],
+  ];
+  for (const [path, url] of urls) {
+    if (url === undefined) continue;
+    try {
+      await deps.outbound.checkUrl(url);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new AppError('invalid_url', `The ${path} is refused: ${reason}`, [{ path, message: reason }]);
+    }
+  }
+  if (input.host !== undefined) {
+    try {
+      await deps.outbound.checkUrl(`https://${input.host.includes(':') ? `[${input.host}]` : input.host}/`);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new AppError('invalid_url', `The SMTP host is refused: ${reason}`, [
+        { path: 'host', message: reason },
+      ]);
+    }
+  }
+}
+
+function pick(input: Fields, keys: (keyof Fields)[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((k) => input[k] !== undefined).map((k) => [k, input[k]]));
+}
+
+async function assertNameFree(
+  em: EntityManager,
+  accountId: string,
+  name: string,
+  exceptId?: string,
+): Promise<void> {
+  const rows = await em.execute<{ id: string }[]>(
+    'select id from connections where account_id = ? and lower(name) = lower(?)',
+    [accountId, name],
+  );
+  if (rows.some((r) => r.id !== exceptId)) {
+    throw new AppError('duplicate_name', `A connection named ${JSON.stringify(name)} already exists`);
+  }
+}
+
+/** Creates a connection; a host endpoint gets a fresh signing secret, returned this once. */
+export async function createConnection(
+  em: EntityManager,
+  deps: ServerDeps,
+  accountId: string,
+  input: CreateConnectionInput,
+): Promise<{ connection: Connection; signingSecret?: string }> {
+  const { kind, name, ...fields } = input;
+  await checkFields(deps, kind, fields, true);
+  await assertNameFree(em, accountId, name);
+  const settings = pick(fields, SPEC[kind].settings);
+  if (kind === 'smtp') settings.port ??= 587;
+  if (kind === 'slack') settings.api_base_url ??= SLACK_API_BASE_URL;
+  const creds = pick(fields, SPEC[kind].secrets) as ConnectionCredentials;
+  const signingSecret = kind === 'host_endpoint' ? secretFromBytes(randomBytes(32)) : undefined;
+  if (signingSecret) creds.signing_secret = signingSecret;
+  const connection = em.create(Connection, {
+    id: uuidv7(),
+    accountId,
+    kind,
+    name,
+    settings,
+    credentialsSealed: sealCredentials(deps.secretBox, creds),
+  });
+  try {
+    await em.flush();
+  } catch (err) {
+    if ((err as { name?: string }).name === 'UniqueConstraintViolationException') {
+      throw new AppError('duplicate_name', `A connection named ${JSON.stringify(name)} already exists`);
+    }
+    throw err;
+  }
+  return { connection, signingSecret };
+}
+
+export async function getConnection(em: EntityManager, accountId: string, id: string): Promise<Connection> {
+  const conn = await em.findOne(Connection, { id, accountId });
+  if (!conn) throw notFound(`Connection ${id}`);
+  return conn;
+}
+
+export function listConnections(em: EntityManager, accountId: string, input: ListConnectionsInput) {
+  const where: Record<string, unknown> = { accountId };
+  if (input.kind) where.kind = input.kind;
+  return paginate<Connection>(em, Connection, where, input as PageInput);
+}
+
+/** Changes the fields given; a credential given replaces the stored one (the others are kept). */
+export async function updateConnection(
+  em: EntityManager,
+  deps: ServerDeps,
+  accountId: string,
+  input: UpdateConnectionInput,
+): Promise<Connection> {
+  const conn = await getConnection(em, accountId, input.id);
+  const { id: _id, name, ...fields } = input;
+  await checkFields(deps, conn.kind, fields, false);
+  if (name !== undefined && name !== conn.name) {
+    await assertNameFree(em, accountId, name, conn.id);
+    conn.name = name;
+  }
+  conn.settings = { ...conn.settings, ...pick(fields, SPEC[conn.kind].settings) };
+  const newCreds = pick(fields, SPEC[conn.kind].secrets);
+  if (Object.keys(newCreds).length > 0) {
+    conn.credentialsSealed = sealCredentials(deps.secretBox, {
+      ...openCredentials(deps.secretBox, conn),
+      ...newCreds,
+    });
+  }
+  await em.flush();
+  return conn;
+}
+
+export async function deleteConnection(
+  em: EntityManager,
+  accountId: string,
+  id: string,
+): Promise<Connection> {
+  const conn = await getConnection(em, accountId, id);
+  await em.remove(conn).flush();
+  return conn;
+}
+
+/** Which credentials a connection holds (their names only). */
+export function credentialNames(deps: ServerDeps, conn: Connection): string[] {
+  return Object.entries(openCredentials(deps.secretBox, conn))
+    .filter(([, v]) => typeof v === 'string' && v !== '')
+    .map(([k]) => k)
+    .sort();
+}
+
+/**
+ * Checks that a connection works without side effects where the service allows it: an SMTP login, Slack's
+ * `auth.test`, a signed `ping` to a host endpoint. An incoming webhook has no such call: it posts a short message.
+ */
+export async function testConnection(
+  em: EntityManager,
+  deps: ServerDeps,
+  accountId: string,
+  id: string,
+): Promise<{ ok: boolean; error: string | null; detail: string | null }> {
+  const conn = await getConnection(em, accountId, id);
+  const creds = openCredentials(deps.secretBox, conn);
+  let result: { ok: boolean; error: string | null; detail: string | null };
+  try {
+    let detail: string | null = null;
+    if (conn.kind === 'smtp') {
+      const mailer = new Mailer(smtpSettingsOf(conn, creds));
+      try {
+        await mailer.verify();
+      } finally {
+        mailer.close();
+      }
+      detail = `logged in to ${String(conn.settings.host)}:${String(conn.settings.port)}`;
+    } else if (conn.kind === 'slack') {
+      const answer = await callSlack(
+        deps,
+        { apiBaseUrl: String(conn.settings.api_base_url), botToken: creds.bot_token ?? '' },
+        'auth.test',
+        {},
+      );
+      const who = answer.body as { team?: string; user?: string };
+      detail = `authenticated as ${who.user ?? '?'} in ${who.team ?? '?'}`;
+    } else if (conn.kind === 'incoming_webhook') {
+      const answer = await postIncomingWebhook(
+        deps,
+        conn.settings.provider as ChatProvider,
+        creds.url ?? '',
+        `Switchyard connection test: "${conn.name}" works.`,
+      );
+      detail = `HTTP ${answer.status}`;
+    } else {
+      const answer = await sendHostRequest(
+        deps,
+        { url: String(conn.settings.url), signingSecret: creds.signing_secret ?? '' },
+        { id: `ping_${uuidv7()}`, type: 'ping', data: { connection_id: conn.id } },
+      );
+      detail = `HTTP ${answer.status}`;
+    }
+    result = { ok: true, error: null, detail };
+  } catch (err) {
+    const response = (err as { response?: { status?: number; body?: unknown } }).response;
+    result = {
+      ok: false,
+      error: err instanceof Error ? err.message : String(err),
+      detail: response ? JSON.stringify(response.body ?? null).slice(0, 500) : null,
+    };
+  }
+  conn.lastTestedAt = new Date();
+  conn.lastTestError = result.error;
+  await em.flush();
+  return result;
+}
+
+/**
+ * Problems of a node that names a connection (`connection_id`) of one of `kinds`: it must exist in the account. A
+ * node that names none uses the account's newest of those kinds when it runs, so it can be saved before the
+ * connection exists (seed 000's rule body is accepted as written); running without one fails the step, saying why.
+ */
+export async function connectionProblems(
+  em: EntityManager,
+  accountId: string,
+  kinds: readonly ConnectionKind[],
+  connectionId: unknown,
+): Promise<Problem[]> {
+  if (connectionId === undefined) return [];
+  if (typeof connectionId !== 'string' || !UUID.test(connectionId)) {
+    return [{ path: 'connection_id', message: 'connection_id must be a connection id' }];
+  }
+  const found = await em.count(Connection, { id: connectionId, accountId, kind: { $in: [...kinds] } });
+  return found > 0
+    ? []
+    : [{ path: 'connection_id', message: `no ${kinds.join(' or ')} connection with id ${connectionId}` }];
+}
