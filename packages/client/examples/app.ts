@@ -35,7 +35,12 @@ class Inbox {
 
   push(item: Received) {
     this.items.push(item);
-    this.#waiters = this.#waiters.filter((w) => (w.match(item) ? (w.resolve(item), false) : true));
+    const [ready, waiting] = [
+      this.#waiters.filter((w) => w.match(item)),
+      this.#waiters.filter((w) => !w.match(item)),
+    ];
+    this.#waiters = waiting;
+    for (const w of ready) w.resolve(item);
   }
 
   next<K extends Received['kind']>(kind: K, timeoutMs: number): Promise<Extract<Received, { kind: K }>> {

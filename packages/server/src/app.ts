@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { TRPCError } from '@trpc/server';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { createOpenApiNodeHttpHandler, type OpenAPIObject } from 'trpc-to-openapi';
 import { type Context, createContextInner } from './context.ts';
 import type { ServerDeps } from './deps.ts';
@@ -79,7 +79,8 @@ export function createRequestListener(deps: ServerDeps, publicUrl: string) {
     const method = req.method ?? 'GET';
     if (pathname.startsWith('/v1/')) {
       if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
-        (req as IncomingMessage & { body?: unknown }).body = (await readJsonBody(req, deps.env.MAX_BODY_BYTES)) ?? {};
+        (req as IncomingMessage & { body?: unknown }).body =
+          (await readJsonBody(req, deps.env.MAX_BODY_BYTES)) ?? {};
         // A POST with no parameters (seed 004's clone, stop) is sent without a body or a Content-Type.
         req.headers['content-type'] ??= 'application/json';
       }
@@ -96,7 +97,8 @@ export function createRequestListener(deps: ServerDeps, publicUrl: string) {
       return restHandler(req, res);
     }
     if (pathname.startsWith('/trpc/')) return trpcHandler(req, res);
-    if (method !== 'GET' && method !== 'HEAD') throw new AppError('not_found', `No route ${method} ${pathname}`);
+    if (method !== 'GET' && method !== 'HEAD')
+      throw new AppError('not_found', `No route ${method} ${pathname}`);
     switch (pathname) {
       case '/health':
         return sendJson(res, 200, { status: 'ok' });
@@ -135,11 +137,19 @@ export function createRequestListener(deps: ServerDeps, publicUrl: string) {
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     res.on('finish', () => {
       const seconds = (performance.now() - started) / 1000;
-      const routeLabel = routeOf.get(res) ?? (pathname.startsWith('/v1/') || pathname.startsWith('/trpc/') ? 'unmatched' : pathname);
+      const routeLabel =
+        routeOf.get(res) ??
+        (pathname.startsWith('/v1/') || pathname.startsWith('/trpc/') ? 'unmatched' : pathname);
       metrics.requests.inc({ method: req.method, route: routeLabel, status: res.statusCode });
       metrics.duration.observe({ method: req.method, route: routeLabel }, seconds);
       deps.logger.debug(
-        { method: req.method, url: req.url, status: res.statusCode, ms: Math.round(seconds * 1000), requestId },
+        {
+          method: req.method,
+          url: req.url,
+          status: res.statusCode,
+          ms: Math.round(seconds * 1000),
+          requestId,
+        },
         'request',
       );
     });
@@ -162,7 +172,12 @@ export interface RunningServer {
 }
 
 /** Starts the HTTP server on `host:port` (port 0 picks a free one). */
-export async function listen(deps: ServerDeps, host: string, port: number, publicUrl?: string): Promise<RunningServer> {
+export async function listen(
+  deps: ServerDeps,
+  host: string,
+  port: number,
+  publicUrl?: string,
+): Promise<RunningServer> {
   const server = http.createServer();
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

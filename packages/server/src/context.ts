@@ -1,5 +1,5 @@
-import type { ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import type { Account } from './db/entities/index.ts';
 import type { EntityManager } from './db/orm.ts';
 import type { ServerDeps } from './deps.ts';

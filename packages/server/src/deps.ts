@@ -1,5 +1,5 @@
-import type { Logger } from 'pino';
 import type pg from 'pg';
+import type { Logger } from 'pino';
 import type { RateLimiterPostgres } from 'rate-limiter-flexible';
 import type { ActionRegistry } from './actions/provider.ts';
 import type { SecretBox } from './crypto/secretBox.ts';

@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './testing/index.ts';
 
 const run = promisify(execFile);
-const browser = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
+const browser = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) =>
+  existsSync(p),
+);
 
 let srv: TestServer;
 beforeAll(async () => {
@@ -29,28 +31,36 @@ describe('/docs', () => {
   const title = browser
     ? 'renders the API reference in headless Chromium, listing our operations'
     : 'renders the API reference in a browser (SKIPPED: no Chromium at /usr/bin/chromium; apt-get install chromium)';
-  it.skipIf(!browser)(title, async () => {
-    const { stdout } = await run(
-      browser as string,
-      [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-dev-shm-usage',
-        '--virtual-time-budget=15000',
-        '--dump-dom',
-        `${srv.url}/docs`,
-      ],
-      { timeout: 45_000, maxBuffer: 64 * 1024 * 1024 },
-    );
-    // Every tag of the document is in the navigation, and the first section's operations are rendered in full.
-    const doc = (await (await fetch(`${srv.url}/openapi.json`)).json()) as { paths: Record<string, object> };
-    const tags = new Set(
-      Object.values(doc.paths).flatMap((item) => Object.values(item).flatMap((op: { tags?: string[] }) => op.tags ?? [])),
-    );
-    expect(tags.size).toBeGreaterThanOrEqual(2);
-    for (const tag of tags) expect(stdout).toMatch(new RegExp(`>\\s*${tag}\\s*<`));
-    expect(stdout).toContain('Create an API key');
-    expect(stdout).toContain('Switchyard');
-  }, 60_000);
+  it.skipIf(!browser)(
+    title,
+    async () => {
+      const { stdout } = await run(
+        browser as string,
+        [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-dev-shm-usage',
+          '--virtual-time-budget=15000',
+          '--dump-dom',
+          `${srv.url}/docs`,
+        ],
+        { timeout: 45_000, maxBuffer: 64 * 1024 * 1024 },
+      );
+      // Every tag of the document is in the navigation, and the first section's operations are rendered in full.
+      const doc = (await (await fetch(`${srv.url}/openapi.json`)).json()) as {
+        paths: Record<string, object>;
+      };
+      const tags = new Set(
+        Object.values(doc.paths).flatMap((item) =>
+          Object.values(item).flatMap((op: { tags?: string[] }) => op.tags ?? []),
+        ),
+      );
+      expect(tags.size).toBeGreaterThanOrEqual(2);
+      for (const tag of tags) expect(stdout).toMatch(new RegExp(`>\\s*${tag}\\s*<`));
+      expect(stdout).toContain('Create an API key');
+      expect(stdout).toContain('Switchyard');
+    },
+    60_000,
+  );
 });

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { ServerResponse } from 'node:http';
 
 const require = createRequire(import.meta.url);
 
@@ -37,6 +37,9 @@ export function docsHtml(): string {
 
 /** Streams the reference bundle. */
 export function sendDocsBundle(res: ServerResponse): void {
-  res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=3600' });
+  res.writeHead(200, {
+    'Content-Type': 'text/javascript; charset=utf-8',
+    'Cache-Control': 'public, max-age=3600',
+  });
   createReadStream(bundlePath()).pipe(res);
 }

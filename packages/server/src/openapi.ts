@@ -1,6 +1,6 @@
-import { generateOpenApiDocument, type OpenAPIObject } from 'trpc-to-openapi';
-import type { AnyRouter } from '@trpc/server';
 import { ErrorCode } from '@switchyard/core';
+import type { AnyRouter } from '@trpc/server';
+import { generateOpenApiDocument, type OpenAPIObject } from 'trpc-to-openapi';
 import type { Meta } from './trpc.ts';
 
 const errorSchema = {
@@ -75,7 +75,13 @@ export function buildOpenApiDocument(router: AnyRouter, baseUrl: string): OpenAP
       schema: { type: 'string', maxLength: 255 },
     },
   };
-  type Operation = { operationId?: string; responses?: Record<string, any>; security?: unknown[]; parameters?: unknown[] };
+  type Operation = {
+    operationId?: string;
+    // biome-ignore lint/suspicious/noExplicitAny: the generated document's response objects, edited in place
+    responses?: Record<string, any>;
+    security?: unknown[];
+    parameters?: unknown[];
+  };
   for (const item of Object.values(doc.paths ?? {})) {
     for (const [method, op] of Object.entries(item as Record<string, Operation>)) {
       if (!op || typeof op !== 'object' || !op.responses) continue;

@@ -22,7 +22,9 @@ export interface RouteSpec {
 
 /** REST metadata for a procedure: its path under `/v1`, tag, and every error response it can give. */
 export function openapi(spec: RouteSpec): Meta {
-  const errors: Record<number, string> = { 400: 'validation_error, missing_required_field or another input error' };
+  const errors: Record<number, string> = {
+    400: 'validation_error, missing_required_field or another input error',
+  };
   if (!spec.public) {
     errors[401] = 'invalid_key: missing, invalid or revoked API key';
     errors[403] = 'insufficient_permissions: the key lacks the scope';

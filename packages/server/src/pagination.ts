@@ -1,5 +1,5 @@
-import type { EntityManager } from './db/orm.ts';
 import { z } from 'zod';
+import type { EntityManager } from './db/orm.ts';
 import { AppError } from './errors.ts';
 
 /** Query parameters of every list: cursors are object ids; lists run newest first. */
@@ -56,6 +56,10 @@ export async function paginate<T extends { id: string }>(
   })) as T[];
   return {
     rows: rows.slice(0, limit),
-    meta: { page_limit: limit, has_next_page: rows.length > limit, has_previous_page: Boolean(page.starting_after) },
+    meta: {
+      page_limit: limit,
+      has_next_page: rows.length > limit,
+      has_previous_page: Boolean(page.starting_after),
+    },
   };
 }

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { builtInActions } from './actions/builtins.ts';
-import { ActionRegistry, type ActionProvider } from './actions/provider.ts';
+import { type ActionProvider, ActionRegistry } from './actions/provider.ts';
 import { createSecretBox, loadEncryptionKey } from './crypto/secretBox.ts';
 import { createOrm } from './db/orm.ts';
 import type { ServerDeps } from './deps.ts';

@@ -1,13 +1,13 @@
 import { initTRPC } from '@trpc/server';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import type { OpenApiMeta } from 'trpc-to-openapi';
+import { readApiKey } from './apiKeys/keys.ts';
 import { hasScope, type Scope } from './apiKeys/scopes.ts';
 import type { Context } from './context.ts';
 import { AppError, toAppError, trpcCodeFor } from './errors.ts';
 import { resolveApiKey } from './http/auth.ts';
 import { runIdempotent } from './http/idempotency.ts';
 import { consumeRateLimit } from './http/rateLimit.ts';
-import { readApiKey } from './apiKeys/keys.ts';
 
 /** Procedure metadata: the REST mapping, plus the HTTP status of a success (200 unless said). */
 export type Meta = OpenApiMeta<{ successStatus?: number }>;

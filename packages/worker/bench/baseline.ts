@@ -1,5 +1,5 @@
-import pg from 'pg';
 import { run } from 'graphile-worker';
+import pg from 'pg';
 import { paced, pool, type Receiver } from './harness.ts';
 
 /**

@@ -1,7 +1,7 @@
-import http from 'node:http';
-import path from 'node:path';
-import os from 'node:os';
 import { mkdtemp } from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import { canConnect, migrate, recreateDatabase, startEmbeddedPostgres } from '@switchyard/server/db';
 
 /** A Postgres server for the benchmarks: DATABASE_URL's, else the local one, else an embedded one. */
@@ -42,7 +42,9 @@ export async function startReceiver() {
       }
       res.statusCode = 204;
       res.end();
-      waiters = waiters.filter((w) => (latencies.size >= w.n ? (w.resolve(), false) : true));
+      const done = waiters.filter((w) => latencies.size >= w.n);
+      waiters = waiters.filter((w) => latencies.size < w.n);
+      for (const w of done) w.resolve();
     });
   });
   server.keepAliveTimeout = 60_000;
@@ -61,7 +63,13 @@ export async function startReceiver() {
       if (latencies.size >= n) return Promise.resolve();
       return new Promise((resolve, reject) => {
         const t = setTimeout(() => reject(new Error(`only ${latencies.size}/${n} arrived`)), timeoutMs);
-        waiters.push({ n, resolve: () => (clearTimeout(t), resolve()) });
+        waiters.push({
+          n,
+          resolve: () => {
+            clearTimeout(t);
+            resolve();
+          },
+        });
       });
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

@@ -53,20 +53,26 @@ try {
   await pipeline.stop();
 
   const b = median(base);
-  console.log(`events → delivered webhooks, ${n} events × ${rounds} rounds, worker concurrency ${concurrency}`);
+  console.log(
+    `events → delivered webhooks, ${n} events × ${rounds} rounds, worker concurrency ${concurrency}`,
+  );
   console.log('');
   console.log('| path | median events/s | × baseline | goal |');
   console.log('| --- | ---: | ---: | --- |');
   console.log(`| baseline: add_job + plain POST | ${fmt(b)} | 1.00 | |`);
   console.log(`| POST /v1/events | ${fmt(median(single))} | ${(median(single) / b).toFixed(2)} | ≥ 0.70 |`);
-  console.log(`| POST /v1/events/batch (100/call) | ${fmt(median(batch))} | ${(median(batch) / b).toFixed(2)} | > 1.00 |`);
+  console.log(
+    `| POST /v1/events/batch (100/call) | ${fmt(median(batch))} | ${(median(batch) / b).toFixed(2)} | > 1.00 |`,
+  );
   console.log('');
   console.log(`latency from the call to the receiver at ${rate} events/s (${rate * 5} events):`);
   console.log('');
   console.log('| path | p50 ms | p99 ms | goal |');
   console.log('| --- | ---: | ---: | --- |');
   console.log(`| baseline | ${fmt(percentile(baseLat, 50))} | ${fmt(percentile(baseLat, 99))} | |`);
-  console.log(`| POST /v1/events | ${fmt(percentile(ourLat, 50))} | ${fmt(percentile(ourLat, 99))} | p50 < 10, p99 < 50 |`);
+  console.log(
+    `| POST /v1/events | ${fmt(percentile(ourLat, 50))} | ${fmt(percentile(ourLat, 99))} | p50 < 10, p99 < 50 |`,
+  );
   console.log('');
   console.log(
     `workflow executions (Start → Webhook, one event each through POST /v1/events), ${n} × ${rounds} rounds:`,
@@ -79,7 +85,9 @@ try {
   );
   console.log('');
   console.log(`rounds (executions/s): ${execs.map(fmt).join(', ')}`);
-  console.log(`rounds (events/s): baseline ${base.map(fmt).join(', ')}; single ${single.map(fmt).join(', ')}; batch ${batch.map(fmt).join(', ')}`);
+  console.log(
+    `rounds (events/s): baseline ${base.map(fmt).join(', ')}; single ${single.map(fmt).join(', ')}; batch ${batch.map(fmt).join(', ')}`,
+  );
 } finally {
   await receiver.close();
   await pg.stop();

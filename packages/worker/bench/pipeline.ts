@@ -1,4 +1,11 @@
-import { createAccount, createLogger, createServerDeps, type Env, listen, parseEnv } from '@switchyard/server';
+import {
+  createAccount,
+  createLogger,
+  createServerDeps,
+  type Env,
+  listen,
+  parseEnv,
+} from '@switchyard/server';
 import { startWorker } from '@switchyard/worker';
 import { paced, pool, type Receiver } from './harness.ts';
 
@@ -6,7 +13,12 @@ import { paced, pool, type Receiver } from './harness.ts';
  * The real pipeline in this process: the API server, a worker, one account with one webhook subscribed to
  * `deal.updated` that points at the receiver. Events go in through `POST /v1/events` or `/v1/events/batch`.
  */
-export async function startPipeline(databaseUrl: string, receiver: Receiver, concurrency: number, extraEnv = {}) {
+export async function startPipeline(
+  databaseUrl: string,
+  receiver: Receiver,
+  concurrency: number,
+  extraEnv = {},
+) {
   const env = parseEnv({
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: 'silent',
@@ -32,7 +44,10 @@ export async function startPipeline(databaseUrl: string, receiver: Receiver, con
   };
   await post('/v1/webhooks', { url: receiver.url, events: ['deal.updated'], description: 'bench' });
 
-  const event = (seq: number) => ({ type: 'deal.updated', data: { id: `d${seq % 500}`, seq, status: 'open' } });
+  const event = (seq: number) => ({
+    type: 'deal.updated',
+    data: { id: `d${seq % 500}`, seq, status: 'open' },
+  });
   const single = async (seq: number) => {
     receiver.sentAt.set(seq, performance.now());
     await post('/v1/events', event(seq));
@@ -53,7 +68,10 @@ export async function startPipeline(databaseUrl: string, receiver: Receiver, con
       receiver.reset();
       const start = performance.now();
       await pool(Math.ceil(n / batchSize), clientConcurrency, async (b) => {
-        const seqs = Array.from({ length: Math.min(batchSize, n - b * batchSize) }, (_, i) => b * batchSize + i);
+        const seqs = Array.from(
+          { length: Math.min(batchSize, n - b * batchSize) },
+          (_, i) => b * batchSize + i,
+        );
         const t0 = performance.now();
         for (const s of seqs) receiver.sentAt.set(s, t0);
         await post('/v1/events/batch', { events: seqs.map(event) });

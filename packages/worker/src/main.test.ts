@@ -31,7 +31,9 @@ function env(): Env & { DATABASE_URL: string } {
 }
 
 async function jobCount(w: RunningWorker): Promise<number> {
-  const [row] = await w.deps.orm.em.fork().execute<{ n: string }[]>('select count(*) as n from graphile_worker.jobs');
+  const [row] = await w.deps.orm.em
+    .fork()
+    .execute<{ n: string }[]>('select count(*) as n from graphile_worker.jobs');
   return Number(row?.n);
 }
 
@@ -45,7 +47,12 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000
 
 describe('worker', () => {
   it('runs a job enqueued in a committed transaction, and never one whose transaction rolled back', async () => {
-    worker = await startWorker({ env: env(), logger: createLogger('silent', 'test'), tasks: [recordingNoop], pollIntervalMs: 50 });
+    worker = await startWorker({
+      env: env(),
+      logger: createLogger('silent', 'test'),
+      tasks: [recordingNoop],
+      pollIntervalMs: 50,
+    });
     const em = worker.deps.orm.em.fork();
     await em
       .transactional(async (tem) => {
@@ -61,7 +68,9 @@ describe('worker', () => {
 
   it('lets a running job finish when stopped, then takes no more', async () => {
     const w = worker as RunningWorker;
-    await w.deps.orm.em.fork().transactional(async (tem) => enqueueJob(tem, 'noop', { n: 'held', hold: true }));
+    await w.deps.orm.em
+      .fork()
+      .transactional(async (tem) => enqueueJob(tem, 'noop', { n: 'held', hold: true }));
     await until(() => release !== undefined);
     const stopped = w.stop();
     setTimeout(() => release?.(), 200);
@@ -70,7 +79,12 @@ describe('worker', () => {
     expect(seen.map((p) => p.n)).toEqual(['committed', 'held']);
 
     // Queued after the stop: stays in the table for the next worker.
-    const again = await startWorker({ env: env(), logger: createLogger('silent', 'test'), tasks: [], pollIntervalMs: 50 });
+    const again = await startWorker({
+      env: env(),
+      logger: createLogger('silent', 'test'),
+      tasks: [],
+      pollIntervalMs: 50,
+    });
     try {
       expect(await jobCount(again)).toBe(0);
     } finally {

@@ -1,7 +1,7 @@
-import { type ActionProvider, closeServerDeps, createServerDeps, type Env } from '@switchyard/server';
 import { EventEmitter } from 'node:events';
+import { type ActionProvider, closeServerDeps, createServerDeps, type Env } from '@switchyard/server';
+import { Logger as GraphileLogger, type Runner, run, type WorkerEvents } from 'graphile-worker';
 import pg from 'pg';
-import { Logger as GraphileLogger, run, type Runner, type WorkerEvents } from 'graphile-worker';
 import type { Logger } from 'pino';
 import { type TaskDefinition, toTaskList } from './defineTask.ts';
 import type { WorkerDeps } from './deps.ts';

@@ -1,6 +1,6 @@
 import { uuidv7 } from 'uuidv7';
-import { createApiKey } from '../apiKeys/service.ts';
 import { SCOPES } from '../apiKeys/scopes.ts';
+import { createApiKey } from '../apiKeys/service.ts';
 import { Account } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
 import { MAIN_USER_KEY, upsertUser } from '../users/service.ts';

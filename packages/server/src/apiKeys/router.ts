@@ -14,7 +14,13 @@ import { createApiKey, listApiKeys, revokeApiKey, toApiKeyOutput } from './servi
 export const apiKeysRouter = router({
   create: scopedProcedure('admin')
     .meta(
-      openapi({ method: 'POST', path: '/api-keys', tag: 'API keys', summary: 'Create an API key', status: 201 }),
+      openapi({
+        method: 'POST',
+        path: '/api-keys',
+        tag: 'API keys',
+        summary: 'Create an API key',
+        status: 201,
+      }),
     )
     .input(CreateApiKeyInput)
     .output(CreatedApiKeyResponse)

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PageInput, listOutput } from '../pagination.ts';
+import { listOutput, PageInput } from '../pagination.ts';
 import { timestampShape } from '../time.ts';
 import { Scope } from './scopes.ts';
 

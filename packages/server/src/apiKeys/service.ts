@@ -34,7 +34,12 @@ export async function listApiKeys(em: EntityManager, accountId: string, page: Pa
 }
 
 /** Revokes a key: it stops working at once and stays listed as revoked. */
-export async function revokeApiKey(em: EntityManager, accountId: string, id: string, now: Date): Promise<ApiKey> {
+export async function revokeApiKey(
+  em: EntityManager,
+  accountId: string,
+  id: string,
+  now: Date,
+): Promise<ApiKey> {
   const key = await em.findOne(ApiKey, { id, accountId });
   if (!key) throw notFound('API key');
   key.revokedAt ??= now;

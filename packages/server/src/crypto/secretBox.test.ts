@@ -56,7 +56,9 @@ describe('parseEncryptionKey', () => {
     expect(Buffer.from(parseEncryptionKey(` ${raw.toString('base64')}\n`))).toEqual(raw);
   });
   it('explains a key of the wrong length or encoding', () => {
-    expect(() => parseEncryptionKey(randomBytes(16).toString('base64'))).toThrow(/decodes to 16 bytes.*openssl rand -base64 32/);
+    expect(() => parseEncryptionKey(randomBytes(16).toString('base64'))).toThrow(
+      /decodes to 16 bytes.*openssl rand -base64 32/,
+    );
     expect(() => parseEncryptionKey('not a key!')).toThrow(/neither base64 nor hex/);
   });
 });
@@ -82,7 +84,9 @@ describe('loadEncryptionKey', () => {
 
   it('refuses to start in production without a key, saying how to make one', () => {
     const dir = tempDir();
-    expect(() => loadEncryptionKey({ NODE_ENV: 'production' }, dir)).toThrow(/ENCRYPTION_KEY.*openssl rand -base64 32/s);
+    expect(() => loadEncryptionKey({ NODE_ENV: 'production' }, dir)).toThrow(
+      /ENCRYPTION_KEY.*openssl rand -base64 32/s,
+    );
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
@@ -102,6 +106,8 @@ describe('loadEncryptionKey', () => {
   it('names the file when the stored key is corrupt', () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'encryption.key'), 'short');
-    expect(() => loadEncryptionKey({ NODE_ENV: 'test' }, dir)).toThrow(/encryption\.key does not hold a valid key/);
+    expect(() => loadEncryptionKey({ NODE_ENV: 'test' }, dir)).toThrow(
+      /encryption\.key does not hold a valid key/,
+    );
   });
 });

@@ -23,14 +23,17 @@ const KEY_BYTES = 32;
  * A random IV per seal keeps us far below GCM's nonce-reuse bound for any realistic number of secrets.
  */
 export function createSecretBox(key: Uint8Array): SecretBox {
-  if (key.length !== KEY_BYTES) throw new SecretBoxError(`Encryption key must be ${KEY_BYTES} bytes, got ${key.length}`);
+  if (key.length !== KEY_BYTES)
+    throw new SecretBoxError(`Encryption key must be ${KEY_BYTES} bytes, got ${key.length}`);
   const k = Buffer.from(key);
   return {
     seal(plain) {
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', k, iv);
       const ct = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-      return [VERSION, iv, cipher.getAuthTag(), ct].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
+      return [VERSION, iv, cipher.getAuthTag(), ct]
+        .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
+        .join('.');
     },
     open(sealed) {
       const parts = sealed.split('.');
@@ -40,14 +43,19 @@ export function createSecretBox(key: Uint8Array): SecretBox {
       const [, ivPart, tagPart, ctPart] = parts as [string, string, string, string];
       const iv = Buffer.from(ivPart, 'base64url');
       const tag = Buffer.from(tagPart, 'base64url');
-      if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw new SecretBoxError('Sealed secret is malformed');
+      if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES)
+        throw new SecretBoxError('Sealed secret is malformed');
       const decipher = createDecipheriv('aes-256-gcm', k, iv, { authTagLength: TAG_BYTES });
       decipher.setAuthTag(tag);
       try {
-        return Buffer.concat([decipher.update(Buffer.from(ctPart, 'base64url')), decipher.final()]).toString('utf8');
+        return Buffer.concat([decipher.update(Buffer.from(ctPart, 'base64url')), decipher.final()]).toString(
+          'utf8',
+        );
       } catch {
         // GCM only says "unable to authenticate": the two causes cannot be told apart, so name both.
-        throw new SecretBoxError('Sealed secret failed authentication: it was altered or sealed with another key');
+        throw new SecretBoxError(
+          'Sealed secret failed authentication: it was altered or sealed with another key',
+        );
       }
     },
   };

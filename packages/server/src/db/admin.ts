@@ -40,7 +40,10 @@ export async function adminQuery(url: string, sql: string): Promise<void> {
 /** Creates database `name` (optionally as a copy of `template`); drops it first if it exists. */
 export async function recreateDatabase(serverUrl: string, name: string, template?: string): Promise<string> {
   await adminQuery(serverUrl, `drop database if exists ${ident(name)} with (force)`);
-  await adminQuery(serverUrl, `create database ${ident(name)}${template ? ` template ${ident(template)}` : ''}`);
+  await adminQuery(
+    serverUrl,
+    `create database ${ident(name)}${template ? ` template ${ident(template)}` : ''}`,
+  );
   return withDatabase(serverUrl, name);
 }
 

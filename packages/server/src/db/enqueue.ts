@@ -1,4 +1,4 @@
-import { type JobName, type JobPayload, JOBS } from '@switchyard/core';
+import { JOBS, type JobName, type JobPayload } from '@switchyard/core';
 import type { EntityManager } from './orm.ts';
 
 /** When and how a job runs. */

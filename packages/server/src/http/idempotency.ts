@@ -35,9 +35,14 @@ export async function runIdempotent<T>(
   call: IdempotentCall,
   work: (em: EntityManager) => Promise<{ value: T; response: unknown }>,
 ): Promise<Outcome<T>> {
-  if (call.key.length > 255) throw new AppError('validation_error', 'Idempotency-Key is longer than 255 characters');
-  const hash = createHash('sha256').update(canonicalJson(call.input ?? null)).digest('hex');
-  const expiresAt = call.key.startsWith('life-') ? null : new Date(call.now.getTime() + call.ttlHours * 3_600_000);
+  if (call.key.length > 255)
+    throw new AppError('validation_error', 'Idempotency-Key is longer than 255 characters');
+  const hash = createHash('sha256')
+    .update(canonicalJson(call.input ?? null))
+    .digest('hex');
+  const expiresAt = call.key.startsWith('life-')
+    ? null
+    : new Date(call.now.getTime() + call.ttlHours * 3_600_000);
   return em.transactional(async (tem) => {
     const id = uuidv7();
     const claim = () =>
@@ -54,12 +59,11 @@ export async function runIdempotent<T>(
          where account_id = ? and key = ? and operation = ?`,
         [call.accountId, call.key, call.operation],
       );
-      if (row && row.expires_at && new Date(row.expires_at) <= call.now) {
-        await tem.execute('delete from idempotency_records where account_id = ? and key = ? and operation = ?', [
-          call.accountId,
-          call.key,
-          call.operation,
-        ]);
+      if (row?.expires_at && new Date(row.expires_at) <= call.now) {
+        await tem.execute(
+          'delete from idempotency_records where account_id = ? and key = ? and operation = ?',
+          [call.accountId, call.key, call.operation],
+        );
         claimed = await claim();
       } else if (row) {
         if (row.request_hash !== hash) {

@@ -61,7 +61,10 @@ describe('authentication and scopes', () => {
   });
 
   it('accepts the key as x-api-key too', async () => {
-    const res = await call('GET', '/v1/users', undefined, { key: null, headers: { 'x-api-key': srv.apiKey } });
+    const res = await call('GET', '/v1/users', undefined, {
+      key: null,
+      headers: { 'x-api-key': srv.apiKey },
+    });
     expect(res.status).toBe(200);
   });
 
@@ -87,10 +90,16 @@ describe('request ids', () => {
   it('echoes a sent X-Request-ID and generates one otherwise, on successes and errors alike', async () => {
     const echoed = await call('GET', '/v1/users', undefined, { headers: { 'x-request-id': 'req-abc-123' } });
     expect(echoed.headers.get('x-request-id')).toBe('req-abc-123');
-    for (const res of [await call('GET', '/v1/users'), await call('GET', '/v1/users/missing'), await call('GET', '/health')]) {
+    for (const res of [
+      await call('GET', '/v1/users'),
+      await call('GET', '/v1/users/missing'),
+      await call('GET', '/health'),
+    ]) {
       expect(res.headers.get('x-request-id')).toMatch(/^[A-Za-z0-9._:-]{8,}$/);
     }
-    const notFound = await call('GET', '/v1/users/missing', undefined, { headers: { 'x-request-id': 'req-404' } });
+    const notFound = await call('GET', '/v1/users/missing', undefined, {
+      headers: { 'x-request-id': 'req-404' },
+    });
     expect(notFound.body.error).toMatchObject({ code: 'not_found', request_id: 'req-404' });
   });
 });
@@ -168,7 +177,9 @@ describe('idempotency', () => {
   it('creates exactly one resource from 20 concurrent duplicates', async () => {
     const headers = { 'idempotency-key': 'life-idem-3' };
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => call('POST', '/v1/api-keys', { ...body, name: 'idem-3' }, { headers })),
+      Array.from({ length: 20 }, () =>
+        call('POST', '/v1/api-keys', { ...body, name: 'idem-3' }, { headers }),
+      ),
     );
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
     expect(new Set(results.map((r) => r.body.data.id)).size).toBe(1);
@@ -200,7 +211,12 @@ describe('service endpoints', () => {
       Object.entries(item).map(([method, op]) => ({ path, method, op })),
     );
     expect(ops.map((o) => `${o.method.toUpperCase()} ${o.path}`)).toEqual(
-      expect.arrayContaining(['POST /v1/api-keys', 'GET /v1/users', 'PUT /v1/users/{key}', 'DELETE /v1/api-keys/{id}']),
+      expect.arrayContaining([
+        'POST /v1/api-keys',
+        'GET /v1/users',
+        'PUT /v1/users/{key}',
+        'DELETE /v1/api-keys/{id}',
+      ]),
     );
     for (const { op } of ops) {
       expect(op.security?.length).toBeGreaterThan(0);

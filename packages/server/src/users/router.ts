@@ -1,5 +1,5 @@
-import { router, scopedProcedure } from '../trpc.ts';
 import { openapi } from '../openapiMeta.ts';
+import { router, scopedProcedure } from '../trpc.ts';
 import { toUserOutput } from './mapper.ts';
 import { ListUsersInput, UpsertUserInput, UserKeyInput, UserListResponse, UserResponse } from './schema.ts';
 import { archiveUser, getUser, listUsers, upsertUser } from './service.ts';
@@ -15,7 +15,9 @@ export const usersRouter = router({
       return { data: toUserOutput(user, ctx.auth.account.timeZone) };
     }),
   get: scopedProcedure('users:read')
-    .meta(openapi({ method: 'GET', path: '/users/{key}', tag: 'Users', summary: 'Fetch a user', notFound: true }))
+    .meta(
+      openapi({ method: 'GET', path: '/users/{key}', tag: 'Users', summary: 'Fetch a user', notFound: true }),
+    )
     .input(UserKeyInput)
     .output(UserResponse)
     .query(async ({ ctx, input }) => {
@@ -32,7 +34,13 @@ export const usersRouter = router({
     }),
   delete: scopedProcedure('users:write')
     .meta(
-      openapi({ method: 'DELETE', path: '/users/{key}', tag: 'Users', summary: 'Archive a user', notFound: true }),
+      openapi({
+        method: 'DELETE',
+        path: '/users/{key}',
+        tag: 'Users',
+        summary: 'Archive a user',
+        notFound: true,
+      }),
     )
     .input(UserKeyInput)
     .output(UserResponse)

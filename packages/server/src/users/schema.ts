@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PageInput, listOutput } from '../pagination.ts';
+import { listOutput, PageInput } from '../pagination.ts';
 import { timestampShape } from '../time.ts';
 
 /** A user key: chosen by the host app; `main` is the account's admin user. */
@@ -7,7 +7,10 @@ export const UserKey = z
   .string()
   .min(1)
   .max(200)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:@-]*$/, 'letters, digits and _ . : @ - only, starting with a letter or digit')
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.:@-]*$/,
+    'letters, digits and _ . : @ - only, starting with a letter or digit',
+  )
   .refine((k) => !k.startsWith('ARCHIVED__'), 'the ARCHIVED__ prefix is reserved for deleted users');
 
 /** `PUT /v1/users/{key}`: only the attributes given change. */
@@ -23,8 +26,14 @@ export const UpsertUserInput = z.object({
         .regex(/^#[0-9a-fA-F]{3,8}$/, 'a CSS hex colour such as #1f6feb')
         .nullable()
         .optional(),
-      logo_url: z.url({ protocol: /^https?$/ }).nullable().optional(),
-      user_data: z.record(z.string(), z.unknown()).optional().describe('Custom data available to merge tokens'),
+      logo_url: z
+        .url({ protocol: /^https?$/ })
+        .nullable()
+        .optional(),
+      user_data: z
+        .record(z.string(), z.unknown())
+        .optional()
+        .describe('Custom data available to merge tokens'),
     })
     .optional(),
 });

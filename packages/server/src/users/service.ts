@@ -11,15 +11,28 @@ export const MAIN_USER_KEY = 'main';
 const ARCHIVED = 'ARCHIVED__';
 
 /** Creates or updates a user; only the attributes given change. Concurrent upserts of one key end as one user. */
-export async function upsertUser(em: EntityManager, accountId: string, input: UpsertUserInput): Promise<User> {
+export async function upsertUser(
+  em: EntityManager,
+  accountId: string,
+  input: UpsertUserInput,
+): Promise<User> {
   return em.transactional(async (tem) => {
     // Insert-if-absent first, so two concurrent first upserts cannot both create the user.
     await tem.execute(
       `insert into users (id, account_id, key, groups, config, created_at, updated_at)
        values (?, ?, ?, '[]', ?, now(), now()) on conflict (account_id, key) do nothing`,
-      [uuidv7(), accountId, input.key, JSON.stringify({ primary_color: null, logo_url: null, user_data: {} })],
+      [
+        uuidv7(),
+        accountId,
+        input.key,
+        JSON.stringify({ primary_color: null, logo_url: null, user_data: {} }),
+      ],
     );
-    const user = await tem.findOneOrFail(User, { accountId, key: input.key }, { lockMode: 4 /* pessimistic write */ });
+    const user = await tem.findOneOrFail(
+      User,
+      { accountId, key: input.key },
+      { lockMode: 4 /* pessimistic write */ },
+    );
     if (input.name !== undefined) user.name = input.name;
     if (input.email !== undefined) user.email = input.email;
     if (input.groups !== undefined) user.groups = input.groups;

@@ -27,7 +27,10 @@ describe('users over REST', () => {
     const created = await call('PUT', '/v1/users/u1', {
       name: 'Ada',
       email: 'ada@example.com',
-      config: { primary_color: '#1f6feb', user_data: { places: [{ label: 'Place ABC', value: 54321 }], foo: 'bar' } },
+      config: {
+        primary_color: '#1f6feb',
+        user_data: { places: [{ label: 'Place ABC', value: 54321 }], foo: 'bar' },
+      },
     });
     expect(created.status).toBe(200);
     expect(created.body.data).toMatchObject({
@@ -62,7 +65,10 @@ describe('users over REST', () => {
   });
 
   it('refuses bad input with validation_error and the field path', async () => {
-    const bad = await call('PUT', '/v1/users/u2', { email: 'not-an-email', config: { primary_color: 'red' } });
+    const bad = await call('PUT', '/v1/users/u2', {
+      email: 'not-an-email',
+      config: { primary_color: 'red' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('validation_error');
     const paths = bad.body.error.details.map((d: { path: string }) => d.path);

@@ -104,7 +104,13 @@ export async function startReceiver(
           reject(new Error(`receiver got ${receiver.requests.length} of ${n} requests in ${timeoutMs} ms`)),
         timeoutMs,
       );
-      waiters.push({ n, resolve: () => (clearTimeout(timer), resolve(receiver.requests)) });
+      waiters.push({
+        n,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve(receiver.requests);
+        },
+      });
     });
   receiver.close = () =>
     new Promise<void>((resolve) => {

@@ -12,7 +12,10 @@ export const Account = defineEntity({
     /** Custom event types, stop events, notification e-mail and other per-account settings. */
     settings: p.json<Record<string, unknown>>().default('{}'),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 export type Account = InferEntity<typeof Account>;

@@ -17,7 +17,10 @@ export const Connection = defineEntity({
     lastTestedAt: p.datetime().nullable(),
     lastTestError: p.text().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 export type Connection = InferEntity<typeof Connection>;

@@ -20,7 +20,10 @@ export const Delivery = defineEntity({
     lastStatusCode: p.integer().nullable(),
     lastError: p.text().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
     completedAt: p.datetime().nullable(),
   },
 });

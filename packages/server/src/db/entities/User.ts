@@ -20,7 +20,10 @@ export const User = defineEntity({
     groups: p.json<string[]>().default('[]'),
     config: p.json<UserConfig>(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
   uniques: [{ properties: ['accountId', 'key'] }],
 });

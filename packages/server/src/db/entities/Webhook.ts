@@ -32,7 +32,10 @@ export const Webhook = defineEntity({
     lastSuccessAt: p.datetime().nullable(),
     lastFailureAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
   uniques: [{ properties: ['accountId', 'url'] }],
 });

@@ -12,6 +12,12 @@ import { User } from './User.ts';
 import { Webhook } from './Webhook.ts';
 import { Workflow } from './Workflow.ts';
 
+export type { ConnectionKind } from './Connection.ts';
+export type { DeliveryStatus } from './Delivery.ts';
+export type { ExecutionStatus } from './Execution.ts';
+export type { UserConfig } from './User.ts';
+export type { WebhookStatus } from './Webhook.ts';
+export type { TemplateStatus, WorkflowRule } from './Workflow.ts';
 export {
   Account,
   ApiKey,
@@ -27,12 +33,6 @@ export {
   Webhook,
   Workflow,
 };
-export type { ConnectionKind } from './Connection.ts';
-export type { DeliveryStatus } from './Delivery.ts';
-export type { WebhookStatus } from './Webhook.ts';
-export type { UserConfig } from './User.ts';
-export type { TemplateStatus, WorkflowRule } from './Workflow.ts';
-export type { ExecutionStatus } from './Execution.ts';
 
 /** Every entity, for the ORM configuration. */
 export const entities = [
