@@ -4,13 +4,12 @@ import {
   type Problem,
   parseHeaderLines,
   parseParamLines,
-  RetryAfterError,
   validateCustomHeaders,
 } from '@switchyard/core';
 import { z } from 'zod';
-import { isOutboundError, type outboundOf } from '../deliveries/ports.ts';
-import { parseRetryAfter } from '../deliveries/schedule.ts';
+import { isOutboundError } from '../deliveries/ports.ts';
 import type { ServerDeps } from '../deps.ts';
+import { type HttpAnswer, sendForAction } from './http.ts';
 import type { ActionProvider } from './provider.ts';
 
 /** A Webhook node's settings (seed 004): `headers` are `"K: V"` lines, `params` `"k: v"` lines. */
@@ -26,23 +25,7 @@ export const WebhookConfig = z.looseObject({
 export type WebhookConfig = z.infer<typeof WebhookConfig>;
 
 /** What a Webhook step records: the answer, its body parsed when it is JSON. */
-export interface WebhookOutput {
-  status: number;
-  headers: Record<string, string>;
-  body: unknown;
-}
-
-function parsedBody(text: string, contentType: string | undefined): unknown {
-  if (text === '') return null;
-  if (contentType?.includes('json') || /^\s*[[{"]/.test(text)) {
-    try {
-      return JSON.parse(text);
-    } catch {
-      return text;
-    }
-  }
-  return text;
-}
+export type WebhookOutput = HttpAnswer;
 
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
@@ -133,37 +116,11 @@ export const webhookAction: ActionProvider<WebhookConfig> = {
         throw new NonRetriableError(`invalid url ${JSON.stringify(url)}`);
       }
     }
-    let res: Awaited<ReturnType<ReturnType<typeof outboundOf>['send']>>;
-    try {
-      res = await ctx.deps.outbound.send({
-        method,
-        url,
-        headers,
-        body,
-        timeoutMs: ctx.deps.env.WEBHOOK_TIMEOUT_SECONDS * 1000,
-        signal: ctx.signal,
-      });
-    } catch (err) {
-      if (isOutboundError(err) && !err.retriable) {
-        throw new NonRetriableError(`${err.code}: ${err.message}`, { cause: err });
-      }
-      throw err;
-    }
-    const output: WebhookOutput = {
-      status: res.status,
-      headers: res.headers,
-      body: parsedBody(res.body, res.headers['content-type']),
-    };
-    if (res.status >= 200 && res.status < 300) return { output };
-    const message = `HTTP ${res.status} from ${method} ${url}`;
-    if (res.status === 429) {
-      throw new RetryAfterError(message, parseRetryAfter(res.headers['retry-after'], new Date()), {
-        response: output,
-      });
-    }
-    if (res.status >= 400 && res.status < 500 && res.status !== 408) {
-      throw new NonRetriableError(message, { response: output });
-    }
-    throw Object.assign(new Error(message), { response: output });
+    const output: WebhookOutput = await sendForAction(
+      ctx.deps,
+      { method, url, headers, body, signal: ctx.signal },
+      `${method} ${url}`,
+    );
+    return { output };
   },
 };
