@@ -36,31 +36,36 @@ function entityIdOf(ev: NewEvent): string | null {
   return typeof id === 'string' || typeof id === 'number' ? String(id) : null;
 }
 
-async function snapshot(
-  em: EntityManager,
-  accountId: string,
-  entity: string,
-  entityId: string,
-  data: Record<string, unknown>,
-  eventId: string,
-  occurredAt: Date,
-): Promise<Record<string, unknown> | null> {
-  // One statement: read the old snapshot and replace it, unless the stored one is newer (events out of order).
-  const [row] = await em.execute<{ data: Record<string, unknown> | null }[]>(
-    `with old as (
-       select data from entity_snapshots where account_id = ? and entity = ? and entity_id = ? for update
-     ), up as (
-       insert into entity_snapshots (account_id, entity, entity_id, data, event_id, occurred_at)
-       values (?, ?, ?, ?::jsonb, ?, ?)
-       on conflict (account_id, entity, entity_id) do update
-         set data = excluded.data, event_id = excluded.event_id, occurred_at = excluded.occurred_at
-         where entity_snapshots.occurred_at <= excluded.occurred_at
-     )
-     select (select data from old) as data`,
-    [accountId, entity, entityId, accountId, entity, entityId, JSON.stringify(data), eventId, occurredAt],
-  );
-  return row?.data ?? null;
-}
+// The columns of an event row, in the order of the insert below.
+const EVENT_COLUMNS = `id, account_id, external_id, type, entity, entity_id, data, previous, user_key, occurred_at,
+  caused_by, created_at`;
+
+// An event without an entity id: the row alone.
+const INSERT_EVENT = `
+  insert into events (${EVENT_COLUMNS})
+  values (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?::jsonb, now())
+  on conflict (account_id, external_id) do nothing
+  returning id, previous`;
+
+// An event of an entity, in one round trip: read the entity's last snapshot (`previous` when the host sent none),
+// replace it unless the stored one is newer (events out of order), and insert the event. Every part of the statement
+// sees the database as it was before it, so `old` is the snapshot before this event.
+const INSERT_EVENT_WITH_SNAPSHOT = `
+  with old as (
+    select data from entity_snapshots where account_id = ? and entity = ? and entity_id = ? for update
+  ), up as (
+    insert into entity_snapshots (account_id, entity, entity_id, data, event_id, occurred_at)
+    values (?, ?, ?, ?::jsonb, ?, ?)
+    on conflict (account_id, entity, entity_id) do update
+      set data = excluded.data, event_id = excluded.event_id, occurred_at = excluded.occurred_at
+      where entity_snapshots.occurred_at <= excluded.occurred_at
+  )
+  insert into events (${EVENT_COLUMNS})
+  values (?, ?, ?, ?, ?, ?, ?::jsonb,
+          case when ?::boolean then ?::jsonb else (select data from old) end,
+          ?, ?, ?::jsonb, now())
+  on conflict (account_id, external_id) do nothing
+  returning id, previous`;
 
 async function existingId(em: EntityManager, accountId: string, externalId: string): Promise<string | null> {
   const [row] = await em.execute<{ id: string }[]>(
@@ -89,8 +94,40 @@ async function storeEvent(
   const entity = ev.entity ?? entityOfEventType(ev.type);
   const entityId = entityIdOf(ev);
   const occurredAt = ev.occurredAt ?? new Date();
-  const old = entityId ? await snapshot(em, accountId, entity, entityId, ev.data, id, occurredAt) : null;
-  const previous = ev.previous === undefined ? old : ev.previous;
+  const userKey = ev.userKey ?? 'main';
+  const causedBy = ev.causedBy ?? [];
+  const data = JSON.stringify(ev.data);
+  const given = ev.previous == null ? null : JSON.stringify(ev.previous);
+  const row = [id, accountId, externalId, ev.type, entity, entityId, data];
+  const tail = [userKey, occurredAt, JSON.stringify(causedBy)];
+  const inserted = entityId
+    ? await em.execute<{ id: string; previous: Record<string, unknown> | null }[]>(
+        INSERT_EVENT_WITH_SNAPSHOT,
+        [
+          accountId,
+          entity,
+          entityId,
+          accountId,
+          entity,
+          entityId,
+          data,
+          id,
+          occurredAt,
+          ...row,
+          ev.previous !== undefined,
+          given,
+          ...tail,
+        ],
+      )
+    : await em.execute<{ id: string; previous: Record<string, unknown> | null }[]>(INSERT_EVENT, [
+        ...row,
+        given,
+        ...tail,
+      ]);
+  if (inserted.length === 0 && externalId) {
+    // A concurrent request stored the same event first (it committed while we waited on the unique index).
+    return { id: (await existingId(em, accountId, externalId)) ?? id, duplicate: true };
+  }
   const stored: StoredEvent = {
     id,
     accountId,
@@ -98,34 +135,11 @@ async function storeEvent(
     entity,
     entityId,
     data: ev.data,
-    previous,
-    userKey: ev.userKey ?? 'main',
+    previous: inserted[0]?.previous ?? null,
+    userKey,
     occurredAt,
-    causedBy: ev.causedBy ?? [],
+    causedBy,
   };
-  const inserted = await em.execute<{ id: string }[]>(
-    `insert into events (id, account_id, external_id, type, entity, entity_id, data, previous, user_key, occurred_at,
-       caused_by, created_at)
-     values (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?::jsonb, now())
-     on conflict (account_id, external_id) do nothing returning id`,
-    [
-      id,
-      accountId,
-      externalId,
-      stored.type,
-      entity,
-      entityId,
-      JSON.stringify(stored.data),
-      previous === null ? null : JSON.stringify(previous),
-      stored.userKey,
-      occurredAt,
-      JSON.stringify(stored.causedBy),
-    ],
-  );
-  if (inserted.length === 0 && externalId) {
-    // A concurrent request stored the same event first (it committed while we waited on the unique index).
-    return { id: (await existingId(em, accountId, externalId)) ?? id, duplicate: true };
-  }
   for (const consume of eventConsumers) await consume(em, stored, deps);
   return { id, duplicate: false };
 }

@@ -66,6 +66,37 @@ export function triggerConditionsHold(
   return compiledFor(conditions).test({ data: event.data, previous: event.previous ?? undefined });
 }
 
+// Per transaction (a batch of up to 1,000 events runs in one), the candidates of one account, user and set of
+// lookup keys are read once: a batch of `deal.updated` events costs one index lookup, not one per event. Nothing in
+// the transaction changes which workflows are candidates (the circuit breaker's own count still refuses a trigger
+// once a workflow is disabled mid-batch).
+const candidatesByTransaction = new WeakMap<EntityManager, Map<string, Promise<Record<string, unknown>[]>>>();
+
+function candidateRows(em: EntityManager, event: StoredEvent): Promise<Record<string, unknown>[]> {
+  const keys = lookupKeysOf(event);
+  const cacheKey = JSON.stringify([event.accountId, event.userKey, keys]);
+  let cache = candidatesByTransaction.get(em);
+  if (!cache) {
+    cache = new Map();
+    candidatesByTransaction.set(em, cache);
+  }
+  let rows = cache.get(cacheKey);
+  if (!rows) {
+    // The predicate repeats the index's own (enabled, not deleted) so the planner can use it. Only a published
+    // template has trigger keys; `template is not null` guards rows written by hand.
+    rows = em.execute<Record<string, unknown>[]>(
+      `select * from workflows
+       where trigger_keys && ?::text[]
+         and enabled and deleted_at is null and template is not null
+         and account_id = ? and user_key = ?
+       order by id`,
+      [pgTextArray(keys), event.accountId, event.userKey],
+    );
+    cache.set(cacheKey, rows);
+  }
+  return rows;
+}
+
 /**
  * The workflows an event starts: enabled workflows with a published template, of the event's account (and its user) whose
  * trigger keys overlap the event's lookup keys — found through the partial GIN index on `trigger_keys`, so the cost
@@ -74,16 +105,7 @@ export function triggerConditionsHold(
  * breaker) is not applied here.
  */
 export async function findTriggeredWorkflows(em: EntityManager, event: StoredEvent): Promise<Workflow[]> {
-  // The predicate repeats the index's own (enabled, not deleted) so the planner can use it. Only a published
-  // template has trigger keys; `template is not null` guards rows written by hand.
-  const rows = await em.execute<Record<string, unknown>[]>(
-    `select * from workflows
-     where trigger_keys && ?::text[]
-       and enabled and deleted_at is null and template is not null
-       and account_id = ? and user_key = ?
-     order by id`,
-    [pgTextArray(lookupKeysOf(event)), event.accountId, event.userKey],
-  );
+  const rows = await candidateRows(em, event);
   const matched: Workflow[] = [];
   for (const row of rows) {
     if (!triggerConditionsHold(row.trigger_conditions, event)) continue;
