@@ -1,3 +1,4 @@
+import { accountRouter } from './accounts/router.ts';
 import { apiKeysRouter } from './apiKeys/router.ts';
 import { connectionsRouter } from './connections/router.ts';
 import { deliveriesRouter } from './deliveries/router.ts';
@@ -11,6 +12,7 @@ import { workflowsRouter } from './workflows/router.ts';
 
 /** Every procedure of the API, served as tRPC under `/trpc` and as REST under `/v1`. */
 export const appRouter = router({
+  account: accountRouter,
   apiKeys: apiKeysRouter,
   users: usersRouter,
   events: eventsRouter,

@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { countActions } from '@switchyard/core';
 import { uuidv7 } from 'uuidv7';
-import { Workflow } from '../db/entities/index.ts';
+import { accountStopEvents } from '../accounts/settings.ts';
+import { Account, Workflow } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
 import type { ServerDeps } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -152,6 +153,22 @@ async function applyRule(em: EntityManager, deps: ServerDeps, w: Workflow, input
 }
 
 /**
+ * A stop event must be one of the account's configured stop events (seed 004) once the account lists any
+ * (`PATCH /v1/account` `stop_events`); an account that lists none accepts any name.
+ */
+async function checkStopEvent(em: EntityManager, accountId: string, stopEvent: string | null | undefined) {
+  if (stopEvent == null) return;
+  const account = await em.findOneOrFail(Account, { id: accountId });
+  const allowed = accountStopEvents(account);
+  if (allowed.length > 0 && !allowed.includes(stopEvent)) {
+    failWith(
+      [{ path: 'stop_event', message: `must be one of the account's stop events: ${allowed.join(', ')}` }],
+      `Unknown stop event ${JSON.stringify(stopEvent)}`,
+    );
+  }
+}
+
+/**
  * Creates a workflow. Seed 004's form saves the template, trigger and conditions as drafts (published at once with
  * `template_status: 'published'`); seed 000's rule form becomes a Start → action workflow published at once. The
  * name is unique per user (409 `duplicate_name`); the key is derived from the name when not given.
@@ -163,6 +180,7 @@ export async function createWorkflow(
   input: CreateWorkflowInput,
 ): Promise<Workflow> {
   const userKey = input.user_key ?? 'main';
+  await checkStopEvent(em, accountId, input.stop_event);
   if (await nameTaken(em, accountId, userKey, input.name)) throw duplicateName(input.name);
   if (input.key && (await em.count(Workflow, { accountId, userKey, key: input.key, deletedAt: null })) > 0) {
     throw new AppError('duplicate_key', `A workflow with key "${input.key}" already exists`, [
@@ -214,6 +232,7 @@ export async function updateWorkflow(
   input: UpdateWorkflowInput,
 ): Promise<Workflow> {
   const w = await getWorkflow(em, accountId, input);
+  await checkStopEvent(em, accountId, input.stop_event);
   if (input.name !== undefined && input.name !== w.name) {
     if (await nameTaken(em, accountId, w.userKey, input.name, w.id)) throw duplicateName(input.name);
     w.name = input.name;

@@ -84,12 +84,8 @@ async function until<T>(check: () => Promise<T | undefined> | T | undefined, tim
 
 it('disables a webhook failing for longer than the limit, emits webhook.disabled and e-mails the account', async () => {
   const call = apiCaller(srv);
-  await srv.deps.orm.em
-    .fork()
-    .execute(
-      `update accounts set settings = settings || '{"notification_email": "ops@example.com"}' where id = ?`,
-      [srv.accountId],
-    );
+  const settings = await call('PATCH', '/v1/account', { notification_email: 'ops@example.com' });
+  expect(settings.status).toBe(200);
   rx.reply = (req) => (req.path === '/failing' ? { status: 500, body: 'still down' } : { status: 200 });
   const watcher = await call('POST', '/v1/webhooks', {
     url: `${rx.url}/watcher`,
