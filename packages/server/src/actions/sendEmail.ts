@@ -1,8 +1,9 @@
 import { NonRetriableError } from '@switchyard/core';
 import { z } from 'zod';
 import { connectionProblems } from '../connections/service.ts';
-import { findConnection, openCredentials, smtpSettingsOf } from '../connections/store.ts';
-import { MailError, Mailer } from '../mail/mailer.ts';
+import { findConnection, openAccountMailer } from '../connections/store.ts';
+import { isOutboundError } from '../deliveries/ports.ts';
+import { MailError } from '../mail/mailer.ts';
 import type { ActionProvider } from './provider.ts';
 
 const Recipients = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
@@ -45,7 +46,16 @@ export const sendEmailAction: ActionProvider<SendEmailConfig> = {
     // A recipient made of merge tokens may render empty: nothing to send to is a failure, not a silent success.
     if (to.length === 0)
       throw new NonRetriableError('send_email: no recipient after merge tokens were filled');
-    const mailer = new Mailer(smtpSettingsOf(conn, openCredentials(ctx.deps.secretBox, conn)));
+    let mailer: Awaited<ReturnType<typeof openAccountMailer>>;
+    try {
+      mailer = await openAccountMailer(ctx.deps, conn);
+    } catch (err) {
+      // A host that now resolves to a refused address never becomes acceptable by retrying.
+      if (isOutboundError(err) && !err.retriable) {
+        throw new NonRetriableError(`send_email: ${err.message}`, { cause: err });
+      }
+      throw err;
+    }
     try {
       const sent = await mailer.send({
         to,

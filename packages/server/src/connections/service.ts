@@ -7,7 +7,6 @@ import { Connection, type ConnectionKind } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
 import type { ServerDeps } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
-import { Mailer } from '../mail/mailer.ts';
 import { type PageInput, paginate } from '../pagination.ts';
 import type {
   ChatProvider,
@@ -15,7 +14,7 @@ import type {
   ListConnectionsInput,
   UpdateConnectionInput,
 } from './schema.ts';
-import { type ConnectionCredentials, openCredentials, sealCredentials, smtpSettingsOf } from './store.ts';
+import { type ConnectionCredentials, openAccountMailer, openCredentials, sealCredentials } from './store.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -218,7 +217,7 @@ export async function testConnection(
   try {
     let detail: string | null = null;
     if (conn.kind === 'smtp') {
-      const mailer = new Mailer(smtpSettingsOf(conn, creds));
+      const mailer = await openAccountMailer(deps, conn);
       try {
         await mailer.verify();
       } finally {

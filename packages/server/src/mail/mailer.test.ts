@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { OutboundClient } from '../outbound/client.ts';
 import { MailError, Mailer, smtpSettingsFromUrl } from './mailer.ts';
 
 // A real SMTP server on 127.0.0.1 that wants a login, refuses one recipient for good and one for now.
@@ -100,4 +101,31 @@ it('classifies failures: a 5xx refusal is final, a 4xx or an unreachable server 
     },
   );
   nowhere.close();
+});
+
+it('an account mailer connects only to an address the SSRF guard checked', async () => {
+  const resolve = async () => [{ address: '127.0.0.1', family: 4 }];
+  const allowed = new OutboundClient({
+    allowHttp: false,
+    allowlist: ['127.0.0.1'],
+    defaultTimeoutMs: 1000,
+    resolve,
+  });
+  const address = await allowed.resolveChecked('smtp.acme.test');
+  expect(address).toBe('127.0.0.1');
+  // The name stays for TLS (servername); the socket goes to the checked address.
+  const mailer = new Mailer({
+    ...smtpSettingsFromUrl(url(), 'sy@example.test'),
+    host: address,
+    servername: 'smtp.acme.test',
+  });
+  await mailer.send({ to: 'pinned@example.test', subject: 'Pinned', text: 'ok' });
+  mailer.close();
+  expect(received.at(-1)?.to).toEqual(['pinned@example.test']);
+  await allowed.close();
+
+  const strict = new OutboundClient({ allowHttp: false, allowlist: [], defaultTimeoutMs: 1000, resolve });
+  await expect(strict.resolveChecked('smtp.acme.test')).rejects.toMatchObject({ code: 'blocked_address' });
+  await expect(strict.resolveChecked('169.254.169.254')).rejects.toMatchObject({ code: 'blocked_address' });
+  await strict.close();
 });

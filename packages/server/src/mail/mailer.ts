@@ -10,6 +10,8 @@ export interface SmtpSettings {
   password?: string;
   /** The default `From:` (e.g. `Acme <noreply@acme.test>`). */
   from: string;
+  /** The name TLS checks the certificate against when `host` is an address resolved beforehand. */
+  servername?: string;
 }
 
 /** One message. Addresses are plain strings (`a@b.test` or `Name <a@b.test>`). */
@@ -56,6 +58,7 @@ export class Mailer {
     this.#from = settings.from;
     this.#transport = nodemailer.createTransport({
       host: settings.host,
+      servername: settings.servername,
       port: settings.port,
       secure: settings.secure ?? settings.port === 465,
       auth: settings.user ? { user: settings.user, pass: settings.password ?? '' } : undefined,

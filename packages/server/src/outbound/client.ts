@@ -111,6 +111,21 @@ export class OutboundClient implements OutboundLike {
     await this.#addressesOf(host);
   }
 
+  /**
+   * Resolves `host` for a connection made outside this client (SMTP) and returns an address that passed the guard,
+   * to connect to instead of the name (so DNS cannot change between the check and the connection). Throws an
+   * OutboundError `blocked_address` or `dns_error`.
+   */
+  async resolveChecked(host: string): Promise<string> {
+    const bare = bareHost(host);
+    if (net.isIP(bare)) {
+      if (!this.#guard.allowsHost(bare)) this.#checkAddress(bare, bare);
+      return bare;
+    }
+    const [first] = await this.#addressesOf(bare);
+    return (first as { address: string }).address;
+  }
+
   async send(req: OutboundRequest): Promise<OutboundResponse> {
     const t0 = performance.now();
     const elapsed = () => performance.now() - t0;
