@@ -64,6 +64,14 @@ it("a workflow's stop event must be one of the account's once it lists any", asy
   expect(ok.status, JSON.stringify(ok.body)).toBe(201);
   const update = await call('PUT', `/v1/workflows/${ok.body.data.id}`, { stop_event: 'nope' });
   expect(update.status).toBe(400);
+
+  // The stop route takes the same names.
+  const stopUnknown = await call('POST', '/v1/executions/stop', { stop_event: 'nope' });
+  expect(stopUnknown.status).toBe(400);
+  expect(stopUnknown.body.error.details[0].path).toBe('stop_event');
+  const stop = await call('POST', '/v1/executions/stop', { stop_event: 'signed_up' });
+  expect(stop.status, JSON.stringify(stop.body)).toBe(200);
+  expect(stop.body.data).toEqual({ stopped: 0, execution_ids: [] });
 });
 
 it('needs the admin scope and shows each key its own account', async () => {

@@ -1,5 +1,6 @@
 import { looseEqual, reachableFrom, type WorkflowTemplate, workflowGraph } from '@switchyard/core';
-import { Execution, ExecutionStep, Workflow } from '../db/entities/index.ts';
+import { accountStopEvents } from '../accounts/settings.ts';
+import { Account, Execution, ExecutionStep, Workflow } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
 import type { ServerDeps } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -84,6 +85,13 @@ export async function stopExecutions(em: EntityManager, ids: string[], reason: s
 
 /** `POST /v1/executions/stop`: stops the user's running executions of workflows with this stop event. */
 export async function stopByEvent(em: EntityManager, accountId: string, input: StopExecutionsInput) {
+  // Like a workflow's, the stop event must be one of the account's once it lists any (seed 004).
+  const allowed = accountStopEvents(await em.findOneOrFail(Account, { id: accountId }));
+  if (allowed.length > 0 && !allowed.includes(input.stop_event)) {
+    throw new AppError('validation_error', `Unknown stop event ${JSON.stringify(input.stop_event)}`, [
+      { path: 'stop_event', message: `must be one of the account's stop events: ${allowed.join(', ')}` },
+    ]);
+  }
   return em.transactional(async (tem) => {
     const rows = await tem.execute<{ id: string; data: Record<string, unknown> }[]>(
       `select id, data from executions
