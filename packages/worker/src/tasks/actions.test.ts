@@ -1,75 +1,56 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { createLogger, type Env, parseEnv } from '@switchyard/server';
 import {
   apiCaller,
   type Receiver,
   type ReceiverReply,
   startReceiver,
-  startTestServer,
   type TestServer,
 } from '@switchyard/server/testing';
 import { SMTPServer } from 'smtp-server';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningWorker, startWorker } from '../main.ts';
+import {
+  decodeQuotedPrintable,
+  type ReceivedMail,
+  type ServerAndWorker,
+  type SmtpSink,
+  startServerAndWorker,
+  startSmtpSink,
+} from '../testSupport.ts';
 
 // Every built-in action doing its real job, end to end: the API, a worker, an SMTP server started here, an HTTP
 // server that speaks Slack's chat.postMessage, a Discord-style incoming webhook and a host action endpoint.
 const SETTINGS = { WORKFLOW_STEP_MAX_ATTEMPTS: '3', WORKFLOW_STEP_BACKOFF: '200ms' };
 
-interface Mail {
-  to: string[];
-  raw: string;
-}
-
+let pipeline: ServerAndWorker;
 let srv: TestServer;
-let worker: RunningWorker;
 let rx: Receiver;
-let smtp: SMTPServer;
+let sink: SmtpSink;
 let smtpPort = 0;
 let call: ReturnType<typeof apiCaller>;
-const mails: Mail[] = [];
+let mails: ReceivedMail[] = [];
 const replies = new Map<string, (index: number) => ReceiverReply>();
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, done) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        mails.push({
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString(),
-        });
-        done();
-      });
-    },
-  });
-  smtp.listen(0, '127.0.0.1');
-  await once(smtp.server, 'listening');
-  smtpPort = (smtp.server.address() as AddressInfo).port;
-  [srv, rx] = await Promise.all([startTestServer(SETTINGS), startReceiver()]);
+  [pipeline, rx, sink] = await Promise.all([
+    startServerAndWorker(SETTINGS),
+    startReceiver(),
+    startSmtpSink(),
+  ]);
+  srv = pipeline.srv;
+  smtpPort = sink.port;
+  mails = sink.mails;
   rx.reply = (req) => {
     const path = req.path.split('?')[0] as string;
     const seen = rx.requests.filter((r) => r.path.split('?')[0] === path).length - 1;
     return replies.get(path)?.(seen) ?? { status: 404 };
   };
   call = apiCaller(srv);
-  const env = parseEnv({
-    DATABASE_URL: srv.db.url,
-    LOG_LEVEL: 'silent',
-    OUTBOUND_ALLOW_HTTP: 'true',
-    OUTBOUND_ALLOWLIST: '127.0.0.1',
-    ...SETTINGS,
-  }) as Env & { DATABASE_URL: string };
-  worker = await startWorker({ env, logger: createLogger('silent', 'test'), pollIntervalMs: 100 });
 });
 afterAll(async () => {
-  await worker?.stop();
-  await Promise.all([srv?.close(), rx?.close(), new Promise<void>((r) => smtp.close(() => r()))]);
+  await pipeline?.close();
+  await Promise.all([rx?.close(), sink?.close()]);
 });
 
 const json = (body: unknown, status = 200): ReceiverReply => ({
@@ -155,9 +136,7 @@ describe('send_email', () => {
 
     const mail = await until(() => mails.find((m) => m.to.includes('ada@example.test')));
     expect(mail.to).toEqual(['ada@example.test', 'team@acme.test']);
-    const raw = mail.raw
-      .replace(/=\r?\n/g, '')
-      .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+    const raw = decodeQuotedPrintable(mail.raw);
     expect(raw).toContain('Subject: Welcome there'); // a missing first name takes the default
     // A missing field renders empty; a value that itself holds {{…}} is sent as it is, never rendered again.
     expect(raw).toContain('Hi there, your plan: . Note: literally {{contact.email}}');

@@ -1,14 +1,13 @@
-import { createLogger, type Env, parseEnv } from '@switchyard/server';
-import {
-  apiCaller,
-  type Receiver,
-  startReceiver,
-  startTestServer,
-  type TestServer,
-} from '@switchyard/server/testing';
-import { SMTPServer } from 'smtp-server';
+import { apiCaller, type Receiver, startReceiver, type TestServer } from '@switchyard/server/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type RunningWorker, startWorker } from '../main.ts';
+import {
+  decodeQuotedPrintable,
+  type ReceivedMail,
+  type ServerAndWorker,
+  type SmtpSink,
+  startServerAndWorker,
+  startSmtpSink,
+} from '../testSupport.ts';
 
 // An endpoint failing for longer than WEBHOOK_DISABLE_AFTER_DAYS (compressed to about a second) is disabled:
 // a `webhook.disabled` event goes to the other subscribers and, with notify_on_failure, an e-mail goes to the
@@ -16,60 +15,28 @@ import { type RunningWorker, startWorker } from '../main.ts';
 const DISABLE_AFTER_DAYS = String(1 / 86_400);
 const SCHEDULE = `0,${Array.from({ length: 20 }, () => '150ms').join(',')}`;
 
-interface Mail {
-  to: string[];
-  raw: string;
-}
-
+let pipeline: ServerAndWorker;
 let srv: TestServer;
 let rx: Receiver;
-let worker: RunningWorker;
-let smtp: SMTPServer;
-let smtpPort = 0;
-const mails: Mail[] = [];
+let sink: SmtpSink;
+let mails: ReceivedMail[] = [];
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, done) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        mails.push({
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        done();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  smtpPort = (smtp.server.address() as { port: number }).port;
+  sink = await startSmtpSink();
+  mails = sink.mails;
   const settings = {
     WEBHOOK_RETRY_SCHEDULE: SCHEDULE,
     WEBHOOK_RETRY_JITTER: '0',
     WEBHOOK_DISABLE_AFTER_DAYS: DISABLE_AFTER_DAYS,
-    SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+    SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
     MAIL_FROM: 'switchyard@example.com',
   };
-  [srv, rx] = await Promise.all([startTestServer(settings), startReceiver()]);
-  const env = parseEnv({
-    DATABASE_URL: srv.db.url,
-    LOG_LEVEL: 'silent',
-    OUTBOUND_ALLOW_HTTP: 'true',
-    OUTBOUND_ALLOWLIST: '127.0.0.1',
-    ...settings,
-  }) as Env & { DATABASE_URL: string };
-  worker = await startWorker({ env, logger: createLogger('silent', 'test'), pollIntervalMs: 100 });
+  [pipeline, rx] = await Promise.all([startServerAndWorker(settings), startReceiver()]);
+  srv = pipeline.srv;
 });
 afterAll(async () => {
-  await worker?.stop();
-  await Promise.all([
-    srv?.close(),
-    rx?.close(),
-    new Promise<void>((r) => (smtp ? smtp.close(() => r()) : r())),
-  ]);
+  await pipeline?.close();
+  await Promise.all([rx?.close(), sink?.close()]);
 });
 
 async function until<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
@@ -121,10 +88,7 @@ it('disables a webhook failing for longer than the limit, emits webhook.disabled
   const mail = await until(() => mails[0]);
   expect(mail.to).toEqual(['ops@example.com']);
   expect(mail.raw).toContain('Subject: Webhook disabled: Flaky CRM sync');
-  // The body is quoted-printable: soft line breaks undone, =XX escapes decoded.
-  const body = mail.raw
-    .replace(/=\r?\n/g, '')
-    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  const body = decodeQuotedPrintable(mail.raw);
   expect(body).toContain(`Webhook id: ${hookId}`);
   expect(body).toContain(`PATCH /v1/webhooks/${hookId}  {"active": true}`);
   expect(body).toContain(`POST /v1/webhooks/${hookId}/recover`);

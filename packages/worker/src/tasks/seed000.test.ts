@@ -1,29 +1,31 @@
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import { createLogger, type Env, parseEnv } from '@switchyard/server';
 import {
   apiCaller,
   type Receiver,
   type ReceiverReply,
   startReceiver,
-  startTestServer,
   type TestServer,
 } from '@switchyard/server/testing';
-import { SMTPServer } from 'smtp-server';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningWorker, startWorker } from '../main.ts';
+import {
+  decodeQuotedPrintable,
+  type ReceivedMail,
+  type ServerAndWorker,
+  type SmtpSink,
+  startServerAndWorker,
+  startSmtpSink,
+} from '../testSupport.ts';
 
 // Seed 000 end to end: workflows created with the seed's flat rule body (condition_* + action_type + action_config),
 // events posted through the API, a real worker running the actions against servers started here.
 const SETTINGS = { WORKFLOW_STEP_MAX_ATTEMPTS: '3', WORKFLOW_STEP_BACKOFF: '200ms' };
 
+let pipeline: ServerAndWorker;
 let srv: TestServer;
-let worker: RunningWorker;
 let rx: Receiver;
-let smtp: SMTPServer;
+let sink: SmtpSink;
 let call: ReturnType<typeof apiCaller>;
-const mails: { to: string[]; raw: string }[] = [];
+let mails: ReceivedMail[] = [];
 const replies = new Map<string, () => ReceiverReply>();
 
 const json = (body: unknown, status = 200): ReceiverReply => ({
@@ -33,34 +35,15 @@ const json = (body: unknown, status = 200): ReceiverReply => ({
 });
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, done) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        mails.push({
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString(),
-        });
-        done();
-      });
-    },
-  });
-  smtp.listen(0, '127.0.0.1');
-  await once(smtp.server, 'listening');
-  [srv, rx] = await Promise.all([startTestServer(SETTINGS), startReceiver()]);
+  [pipeline, rx, sink] = await Promise.all([
+    startServerAndWorker(SETTINGS),
+    startReceiver(),
+    startSmtpSink(),
+  ]);
+  srv = pipeline.srv;
+  mails = sink.mails;
   rx.reply = (req) => replies.get(req.path.split('?')[0] as string)?.() ?? { status: 404 };
   call = apiCaller(srv);
-  const env = parseEnv({
-    DATABASE_URL: srv.db.url,
-    LOG_LEVEL: 'silent',
-    OUTBOUND_ALLOW_HTTP: 'true',
-    OUTBOUND_ALLOWLIST: '127.0.0.1',
-    ...SETTINGS,
-  }) as Env & { DATABASE_URL: string };
-  worker = await startWorker({ env, logger: createLogger('silent', 'test'), pollIntervalMs: 100 });
 
   // The account's connections: a Slack bot (its API here), a Teams incoming webhook, SMTP and the host endpoint.
   await connect({
@@ -74,15 +57,15 @@ beforeAll(async () => {
     kind: 'smtp',
     name: 'Mail',
     host: '127.0.0.1',
-    port: (smtp.server.address() as AddressInfo).port,
+    port: sink.port,
     from: 'CRM <crm@acme.test>',
   });
   hostSecret = (await connect({ kind: 'host_endpoint', name: 'CRM', url: `${rx.url}/host` }))
     .signing_secret as string;
 });
 afterAll(async () => {
-  await worker?.stop();
-  await Promise.all([srv?.close(), rx?.close(), new Promise<void>((r) => smtp.close(() => r()))]);
+  await pipeline?.close();
+  await Promise.all([rx?.close(), sink?.close()]);
 });
 
 let hostSecret = '';
@@ -279,9 +262,7 @@ describe('seed 000: every action_type through the rule form', () => {
     const [run] = await finished(id, 1);
     expect(run.status).toBe('completed');
     const mail = await until(() => mails.find((m) => m.to.includes('grace@example.test')));
-    const raw = mail.raw
-      .replace(/=\r?\n/g, '')
-      .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+    const raw = decodeQuotedPrintable(mail.raw);
     expect(raw).toContain('Subject: Welcome aboard, friend');
     expect(raw).toContain('Thanks for choosing us, A&B <Co>.');
     expect(raw).toContain('<p>Thanks, <b>A&amp;B &lt;Co&gt;</b></p>');
