@@ -1,14 +1,13 @@
-import { createAccount, createLogger, type Env, parseEnv } from '@switchyard/server';
+import { createAccount } from '@switchyard/server';
 import {
   apiCaller,
   type Receiver,
   type ReceiverReply,
   startReceiver,
-  startTestServer,
   type TestServer,
 } from '@switchyard/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningWorker, startWorker } from '../main.ts';
+import { type ServerAndWorker, startServerAndWorker } from '../testSupport.ts';
 
 // A real server and a real worker on one test database, real receivers on 127.0.0.1, step retries compressed to
 // three attempts 200 ms apart.
@@ -18,14 +17,18 @@ const SCHEDULE = {
   WORKFLOW_MAX_CHAIN_DEPTH: '3',
 };
 
+let pipeline: ServerAndWorker;
 let srv: TestServer;
-let worker: RunningWorker;
 let rx: Receiver;
 let call: ReturnType<typeof apiCaller>;
 const replies = new Map<string, (index: number) => ReceiverReply>();
 
 beforeAll(async () => {
-  [srv, rx] = await Promise.all([startTestServer(SCHEDULE), startReceiver()]);
+  [pipeline, rx] = await Promise.all([
+    startServerAndWorker({ ...SCHEDULE, WORKER_CONCURRENCY: '4' }),
+    startReceiver(),
+  ]);
+  srv = pipeline.srv;
   rx.reply = (req) => {
     const path = req.path.split('?')[0] as string;
     const seen = rx.requests.filter((r) => r.path.split('?')[0] === path).length - 1;
@@ -38,19 +41,10 @@ beforeAll(async () => {
     );
   };
   call = apiCaller(srv);
-  const env = parseEnv({
-    DATABASE_URL: srv.db.url,
-    LOG_LEVEL: 'silent',
-    OUTBOUND_ALLOW_HTTP: 'true',
-    OUTBOUND_ALLOWLIST: '127.0.0.1',
-    WORKER_CONCURRENCY: '4',
-    ...SCHEDULE,
-  }) as Env & { DATABASE_URL: string };
-  worker = await startWorker({ env, logger: createLogger('silent', 'test'), pollIntervalMs: 100 });
 });
 afterAll(async () => {
-  await worker?.stop();
-  await Promise.all([srv?.close(), rx?.close()]);
+  await pipeline?.close();
+  await rx?.close();
 });
 
 let n = 0;
