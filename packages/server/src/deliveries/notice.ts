@@ -47,7 +47,7 @@ export async function sendFailureNotice(
   const em = deps.orm.em.fork();
   const hook = await em.findOne(Webhook, { id: webhookId });
   // Re-enabled (or deleted) since the job was queued: nothing to tell.
-  if (!hook || hook.status !== 'disabled') return 'not_disabled';
+  if (hook?.status !== 'disabled') return 'not_disabled';
   const account = await em.findOneOrFail(Account, { id: hook.accountId });
   const to = notificationAddress(account);
   if (!to) {

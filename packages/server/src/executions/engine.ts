@@ -439,7 +439,7 @@ async function recheckLater(em: EntityManager, executionId: string, nodeId: stri
       where s.execution_id = ? and s.node_id = ?`,
     [executionId, nodeId],
   );
-  if (!row || row.status !== 'running' || !row.running) return;
+  if (row?.status !== 'running' || !row.running) return;
   const runAt = new Date(new Date(row.updated_at).getTime() + leaseSeconds * 1000 + 1000);
   await enqueueJob(
     em,
