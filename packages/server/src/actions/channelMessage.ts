@@ -29,8 +29,11 @@ export const channelMessageAction: ActionProvider<ChannelMessageConfig> = {
   type: 'SendChannelMessage',
   ruleActionType: 'send_channel_message',
   configSchema: ChannelMessageConfig,
-  validate: (config, { em, accountId }) =>
-    connectionProblems(em, accountId, kindsFor(config.channel), config.connection_id),
+  validate: (config, { em, accountId, publish }) =>
+    connectionProblems(em, accountId, kindsFor(config.channel), config.connection_id, {
+      publish,
+      provider: config.channel,
+    }),
   async execute(config, ctx) {
     const conn = await findConnection(ctx.em, ctx.accountId, kindsFor(config.channel), {
       id: config.connection_id,

@@ -39,8 +39,8 @@ function hostAction<C extends { connection_id?: string }>(
     type,
     ruleActionType: actionType,
     configSchema: schema,
-    validate: (config, { em, accountId }) =>
-      connectionProblems(em, accountId, ['host_endpoint'], config.connection_id),
+    validate: (config, { em, accountId, publish }) =>
+      connectionProblems(em, accountId, ['host_endpoint'], config.connection_id, { publish }),
     async execute(config, ctx: ActionContext) {
       const conn = await findConnection(ctx.em, ctx.accountId, ['host_endpoint'], {
         id: config.connection_id,

@@ -41,10 +41,13 @@ export interface ActionProvider<Config = unknown> {
   ruleActionType?: string;
   /** The node's config (the node object minus `type`), validated at save time. */
   configSchema: z.ZodType<Config>;
-  /** Checks beyond the schema that need the account (e.g. a connection exists); [] when fine. */
+  /**
+   * Checks beyond the schema that need the account (e.g. a connection exists); [] when fine. `publish` is set when
+   * the workflow goes live (a rule is published when saved); a draft may lack what only running needs.
+   */
   validate?(
     config: Config,
-    ctx: { deps: ServerDeps; em: EntityManager; accountId: string },
+    ctx: { deps: ServerDeps; em: EntityManager; accountId: string; publish: boolean },
   ): Promise<Problem[]>;
   execute(config: Config, ctx: ActionContext): Promise<ActionResult>;
 }

@@ -38,7 +38,8 @@ export const sendEmailAction: ActionProvider<SendEmailConfig> = {
   type: 'SendEmail',
   ruleActionType: 'send_email',
   configSchema: SendEmailConfig,
-  validate: (config, { em, accountId }) => connectionProblems(em, accountId, ['smtp'], config.connection_id),
+  validate: (config, { em, accountId, publish }) =>
+    connectionProblems(em, accountId, ['smtp'], config.connection_id, { publish }),
   async execute(config, ctx) {
     const conn = await findConnection(ctx.em, ctx.accountId, ['smtp'], { id: config.connection_id });
     if (!conn) throw new NonRetriableError('send_email: the account has no smtp connection');

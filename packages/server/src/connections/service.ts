@@ -14,7 +14,13 @@ import type {
   ListConnectionsInput,
   UpdateConnectionInput,
 } from './schema.ts';
-import { type ConnectionCredentials, openAccountMailer, openCredentials, sealCredentials } from './store.ts';
+import {
+  type ConnectionCredentials,
+  findConnection,
+  openAccountMailer,
+  openCredentials,
+  sealCredentials,
+} from './store.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -265,17 +271,28 @@ export async function testConnection(
 }
 
 /**
- * Problems of a node that names a connection (`connection_id`) of one of `kinds`: it must exist in the account. A
- * node that names none uses the account's newest of those kinds when it runs, so it can be saved before the
- * connection exists (seed 000's rule body is accepted as written); running without one fails the step, saying why.
+ * Problems of a node's connection among `kinds`. A node that names one (`connection_id`) must name one of the
+ * account's. A node that names none runs with the account's newest of those kinds (of `provider`, for incoming
+ * webhooks): a draft may be saved before that connection exists, but publishing (a rule is published when saved)
+ * needs it, so that a live workflow never fails at run time for want of one.
  */
 export async function connectionProblems(
   em: EntityManager,
   accountId: string,
   kinds: readonly ConnectionKind[],
   connectionId: unknown,
+  opts: { publish: boolean; provider?: string },
 ): Promise<Problem[]> {
-  if (connectionId === undefined) return [];
+  if (connectionId === undefined) {
+    if (!opts.publish || (await findConnection(em, accountId, kinds, { provider: opts.provider }))) return [];
+    const what = `${kinds.join(' or ')} connection${opts.provider ? ` for ${opts.provider}` : ''}`;
+    return [
+      {
+        path: 'connection_id',
+        message: `the account has no ${what}: create one with POST /v1/connections, then publish`,
+      },
+    ];
+  }
   if (typeof connectionId !== 'string' || !UUID.test(connectionId)) {
     return [{ path: 'connection_id', message: 'connection_id must be a connection id' }];
   }

@@ -85,6 +85,7 @@ async function providerProblems(
   deps: ServerDeps,
   accountId: string,
   template: unknown,
+  publish: boolean,
 ): Promise<Problem[]> {
   const problems: Problem[] = [];
   for (const node of nodesOf(template)) {
@@ -100,7 +101,7 @@ async function providerProblems(
       continue;
     }
     if (provider.validate) {
-      for (const p of await provider.validate(parsed.data, { deps, em, accountId })) {
+      for (const p of await provider.validate(parsed.data, { deps, em, accountId, publish })) {
         problems.push({ path: p.path ? `${base}.${p.path}` : base, message: p.message });
       }
     }
@@ -165,7 +166,7 @@ export async function draftProblems(
   }));
   problems.push(...hostNodeTemplateProblems(deps, drafts.template));
   if (!opts.publish) problems = problems.filter((p) => isNodeLocal(p, ids));
-  problems.push(...(await providerProblems(em, deps, accountId, drafts.template)));
+  problems.push(...(await providerProblems(em, deps, accountId, drafts.template, opts.publish)));
   // Paths are the request's own: `template.nodes.<id>.url`.
   const out = problems.map((p) => {
     const tagged = withNodeIds(p, ids, edges);

@@ -318,6 +318,41 @@ describe('publishing checks the template', () => {
     expect(list.body.data.map((w: { name: string }) => w.name)).not.toContain('bad url');
   });
 
+  it('saves a draft whose action has no connection yet, and publishes it only once the account has one', async () => {
+    const template = {
+      nodes: [
+        { id: 'start', type: 'Start' },
+        { id: 'mail', type: 'SendEmail', to: '{{contact.email}}', subject: 'Welcome', text: 'Hi' },
+      ],
+      edges: ['start-mail'],
+    };
+    const draft = await call('POST', '/v1/workflows', { name: 'welcome mail', template });
+    expect(draft.status).toBe(201);
+    expect(draft.body.data.template_status).toBe('draft');
+    const refused = await call('POST', `/v1/workflows/${draft.body.data.id}/publish`);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details).toContainEqual({
+      path: 'template.nodes.mail.connection_id',
+      message: expect.stringContaining('no smtp connection'),
+      node_ids: ['mail'],
+    });
+    expect((await call('GET', `/v1/workflows/${draft.body.data.id}`)).body.data.template_status).toBe(
+      'draft',
+    );
+
+    const smtp = await call('POST', '/v1/connections', {
+      kind: 'smtp',
+      name: 'Mail',
+      host: '127.0.0.1',
+      port: 2525,
+      from: 'crm@acme.test',
+    });
+    expect(smtp.status).toBe(201);
+    const published = await call('POST', `/v1/workflows/${draft.body.data.id}/publish`);
+    expect(published.status).toBe(200);
+    expect(published.body.data.template_status).toBe('published');
+  });
+
   it('refuses an unknown event trigger and malformed trigger conditions', async () => {
     const res = await call('POST', '/v1/workflows', { name: 'bad trigger', event_trigger: 'deal.exploded' });
     expect(res.status).toBe(400);
@@ -345,6 +380,38 @@ describe('seed 000 rules', () => {
       message: 'Deal {{deal.name}} closed at {{deal.value}} {{deal.currency}}',
     },
     max_triggers_per_day: 50,
+  });
+
+  it('refuses the rule while the account has no Slack connection to send through, and creates nothing', async () => {
+    const res = await call('POST', '/v1/workflows', seedBody());
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_error');
+    expect(res.body.error.details).toEqual([
+      {
+        path: 'action_config.connection_id',
+        message: expect.stringContaining('no slack or incoming_webhook connection for slack'),
+        node_ids: ['action'],
+      },
+    ]);
+    const list = await call('GET', '/v1/workflows?limit=100');
+    expect(list.body.data.map((w: { name: string }) => w.name)).not.toContain(seedBody().name);
+
+    // A Slack incoming webhook will do as well as a bot; a Teams one will not.
+    const teams = await call('POST', '/v1/connections', {
+      kind: 'incoming_webhook',
+      name: 'Teams',
+      provider: 'teams',
+      url: 'http://127.0.0.1:9/teams',
+    });
+    expect(teams.status, JSON.stringify(teams.body)).toBe(201);
+    expect((await call('POST', '/v1/workflows', seedBody())).status).toBe(400);
+    // The account connects Slack (the connection every later test here sends through).
+    const slack = await call('POST', '/v1/connections', {
+      kind: 'slack',
+      name: 'Slack',
+      bot_token: 'xoxb-1',
+    });
+    expect(slack.status).toBe(201);
   });
 
   it('creates a published Start → action workflow from the body as written, showing the flat fields', async () => {
