@@ -33,7 +33,7 @@ describe('createSecretBox', () => {
     ]) {
       expect(() => box.open(bad.join('.'))).toThrow(/altered or sealed with another key/);
     }
-    expect(() => box.open('v2.' + sealed.slice(3))).toThrow(SecretBoxError);
+    expect(() => box.open(`v2.${sealed.slice(3)}`)).toThrow(SecretBoxError);
     expect(() => box.open('plaintext')).toThrow(/Not a sealed secret/);
   });
 
