@@ -12,7 +12,7 @@ import type { OutboundClient } from './outbound/client.ts';
 export interface ServerDeps {
   env: Env;
   orm: MikroORM;
-  /** A plain pg pool beside the ORM's, for the rate limiter and graphile-worker utilities. */
+  /** A plain pg pool beside the ORM's: the rate limiter, event ingestion (named statements), graphile-worker utilities. */
   pool: pg.Pool;
   logger: Logger;
   rateLimiter: RateLimiterPostgres;

@@ -19,7 +19,8 @@ export async function createServerDeps(
   // The key first: a production start without ENCRYPTION_KEY fails before anything is opened.
   const secretBox = createSecretBox(loadEncryptionKey(env, env.DATA_DIR));
   const orm = await createOrm({ databaseUrl: env.DATABASE_URL, poolSize: opts.poolSize });
-  const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 5 });
+  // The plain pool runs the per-request statements (rate limit, event ingestion) as named prepared statements.
+  const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: opts.poolSize ?? 10 });
   pool.on('error', (err) => logger.warn({ err }, 'idle pg client error'));
   const rateLimiter = createRateLimiter(pool, env.RATE_LIMIT_POINTS, env.RATE_LIMIT_WINDOW_SECONDS);
   const actions = new ActionRegistry([...builtInActions(), ...(opts.actions ?? [])]);

@@ -45,7 +45,7 @@ export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure;
 
 const authenticated = t.procedure.use(async ({ ctx, next }) => {
-  const auth = await resolveApiKey(ctx.em, readApiKey(ctx.headers), new Date());
+  const auth = await resolveApiKey(ctx.em, ctx.deps.pool, readApiKey(ctx.headers), new Date());
   await consumeRateLimit(ctx.deps.rateLimiter, auth.apiKeyId, ctx.res, ctx.deps.logger);
   return next({ ctx: { auth } });
 });

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -25,7 +25,8 @@ const KEY_BYTES = 32;
 export function createSecretBox(key: Uint8Array): SecretBox {
   if (key.length !== KEY_BYTES)
     throw new SecretBoxError(`Encryption key must be ${KEY_BYTES} bytes, got ${key.length}`);
-  const k = Buffer.from(key);
+  // One KeyObject for every seal and open (a raw Buffer key is wrapped anew on every call).
+  const k = createSecretKey(Buffer.from(key));
   return {
     seal(plain) {
       const iv = randomBytes(IV_BYTES);

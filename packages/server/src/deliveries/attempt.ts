@@ -64,7 +64,7 @@ const CLAIM = `
   with claimed as (
     update deliveries d set attempts = d.attempts + 1, updated_at = now()
       from webhooks w
-     where d.id = ? and d.status = 'pending' and w.id = d.webhook_id and (w.status = 'active' or ?::boolean)
+     where d.id = $1 and d.status = 'pending' and w.id = d.webhook_id and (w.status = 'active' or $2::boolean)
     returning d.id, d.account_id, d.webhook_id, d.event_id, d.attempts, d.created_at, w.url, w.name, w.method,
               w.content_type, w.headers_sealed, w.secret_sealed, w.previous_secret_sealed,
               w.previous_secret_expires_at, w.notify_on_failure
@@ -77,30 +77,53 @@ const CANCEL = `
   update deliveries d set status = 'canceled', last_error = 'The webhook is ' || w.status, next_attempt_at = null,
          completed_at = now(), updated_at = now()
     from webhooks w
-   where d.id = ? and d.status = 'pending' and w.id = d.webhook_id and w.status <> 'active'
+   where d.id = $1 and d.status = 'pending' and w.id = d.webhook_id and w.status <> 'active'
   returning w.status`;
 
 const INSERT_ATTEMPT = `
   insert into delivery_attempts (id, delivery_id, account_id, number, started_at, duration_ms, request_headers,
     status_code, response_headers, response_body, response_truncated, error_code, error)
-  values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?)`;
+  values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb, $10, $11, $12, $13)`;
 
 // The success of an event delivery, in one statement. The webhook's failure clock is reset; its last success time
 // is written at most once a second, so that many deliveries to one endpoint do not queue on its row.
 const RECORD_SUCCESS = `
   with attempt as (${INSERT_ATTEMPT} returning 1),
   done as (
-    update deliveries set status = 'succeeded', last_status_code = ?, last_error = null, next_attempt_at = null,
-           completed_at = ?, updated_at = ?
-     where id = ? returning 1
+    update deliveries set status = 'succeeded', last_status_code = $14, last_error = null, next_attempt_at = null,
+           completed_at = $15, updated_at = $15
+     where id = $2 returning 1
   ),
   hook as (
-    update webhooks set failing_since = null, last_success_at = ?::timestamptz
-     where id = ? and (failing_since is not null or last_success_at is null
-                       or last_success_at < ?::timestamptz - interval '1 second')
+    update webhooks set failing_since = null, last_success_at = $15::timestamptz
+     where id = $16 and (failing_since is not null or last_success_at is null
+                        or last_success_at < $15::timestamptz - interval '1 second')
     returning 1
   )
   select (select count(*) from attempt) + (select count(*) from done) + (select count(*) from hook) as n`;
+
+/** A statement written with `$1`, `$2`, … as the ORM takes it: `?` placeholders and their values in order. */
+function positional(sql: string, params: readonly unknown[]): [string, unknown[]] {
+  const values: unknown[] = [];
+  const text = sql.replace(/\$(\d+)/g, (_m, n: string) => {
+    values.push(params[Number(n) - 1]);
+    return '?';
+  });
+  return [text, values];
+}
+
+type StatementRunner = <R>(name: string, sql: string, params: unknown[]) => Promise<R[]>;
+
+/**
+ * How the hot statements of an attempt run: on the caller's EntityManager when given (a test ping inside an API
+ * request's transaction), else as named statements on the plain pool, planned once per connection.
+ */
+function statementRunner(deps: ServerDeps, em: EntityManager | undefined): StatementRunner {
+  if (em)
+    return <R>(_name: string, sql: string, params: unknown[]) => em.execute<R[]>(...positional(sql, params));
+  return async <R>(name: string, text: string, values: unknown[]) =>
+    (await deps.pool.query({ name, text, values })).rows as R[];
+}
 
 // The test ping's payload, which belongs to no event.
 function testPayload(row: ClaimedDelivery): DeliveryPayload {
@@ -128,10 +151,14 @@ export async function attemptDelivery(
 ): Promise<AttemptOutcome> {
   const em = opts.em ?? deps.orm.em.fork();
   const skipped: AttemptOutcome = { result: 'skipped', statusCode: null, error: null, nextAttemptAt: null };
-  const [row] = await em.execute<ClaimedDelivery[]>(CLAIM, [deliveryId, opts.test === true]);
+  const run = statementRunner(deps, opts.em);
+  const [row] = await run<ClaimedDelivery>('switchyard_claim_delivery', CLAIM, [
+    deliveryId,
+    opts.test === true,
+  ]);
   if (!row) {
     if (opts.test) return skipped;
-    const [canceled] = await em.execute<{ status: string }[]>(CANCEL, [deliveryId]);
+    const [canceled] = await em.execute<{ status: string }[]>(...positional(CANCEL, [deliveryId]));
     return canceled ? { ...skipped, error: `The webhook is ${canceled.status}` } : skipped;
   }
   const hook = {
@@ -205,21 +232,17 @@ export async function attemptDelivery(
 
   if (ok && !opts.test) {
     // The common case in one round trip.
-    await em.execute(RECORD_SUCCESS, [
+    await run('switchyard_record_delivery_success', RECORD_SUCCESS, [
       ...attemptParams,
       res?.status ?? null,
       now,
-      now,
-      deliveryId,
-      now,
       hook.id,
-      now,
     ]);
     return { result: 'succeeded', statusCode: res?.status ?? null, error: null, nextAttemptAt: null };
   }
 
   return em.transactional(async (tem) => {
-    await tem.execute(INSERT_ATTEMPT, attemptParams);
+    await tem.execute(...positional(INSERT_ATTEMPT, attemptParams));
     const done = (status: 'succeeded' | 'failed') =>
       tem.nativeUpdate(
         Delivery,

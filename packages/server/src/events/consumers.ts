@@ -24,5 +24,12 @@ export interface StoredEvent {
  */
 export type EventConsumer = (em: EntityManager, event: StoredEvent, deps: ServerDeps) => Promise<void>;
 
-/** Every consumer, run in order for each event. The workflows module appends its own. */
-export const eventConsumers: EventConsumer[] = [fanOutToWebhooks, startExecutionsForEvent];
+const BUILT_IN: readonly EventConsumer[] = [fanOutToWebhooks, startExecutionsForEvent];
+
+/** Every consumer, run in order for each event: the webhook fan-out and the workflow starts, then a host's own. */
+export const eventConsumers: EventConsumer[] = [...BUILT_IN];
+
+/** True while no consumer but the built-ins is registered (their work is all the one-statement ingestion does). */
+export function onlyBuiltInConsumers(): boolean {
+  return eventConsumers.length === BUILT_IN.length && BUILT_IN.every((c, i) => eventConsumers[i] === c);
+}

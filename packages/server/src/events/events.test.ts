@@ -218,3 +218,77 @@ describe('event types', () => {
     expect(ev.status).toBe(202);
   });
 });
+
+describe('where events go when webhooks and workflows change', () => {
+  // Each case in its own account, so the routing it sees is its own.
+  async function freshAccount() {
+    const { apiKey } = await createAccount(srv.deps.orm.em.fork(), { name: 'Routing' });
+    const call = apiCaller(srv);
+    return (method: string, path: string, body?: unknown) => call(method, path, body, { key: apiKey });
+  }
+  const deliveriesOf = async (c: Awaited<ReturnType<typeof freshAccount>>, hook: string) => {
+    const res = await c('GET', `/v1/webhooks/${hook}/deliveries?limit=100`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body.data.map((d: { event_id: string }) => d.event_id);
+  };
+
+  it('the next event sees a webhook created, paused, resumed or filtered, even when changed behind this process', async () => {
+    const c = await freshAccount();
+    const post = async (status: string) =>
+      (await c('POST', '/v1/events', { type: 'deal.updated', data: { id: 'r1', status } })).body.data.id;
+    const before = await post('open'); // no webhook yet: nothing to deliver
+    const created = await c('POST', '/v1/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['deal.*'] });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const hook = created.body.data.webhook.id;
+    const first = await post('open');
+    expect(await deliveriesOf(c, hook)).toEqual([first]);
+
+    await c('PATCH', `/v1/webhooks/${hook}`, { active: false });
+    await post('paused');
+    await c('PATCH', `/v1/webhooks/${hook}`, { active: true });
+    const resumed = await post('open');
+    expect((await deliveriesOf(c, hook)).sort()).toEqual([first, resumed].sort());
+
+    // Another process pauses it (straight in the database): this process's routing is stale, and must notice.
+    await srv.deps.orm.em.fork().execute(`update webhooks set status = 'paused' where id = ?`, [hook]);
+    await post('open');
+    expect(await deliveriesOf(c, hook)).toHaveLength(2);
+    await srv.deps.orm.em.fork().execute(`update webhooks set status = 'active' where id = ?`, [hook]);
+
+    // A from→to filter: only the change to won is delivered, judged on the snapshot before the event.
+    await c('PATCH', `/v1/webhooks/${hook}`, { filters: { field: 'status', to: 'won' } });
+    await post('lost');
+    const won = await post('won');
+    expect(await deliveriesOf(c, hook)).toContain(won);
+    expect(await deliveriesOf(c, hook)).toHaveLength(3);
+    expect(await deliveriesOf(c, hook)).not.toContain(before);
+  });
+
+  it('a resent event id changes no snapshot, and a batch naming one entity twice chains its previous', async () => {
+    const c = await freshAccount();
+    await c('POST', '/v1/events', { id: 'h-1', type: 'contact.updated', data: { id: 'p1', v: 1 } });
+    await c('POST', '/v1/events', { id: 'h-2', type: 'contact.updated', data: { id: 'p1', v: 2 } });
+    const again = await c('POST', '/v1/events', {
+      id: 'h-1',
+      type: 'contact.updated',
+      data: { id: 'p1', v: 1 },
+    });
+    expect(again.body.data.duplicate).toBe(true);
+    const next = await c('POST', '/v1/events', { type: 'contact.updated', data: { id: 'p1', v: 3 } });
+    expect((await c('GET', `/v1/events/${next.body.data.id}`)).body.data.previous).toEqual({
+      id: 'p1',
+      v: 2,
+    });
+
+    const batch = await c('POST', '/v1/events/batch', {
+      events: [
+        { type: 'contact.updated', data: { id: 'p1', v: 4 } },
+        { type: 'contact.updated', data: { id: 'p1', v: 5 } },
+        { id: 'h-2', type: 'contact.updated', data: { id: 'p1', v: 2 } },
+      ],
+    });
+    expect(batch.body.data.map((e: { duplicate: boolean }) => e.duplicate)).toEqual([false, false, true]);
+    const second = await c('GET', `/v1/events/${batch.body.data[1].id}`);
+    expect(second.body.data.previous).toEqual({ id: 'p1', v: 4 });
+  });
+});

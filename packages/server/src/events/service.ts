@@ -7,7 +7,8 @@ import type { ServerDeps } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
 import { knownEventTypeNames } from '../eventTypes/service.ts';
 import { type PageInput, paginate } from '../pagination.ts';
-import { eventConsumers, type StoredEvent } from './consumers.ts';
+import { eventConsumers, onlyBuiltInConsumers, type StoredEvent } from './consumers.ts';
+import { ingestInOneStatement } from './fastPath.ts';
 import type { AcceptedEvent, EventInput, ListEventsInput } from './schema.ts';
 
 /** An event to store: what the API accepts, and what Switchyard emits itself (`webhook.disabled`, …). */
@@ -188,9 +189,21 @@ export async function ingestEvents(
       problems,
     );
   }
+  const events = inputs.map(toNewEvent);
+  const stored = onlyBuiltInConsumers() ? await ingestInOneStatement(em, deps.pool, accountId, events) : null;
+  if (stored) {
+    const out: AcceptedEvent[] = [];
+    for (const [i, id] of stored.entries()) {
+      // Only an event with an id the account sent before is not stored.
+      const seen = id ? null : await existingId(em, accountId, events[i]?.externalId ?? '');
+      if (!id && !seen) throw new Error('an event was neither stored nor a duplicate');
+      out.push(id ? { id, duplicate: false } : { id: seen as string, duplicate: true });
+    }
+    return out;
+  }
   return em.transactional(async (tem) => {
     const out: AcceptedEvent[] = [];
-    for (const input of inputs) out.push(await storeEvent(tem, deps, accountId, toNewEvent(input)));
+    for (const ev of events) out.push(await storeEvent(tem, deps, accountId, ev));
     await flushDeliveries(tem);
     return out;
   });

@@ -4,6 +4,7 @@ import { Migration20261122010000_webhooks } from './Migration20261122010000_webh
 import { Migration20261123000000_workflows } from './Migration20261123000000_workflows.ts';
 import { Migration20261123001000_executions } from './Migration20261123001000_executions.ts';
 import { Migration20261123002000_connections } from './Migration20261123002000_connections.ts';
+import { Migration20261123003000_routing } from './Migration20261123003000_routing.ts';
 
 /** Every migration, in order. Listed by hand so the runtime never globs the file system for them. */
 export const migrationsList = [
@@ -13,4 +14,5 @@ export const migrationsList = [
   Migration20261123000000_workflows,
   Migration20261123001000_executions,
   Migration20261123002000_connections,
+  Migration20261123003000_routing,
 ];
