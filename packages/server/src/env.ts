@@ -40,6 +40,11 @@ export const Env = z.object({
   ENCRYPTION_KEY: z.string().optional(),
   /** Worker: jobs run at once per process. */
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(10),
+  /**
+   * Jobs a worker locks and holds at once, handing them to its tasks without a database round trip each (graphile-
+   * worker's local queue). 0 or 1: every task fetches its own job. Default: concurrency + 1.
+   */
+  WORKER_LOCAL_QUEUE_SIZE: z.coerce.number().int().min(0).optional(),
   /** Worker: how often each worker records that it is alive. */
   WORKER_HEARTBEAT_SECONDS: z.coerce.number().positive().default(10),
   /** Worker: a worker silent this long is dead, and the live ones unlock its jobs for others to run. */

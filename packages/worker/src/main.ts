@@ -56,6 +56,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   pgPool.on('connect', (client) =>
     client.on('error', (err) => opts.logger.warn({ err }, 'worker pg client error')),
   );
+  const localQueueSize = opts.env.WORKER_LOCAL_QUEUE_SIZE ?? opts.env.WORKER_CONCURRENCY + 1;
   const events: WorkerEvents = new EventEmitter();
   let workerPoolId: string | undefined;
   events.on('pool:create', ({ workerPool }) => {
@@ -69,7 +70,14 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     // Without a batcher graphile-worker records a finished job fire-and-forget, and a stop() that lands while a job
     // runs returns before the job's completion is written: the job stays locked for hours. Batchers (even with no
     // delay) are flushed on shutdown.
-    preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
+    // The local queue fetches and locks several jobs in one query and hands them out as tasks finish.
+    preset: {
+      worker: {
+        completeJobBatchDelay: 0,
+        failJobBatchDelay: 0,
+        ...(localQueueSize > 1 ? { localQueue: { size: localQueueSize } } : {}),
+      },
+    },
     noHandleSignals: true,
     pollInterval: opts.pollIntervalMs ?? 1000,
     taskList: toTaskList([...byName.values()], deps),
