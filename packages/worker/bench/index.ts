@@ -30,6 +30,8 @@ try {
   const baseline = await startBaseline(baseDb, receiver, concurrency);
   const pipeline = await startPipeline(ourDb, receiver, concurrency);
 
+  const progress = (m: string) => process.stderr.write(`bench: ${m}\n`);
+  progress('warming up');
   // Warm up both (JIT, connections, prepared statements) before measuring.
   await baseline.throughput(200, clients);
   await pipeline.throughput(200, clients);
@@ -39,8 +41,10 @@ try {
   const base: number[] = [];
   const single: number[] = [];
   const batch: number[] = [];
+  const singleTwo: number[] = [];
   const execs: number[] = [];
   for (let r = 0; r < rounds; r++) {
+    progress(`round ${r + 1} of ${rounds}`);
     // Interleaved, so that the machine's noise hits all three alike.
     base.push(await baseline.throughput(n, clients));
     single.push(await pipeline.throughput(n, clients));
@@ -49,8 +53,21 @@ try {
   }
   const baseLat = await baseline.latency(rate * 5, rate);
   const ourLat = await pipeline.latency(rate * 5, rate);
-  await baseline.stop();
   await pipeline.stop();
+
+  // As deployed: the same pipeline with the worker in its own process (`pnpm start` runs the server and a worker
+  // so), against the baseline again, interleaved. After the first, so that the machine's connection limit holds.
+  const twoDb = await freshDatabase(pg.serverUrl, 'sy_bench_pipeline_2p');
+  const twoProcess = await startPipeline(twoDb, receiver, concurrency, { workerProcess: true });
+  await twoProcess.throughput(200, clients);
+  const baseTwo: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    progress(`worker in its own process: round ${r + 1} of ${rounds}`);
+    baseTwo.push(await baseline.throughput(n, clients));
+    singleTwo.push(await twoProcess.throughput(n, clients));
+  }
+  await twoProcess.stop();
+  await baseline.stop();
 
   const b = median(base);
   console.log(
@@ -63,6 +80,9 @@ try {
   console.log(`| POST /v1/events | ${fmt(median(single))} | ${(median(single) / b).toFixed(2)} | ≥ 0.70 |`);
   console.log(
     `| POST /v1/events/batch (100/call) | ${fmt(median(batch))} | ${(median(batch) / b).toFixed(2)} | > 1.00 |`,
+  );
+  console.log(
+    `| POST /v1/events, worker in its own process (as deployed) | ${fmt(median(singleTwo))} | ${(median(singleTwo) / median(baseTwo)).toFixed(2)} | |`,
   );
   console.log('');
   console.log(`latency from the call to the receiver at ${rate} events/s (${rate * 5} events):`);
@@ -86,7 +106,7 @@ try {
   console.log('');
   console.log(`rounds (executions/s): ${execs.map(fmt).join(', ')}`);
   console.log(
-    `rounds (events/s): baseline ${base.map(fmt).join(', ')}; single ${single.map(fmt).join(', ')}; batch ${batch.map(fmt).join(', ')}`,
+    `rounds (events/s): baseline ${base.map(fmt).join(', ')}; single ${single.map(fmt).join(', ')}; batch ${batch.map(fmt).join(', ')}; baseline again ${baseTwo.map(fmt).join(', ')}; two processes ${singleTwo.map(fmt).join(', ')}`,
   );
 } finally {
   await receiver.close();

@@ -1,3 +1,6 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
 import {
   createAccount,
   createLogger,
@@ -9,17 +12,44 @@ import {
 import { startWorker } from '@switchyard/worker';
 import { paced, pool, type Receiver } from './harness.ts';
 
+const BIN = path.resolve(import.meta.dirname, '../src/bin/switchyard.ts');
+
+/** `switchyard worker` as its own process, as `pnpm start` runs it; resolves once it takes jobs. */
+async function startWorkerProcess(env: Record<string, string>): Promise<{ stop(): Promise<void> }> {
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'worker'], {
+    env: { ...process.env, ...env, LOG_LEVEL: 'info' },
+    // The IPC channel closes if this process dies: the worker then stops itself instead of living on.
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let seen = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (seen.includes('worker running')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`the worker process exited (${code}) before it ran`)));
+  });
+  return {
+    async stop() {
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 /**
- * The real pipeline in this process: the API server, a worker, one account with one webhook subscribed to
- * `deal.updated` that points at the receiver. Events go in through `POST /v1/events` or `/v1/events/batch`.
+ * The real pipeline: the API server in this process, a worker (in this process too, or with `workerProcess` in its
+ * own, as `pnpm start` runs it), one account with one webhook subscribed to `deal.updated` that points at the
+ * receiver. Events go in through `POST /v1/events` or `/v1/events/batch`.
  */
 export async function startPipeline(
   databaseUrl: string,
   receiver: Receiver,
   concurrency: number,
-  extraEnv = {},
+  opts: { workerProcess?: boolean } = {},
 ) {
-  const env = parseEnv({
+  const settings = {
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: 'silent',
     WORKER_CONCURRENCY: String(concurrency),
@@ -27,13 +57,13 @@ export async function startPipeline(
     OUTBOUND_ALLOW_HTTP: 'true',
     OUTBOUND_ALLOWLIST: '127.0.0.1',
     ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
-    ...extraEnv,
-  }) as Env & { DATABASE_URL: string };
-  const logger = createLogger('silent', 'bench');
-  const deps = await createServerDeps(env, logger, { poolSize: 20 });
+  };
+  const env = parseEnv(settings) as Env & { DATABASE_URL: string };
+  const logger = createLogger(process.env.BENCH_LOG ?? 'silent', 'bench');
+  const deps = await createServerDeps(env, logger, { poolSize: 10 });
   const { apiKey } = await createAccount(deps.orm.em.fork(), { name: 'Bench' });
   const server = await listen(deps, '127.0.0.1', 0);
-  const worker = await startWorker({ env, logger });
+  const worker = opts.workerProcess ? await startWorkerProcess(settings) : await startWorker({ env, logger });
   const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
 
   const post = async (path: string, body: unknown) => {
