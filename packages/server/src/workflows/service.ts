@@ -7,6 +7,7 @@ import type { EntityManager } from '../db/orm.ts';
 import type { ServerDeps } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
 import { knownEventTypeNames } from '../eventTypes/service.ts';
+import { stopExecutions } from '../executions/service.ts';
 import { paginate } from '../pagination.ts';
 import { duplicateName, freeKey, nameTaken, slug } from './names.ts';
 import { isRuleBody, ruleProblem, ruleWorkflow } from './rule.ts';
@@ -279,17 +280,32 @@ export async function publishWorkflow(
   return w;
 }
 
-/** Deletes a workflow (soft: `deleted_at`): it stops triggering at once, and its key and name are free again. */
+/**
+ * Deletes a workflow (soft: `deleted_at`): it stops triggering at once, its running and waiting executions are
+ * stopped (queued steps removed), and its key and name are free again.
+ */
 export async function deleteWorkflow(
   em: EntityManager,
   accountId: string,
   ref: WorkflowRefInput,
 ): Promise<Workflow> {
-  const w = await getWorkflow(em, accountId, ref);
-  w.deletedAt = new Date();
-  w.updatedAt = w.deletedAt;
-  await em.flush();
-  return w;
+  return em.transactional(async (tem) => {
+    const w = await getWorkflow(tem, accountId, ref);
+    w.deletedAt = new Date();
+    w.updatedAt = w.deletedAt;
+    await tem.flush();
+    // Its running and waiting executions stop with it: nothing it queued runs after the delete.
+    const running = await tem.execute<{ id: string }[]>(
+      `select id from executions where workflow_id = ? and status in ('running', 'waiting') order by id for update`,
+      [w.id],
+    );
+    await stopExecutions(
+      tem,
+      running.map((r) => r.id),
+      'stopped: the workflow was deleted',
+    );
+    return w;
+  });
 }
 
 /**

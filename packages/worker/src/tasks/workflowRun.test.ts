@@ -473,6 +473,36 @@ describe('stopping', () => {
     expect(again.status).toBe(409);
     expect((await call('POST', '/v1/executions/00000000-0000-7000-8000-000000000000/stop')).status).toBe(404);
   });
+
+  it('deleting a workflow stops its waiting executions: the step after the delay never runs', async () => {
+    const r = route();
+    const wf = await createWorkflow({
+      name: 'Deleted while waiting',
+      event_trigger: 'meeting.completed',
+      template: {
+        nodes: [
+          { id: 'start', type: 'Start' },
+          { id: 'wait', type: 'Delay', delay_n: 1, delay_unit: 'sec' },
+          { id: 'follow_up', type: 'Webhook', url: r.url },
+        ],
+        edges: ['start-wait', 'wait-follow_up'],
+      },
+    });
+    await call('POST', '/v1/events', { type: 'meeting.completed', data: { id: 'm-9' } });
+    const [ex] = await until(async () => {
+      const l = await executionsOf(wf.id);
+      return l.length === 1 && stepsById(await execution(l[0]!.id)).follow_up.status === 'scheduled'
+        ? l
+        : undefined;
+    });
+    const del = await call('DELETE', `/v1/workflows/${wf.id}`);
+    expect(del.status, JSON.stringify(del.body)).toBe(200);
+    const stopped = await execution(ex!.id);
+    expect(stopped).toMatchObject({ status: 'stopped', error: 'stopped: the workflow was deleted' });
+    expect(stepsById(stopped).follow_up.status).toBe('skipped');
+    await new Promise((res) => setTimeout(res, 1500));
+    expect(r.got()).toHaveLength(0);
+  });
 });
 
 describe('loop guard', () => {
