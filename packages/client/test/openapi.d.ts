@@ -2102,6 +2102,19 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description duplicate_name: the type is already registered */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {

@@ -190,3 +190,53 @@ describe('connections', () => {
     expect((await call('GET', `/v1/connections/${id}`)).status).toBe(404);
   });
 });
+
+describe('deleting a connection a published workflow needs', () => {
+  it('is refused with 409 conflict naming the workflow, until another connection can serve it', async () => {
+    const { apiKey } = await createAccount(srv.deps.orm.em.fork(), { name: 'In use' });
+    const as = (method: string, path: string, body?: unknown) => call(method, path, body, { key: apiKey });
+    const first = (await as('POST', '/v1/connections', smtpBody('Mail'))).body.data.id;
+    const mail = { id: 'mail', type: 'SendEmail', to: 'a@acme.test', subject: 'Hi', text: 'Hello' };
+    const wf = await as('POST', '/v1/workflows', {
+      name: 'Welcome',
+      template_status: 'published',
+      template: { nodes: [{ id: 'start', type: 'Start' }, mail], edges: ['start-mail'] },
+    });
+    expect(wf.status, JSON.stringify(wf.body)).toBe(201);
+
+    // The account's only SMTP connection, which the node relies on by default.
+    const refused = await as('DELETE', `/v1/connections/${first}`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('conflict');
+    expect(refused.body.error.details).toEqual([
+      {
+        path: `workflows.${wf.body.data.id}.template.nodes.mail.connection_id`,
+        message: expect.stringContaining('Welcome: the account has no smtp connection'),
+      },
+    ]);
+    expect((await as('GET', `/v1/connections/${first}`)).status).toBe(200);
+
+    // With a second one the default still resolves, so the first may go; the second, now named by the node, may not.
+    const second = (await as('POST', '/v1/connections', smtpBody('Mail 2'))).body.data.id;
+    expect((await as('DELETE', `/v1/connections/${first}`)).status).toBe(200);
+    const pinned = await as('PUT', `/v1/workflows/${wf.body.data.id}`, {
+      template_status: 'published',
+      template: {
+        nodes: [
+          { id: 'start', type: 'Start' },
+          { ...mail, connection_id: second },
+        ],
+        edges: ['start-mail'],
+      },
+    });
+    expect(pinned.status, JSON.stringify(pinned.body)).toBe(200);
+    await as('POST', '/v1/connections', smtpBody('Mail 3'));
+    const named = await as('DELETE', `/v1/connections/${second}`);
+    expect(named.status).toBe(409);
+    expect(named.body.error.details[0].message).toContain(`no smtp connection with id ${second}`);
+
+    // A deleted workflow needs nothing.
+    await as('DELETE', `/v1/workflows/${wf.body.data.id}`);
+    expect((await as('DELETE', `/v1/connections/${second}`)).status).toBe(200);
+  });
+});

@@ -119,12 +119,13 @@ export const connectionsRouter = router({
         tag,
         summary: 'Delete a connection',
         notFound: true,
+        conflict: 'conflict: a published workflow has an action that would be left without a connection',
       }),
     )
     .input(ConnectionIdInput)
     .output(ConnectionResponse)
     .mutation(async ({ ctx, input }) => {
-      const conn = await deleteConnection(ctx.em, ctx.auth.account.id, input.id);
+      const conn = await deleteConnection(ctx.em, ctx.deps, ctx.auth.account.id, input.id);
       return { data: toOutput(conn, ctx.auth.account.timeZone, ctx.deps) };
     }),
   test: scopedProcedure('admin')

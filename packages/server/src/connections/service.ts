@@ -8,6 +8,7 @@ import type { EntityManager } from '../db/orm.ts';
 import type { ServerDeps } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
 import { type PageInput, paginate } from '../pagination.ts';
+import { publishedActionProblems } from '../workflows/validation.ts';
 import type {
   ChatProvider,
   CreateConnectionInput,
@@ -191,12 +192,35 @@ export async function updateConnection(
 
 export async function deleteConnection(
   em: EntityManager,
+  deps: ServerDeps,
   accountId: string,
   id: string,
 ): Promise<Connection> {
-  const conn = await getConnection(em, accountId, id);
-  await em.remove(conn).flush();
-  return conn;
+  return em.transactional(async (tem) => {
+    const conn = await getConnection(tem, accountId, id);
+    await tem.remove(conn).flush();
+    // A published workflow must not be left with an action that cannot run: one naming this connection, or one
+    // relying on the account's default of a kind this was the last of. Checked after the delete, then undone.
+    const live = await tem.execute<{ id: string; name: string; template: unknown }[]>(
+      `select id, name, template from workflows
+        where account_id = ? and deleted_at is null and template is not null order by id`,
+      [accountId],
+    );
+    const broken: Problem[] = [];
+    for (const w of live) {
+      for (const p of await publishedActionProblems(tem, deps, accountId, w.template)) {
+        broken.push({ path: `workflows.${w.id}.${p.path}`, message: `${w.name}: ${p.message}` });
+      }
+    }
+    if (broken.length > 0) {
+      throw new AppError(
+        'conflict',
+        `Connection ${id} is in use by a published workflow (${broken[0]?.message}): point those actions at another connection, or delete the workflows first`,
+        broken,
+      );
+    }
+    return conn;
+  });
 }
 
 /** Which credentials a connection holds (their names only). */

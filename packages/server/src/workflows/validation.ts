@@ -109,6 +109,20 @@ async function providerProblems(
   return problems;
 }
 
+/**
+ * What a published template's action nodes lack to run now (a connection, say), as publishing would find it:
+ * `template.nodes.<id>.<field>` paths. Used to refuse a change that would break a live workflow.
+ */
+export async function publishedActionProblems(
+  em: EntityManager,
+  deps: ServerDeps,
+  accountId: string,
+  template: unknown,
+): Promise<Problem[]> {
+  const problems = await providerProblems(em, deps, accountId, template, true);
+  return problems.map((p) => ({ ...p, path: `template.${p.path}` }));
+}
+
 const CORE_TYPES: ReadonlySet<string> = new Set(NODE_TYPES);
 
 /**
