@@ -76,7 +76,18 @@ export async function fanOutToWebhooks(em: EntityManager, event: StoredEvent): P
   }
 }
 
-// Every delivery row and its job in one statement (graphile-worker's add_jobs, in the caller's transaction).
+/**
+ * SQL adding one `deliver_webhook` job per row of `cte` (its `id` is the delivery's), keyed like
+ * {@link deliveryJobKey}, with `maxAttempts` (a placeholder) as their attempt limit: graphile-worker's add_jobs.
+ */
+export function addDeliveryJobsSql(cte: string, maxAttempts: string): string {
+  return `graphile_worker.add_jobs(array(
+    select row('deliver_webhook', json_build_object('delivery_id', ${cte}.id), null, null, ${maxAttempts},
+               'delivery:' || ${cte}.id, null, null)::graphile_worker.job_spec
+      from ${cte}))`;
+}
+
+// Every delivery row and its job in one statement (in the caller's transaction).
 const WRITE_DELIVERIES = `
   with d as (
     insert into deliveries (id, account_id, webhook_id, event_id, event_type, status, attempts, next_attempt_at,
@@ -86,10 +97,7 @@ const WRITE_DELIVERIES = `
            as t(id, account_id, webhook_id, event_id, event_type)
     returning id
   )
-  select count(*)::int as n from graphile_worker.add_jobs(array(
-    select row('deliver_webhook', json_build_object('delivery_id', d.id), null, null, ?::int,
-               'delivery:' || d.id, null, null)::graphile_worker.job_spec
-      from d))`;
+  select count(*)::int as n from ${addDeliveryJobsSql('d', '?::int')}`;
 
 // A Postgres array literal of strings (MikroORM spreads JS arrays into separate parameters).
 function pgArray(values: string[]): string {

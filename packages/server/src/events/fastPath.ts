@@ -2,8 +2,9 @@ import { entityOfEventType, JOBS, matchesAnyEventPattern } from '@switchyard/cor
 import type pg from 'pg';
 import { uuidv7 } from 'uuidv7';
 import type { EntityManager } from '../db/orm.ts';
+import { addDeliveryJobsSql } from '../deliveries/fanOut.ts';
 import { lookupKeysOf } from '../workflows/triggers.ts';
-import type { NewEvent } from './service.ts';
+import { entityIdOf, type NewEvent } from './service.ts';
 
 /**
  * Where an account's events go, as one statement read it: the active webhooks and the keys of the workflows an
@@ -119,23 +120,19 @@ const INGEST = `
      where t.event_id in (select id from ev)
     returning id
   ), jobs as (
-    select count(*)::int as n from graphile_worker.add_jobs(array(
-      select row('deliver_webhook', json_build_object('delivery_id', d.id), null, null, $5::int,
-                 'delivery:' || d.id, null, null)::graphile_worker.job_spec
-        from d))
+    select count(*)::int as n from ${addDeliveryJobsSql('d', '$5::int')}
   )
   select (select count(*) from acct)::int as current,
          coalesce((select array_agg(id::text) from ev), '{}') as stored,
          (select n from jobs) as jobs`;
 
 function toFastEvent(ev: NewEvent): FastEvent {
-  const id = ev.data.id;
   return {
     id: uuidv7(),
     external_id: ev.externalId ?? null,
     type: ev.type,
     entity: ev.entity ?? entityOfEventType(ev.type),
-    entity_id: ev.entityId ?? (typeof id === 'string' || typeof id === 'number' ? String(id) : null),
+    entity_id: entityIdOf(ev),
     data: ev.data,
     has_previous: ev.previous !== undefined,
     previous: ev.previous ?? null,

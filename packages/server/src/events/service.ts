@@ -31,7 +31,8 @@ export interface NewEvent {
 // Switchyard emits these itself; a host posting one would forge a system notice.
 const SYSTEM_ENTITIES = new Set(['workflow', 'webhook']);
 
-function entityIdOf(ev: NewEvent): string | null {
+/** The entity id of an event: the one given, else `data.id`. */
+export function entityIdOf(ev: NewEvent): string | null {
   if (ev.entityId != null) return ev.entityId;
   const id = ev.data.id;
   return typeof id === 'string' || typeof id === 'number' ? String(id) : null;
