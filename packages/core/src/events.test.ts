@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import {
   BUILT_IN_EVENT_TYPE_NAMES,
   BUILT_IN_EVENT_TYPES,
+  isSystemEventType,
   matchesEventPattern,
+  validateEventName,
   validateEventPatterns,
   validateEventTypeName,
+  validateTriggerPattern,
 } from './events.ts';
 
 describe('event catalog', () => {
@@ -20,27 +23,66 @@ describe('event catalog', () => {
   });
 });
 
-describe('validateEventTypeName', () => {
-  it.each(['invoice.paid', 'lead.score_changed', 'crm.deal.archived', 'a1.b2'])('accepts %s', (name) => {
-    expect(validateEventTypeName(name)).toEqual([]);
-  });
+describe('validateEventName', () => {
+  it.each(['new_user', 'email-sent', 'invoice.paid', 'crm:deal.won', 'Lead.Created', '1', 'a'.repeat(100)])(
+    'accepts %j',
+    (name) => {
+      expect(validateEventName(name)).toEqual([]);
+    },
+  );
 
   it.each([
     ['', 'required'],
-    ['invoice', 'entity.action'],
-    ['Invoice.Paid', 'entity.action'],
-    ['invoice-paid.x', 'entity.action'],
-    ['invoice..paid', 'entity.action'],
-    ['invoice.paid.', 'entity.action'],
-    ['1nvoice.paid', 'entity.action'],
+    ['-starts-with-dash', 'not a valid event name'],
+    ['has space', 'not a valid event name'],
+    ['deal.*', 'not a valid event name'],
+    ['emoji\u{1F600}', 'not a valid event name'],
+    ['a'.repeat(101), '1-100'],
+  ])('refuses %j (%s)', (name, why) => {
+    const problems = validateEventName(name);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.message).toContain(why);
+  });
+});
+
+describe('validateEventTypeName', () => {
+  it.each(['invoice.paid', 'lead.score_changed', 'crm.deal.archived', 'email-sent', 'new_user'])(
+    'accepts %s',
+    (name) => {
+      expect(validateEventTypeName(name)).toEqual([]);
+    },
+  );
+
+  it.each([
+    ['', 'required'],
+    ['invoice paid', 'not a valid event name'],
     ['deal.won', 'built-in'],
     ['workflow.custom', 'reserved'],
     ['webhook.created', 'reserved'],
-    [`a.${'b'.repeat(100)}`, '3-100'],
   ])('refuses %j (%s)', (name, why) => {
     const problems = validateEventTypeName(name);
     expect(problems).toHaveLength(1);
     expect(problems[0]?.message).toContain(why);
+  });
+
+  it('knows which types only Switchyard emits', () => {
+    expect(isSystemEventType('webhook.disabled')).toBe(true);
+    expect(isSystemEventType('workflow.anything')).toBe(true);
+    expect(isSystemEventType('workflows')).toBe(false);
+    expect(isSystemEventType('deal.won')).toBe(false);
+  });
+});
+
+describe('validateTriggerPattern', () => {
+  it('accepts *, <name>.* and any event name, known or not', () => {
+    for (const p of ['*', 'deal.*', 'new_user', 'email-sent', 'lead.created']) {
+      expect(validateTriggerPattern(p)).toEqual([]);
+    }
+  });
+  it('refuses malformed patterns', () => {
+    expect(validateTriggerPattern('de al.*')[0]?.message).toContain('not a valid pattern');
+    expect(validateTriggerPattern('deal*')[0]?.message).toContain('not a valid event name');
+    expect(validateTriggerPattern('')[0]?.message).toContain('required');
   });
 });
 

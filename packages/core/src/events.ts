@@ -12,7 +12,7 @@ function t(type: string, description: string): EventTypeInfo {
   return { type, entity: type.slice(0, type.indexOf('.')), description };
 }
 
-/** The 28 built-in event types (DESIGN.md "Event catalog"); accounts may register more. */
+/** The 28 built-in event types (DESIGN.md "Event catalog"); accounts may register more, and send any name. */
 export const BUILT_IN_EVENT_TYPES: readonly EventTypeInfo[] = Object.freeze([
   t('contact.created', 'A contact was created'),
   t('contact.updated', 'A contact was updated'),
@@ -60,37 +60,62 @@ export function entityOfEventType(type: string): string {
   return dot < 0 ? type : type.slice(0, dot);
 }
 
-/** Longest custom event type name. */
+/** Longest event name. */
 export const MAX_EVENT_TYPE_LENGTH = 100;
-// Entities whose events only Switchyard itself emits: a custom `workflow.foo` would be mistaken for ours.
+// Entities whose events only Switchyard itself emits: a host's `workflow.foo` would be mistaken for ours.
 const RESERVED_ENTITIES = new Set(['workflow', 'webhook']);
-const SEGMENT = /^[a-z][a-z0-9_]*$/;
+// Letters, digits and `_ . - :`, starting with a letter or digit: seed 004's `new_user`, seed 002's `email-sent`,
+// `invoice.paid`, `crm:deal.won`. No `*` (it is the wildcard), no spaces, nothing a URL or a header would mangle.
+const EVENT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
+
+/** The rule an event name follows, for messages and API descriptions. */
+export const EVENT_NAME_RULE = `1-${MAX_EVENT_TYPE_LENGTH} letters, digits, "_", ".", "-" or ":", starting with a letter or digit`;
 
 /**
- * Checks a custom event type name: lowercase `entity.action` (more dot-separated segments allowed), each segment
- * starting with a letter and using only `a-z`, `0-9`, `_`; 3–100 characters; not a built-in type and not in a
- * reserved entity (`workflow`, `webhook`).
+ * Checks the shape of an event name a host sends, triggers, subscribes to or uses as a trigger or stop event: 1–100
+ * letters, digits, `_ . - :`, starting with a letter or digit. Any such name is an event; whether it is in the
+ * account's catalog is a separate question (see {@link validateEventPatterns}).
  */
-export function validateEventTypeName(name: string, path = 'type'): Problem[] {
-  if (typeof name !== 'string' || name.length === 0)
-    return [{ path, message: 'an event type name is required' }];
-  if (name.length < 3 || name.length > MAX_EVENT_TYPE_LENGTH) {
-    return [{ path, message: `an event type name must be 3-${MAX_EVENT_TYPE_LENGTH} characters long` }];
-  }
-  const segments = name.split('.');
-  if (segments.length < 2 || !segments.every((s) => SEGMENT.test(s))) {
-    return [
-      {
-        path,
-        message: `"${name}" must look like "entity.action": lowercase letters, digits and underscores, separated by dots`,
-      },
-    ];
-  }
-  if (isBuiltInEventType(name)) return [{ path, message: `"${name}" is a built-in event type` }];
-  if (RESERVED_ENTITIES.has(segments[0] as string)) {
-    return [{ path, message: `"${segments[0]}.*" events are reserved for Switchyard itself` }];
+export function validateEventName(name: unknown, path = 'type'): Problem[] {
+  if (typeof name !== 'string' || name.length === 0) return [{ path, message: 'an event name is required' }];
+  if (name.length > MAX_EVENT_TYPE_LENGTH || !EVENT_NAME.test(name)) {
+    return [{ path, message: `"${name}" is not a valid event name: use ${EVENT_NAME_RULE}` }];
   }
   return [];
+}
+
+/** True when events of this type are emitted by Switchyard only (`workflow.*`, `webhook.*`). */
+export function isSystemEventType(type: string): boolean {
+  const dot = type.indexOf('.');
+  return dot > 0 && RESERVED_ENTITIES.has(type.slice(0, dot));
+}
+
+/**
+ * Checks the name of an event type an account registers in its catalog: a valid event name
+ * ({@link validateEventName}), not a built-in type and not in a reserved entity (`workflow`, `webhook`).
+ */
+export function validateEventTypeName(name: string, path = 'type'): Problem[] {
+  const shape = validateEventName(name, path);
+  if (shape.length > 0) return shape;
+  if (isBuiltInEventType(name)) return [{ path, message: `"${name}" is a built-in event type` }];
+  if (isSystemEventType(name)) {
+    return [{ path, message: `"${entityOfEventType(name)}.*" events are reserved for Switchyard itself` }];
+  }
+  return [];
+}
+
+/**
+ * Checks a workflow trigger: `*`, `<name>.*` (every event whose name starts with `<name>.`) or one event name. Only
+ * the shape is checked: a workflow may wait for an event no one has sent yet (seed 004's `new_user`).
+ */
+export function validateTriggerPattern(pattern: unknown, path = 'event_trigger'): Problem[] {
+  if (pattern === '*') return [];
+  if (typeof pattern === 'string' && pattern.endsWith('.*')) {
+    return validateEventName(pattern.slice(0, -2), path).length === 0
+      ? []
+      : [{ path, message: `"${pattern}" is not a valid pattern: use *, <name>.* or an event name` }];
+  }
+  return validateEventName(pattern, path);
 }
 
 /** True when an event `type` matches a subscription `pattern`: `*` (everything), `deal.*` (an entity) or an exact type. */

@@ -1,3 +1,4 @@
+export * from './compat.ts';
 export * from './conditions.ts';
 export * from './dag.ts';
 export * from './delays.ts';
