@@ -4,10 +4,19 @@ import type { Account } from './db/entities/index.ts';
 import type { EntityManager } from './db/orm.ts';
 import type { ServerDeps } from './deps.ts';
 
-/** Who is calling: the account and key found from the request's API key. */
+/**
+ * What authenticated a request: a `secret` API key (server side, with scopes) or a `publishable` one (safe in a
+ * browser: it only identifies the account).
+ */
+export type CredentialKind = 'secret' | 'publishable';
+
+/** Who is calling: the account and the credential found from the request's token. */
 export interface AuthInfo {
+  kind: CredentialKind;
   account: Account;
+  /** The credential's id; rate limits count per credential. */
   apiKeyId: string;
+  /** The permissions a secret key holds; none for a publishable key. */
   scopes: readonly string[];
 }
 

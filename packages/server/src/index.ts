@@ -1,6 +1,11 @@
 /** The Switchyard API server. */
 
-export { createAccount, findDefaultAccount } from './accounts/service.ts';
+export {
+  type CreatedAccount,
+  createAccount,
+  createOrganisation,
+  findDefaultAccount,
+} from './accounts/service.ts';
 export * from './actions/index.ts';
 export { SCOPES, type Scope } from './apiKeys/scopes.ts';
 export { createApiKey } from './apiKeys/service.ts';

@@ -5,7 +5,7 @@ import { readApiKey } from './apiKeys/keys.ts';
 import { hasScope, type Scope } from './apiKeys/scopes.ts';
 import type { Context } from './context.ts';
 import { AppError, toAppError, trpcCodeFor } from './errors.ts';
-import { resolveApiKey } from './http/auth.ts';
+import { authenticate } from './http/auth.ts';
 import { runIdempotent } from './http/idempotency.ts';
 import { consumeRateLimit } from './http/rateLimit.ts';
 
@@ -45,10 +45,16 @@ export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure;
 
 const authenticated = t.procedure.use(async ({ ctx, next }) => {
-  const auth = await resolveApiKey(ctx.em, ctx.deps.pool, readApiKey(ctx.headers), new Date());
+  const auth = await authenticate(ctx.em, ctx.deps.pool, readApiKey(ctx.headers), new Date());
   await consumeRateLimit(ctx.deps.rateLimiter, auth.apiKeyId, ctx.res, ctx.deps.logger);
   return next({ ctx: { auth } });
 });
+
+/**
+ * A procedure any key of the account may call, publishable keys included: what a browser holding only the
+ * publishable key may read (the public event catalog).
+ */
+export const anyKeyProcedure = authenticated;
 
 /**
  * A procedure that needs an API key holding `scope`. Authentication, the rate limit, the scope check and
@@ -56,6 +62,13 @@ const authenticated = t.procedure.use(async ({ ctx, next }) => {
  */
 export function scopedProcedure(scope: Scope) {
   return authenticated.use(async ({ ctx, type, path, getRawInput, next }) => {
+    if (ctx.auth.kind !== 'secret') {
+      throw new AppError(
+        'insufficient_permissions',
+        `A publishable key only identifies the account; this route needs a secret key (sk_…) with ${scope}`,
+        { required: scope, key_kind: ctx.auth.kind },
+      );
+    }
     if (!hasScope(ctx.auth.scopes, scope)) {
       throw new AppError('insufficient_permissions', `This API key lacks the ${scope} permission`, {
         required: scope,

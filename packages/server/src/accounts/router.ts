@@ -14,6 +14,8 @@ function toOutput(account: Account): AccountOutput {
     object: 'account',
     id: account.id,
     name: account.name,
+    environment: account.environment,
+    organisation_id: account.organisationId,
     time_zone: account.timeZone,
     notification_email: typeof email === 'string' ? email : null,
     stop_events: accountStopEvents(account),

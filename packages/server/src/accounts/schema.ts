@@ -32,6 +32,10 @@ export const AccountOutput = z.object({
   object: z.literal('account'),
   id: z.string(),
   name: z.string(),
+  environment: z
+    .enum(['live', 'test'])
+    .describe('Which environment of the organisation this account is; environments share no data'),
+  organisation_id: z.string(),
   time_zone: z.string(),
   notification_email: z.string().nullable(),
   stop_events: z.array(z.string()),

@@ -19,6 +19,9 @@ export const apiKeysRouter = router({
         path: '/api-keys',
         tag: 'API keys',
         summary: 'Create an API key',
+        description:
+          'A secret key (sk_live_… / sk_test_…, with scopes) or a publishable key (pk_live_… / pk_test_…, no ' +
+          'scopes) of the calling key’s environment. The key is in this response only.',
         status: 201,
       }),
     )
@@ -26,7 +29,7 @@ export const apiKeysRouter = router({
     .output(CreatedApiKeyResponse)
     .mutation(async ({ ctx, input }) => {
       const { apiKey, key } = await createApiKey(ctx.em, ctx.auth.account.id, input);
-      return { data: { ...toApiKeyOutput(apiKey, ctx.auth.account.timeZone), key } };
+      return { data: { ...toApiKeyOutput(apiKey, ctx.auth.account), key } };
     }),
   list: scopedProcedure('admin')
     .meta(openapi({ method: 'GET', path: '/api-keys', tag: 'API keys', summary: 'List API keys' }))
@@ -34,7 +37,7 @@ export const apiKeysRouter = router({
     .output(ApiKeyListResponse)
     .query(async ({ ctx, input }) => {
       const { rows, meta } = await listApiKeys(ctx.em, ctx.auth.account.id, input);
-      return { data: rows.map((k) => toApiKeyOutput(k, ctx.auth.account.timeZone)), meta };
+      return { data: rows.map((k) => toApiKeyOutput(k, ctx.auth.account)), meta };
     }),
   revoke: scopedProcedure('admin')
     .meta(
@@ -50,6 +53,6 @@ export const apiKeysRouter = router({
     .output(ApiKeyResponse)
     .mutation(async ({ ctx, input }) => {
       const key = await revokeApiKey(ctx.em, ctx.auth.account.id, input.id, new Date());
-      return { data: toApiKeyOutput(key, ctx.auth.account.timeZone) };
+      return { data: toApiKeyOutput(key, ctx.auth.account) };
     }),
 });

@@ -1,12 +1,22 @@
 import { z } from 'zod';
 import { listOutput, PageInput } from '../pagination.ts';
 import { timestampShape } from '../time.ts';
-import { Scope } from './scopes.ts';
+import { SCOPES, Scope } from './scopes.ts';
 
-/** `POST /v1/api-keys`. */
+/** `POST /v1/api-keys`: a key of the calling key's account and environment. */
 export const CreateApiKeyInput = z.object({
   name: z.string().min(1).max(120),
-  scopes: z.array(Scope).min(1).describe('Permissions of the new key'),
+  kind: z
+    .enum(['secret', 'publishable'])
+    .default('secret')
+    .describe(
+      'secret (sk_…, for servers, with scopes) or publishable (pk_…, safe in a browser: it only identifies the account)',
+    ),
+  scopes: z
+    .array(Scope)
+    .max(SCOPES.length)
+    .optional()
+    .describe('Permissions of a secret key (at least one); a publishable key takes none'),
 });
 export type CreateApiKeyInput = z.infer<typeof CreateApiKeyInput>;
 
@@ -15,6 +25,8 @@ export const ApiKeyOutput = z.object({
   object: z.literal('api_key'),
   id: z.string(),
   name: z.string(),
+  kind: z.enum(['secret', 'publishable']),
+  environment: z.enum(['live', 'test']).describe('The environment (account) the key opens'),
   prefix: z.string().describe('The first characters of the key, to tell keys apart'),
   scopes: z.array(z.string()),
   revoked: z.boolean(),

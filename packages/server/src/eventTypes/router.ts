@@ -1,5 +1,5 @@
 import { openapi } from '../openapiMeta.ts';
-import { router, scopedProcedure } from '../trpc.ts';
+import { anyKeyProcedure, router, scopedProcedure } from '../trpc.ts';
 import {
   CreateEventTypeInput,
   EventTypeListResponse,
@@ -10,13 +10,17 @@ import { createEventType, listCustomEventTypes, toEventTypeOutput, toEventTypeOu
 
 /** The event catalog: `/v1/event-types`. */
 export const eventTypesRouter = router({
-  list: scopedProcedure('events:write')
+  list: anyKeyProcedure
     .meta(
       openapi({
         method: 'GET',
         path: '/event-types',
         tag: 'Events',
-        summary: 'List the event catalog: the 28 built-in types and the account’s own',
+        summary:
+          'List the event catalog: the 28 built-in types, the account’s registered ones and every name it sent',
+        description:
+          'Readable with any key of the account, a publishable key (pk_…) included. Webhook subscriptions accept ' +
+          'the names listed here (and `*`, `<name>.*`); events, triggers and workflows take any well-formed name.',
       }),
     )
     .input(ListEventTypesInput)
@@ -32,6 +36,7 @@ export const eventTypesRouter = router({
         path: '/event-types',
         tag: 'Events',
         summary: 'Register an event type of the account’s own',
+        description: 'A name the account has only sent so far becomes registered; a registered one is 409.',
         status: 201,
         conflict: 'duplicate_name: the type is already registered',
       }),

@@ -1,17 +1,24 @@
-import { BUILT_IN_EVENT_TYPES, entityOfEventType, validateEventTypeName } from '@switchyard/core';
+import {
+  BUILT_IN_EVENT_TYPES,
+  type CompatEventType,
+  entityOfEventType,
+  isBuiltInEventType,
+  validateEventTypeName,
+} from '@switchyard/core';
 import { uuidv7 } from 'uuidv7';
 import { CustomEventType } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
 import { timestampFields } from '../time.ts';
+import { pgTextArray } from '../workflows/triggers.ts';
 import type { CreateEventTypeInput, EventTypeOutput } from './schema.ts';
 
-/** The account's own event types, by name. */
+/** The account's own event types (registered and sent), by name. */
 export async function listCustomEventTypes(em: EntityManager, accountId: string): Promise<CustomEventType[]> {
   return em.find(CustomEventType, { accountId }, { orderBy: { type: 'asc' } });
 }
 
-/** Every type name an account may use: the built-in catalog plus its own. */
+/** Every type name in an account's catalog: the built-in ones, the ones it registered and the ones it sent. */
 export async function knownEventTypeNames(em: EntityManager, accountId: string): Promise<string[]> {
   const own = await em.execute<{ type: string }[]>('select type from event_types where account_id = ?', [
     accountId,
@@ -19,7 +26,10 @@ export async function knownEventTypeNames(em: EntityManager, accountId: string):
   return [...BUILT_IN_EVENT_TYPES.map((t) => t.type), ...own.map((r) => r.type)];
 }
 
-/** Registers an account's own event type; a name already registered is 409 `duplicate_name`. */
+/**
+ * Registers an account's own event type. A name the account only sent so far becomes registered (with the
+ * description given); a name registered already is 409 `duplicate_name`.
+ */
 export async function createEventType(
   em: EntityManager,
   accountId: string,
@@ -29,15 +39,70 @@ export async function createEventType(
   if (problems.length > 0)
     throw new AppError('validation_error', problems[0]?.message ?? 'Invalid type', problems);
   const [row] = await em.execute<{ id: string }[]>(
-    `insert into event_types (id, account_id, type, description, created_at) values (?, ?, ?, ?, now())
-     on conflict (account_id, type) do nothing returning id`,
+    `insert into event_types (id, account_id, type, description, registered, created_at)
+     values (?, ?, ?, ?, true, now())
+     on conflict (account_id, type) do update
+       set registered = true, description = coalesce(excluded.description, event_types.description)
+       where not event_types.registered
+     returning id`,
     [uuidv7(), accountId, input.type, input.description ?? null],
   );
   if (!row) throw new AppError('duplicate_name', `Event type ${input.type} already exists`);
-  return em.findOneOrFail(CustomEventType, { id: row.id });
+  return em.findOneOrFail(CustomEventType, { id: row.id }, { refresh: true });
 }
 
-/** The API shape of the catalog for an account. */
+/** The names of `types` worth writing to the catalog: distinct, not built in, sorted (inserts lock in one order). */
+export function catalogCandidates(types: Iterable<string>): string[] {
+  return [...new Set(types)].filter((t) => !isBuiltInEventType(t)).sort();
+}
+
+/**
+ * Adds the names an account sent to its catalog (as sent, not registered), in the caller's transaction. Names in
+ * the catalog already are left as they are.
+ */
+export async function recordSentEventTypes(
+  em: EntityManager,
+  accountId: string,
+  types: Iterable<string>,
+): Promise<void> {
+  const names = catalogCandidates(types);
+  if (names.length === 0) return;
+  await em.execute(
+    `insert into event_types (id, account_id, type, description, registered, created_at)
+     select t.id, ?, t.type, null, false, now() from unnest(?::uuid[], ?::text[]) as t(id, type)
+     on conflict (account_id, type) do nothing`,
+    [accountId, pgTextArray(names.map(() => uuidv7())), pgTextArray(names)],
+  );
+}
+
+/**
+ * Registers the event types a compatibility route subscribes to (Saleshandy's names, LeadSquared's mapped codes)
+ * so they are in the account's catalog like any registered type; a description the account gave is kept.
+ */
+export async function ensureEventTypes(
+  em: EntityManager,
+  accountId: string,
+  types: readonly CompatEventType[],
+): Promise<void> {
+  const own = types.filter((t) => !isBuiltInEventType(t.type)).sort((a, b) => a.type.localeCompare(b.type));
+  if (own.length === 0) return;
+  await em.execute(
+    `insert into event_types (id, account_id, type, description, registered, created_at)
+     select t.id, ?, t.type, t.description, true, now()
+       from unnest(?::uuid[], ?::text[], ?::text[]) as t(id, type, description)
+     on conflict (account_id, type) do update
+       set registered = true, description = coalesce(event_types.description, excluded.description)
+       where not event_types.registered`,
+    [
+      accountId,
+      pgTextArray(own.map(() => uuidv7())),
+      pgTextArray(own.map((t) => t.type)),
+      pgTextArray(own.map((t) => t.description)),
+    ],
+  );
+}
+
+/** The API shape of the catalog for an account: the built-in types, then its own by name. */
 export function toEventTypeOutputs(own: CustomEventType[], zone: string): EventTypeOutput[] {
   const builtIn = BUILT_IN_EVENT_TYPES.map(
     (t) =>
@@ -47,13 +112,14 @@ export function toEventTypeOutputs(own: CustomEventType[], zone: string): EventT
         entity: t.entity,
         description: t.description,
         built_in: true,
+        origin: 'built_in',
         ...timestampFields('created', null, zone),
       }) as EventTypeOutput,
   );
   return [...builtIn, ...own.map((t) => toEventTypeOutput(t, zone))];
 }
 
-/** The API shape of one custom event type. */
+/** The API shape of one of the account's own event types. */
 export function toEventTypeOutput(t: CustomEventType, zone: string): EventTypeOutput {
   return {
     object: 'event_type',
@@ -61,6 +127,7 @@ export function toEventTypeOutput(t: CustomEventType, zone: string): EventTypeOu
     entity: entityOfEventType(t.type),
     description: t.description ?? null,
     built_in: false,
+    origin: t.registered ? 'registered' : 'sent',
     ...timestampFields('created', t.createdAt, zone),
   } as EventTypeOutput;
 }

@@ -110,17 +110,34 @@ describe('POST /v1/events', () => {
     expect(await countEvents()).toBe(before + 1);
   });
 
-  it('refuses unknown and system-only types with 400 invalid_events and stores nothing', async () => {
+  it('accepts any well-formed name, matching nothing or not, and adds it to the catalog as sent', async () => {
+    for (const type of ['new_user', 'email-sent', 'Lead.Created', 'crm:deal.archived']) {
+      const res = await call('POST', '/v1/events', { type, data: {} });
+      expect(res.status, type).toBe(202);
+    }
+    const catalog = (await call('GET', '/v1/event-types')).body.data as { type: string; origin: string }[];
+    expect(catalog.filter((t) => t.origin === 'sent').map((t) => t.type)).toEqual(
+      expect.arrayContaining(['new_user', 'email-sent', 'Lead.Created', 'crm:deal.archived']),
+    );
+    // Sent again: listed once.
+    await call('POST', '/v1/events', { type: 'new_user', data: {} });
+    const again = (await call('GET', '/v1/event-types')).body.data as { type: string }[];
+    expect(again.filter((t) => t.type === 'new_user')).toHaveLength(1);
+  });
+
+  it('refuses malformed names (validation_error) and system-only types (invalid_events), storing nothing', async () => {
     const before = await countEvents();
-    const unknown = await call('POST', '/v1/events', { type: 'deal.exploded', data: {} });
-    expect(unknown.status).toBe(400);
-    expect(unknown.body.error.code).toBe('invalid_events');
-    expect(unknown.body.error.details).toEqual([
-      { path: 'type', message: '"deal.exploded" is not a recognized event type' },
+    const malformed = await call('POST', '/v1/events', { type: 'deal exploded', data: {} });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.code).toBe('validation_error');
+    expect(malformed.body.error.details).toEqual([
+      { path: 'type', message: expect.stringContaining('"deal exploded" is not a valid event name') },
     ]);
     const forged = await call('POST', '/v1/events', { type: 'webhook.disabled', data: {} });
     expect(forged.status).toBe(400);
     expect(forged.body.error.code).toBe('invalid_events');
+    const forgedOwn = await call('POST', '/v1/events', { type: 'workflow.anything', data: {} });
+    expect(forgedOwn.body.error.code).toBe('invalid_events');
     const missing = await call('POST', '/v1/events', { data: {} });
     expect(missing.body.error.code).toBe('missing_required_field');
     expect(await countEvents()).toBe(before);
@@ -144,16 +161,16 @@ describe('POST /v1/events/batch', () => {
     expect(first.body.data.data).toEqual({ id: 'm0' });
   });
 
-  it('is all or nothing: one unknown type refuses the batch, naming its index', async () => {
+  it('is all or nothing: one malformed name refuses the batch, naming its index', async () => {
     const before = await countEvents();
     const res = await call('POST', '/v1/events/batch', {
       events: [
         { type: 'email.sent', data: {} },
-        { type: 'email.nope', data: {} },
+        { type: 'email nope', data: {} },
       ],
     });
     expect(res.status).toBe(400);
-    expect(res.body.error.code).toBe('invalid_events');
+    expect(res.body.error.code).toBe('validation_error');
     expect(res.body.error.details[0].path).toBe('events[1].type');
     expect(await countEvents()).toBe(before);
   });
@@ -188,6 +205,10 @@ describe('GET /v1/events', () => {
 
 describe('event types', () => {
   it('lists the 28 built-in types and registers the account’s own', async () => {
+    // An account of its own: the other tests' events put names in this one's catalog.
+    const { apiKey, publishableKey } = await createAccount(srv.deps.orm.em.fork(), { name: 'Catalog' });
+    const other = apiCaller(srv);
+    const call = (method: string, path: string, body?: unknown) => other(method, path, body, { key: apiKey });
     const catalog = await call('GET', '/v1/event-types');
     expect(catalog.status).toBe(200);
     expect(catalog.body.data).toHaveLength(28);
@@ -216,6 +237,27 @@ describe('event types', () => {
 
     const ev = await call('POST', '/v1/events', { type: 'invoice.paid', data: { id: 'inv-1' } });
     expect(ev.status).toBe(202);
+
+    // A name only sent so far is listed as sent; registering it makes it registered (not a 409).
+    await call('POST', '/v1/events', { type: 'invoice.voided', data: {} });
+    const sent = (await call('GET', '/v1/event-types')).body.data.find(
+      (t: any) => t.type === 'invoice.voided',
+    );
+    expect(sent).toMatchObject({ built_in: false, origin: 'sent', description: null });
+    const registered = await call('POST', '/v1/event-types', {
+      type: 'invoice.voided',
+      description: 'An invoice was voided',
+    });
+    expect(registered.status).toBe(201);
+    expect(registered.body.data).toMatchObject({
+      origin: 'registered',
+      description: 'An invoice was voided',
+    });
+
+    // The publishable key reads the same catalog (and nothing else).
+    const pk = await other('GET', '/v1/event-types', undefined, { key: publishableKey });
+    expect(pk.status).toBe(200);
+    expect(pk.body.data).toHaveLength(30);
   });
 });
 

@@ -3,6 +3,8 @@ import type pg from 'pg';
 import { uuidv7 } from 'uuidv7';
 import type { EntityManager } from '../db/orm.ts';
 import { addDeliveryJobsSql } from '../deliveries/fanOut.ts';
+import { catalogCandidates } from '../eventTypes/service.ts';
+import { EMPTY_USER_CONFIG } from '../users/service.ts';
 import { lookupKeysOf } from '../workflows/triggers.ts';
 import { entityIdOf, type NewEvent } from './service.ts';
 
@@ -15,6 +17,8 @@ interface Routing {
   version: string;
   hooks: { id: string; events: string[]; filters: unknown }[];
   workflowKeys: Set<string>;
+  /** The account's own catalog names (registered or sent), so a name new to it is written once, not every time. */
+  catalog: Set<string>;
 }
 
 const MAX_ACCOUNTS = 10_000;
@@ -27,16 +31,21 @@ const LOAD_ROUTING = `
          (select coalesce(array_agg(distinct wf.user_key || chr(31) || k), '{}')
             from workflows wf, unnest(wf.trigger_keys) k
            where wf.account_id = a.id and wf.enabled and wf.deleted_at is null and wf.template is not null)
-           as workflow_keys
+           as workflow_keys,
+         (select coalesce(array_agg(t.type), '{}') from event_types t where t.account_id = a.id) as catalog
     from accounts a where a.id = ?`;
 
 async function loadRouting(em: EntityManager, accountId: string): Promise<Routing | null> {
-  const [row] = await em.execute<{ version: string; hooks: Routing['hooks']; workflow_keys: string[] }[]>(
-    LOAD_ROUTING,
-    [accountId],
-  );
+  const [row] = await em.execute<
+    { version: string; hooks: Routing['hooks']; workflow_keys: string[]; catalog: string[] }[]
+  >(LOAD_ROUTING, [accountId]);
   if (!row) return null;
-  const routing = { version: row.version, hooks: row.hooks, workflowKeys: new Set(row.workflow_keys) };
+  const routing = {
+    version: row.version,
+    hooks: row.hooks,
+    workflowKeys: new Set(row.workflow_keys),
+    catalog: new Set(row.catalog),
+  };
   if (routingCache.size >= MAX_ACCOUNTS) routingCache.clear();
   routingCache.set(accountId, routing);
   return routing;
@@ -77,7 +86,8 @@ function plainDeliveries(routing: Routing, ev: FastEvent): string[] | null {
 // The whole ingestion in one statement, atomic on its own: unless the account's routing version is still the one
 // the deliveries were decided with, it writes nothing. Otherwise, for each event whose external id is new, it reads
 // and replaces the entity's snapshot (the host's `previous`, else the snapshot before this event), inserts the
-// event, and writes its deliveries with their jobs (graphile-worker's add_jobs).
+// event, and writes its deliveries with their jobs (graphile-worker's add_jobs). Names new to the account's catalog
+// ($6, $7) are added as sent, and users the events name ($8, $9) are created unless they exist (auto-discovery).
 const INGEST = `
   with acct as (
     select 1 from accounts where id = $1::uuid and routing_version = $2::bigint
@@ -121,6 +131,18 @@ const INGEST = `
     returning id
   ), jobs as (
     select count(*)::int as n from ${addDeliveryJobsSql('d', '$5::int')}
+  ), sent_types as (
+    insert into event_types (id, account_id, type, description, registered, created_at)
+    select t.id, $1::uuid, t.type, null, false, now() from unnest($6::uuid[], $7::text[]) as t(id, type)
+     where exists (select 1 from acct)
+    on conflict (account_id, type) do nothing
+  ), discovered as (
+    insert into users (id, account_id, key, groups, config, created_at, updated_at)
+    select u.id, $1::uuid, u.key, '[]', $10::jsonb, now(), now()
+      from unnest($8::uuid[], $9::text[]) with ordinality as u(id, key, n)
+     where exists (select 1 from acct)
+     order by u.n
+    on conflict (account_id, key) do nothing
   )
   select (select count(*) from acct)::int as current,
          coalesce((select array_agg(id::text) from ev), '{}') as stored,
@@ -187,6 +209,8 @@ export async function ingestInOneStatement(
       for (const h of hooks)
         deliveries.push({ id: uuidv7(), webhook_id: h, event_id: ev.id, event_type: ev.type });
     }
+    const newTypes = catalogCandidates(fast.map((e) => e.type)).filter((t) => !routing.catalog.has(t));
+    const userKeys = [...new Set(fast.map((e) => e.user_key))].sort();
     // A named statement: planned once per connection, not parsed and planned on every event.
     const { rows } = await pool.query<{ current: number; stored: string[]; jobs: number }>({
       name: 'switchyard_ingest_events',
@@ -197,6 +221,11 @@ export async function ingestInOneStatement(
         JSON.stringify(fast),
         JSON.stringify(deliveries),
         JOBS.deliver_webhook.maxAttempts,
+        newTypes.map(() => uuidv7()),
+        newTypes,
+        userKeys.map(() => uuidv7()),
+        userKeys,
+        EMPTY_USER_CONFIG,
       ],
     });
     const row = rows[0];
@@ -205,6 +234,7 @@ export async function ingestInOneStatement(
       routingCache.delete(accountId);
       continue;
     }
+    for (const t of newTypes) routing.catalog.add(t);
     const stored = new Set(row.stored);
     const expected = deliveries.filter((d) => stored.has(d.event_id)).length;
     if (row.jobs !== expected) throw new Error(`queued ${row.jobs} delivery jobs for ${expected} deliveries`);

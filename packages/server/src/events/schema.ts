@@ -1,6 +1,8 @@
+import { EVENT_NAME_RULE } from '@switchyard/core';
 import { z } from 'zod';
 import { listOutput, PageInput } from '../pagination.ts';
 import { timestampShape } from '../time.ts';
+import { UserKey } from '../users/schema.ts';
 
 /** Most events in one `POST /v1/events/batch`. */
 export const MAX_BATCH_EVENTS = 1000;
@@ -13,7 +15,13 @@ export const EventInput = z.object({
     .max(255)
     .optional()
     .describe('Your own id of the event: a resend with the same id is accepted once (deduplicated)'),
-  type: z.string().min(1).max(100).describe('A catalog type such as `deal.updated`, or one of your own'),
+  type: z
+    .string()
+    .min(1)
+    .max(100)
+    .describe(
+      `The event name: a catalog type such as \`deal.updated\`, or any name of your own (${EVENT_NAME_RULE})`,
+    ),
   entity: z
     .string()
     .min(1)
@@ -31,7 +39,9 @@ export const EventInput = z.object({
     .nullable()
     .optional()
     .describe('The entity before; when absent, the last snapshot Switchyard kept of it'),
-  user_key: z.string().min(1).max(200).default('main'),
+  user_key: UserKey.default('main').describe(
+    'The user the event belongs to (default main); a user that does not exist yet is created',
+  ),
   occurred_at: z.iso.datetime({ offset: true }).optional().describe('When it happened; defaults to now'),
   caused_by: z
     .array(z.uuid())

@@ -1,12 +1,19 @@
-import { entityOfEventType, isBuiltInEventType, type Problem } from '@switchyard/core';
+import {
+  entityOfEventType,
+  isBuiltInEventType,
+  isSystemEventType,
+  type Problem,
+  validateEventName,
+} from '@switchyard/core';
 import { uuidv7 } from 'uuidv7';
 import { Event } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
 import { flushDeliveries } from '../deliveries/fanOut.ts';
 import type { ServerDeps } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
-import { knownEventTypeNames } from '../eventTypes/service.ts';
+import { recordSentEventTypes } from '../eventTypes/service.ts';
 import { type PageInput, paginate } from '../pagination.ts';
+import { discoverUsers, MAIN_USER_KEY } from '../users/service.ts';
 import { eventConsumers, onlyBuiltInConsumers, type StoredEvent } from './consumers.ts';
 import { ingestInOneStatement } from './fastPath.ts';
 import type { AcceptedEvent, EventInput, ListEventsInput } from './schema.ts';
@@ -27,9 +34,6 @@ export interface NewEvent {
   occurredAt?: Date;
   causedBy?: string[];
 }
-
-// Switchyard emits these itself; a host posting one would forge a system notice.
-const SYSTEM_ENTITIES = new Set(['workflow', 'webhook']);
 
 /** The entity id of an event: the one given, else `data.id`. */
 export function entityIdOf(ev: NewEvent): string | null {
@@ -161,8 +165,10 @@ function toNewEvent(input: EventInput): NewEvent {
 }
 
 /**
- * Accepts events from the host: checks every type against the catalog first (nothing is stored when one is
- * unknown: 400 `invalid_events`), then stores them and enqueues their work in one transaction.
+ * Accepts events from the host: checks every name first (nothing is stored when one is malformed: 400
+ * `validation_error`, or one only Switchyard emits: 400 `invalid_events`), then stores them and enqueues their work
+ * in one transaction. Any well-formed name is accepted, matching something or not; names new to the account join its
+ * catalog as sent, and users the events name that do not exist yet are created (auto-discovery).
  */
 export async function ingestEvents(
   em: EntityManager,
@@ -171,23 +177,28 @@ export async function ingestEvents(
   inputs: EventInput[],
   path: (i: number) => string = (i) => `events[${i}].type`,
 ): Promise<AcceptedEvent[]> {
-  // The account's own types are read only when some type is not built in (the common case costs no query).
-  const custom = inputs.every((e) => isBuiltInEventType(e.type))
-    ? new Set<string>()
-    : new Set(await knownEventTypeNames(em, accountId));
-  const problems: Problem[] = [];
+  const malformed: Problem[] = [];
+  const system: Problem[] = [];
   inputs.forEach((input, i) => {
-    if (SYSTEM_ENTITIES.has(entityOfEventType(input.type))) {
-      problems.push({ path: path(i), message: `"${input.type}" events are emitted by Switchyard only` });
-    } else if (!isBuiltInEventType(input.type) && !custom.has(input.type)) {
-      problems.push({ path: path(i), message: `"${input.type}" is not a recognized event type` });
-    }
+    // The built-in names are well formed: the common case costs no regex.
+    const shape = isBuiltInEventType(input.type) ? [] : validateEventName(input.type, path(i));
+    if (shape.length > 0) malformed.push(...shape);
+    // Switchyard emits these itself; a host posting one would forge a system notice.
+    else if (isSystemEventType(input.type))
+      system.push({ path: path(i), message: `"${input.type}" events are emitted by Switchyard only` });
   });
-  if (problems.length > 0) {
+  if (malformed.length > 0) {
+    throw new AppError(
+      'validation_error',
+      `Invalid event name: ${malformed.map((p) => p.path).join(', ')}`,
+      malformed,
+    );
+  }
+  if (system.length > 0) {
     throw new AppError(
       'invalid_events',
-      `Unknown event type: ${problems.map((p) => p.path).join(', ')}`,
-      problems,
+      `Reserved event type: ${system.map((p) => p.path).join(', ')}`,
+      system,
     );
   }
   const events = inputs.map(toNewEvent);
@@ -206,6 +217,18 @@ export async function ingestEvents(
     const out: AcceptedEvent[] = [];
     for (const ev of events) out.push(await storeEvent(tem, deps, accountId, ev));
     await flushDeliveries(tem);
+    // After the events, as the one-statement path does: every transaction locks snapshots, then catalog names,
+    // then users, so two of them never wait on each other in a cycle.
+    await recordSentEventTypes(
+      tem,
+      accountId,
+      events.map((e) => e.type),
+    );
+    await discoverUsers(
+      tem,
+      accountId,
+      events.map((e) => e.userKey ?? MAIN_USER_KEY),
+    );
     return out;
   });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { listOutput, PageInput } from '../pagination.ts';
 import { timestampShape } from '../time.ts';
+import { UserKey as DiscoveredUserKey } from '../users/schema.ts';
 import { WorkflowOutput, WorkflowRefInput } from '../workflows/schema.ts';
 
 /** Where an execution stands (`skipped`: refused by the loop guard, it never ran). */
@@ -86,7 +87,12 @@ const CommaList = z
 
 /** `POST /v1/trigger` (seed 004): an event, or given workflows, or all of a user's workflows. */
 export const TriggerInput = z.object({
-  event: z.string().min(1).max(200).optional().describe('The event name to trigger'),
+  event: z
+    .string()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('The event name to trigger; one that starts nothing is accepted too'),
   all_workflows: z
     .union([z.boolean(), z.enum(['true', 'false'])])
     .optional()
@@ -94,7 +100,9 @@ export const TriggerInput = z.object({
     .describe("Run all of the user's workflows"),
   workflow_ids: CommaList.optional().describe('A comma-separated list of workflow ids'),
   workflow_keys: CommaList.optional().describe('A comma-separated list of workflow keys'),
-  user_key: UserKey.default('main'),
+  user_key: DiscoveredUserKey.default('main').describe(
+    'The user whose workflows run (default main); a user that does not exist yet is created',
+  ),
   execution_data: ExecutionData.optional(),
   data: z.record(z.string(), z.unknown()).optional().describe("The event's data (with `event`)"),
 });

@@ -7,6 +7,7 @@ import { AppError, notFound } from '../errors.ts';
 import type { EventInput } from '../events/schema.ts';
 import { ingestEvents } from '../events/service.ts';
 import { type PageInput, paginate } from '../pagination.ts';
+import { discoverUsers } from '../users/service.ts';
 import { getWorkflow } from '../workflows/service.ts';
 import { pgTextArray } from '../workflows/triggers.ts';
 import { advanceLocked, lockExecution, stepJobKey } from './engine.ts';
@@ -187,10 +188,10 @@ export async function rerunExecution(em: EntityManager, deps: ServerDeps, accoun
 }
 
 /**
- * `POST /v1/trigger` (seed 004). With `event`: stores that event (it must be a known type, as on `/v1/events`) and
- * starts what it triggers, with `execution_data`. With `workflow_ids` / `workflow_keys` / `all_workflows`: starts
+ * `POST /v1/trigger` (seed 004). With `event`: stores that event (any well-formed name, as on `/v1/events`; one that
+ * matches nothing is accepted and starts nothing) and starts what it triggers, with `execution_data`. With `workflow_ids` / `workflow_keys` / `all_workflows`: starts
  * those of the user's enabled, published workflows (404 for an id or key that is not there). Every trigger counts
- * against `max_triggers_per_day`.
+ * against `max_triggers_per_day`. A `user_key` naming no user yet creates it (auto-discovery).
  */
 export async function trigger(
   em: EntityManager,
@@ -217,6 +218,7 @@ export async function trigger(
     return { eventId: accepted?.id ?? null, results: store.results };
   }
   return em.transactional(async (tem) => {
+    await discoverUsers(tem, accountId, [input.user_key]);
     const where: Record<string, unknown> = { accountId, userKey: input.user_key, deletedAt: null };
     if (!input.all_workflows) {
       const bad = ids.filter((id) => !/^[0-9a-f-]{36}$/i.test(id));
@@ -273,6 +275,8 @@ export async function executeWorkflow(
         { path: 'template', message: 'publish the workflow first' },
       ]);
     }
+    // A workflow may belong to a user key no user was created for yet: running it discovers the user.
+    await discoverUsers(tem, accountId, [workflow.userKey]);
     const [result] = await startWorkflows(tem, deps, accountId, [workflow], {
       executionData: input.execution_data ?? null,
       causedBy: [],

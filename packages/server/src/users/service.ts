@@ -3,6 +3,7 @@ import { User } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
 import { AppError, notFound } from '../errors.ts';
 import { type PageInput, paginate } from '../pagination.ts';
+import { pgTextArray } from '../workflows/triggers.ts';
 import type { UpsertUserInput } from './schema.ts';
 
 /** The key of the account's admin user, created with the account. */
@@ -21,12 +22,7 @@ export async function upsertUser(
     await tem.execute(
       `insert into users (id, account_id, key, groups, config, created_at, updated_at)
        values (?, ?, ?, '[]', ?, now(), now()) on conflict (account_id, key) do nothing`,
-      [
-        uuidv7(),
-        accountId,
-        input.key,
-        JSON.stringify({ primary_color: null, logo_url: null, user_data: {} }),
-      ],
+      [uuidv7(), accountId, input.key, EMPTY_USER_CONFIG],
     );
     const user = await tem.findOneOrFail(
       User,
@@ -47,6 +43,32 @@ export async function upsertUser(
     await tem.flush();
     return user;
   });
+}
+
+/** A new user's config: no branding, no data (what `PUT /v1/users/{key}` with no attributes creates). */
+export const EMPTY_USER_CONFIG = JSON.stringify({ primary_color: null, logo_url: null, user_data: {} });
+
+/**
+ * Auto-discovery (seed 004: "no need to create users ahead of time"): creates each of `keys` the account does not
+ * have yet, as `PUT /v1/users/{key}` with no attributes would, in the caller's transaction. Concurrent callers naming
+ * the same new key create it once (the unique index decides; the loser waits for the winner and does nothing).
+ * Keys are written in sorted order so two transactions never wait on each other in a cycle.
+ */
+export async function discoverUsers(
+  em: EntityManager,
+  accountId: string,
+  keys: Iterable<string>,
+): Promise<void> {
+  const distinct = [...new Set(keys)].sort();
+  if (distinct.length === 0) return;
+  await em.execute(
+    `insert into users (id, account_id, key, groups, config, created_at, updated_at)
+     select u.id, ?, u.key, '[]', ?::jsonb, now(), now()
+       from unnest(?::uuid[], ?::text[]) with ordinality as u(id, key, n)
+      order by u.n
+     on conflict (account_id, key) do nothing`,
+    [accountId, EMPTY_USER_CONFIG, pgTextArray(distinct.map(() => uuidv7())), pgTextArray(distinct)],
+  );
 }
 
 /** A user by key, or 404. */

@@ -112,7 +112,6 @@ async function checkAndMaybePublish(
   publish: boolean,
   opts: { rule?: boolean } = {},
 ): Promise<void> {
-  const knownTypes = await knownEventTypeNames(em, w.accountId);
   let problems: WorkflowProblem[] = await draftProblems(
     em,
     deps,
@@ -120,9 +119,10 @@ async function checkAndMaybePublish(
     {
       template: w.templateDraft,
       eventTrigger: w.eventTriggerDraft ?? null,
+      stopEvent: w.stopEventDraft ?? null,
       triggerConditions: w.triggerConditionsDraft,
     },
-    { publish, knownTypes },
+    { publish },
   );
   if (opts.rule) problems = problems.map(ruleProblem);
   if (problems.length > 0)

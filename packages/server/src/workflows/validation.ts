@@ -4,7 +4,8 @@ import {
   type Problem,
   validateCondition,
   validateConfigTemplates,
-  validateEventPatterns,
+  validateEventName,
+  validateTriggerPattern,
   validateWorkflowTemplate,
   type WorkflowNode,
 } from '@switchyard/core';
@@ -21,6 +22,7 @@ export interface WorkflowProblem extends Problem {
 export interface WorkflowDrafts {
   template: unknown;
   eventTrigger: string | null;
+  stopEvent?: string | null;
   triggerConditions: unknown;
 }
 
@@ -163,14 +165,15 @@ function isEmptyConditions(c: unknown): boolean {
 /**
  * Every problem of a workflow's drafts. `publish` adds the template's structure (exactly one Start, no cycle, known
  * edge ends, everything reachable); a save checks only each node's own settings, the trigger and the conditions,
- * so a half-drawn graph can be saved. Node problems carry `node_ids`.
+ * so a half-drawn graph can be saved. Node problems carry `node_ids`. The trigger and the stop event may be any
+ * well-formed event name.
  */
 export async function draftProblems(
   em: EntityManager,
   deps: ServerDeps,
   accountId: string,
   drafts: WorkflowDrafts,
-  opts: { publish: boolean; knownTypes: Iterable<string> },
+  opts: { publish: boolean },
 ): Promise<WorkflowProblem[]> {
   const ids = nodeIdsOf(drafts.template);
   const edges = (drafts.template as { edges?: unknown[] } | null)?.edges ?? [];
@@ -186,10 +189,9 @@ export async function draftProblems(
     const tagged = withNodeIds(p, ids, edges);
     return { ...tagged, path: p.path === '' ? 'template' : `template.${p.path}` };
   });
-  if (drafts.eventTrigger !== null) {
-    const bad = validateEventPatterns([drafts.eventTrigger], opts.knownTypes, 'event_trigger');
-    out.push(...bad.map((p) => ({ path: 'event_trigger', message: p.message })));
-  }
+  // Any well-formed name: a workflow may wait for an event nobody has sent yet (seed 004's `new_user`).
+  if (drafts.eventTrigger !== null) out.push(...validateTriggerPattern(drafts.eventTrigger, 'event_trigger'));
+  if (drafts.stopEvent != null) out.push(...validateEventName(drafts.stopEvent, 'stop_event'));
   if (!isEmptyConditions(drafts.triggerConditions)) {
     out.push(...validateCondition(drafts.triggerConditions, { path: 'trigger_conditions' }));
   }

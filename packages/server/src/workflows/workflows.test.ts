@@ -353,10 +353,20 @@ describe('publishing checks the template', () => {
     expect(published.body.data.template_status).toBe('published');
   });
 
-  it('refuses an unknown event trigger and malformed trigger conditions', async () => {
-    const res = await call('POST', '/v1/workflows', { name: 'bad trigger', event_trigger: 'deal.exploded' });
+  it('takes any well-formed trigger and stop event, and refuses malformed ones and trigger conditions', async () => {
+    const free = await call('POST', '/v1/workflows', {
+      name: 'free names',
+      event_trigger: 'new_user',
+      stop_event: 'user-churned',
+    });
+    expect(free.status, JSON.stringify(free.body)).toBe(201);
+    expect(free.body.data).toMatchObject({ event_trigger: 'new_user', stop_event: 'user-churned' });
+    const res = await call('POST', '/v1/workflows', { name: 'bad trigger', event_trigger: 'deal exploded' });
     expect(res.status).toBe(400);
     expect(res.body.error.details[0].path).toBe('event_trigger');
+    const stop = await call('POST', '/v1/workflows', { name: 'bad stop', stop_event: 'no way' });
+    expect(stop.status).toBe(400);
+    expect(stop.body.error.details[0].path).toBe('stop_event');
     const cond = await call('POST', '/v1/workflows', {
       name: 'bad conditions',
       trigger_conditions: { field: 'status', operator: 'is_about' },

@@ -42,13 +42,23 @@ describe('switchyard CLI', () => {
   it('start: migrates, prints the default account key once, serves the API and stops cleanly on SIGTERM', async () => {
     const first = cli(['start']);
     running = first.child;
-    const key = await waitFor(() => first.out().match(/\b(sy_[A-Za-z0-9_-]{20,})\b/)?.[1]);
+    const key = await waitFor(() => first.out().match(/live {2}secret {7}(sk_live_[A-Za-z0-9_-]{20,})/)?.[1]);
+    // Both environments, each with a secret and a publishable key.
+    const testKey = first.out().match(/test {2}secret {7}(sk_test_[A-Za-z0-9_-]{20,})/)?.[1];
+    expect(first.out()).toMatch(/live {2}publishable {2}pk_live_[A-Za-z0-9_-]{20,}/);
+    expect(first.out()).toMatch(/test {2}publishable {2}pk_test_[A-Za-z0-9_-]{20,}/);
     const url = await waitFor(() => first.out().match(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/)?.[1]);
     await waitFor(() => (first.out().includes('worker running') ? true : undefined));
 
     const users = await fetch(`${url}/v1/users`, { headers: { authorization: `Bearer ${key}` } });
     expect(users.status).toBe(200);
     expect(((await users.json()) as { data: { key: string }[] }).data.map((u) => u.key)).toEqual(['main']);
+    const live = await fetch(`${url}/v1/account`, { headers: { authorization: `Bearer ${key}` } });
+    const test = await fetch(`${url}/v1/account`, { headers: { authorization: `Bearer ${testKey}` } });
+    const [liveAccount, testAccount] = [(await live.json()).data, (await test.json()).data];
+    expect([liveAccount.environment, testAccount.environment]).toEqual(['live', 'test']);
+    expect(testAccount.organisation_id).toBe(liveAccount.organisation_id);
+    expect(testAccount.id).not.toBe(liveAccount.id);
 
     // The worker is a second process, started by `start`.
     const workerPid = Number(first.out().match(/"workerPid":(\d+)/)?.[1]);
@@ -85,7 +95,7 @@ describe('switchyard CLI', () => {
     const second = cli(['start']);
     running = second.child;
     await waitFor(() => (second.out().includes('worker running') ? true : undefined));
-    expect(second.out()).not.toMatch(/\bsy_[A-Za-z0-9_-]{20,}/);
+    expect(second.out()).not.toMatch(/\b[sp]k_(live|test)_[A-Za-z0-9_-]{20,}/);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
     running = undefined;
@@ -93,7 +103,7 @@ describe('switchyard CLI', () => {
     // keys create: a scoped key that works for reading users and nothing else.
     const created = cli(['keys', 'create', '--name', 'reader', '--scopes', 'users:read']);
     expect(await created.exited).toBe(0);
-    expect(created.out().trim()).toMatch(/^sy_[A-Za-z0-9_-]{20,}$/);
+    expect(created.out().trim()).toMatch(/^sk_live_[A-Za-z0-9_-]{20,}$/);
 
     const bad = cli(['keys', 'create', '--scopes', 'nope']);
     expect(await bad.exited).toBe(1);

@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
   closeServerDeps,
-  createAccount,
   createApiKey,
   createLogger,
+  createOrganisation,
   createServerDeps,
   type Env,
   findDefaultAccount,
@@ -122,7 +122,7 @@ export async function workerCommand(env: Env): Promise<void> {
 
 /**
  * `switchyard start` (what `pnpm start` runs): the database (embedded when DATABASE_URL is unset), migrations, a
- * default account with a printed admin key on first start, then the API server in this process and a worker as a
+ * default organisation with a live and a test account and their printed keys on first start, then the API server in this process and a worker as a
  * second process (`switchyard worker`), as production runs them. Ctrl-C stops the server, then the worker, then the
  * database.
  */
@@ -178,15 +178,19 @@ async function ensureDefaultAccount(env: Env & { DATABASE_URL: string }, logger:
   try {
     const em = deps.orm.em.fork();
     if (await findDefaultAccount(em)) return;
-    const { account, apiKey } = await createAccount(em, { name: 'Default account' });
+    const { live, test } = await createOrganisation(em, { name: 'Default account' });
     process.stdout.write(
       [
         '',
-        'Created the default account. Its admin API key (shown only this once):',
+        'Created the default organisation with a live and a test environment. Their keys (shown only this once):',
         '',
-        `    ${apiKey}`,
+        `    live  secret       ${live.apiKey}`,
+        `    live  publishable  ${live.publishableKey}`,
+        `    test  secret       ${test.apiKey}`,
+        `    test  publishable  ${test.publishableKey}`,
         '',
-        `Account id: ${account.id}. More keys: pnpm switchyard keys create --name <name> --scopes <a,b>`,
+        `Live account id: ${live.account.id}, test account id: ${test.account.id}.`,
+        'More keys: pnpm switchyard keys create --name <name> --scopes <a,b> [--account <id>]',
         '',
       ].join('\n'),
     );

@@ -1,12 +1,18 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 
-/** One tenant: the host app's environment. Everything else belongs to exactly one account. */
+/** Which environment of its organisation an account is (seed 004: `pk_test`/`sk_test`, `pk_live`/`sk_live`). */
+export type Environment = 'live' | 'test';
+
+/** One tenant: one environment of the host app's organisation. Everything else belongs to exactly one account. */
 export const Account = defineEntity({
   name: 'Account',
   tableName: 'accounts',
   properties: {
     id: p.uuid().primary(),
     name: p.string(),
+    /** The organisation whose `live` or `test` environment this account is; environments share no data. */
+    organisationId: p.uuid(),
+    environment: p.string().$type<Environment>().default('live'),
     /** IANA zone used for `*_at` timestamps, daily trigger counts and delays. */
     timeZone: p.string().default('UTC'),
     /** Custom event types, stop events, notification e-mail and other per-account settings. */

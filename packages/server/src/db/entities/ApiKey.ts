@@ -1,5 +1,8 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 
+/** `secret` keys (`sk_…`, and the older `sy_…`) carry scopes; `publishable` keys (`pk_…`) only identify the account. */
+export type ApiKeyKind = 'secret' | 'publishable';
+
 /** An API key. Only its SHA-256 hash is stored; the key itself is shown once, at creation. */
 export const ApiKey = defineEntity({
   name: 'ApiKey',
@@ -8,6 +11,7 @@ export const ApiKey = defineEntity({
     id: p.uuid().primary(),
     accountId: p.uuid().index(),
     name: p.string(),
+    kind: p.string().$type<ApiKeyKind>().default('secret'),
     /** The first characters of the key, kept so a person can tell keys apart in a list. */
     prefix: p.string(),
     hash: p.string().unique(),

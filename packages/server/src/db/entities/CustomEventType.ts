@@ -1,6 +1,6 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 
-/** An event type an account registered beside the built-in catalog. */
+/** An event type of an account's catalog beside the built-in ones: registered, or only seen in what it sent. */
 export const CustomEventType = defineEntity({
   name: 'CustomEventType',
   tableName: 'event_types',
@@ -9,6 +9,8 @@ export const CustomEventType = defineEntity({
     accountId: p.uuid(),
     type: p.string(),
     description: p.string().nullable(),
+    /** False for a name the account sent without registering it. */
+    registered: p.boolean().default(true),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
   uniques: [{ properties: ['accountId', 'type'] }],

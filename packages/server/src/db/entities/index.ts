@@ -8,10 +8,13 @@ import { Event } from './Event.ts';
 import { Execution } from './Execution.ts';
 import { ExecutionStep } from './ExecutionStep.ts';
 import { IdempotencyRecord } from './IdempotencyRecord.ts';
+import { Organisation } from './Organisation.ts';
 import { User } from './User.ts';
 import { Webhook } from './Webhook.ts';
 import { Workflow } from './Workflow.ts';
 
+export type { Environment } from './Account.ts';
+export type { ApiKeyKind } from './ApiKey.ts';
 export type { ConnectionKind } from './Connection.ts';
 export type { DeliveryStatus } from './Delivery.ts';
 export type { ExecutionStatus } from './Execution.ts';
@@ -29,6 +32,7 @@ export {
   Execution,
   ExecutionStep,
   IdempotencyRecord,
+  Organisation,
   User,
   Webhook,
   Workflow,
@@ -36,6 +40,7 @@ export {
 
 /** Every entity, for the ORM configuration. */
 export const entities = [
+  Organisation,
   Account,
   ApiKey,
   User,

@@ -1,0 +1,13 @@
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+
+/** The host app's company: it has a `live` and a `test` environment, each an account of its own. */
+export const Organisation = defineEntity({
+  name: 'Organisation',
+  tableName: 'organisations',
+  properties: {
+    id: p.uuid().primary(),
+    name: p.string(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+export type Organisation = InferEntity<typeof Organisation>;
