@@ -7,6 +7,7 @@ import { type Context, createContextInner } from './context.ts';
 import type { ServerDeps } from './deps.ts';
 import { docsHtml, sendDocsBundle } from './docsPage.ts';
 import { AppError, errorEnvelope, toAppError } from './errors.ts';
+import { withAddressingQuery } from './http/addressing.ts';
 import { readJsonBody } from './http/body.ts';
 import { createHttpMetrics } from './metrics.ts';
 import { buildOpenApiDocument, successStatuses } from './openapi.ts';
@@ -79,8 +80,10 @@ export function createRequestListener(deps: ServerDeps, publicUrl: string) {
     const method = req.method ?? 'GET';
     if (pathname.startsWith('/v1/')) {
       if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
-        (req as IncomingMessage & { body?: unknown }).body =
-          (await readJsonBody(req, deps.env.MAX_BODY_BYTES)) ?? {};
+        (req as IncomingMessage & { body?: unknown }).body = withAddressingQuery(
+          req,
+          (await readJsonBody(req, deps.env.MAX_BODY_BYTES)) ?? {},
+        );
         // A POST with no parameters (seed 004's clone, stop) is sent without a body or a Content-Type.
         req.headers['content-type'] ??= 'application/json';
       }

@@ -1,6 +1,7 @@
 import { openapi } from '../openapiMeta.ts';
 import { router, scopedProcedure } from '../trpc.ts';
 import { toWorkflowOutput } from '../workflows/mapper.ts';
+import { workflowStats } from '../workflows/stats.ts';
 import { toExecutionOutput } from './mapper.ts';
 import {
   ExecuteWorkflowInput,
@@ -160,6 +161,9 @@ export const triggerRouter = router({
         path: '/workflows/{id}/execute',
         tag,
         summary: 'Execute a workflow now',
+        description:
+          'Runs the published template now with execution_data. Address the workflow by key with id_type=key ' +
+          '(query string or body; within user_key, default main). Answers the workflow, with its stats.',
         status: 202,
         notFound: true,
       }),
@@ -168,8 +172,13 @@ export const triggerRouter = router({
     .output(ExecuteWorkflowResponse)
     .mutation(async ({ ctx, input }) => {
       const { workflow, executionId } = await executeWorkflow(ctx.em, ctx.deps, ctx.auth.account.id, input);
+      // The same per-node stats as every other workflow response.
+      const stats = (await workflowStats(ctx.em, [workflow])).get(workflow.id);
       return {
-        data: { ...toWorkflowOutput(workflow, ctx.auth.account.timeZone), execution_id: executionId },
+        data: {
+          ...toWorkflowOutput(workflow, ctx.auth.account.timeZone, { stats }),
+          execution_id: executionId,
+        },
       };
     }),
 });

@@ -27,7 +27,8 @@ import {
 import { workflowStats } from './stats.ts';
 
 const tag = 'Workflows';
-const byKey = 'Address it by key with id_type=key (within user_key, default main).';
+const byKey =
+  'Address it by key with id_type=key, in the query string or the body (within user_key, default main).';
 
 /** The API shapes of workflows, with their stats and (when asked) expanded triggers. */
 async function outputs(
