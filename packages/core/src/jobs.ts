@@ -39,12 +39,19 @@ export const JOBS = {
     retry: 'exponential',
     description: 'Start a workflow execution',
   },
-  /** E-mails the account that a webhook was disabled after failing for days; SMTP outages retry (≈ 30 min in total). */
+  /**
+   * E-mails the account about a webhook (`notify_on_failure`): that it was disabled after failing for days, or that
+   * deliveries failed for good (at most one such notice per interval, counting what failed since). SMTP outages
+   * retry (≈ 30 min in total). Jobs queued before `reason` existed are disabled notices.
+   */
   send_failure_notice: {
-    payload: z.object({ webhook_id: z.uuid() }),
+    payload: z.object({
+      webhook_id: z.uuid(),
+      reason: z.enum(['disabled', 'delivery_failed']).default('disabled'),
+    }),
     maxAttempts: 8,
     retry: 'exponential',
-    description: 'Notify the account that a webhook was disabled',
+    description: 'Notify the account that a webhook was disabled or its deliveries failed',
   },
   /** Does nothing: for tests and benchmarks of the queue itself. */
   noop: {

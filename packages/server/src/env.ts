@@ -62,6 +62,14 @@ export const Env = z.object({
   WEBHOOK_RETRY_JITTER: z.coerce.number().min(0).max(1).default(0.1),
   /** Webhook delivery: how long one attempt may take, from connecting to the end of the response. */
   WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().positive().default(15),
+  /**
+   * Webhook delivery: with notify_on_failure, the least time between two notices about one webhook's failed
+   * deliveries (ms, s, m, h, d); each notice counts what failed since the last.
+   */
+  WEBHOOK_FAILURE_NOTICE_INTERVAL: z
+    .string()
+    .regex(/^\s*\d+(\.\d+)?(ms|s|m|h|d)?\s*$/, 'a duration such as 1h or 30m')
+    .default('1h'),
   /** Webhook delivery: an endpoint failing without a success for this many days is disabled (fractions allowed). */
   WEBHOOK_DISABLE_AFTER_DAYS: z.coerce.number().positive().default(5),
   /** System e-mail (failure notices): `smtp://user:pass@host:port` or `smtps://…`; unset: notices are only logged. */

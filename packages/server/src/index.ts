@@ -11,6 +11,7 @@ export { SCOPES, type Scope } from './apiKeys/scopes.ts';
 export { createApiKey } from './apiKeys/service.ts';
 export { listen, type RunningServer } from './app.ts';
 export { type AttemptOutcome, attemptDelivery } from './deliveries/attempt.ts';
+export { sendFailedDeliveriesNotice } from './deliveries/failedNotice.ts';
 export { sendFailureNotice } from './deliveries/notice.ts';
 export { type RetryPolicy, retryPolicyFromEnv } from './deliveries/schedule.ts';
 export type { ServerDeps } from './deps.ts';

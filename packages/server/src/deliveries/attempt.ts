@@ -5,6 +5,7 @@ import type { EntityManager } from '../db/orm.ts';
 import type { ServerDeps } from '../deps.ts';
 import { openHeaders, signingSecrets } from '../webhooks/secrets.ts';
 import { disableWebhook } from './disable.ts';
+import { noteFailedDelivery } from './failedNotice.ts';
 import { deliveryJobKey } from './fanOut.ts';
 import { buildSignedRequest, type DeliveryPayload, loggableHeaders } from './payload.ts';
 import {
@@ -142,7 +143,8 @@ function describeStatus(res: OutboundResponseLike): string {
  * Makes one attempt of a delivery and records it: the HTTP exchange (status, duration, response headers, body cut
  * at 20 KB, error) as a DeliveryAttempt, then the delivery's new state. A failure schedules the next attempt on the
  * retry schedule (a 429's Retry-After taken as the least delay), 410 disables the webhook, and an endpoint failing
- * for longer than the configured days is disabled (a `webhook.disabled` event and, if asked, an e-mail).
+ * for longer than the configured days is disabled (a `webhook.disabled` event and, if asked, an e-mail). A delivery
+ * that fails for good on a `notify_on_failure` webhook is counted for the next failed-deliveries notice.
  */
 export async function attemptDelivery(
   deps: ServerDeps,
@@ -296,7 +298,9 @@ export async function attemptDelivery(
       ? nextRetryDelay(policy, row.attempts, (opts.random ?? Math.random)(), retryAfter)
       : null;
     if (delay === null) {
+      // Failed for good: a notify_on_failure webhook's owner hears of it (at most one notice per interval).
       await done('failed');
+      if (hook.notifyOnFailure) await noteFailedDelivery(tem, deps, hook.id, now);
       return failed;
     }
     const nextAttemptAt = new Date(now.getTime() + delay);

@@ -28,6 +28,8 @@ export async function disableWebhook(
     entityId: hook.id,
     data: { id: hook.id, url: hook.url, name: hook.name ?? null, reason, disabled_at: now.toISOString() },
   });
-  if (hook.notifyOnFailure) await enqueueJob(em, 'send_failure_notice', { webhook_id: hook.id });
+  if (hook.notifyOnFailure) {
+    await enqueueJob(em, 'send_failure_notice', { webhook_id: hook.id, reason: 'disabled' });
+  }
   return true;
 }

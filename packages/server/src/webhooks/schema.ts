@@ -52,7 +52,9 @@ const fields = {
   notify_on_failure: z
     .boolean()
     .optional()
-    .describe('E-mail the account when the webhook is disabled for failing'),
+    .describe(
+      'E-mail the account when deliveries fail for good (at most one notice an hour, counting what failed since) and when the webhook is disabled',
+    ),
 };
 
 /** `POST /v1/webhooks` (seed 001's body works as written). */

@@ -1,7 +1,11 @@
-import { sendFailureNotice } from '@switchyard/server';
+import { sendFailedDeliveriesNotice, sendFailureNotice } from '@switchyard/server';
 import { defineTask } from '../defineTask.ts';
 
-/** E-mails an account that one of its webhooks was disabled; SMTP outages are retried by the queue's backoff. */
+/**
+ * E-mails an account about one of its `notify_on_failure` webhooks: that it was disabled, or that deliveries failed
+ * for good since the last notice. SMTP outages are retried by the queue's backoff.
+ */
 export const sendFailureNoticeTask = defineTask('send_failure_notice', async (payload, deps) => {
-  await sendFailureNotice(deps, payload.webhook_id);
+  if (payload.reason === 'delivery_failed') await sendFailedDeliveriesNotice(deps, payload.webhook_id);
+  else await sendFailureNotice(deps, payload.webhook_id);
 });

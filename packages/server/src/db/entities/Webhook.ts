@@ -31,6 +31,11 @@ export const Webhook = defineEntity({
     failingSince: p.datetime().nullable(),
     lastSuccessAt: p.datetime().nullable(),
     lastFailureAt: p.datetime().nullable(),
+    /** When the last `notify_on_failure` notice about failed deliveries went out (at most one per interval). */
+    failureNoticeSentAt: p.datetime().nullable(),
+    /** Deliveries that failed for good since that notice, and when the first of them did. */
+    failuresUnnoticed: p.integer().default(0),
+    firstUnnoticedFailureAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()

@@ -7,6 +7,7 @@ import { Migration20261123002000_connections } from './Migration20261123002000_c
 import { Migration20261123003000_routing } from './Migration20261123003000_routing.ts';
 import { Migration20261201300000_eventNames } from './Migration20261201300000_eventNames.ts';
 import { Migration20261201310000_environments } from './Migration20261201310000_environments.ts';
+import { Migration20261201320000_failureNotices } from './Migration20261201320000_failureNotices.ts';
 
 /** Every migration, in order. Listed by hand so the runtime never globs the file system for them. */
 export const migrationsList = [
@@ -19,4 +20,5 @@ export const migrationsList = [
   Migration20261123003000_routing,
   Migration20261201300000_eventNames,
   Migration20261201310000_environments,
+  Migration20261201320000_failureNotices,
 ];

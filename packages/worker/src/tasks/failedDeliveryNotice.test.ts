@@ -1,0 +1,105 @@
+import { apiCaller, type Receiver, startReceiver, type TestServer } from '@switchyard/server/testing';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import {
+  decodeQuotedPrintable,
+  type ReceivedMail,
+  type ServerAndWorker,
+  type SmtpSink,
+  startServerAndWorker,
+  startSmtpSink,
+} from '../testSupport.ts';
+
+// notify_on_failure (seed 003's NotifyOnFailure: "notified whenever a webhook fails"): a delivery whose last attempt
+// fails sends the account a notice, at most one per webhook per WEBHOOK_FAILURE_NOTICE_INTERVAL (an hour by default,
+// 3 s here), each counting what failed since the last. A real worker delivers to a real receiver; the notices go
+// through a real SMTP server.
+const INTERVAL_MS = 3000;
+
+let pipeline: ServerAndWorker;
+let srv: TestServer;
+let rx: Receiver;
+let sink: SmtpSink;
+let mails: ReceivedMail[] = [];
+let call: ReturnType<typeof apiCaller>;
+
+beforeAll(async () => {
+  sink = await startSmtpSink();
+  mails = sink.mails;
+  [pipeline, rx] = await Promise.all([
+    startServerAndWorker({
+      WEBHOOK_RETRY_SCHEDULE: '0,50ms',
+      WEBHOOK_RETRY_JITTER: '0',
+      WEBHOOK_FAILURE_NOTICE_INTERVAL: `${INTERVAL_MS}ms`,
+      SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
+      MAIL_FROM: 'switchyard@example.com',
+    }),
+    startReceiver((req) => (req.path.startsWith('/down') ? { status: 503, body: 'down' } : { status: 200 })),
+  ]);
+  srv = pipeline.srv;
+  call = apiCaller(srv);
+});
+afterAll(async () => {
+  await pipeline?.close();
+  await Promise.all([rx?.close(), sink?.close()]);
+});
+
+async function until<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function failedCount(hookId: string): Promise<number> {
+  const list = (await call('GET', `/v1/webhooks/${hookId}/deliveries?status=failed&limit=100`)).body.data;
+  return list.length;
+}
+
+it('notifies once per interval when deliveries fail for good, counting what failed since; only when asked', async () => {
+  expect((await call('PATCH', '/v1/account', { notification_email: 'ops@example.com' })).status).toBe(200);
+  const hook = await call('POST', '/v1/webhooks', {
+    url: `${rx.url}/down`,
+    events: ['deal.updated'],
+    description: 'Billing sync',
+    notify_on_failure: true,
+  });
+  expect(hook.status, JSON.stringify(hook.body)).toBe(201);
+  const hookId = hook.body.data.webhook.id as string;
+  const quiet = await call('POST', '/v1/webhooks', { url: `${rx.url}/down-quiet`, events: ['deal.updated'] });
+  const quietId = quiet.body.data.webhook.id as string;
+
+  // The first failure: a notice at once.
+  const t0 = Date.now();
+  await call('POST', '/v1/events', { type: 'deal.updated', data: { id: 'inv-1' } });
+  const first = await until(() => mails[0]);
+  expect(first.to).toEqual(['ops@example.com']);
+  expect(first.raw).toContain('Subject: Webhook deliveries failed: Billing sync');
+  const firstBody = decodeQuotedPrintable(first.raw);
+  expect(firstBody).toContain('1 delivery to your webhook "Billing sync" failed for good since');
+  expect(firstBody).toContain(`Webhook id: ${hookId}`);
+  expect(firstBody).toContain('Last failure: deal.updated: HTTP 503');
+  expect(firstBody).toContain(`POST /v1/webhooks/${hookId}/recover`);
+
+  // Three more fail within the interval: no notice until it is over, then one that counts the three.
+  for (const id of ['inv-2', 'inv-3', 'inv-4']) {
+    await call('POST', '/v1/events', { type: 'deal.updated', data: { id } });
+  }
+  await until(async () => ((await failedCount(hookId)) === 4 ? true : undefined));
+  expect(Date.now() - t0).toBeLessThan(INTERVAL_MS);
+  expect(mails).toHaveLength(1);
+  const second = await until(() => mails[1]);
+  expect(Date.now() - t0).toBeGreaterThanOrEqual(INTERVAL_MS - 100);
+  expect(decodeQuotedPrintable(second.raw)).toContain(
+    '3 deliveries to your webhook "Billing sync" failed for good',
+  );
+
+  // The webhook that did not ask failed just as often and sent nothing; neither webhook was disabled.
+  expect(await failedCount(quietId)).toBe(4);
+  await new Promise((r) => setTimeout(r, 500));
+  expect(mails).toHaveLength(2);
+  expect(mails.every((m) => m.raw.includes('Billing sync'))).toBe(true);
+  expect((await call('GET', `/v1/webhooks/${hookId}`)).body.data.status).toBe('active');
+});
