@@ -1,5 +1,6 @@
 import { accountRouter } from './accounts/router.ts';
 import { apiKeysRouter } from './apiKeys/router.ts';
+import { compatRouter } from './compat/router.ts';
 import { connectionsRouter } from './connections/router.ts';
 import { deliveriesRouter } from './deliveries/router.ts';
 import { eventsRouter } from './events/router.ts';
@@ -23,6 +24,7 @@ export const appRouter = router({
   executions: executionsRouter,
   trigger: triggerRouter,
   connections: connectionsRouter,
+  compat: compatRouter,
 });
 
 /** The router's type: what `@switchyard/client` imports (as a type only). */

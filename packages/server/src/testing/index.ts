@@ -2,4 +2,5 @@
 
 export * from '../webhooks/testHelpers.ts';
 export * from './db.ts';
+export * from './raw.ts';
 export * from './server.ts';

@@ -1,4 +1,10 @@
-import { type Problem, validateCustomHeaders, validateEventPatterns } from '@switchyard/core';
+import {
+  type CompatEventType,
+  MAX_CUSTOM_HEADERS,
+  type Problem,
+  validateCustomHeaders,
+  validateEventPatterns,
+} from '@switchyard/core';
 import { uuidv7 } from 'uuidv7';
 import { Webhook } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
@@ -6,7 +12,7 @@ import { attemptDelivery } from '../deliveries/attempt.ts';
 import { outboundOf, secretBoxOf } from '../deliveries/ports.ts';
 import type { ServerDeps } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
-import { knownEventTypeNames } from '../eventTypes/service.ts';
+import { ensureEventTypes, knownEventTypeNames } from '../eventTypes/service.ts';
 import { type PageInput, paginate } from '../pagination.ts';
 import { normalizeFilters } from './filters.ts';
 import type { CreateWebhookInput, HeadersInput, TestDeliveryOutput, UpdateWebhookInput } from './schema.ts';
@@ -20,19 +26,38 @@ function fail(code: 'validation_error' | 'invalid_events', problems: Problem[]):
   throw new AppError(code, first ? `${first.path}: ${first.message}` : 'Invalid input', problems);
 }
 
+/**
+ * Custom headers as one record. A list may repeat a name (seed 003's own example sends `x-api-key` twice): HTTP
+ * allows a field more than once, and a repeated field is the same as one field whose values are joined by ", "
+ * (RFC 9110, section 5.3), which is how it is stored and sent; the first spelling of the name is kept.
+ */
 function headersRecord(input: HeadersInput | undefined): Record<string, string> {
   if (!input) return {};
   if (!Array.isArray(input)) return input;
-  return Object.fromEntries(input.map((h) => ('key' in h ? [h.key, h.value] : [h.Key, h.Value])));
+  const out: Record<string, string> = {};
+  const spelling = new Map<string, string>();
+  for (const h of input) {
+    const [name, value] = 'key' in h ? [h.key, h.value] : [h.Key, h.Value];
+    const first = spelling.get(name.toLowerCase());
+    if (first === undefined) {
+      spelling.set(name.toLowerCase(), name);
+      out[name] = value;
+    } else {
+      out[first] = `${out[first]}, ${value}`;
+    }
+  }
+  return out;
 }
 
 function checkHeaders(input: HeadersInput | undefined): Record<string, string> {
-  // A list may repeat a name (seed 003's example does); that is refused rather than silently dropped.
-  if (Array.isArray(input)) {
-    const names = input.map((h) => ('key' in h ? h.key : h.Key).toLowerCase());
-    const dup = names.find((n, i) => names.indexOf(n) !== i);
-    if (dup)
-      fail('validation_error', [{ path: 'headers', message: `header "${dup}" is given more than once` }]);
+  // The limit counts the headers given, repeats included.
+  if (Array.isArray(input) && input.length > MAX_CUSTOM_HEADERS) {
+    fail('validation_error', [
+      {
+        path: 'headers',
+        message: `at most ${MAX_CUSTOM_HEADERS} custom headers are allowed (${input.length} given)`,
+      },
+    ]);
   }
   const headers = headersRecord(input);
   const problems = validateCustomHeaders(headers);
@@ -55,8 +80,14 @@ async function checkUrl(deps: ServerDeps, url: string): Promise<void> {
   }
 }
 
-async function checkEvents(em: EntityManager, accountId: string, events: string[]): Promise<void> {
-  const problems = validateEventPatterns(events, await knownEventTypeNames(em, accountId));
+async function checkEvents(
+  em: EntityManager,
+  accountId: string,
+  events: string[],
+  alsoKnown: readonly CompatEventType[] = [],
+): Promise<void> {
+  const known = [...(await knownEventTypeNames(em, accountId)), ...alsoKnown.map((t) => t.type)];
+  const problems = validateEventPatterns(events, known);
   if (problems.length > 0) {
     throw new AppError(
       'invalid_events',
@@ -88,16 +119,18 @@ export async function listWebhooks(em: EntityManager, accountId: string, page: P
  * Creates a subscription (seed 001): the URL passes the SSRF guard (`invalid_url`), every event is known
  * (`invalid_events`), custom headers and filters are valid, and the URL is new for the account (409
  * `duplicate_webhook`). Returns the secret, which is stored sealed and never shown again. With `test_delivery`, a
- * ping is sent at once and a failed one leaves the webhook paused (seed 002).
+ * ping is sent at once and a failed one leaves the webhook paused (seed 002). `register` names event types a
+ * compatibility route subscribes to: they count as known, and join the account's catalog once the webhook exists.
  */
 export async function createWebhook(
   em: EntityManager,
   deps: ServerDeps,
   accountId: string,
   input: CreateWebhookInput,
+  opts: { register?: readonly CompatEventType[] } = {},
 ): Promise<{ webhook: Webhook; secret: string; test?: TestDeliveryOutput }> {
   await checkUrl(deps, input.url);
-  await checkEvents(em, accountId, input.events);
+  await checkEvents(em, accountId, input.events, opts.register);
   const headers = checkHeaders(input.headers);
   const filters = checkFilters(input.filters);
   const secret = generateSecret();
@@ -125,6 +158,7 @@ export async function createWebhook(
   );
   if (inserted.length === 0)
     throw new AppError('duplicate_webhook', `A webhook with URL ${input.url} already exists`);
+  if (opts.register) await ensureEventTypes(em, accountId, opts.register);
   let test: TestDeliveryOutput | undefined;
   if (input.test_delivery) {
     test = await sendTestDelivery(em, deps, accountId, id);
