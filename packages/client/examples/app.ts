@@ -1,7 +1,7 @@
 // An example host app, end to end: it subscribes a webhook to itself, reports an event, receives and verifies the
 // signed delivery, then creates a workflow and triggers it. examples/app.test.ts runs it against the real server and
 // worker. Run it by hand against `pnpm start` with:
-//   SWITCHYARD_URL=http://127.0.0.1:3000 SWITCHYARD_API_KEY=sy_… node packages/client/examples/app.ts
+//   SWITCHYARD_URL=http://127.0.0.1:3000 SWITCHYARD_API_KEY=sk_live_… node packages/client/examples/app.ts
 // (the server must allow deliveries to this machine: OUTBOUND_ALLOW_HTTP=true OUTBOUND_ALLOWLIST=127.0.0.1).
 import { once } from 'node:events';
 import http from 'node:http';

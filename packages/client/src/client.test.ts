@@ -52,7 +52,7 @@ describe('calls return the resource', () => {
 
   it('creates, lists and revokes API keys (mutations named create/revoke, a query named list)', async () => {
     const created = await client.apiKeys.create({ name: 'ci', scopes: ['users:read'] });
-    expect(created.key).toMatch(/^sy_/);
+    expect(created.key).toMatch(/^sk_live_/);
     const limited = createClient({ baseUrl: srv.url, apiKey: created.key });
     expect((await limited.users.get({ key: 'ada' })).key).toBe('ada');
     const revoked = await client.apiKeys.revoke({ id: created.id });

@@ -10,7 +10,7 @@ import type { CallOptions, Page, SwitchyardClient } from './types.ts';
 export interface ClientOptions extends Partial<RetryPolicy> {
   /** Where the server runs, e.g. `https://switchyard.example.com` (no `/v1` or `/trpc`). */
   baseUrl: string;
-  /** An API key (`sy_…`); sent as `Authorization: Bearer`. */
+  /** A secret API key (`sk_live_…` or `sk_test_…`); sent as `Authorization: Bearer`. */
   apiKey: string;
   /** A `fetch` to use instead of the global one. */
   fetch?: FetchLike;

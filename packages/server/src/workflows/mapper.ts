@@ -15,8 +15,8 @@ function record(v: unknown): Record<string, unknown> {
 }
 
 /**
- * Expands a trigger name into its event type object: a built-in type, the account's own (its id), or a wildcard
- * (`deal.*`, `*`), which is described rather than looked up.
+ * Expands a trigger name into its event type object: a built-in type, the account's own (its id), a wildcard
+ * (`deal.*`, `*`), which is described rather than looked up, or a name not in the catalog yet (no description).
  */
 export function triggerExpander(own: readonly CustomEventType[]): (event: string) => EventTriggerOutput {
   const builtIn = new Map(BUILT_IN_EVENT_TYPES.map((t) => [t.type, t]));
@@ -35,7 +35,8 @@ export function triggerExpander(own: readonly CustomEventType[]): (event: string
       event,
       entity,
       description,
-      built_in: c === undefined,
+      // A wildcard counts as built in (it is Switchyard's own notation); a free name nobody registered does not.
+      built_in: b !== undefined || event === '*' || (c === undefined && event.endsWith('.*')),
     };
   };
 }

@@ -258,6 +258,15 @@ describe('expand[]=event_trigger', () => {
     expect(plain.body.data.event_trigger).toBe('invoice.paid');
     const alt = await call('GET', '/v1/workflows/paid?id_type=key&expand=event_trigger');
     expect(alt.body.data.event_trigger.event).toBe('invoice.paid');
+    // A free name nobody registered or sent yet expands too, as no built-in.
+    await call('POST', '/v1/workflows', { name: 'Signups', key: 'signups', event_trigger: 'new_user' });
+    const free = await call('GET', '/v1/workflows/signups?id_type=key&expand[]=event_trigger');
+    expect(free.body.data.event_trigger).toMatchObject({
+      event: 'new_user',
+      entity: 'new_user',
+      description: null,
+      built_in: false,
+    });
   });
 });
 
