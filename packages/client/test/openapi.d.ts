@@ -4816,7 +4816,7 @@ export interface operations {
           NotifyOnFailure?: boolean | ('true' | 'false');
           /** @description The URL the data is posted to */
           URL: string;
-          /** @description The event code, e.g. "3" (Lead create); see the README for every code */
+          /** @description The event code, "3" or 3 (Lead create); the README lists every code and its event type */
           WebhookEvent: string;
           /** @description Activity and opportunity filters (an object, or that object as a JSON string) */
           WebhookProperties?:

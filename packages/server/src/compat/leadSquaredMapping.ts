@@ -22,9 +22,13 @@ export const LeadSquaredCreateWebhookInput = z.object({
     .optional()
     .describe(`The format of the data: ${CONTENT_TYPES.join(', ')}`),
   // A number or a numeric string; read as a string so that a missing one is `missing_required_field`.
-  WebhookEvent: z
-    .preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().max(10))
-    .describe('The event code, e.g. "3" (Lead create); see the README for every code'),
+  WebhookEvent: z.preprocess(
+    (v) => (typeof v === 'number' ? String(v) : v),
+    z
+      .string()
+      .max(10)
+      .describe('The event code, "3" or 3 (Lead create); the README lists every code and its event type'),
+  ),
   LandingPageUrls: z
     .union([z.array(z.string()), z.string()])
     .nullable()
