@@ -16,7 +16,12 @@ const WARNINGS = [
   /^Error occurred during fetch/,
 ];
 
+// Its pool-size advice assumes each job slot fetches through its pool; with the local queue one connection fetches
+// for all, and the jobs' own statements go through the ORM's pool (workerPoolSizes in main.ts).
+const ADVICE = /^WARNING: having maxPoolSize/;
+
 function levelFor(level: LogLevel, message: string): PinoLevel {
+  if (ADVICE.test(message)) return 'debug';
   switch (level) {
     case 'error':
       return WARNINGS.some((re) => re.test(message)) ? 'warn' : 'error';
