@@ -130,9 +130,25 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     }
   }
 
-  let current = await startRunner();
   let stopping = false;
+  let current = await startFirstRunner();
   let wake: (() => void) | undefined;
+
+  // The database may refuse for longer than one checkout waits when the worker starts (a crowd of processes
+  // starting at once against a low max_connections): the first runner is retried like a restart.
+  async function startFirstRunner(): Promise<Awaited<ReturnType<typeof startRunner>>> {
+    const maxRestarts = opts.maxRestarts ?? 10;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await startRunner();
+      } catch (err) {
+        if (attempt > maxRestarts) throw err;
+        const inMs = Math.min(30_000, 1000 * 2 ** (attempt - 1));
+        logger.warn({ err: (err as Error).message, inMs }, 'could not start the job runner; trying again');
+        await new Promise((r) => setTimeout(r, inMs));
+      }
+    }
+  }
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, ms);

@@ -18,6 +18,7 @@ import { type OwnPostgres, startOwnPostgres, waitUntil } from './testSupport.ts'
 // job runners stop and are started again, as in a long outage with the default settings.
 const OUTAGE_MS = Number(process.env.SWITCHYARD_TEST_OUTAGE_SECONDS ?? 5) * 1000;
 const ENCRYPTION_KEY = newEncryptionKey();
+const TIMEOUT = OUTAGE_MS + 90_000;
 
 let pg: OwnPostgres;
 let rx: Awaited<ReturnType<typeof startCountingReceiver>>;
@@ -90,63 +91,71 @@ describe('a PostgreSQL restart under load', () => {
     expect(after.status).toBe(202);
   });
 
-  it('two worker processes: every acknowledged event is delivered and neither exits', async () => {
-    await subscribe(srv.url, srv.apiKey, `${rx.url}/hook`);
-    const env = { ...faultSettings(pg.url, ENCRYPTION_KEY), LOG_LEVEL: 'info' };
-    const workers = [spawnCli(['worker'], env), spawnCli(['worker'], env)];
-    processes.push(...workers);
-    await Promise.all(
-      workers.map((w) => waitUntil(() => (w.output().includes('worker running') ? true : undefined))),
-    );
-    const load = await restartUnderLoad([srv.url], srv.apiKey);
-    expect(load.acked.size).toBeGreaterThan(50);
-    expect(load.statuses.get(503) ?? 0).toBeGreaterThan(0);
-    await allDelivered(load.acked, '/hook');
-    for (const w of workers) expect(w.child.exitCode, w.output()).toBeNull();
-    // No job is left locked by a runner that stopped during the outage.
-    await waitUntil(
-      async () => {
-        const { rows } = await srv.deps.pool.query<{ n: number }>(
-          'select count(*)::int as n from graphile_worker.jobs where locked_at is not null',
-        );
-        return rows[0]?.n === 0 ? true : undefined;
-      },
-      30_000,
-      'no job locked',
-    );
-    const seen = rx.seen('/hook');
-    const duplicates = [...load.acked].filter((n) => (seen.get(n) ?? 0) > 1).length;
-    const restarts = workers.map((w) => w.output().split('starting a new one').length - 1);
-    console.log(
-      `workers: ${load.acked.size} acknowledged, all delivered, ${duplicates} delivered twice; answers ${JSON.stringify(Object.fromEntries(load.statuses))}; job runners restarted ${restarts.join(' and ')} times`,
-    );
-    await Promise.all(workers.map(async (w) => (w.child.kill('SIGTERM'), expect(await w.exited).toBe(0))));
-    await srv.close();
-  });
+  it(
+    'two worker processes: every acknowledged event is delivered and neither exits',
+    async () => {
+      await subscribe(srv.url, srv.apiKey, `${rx.url}/hook`);
+      const env = { ...faultSettings(pg.url, ENCRYPTION_KEY), LOG_LEVEL: 'info' };
+      const workers = [spawnCli(['worker'], env), spawnCli(['worker'], env)];
+      processes.push(...workers);
+      await Promise.all(
+        workers.map((w) => waitUntil(() => (w.output().includes('worker running') ? true : undefined))),
+      );
+      const load = await restartUnderLoad([srv.url], srv.apiKey);
+      expect(load.acked.size).toBeGreaterThan(50);
+      expect(load.statuses.get(503) ?? 0).toBeGreaterThan(0);
+      await allDelivered(load.acked, '/hook');
+      for (const w of workers) expect(w.child.exitCode, w.output()).toBeNull();
+      // No job is left locked by a runner that stopped during the outage.
+      await waitUntil(
+        async () => {
+          const { rows } = await srv.deps.pool.query<{ n: number }>(
+            'select count(*)::int as n from graphile_worker.jobs where locked_at is not null',
+          );
+          return rows[0]?.n === 0 ? true : undefined;
+        },
+        30_000,
+        'no job locked',
+      );
+      const seen = rx.seen('/hook');
+      const duplicates = [...load.acked].filter((n) => (seen.get(n) ?? 0) > 1).length;
+      const restarts = workers.map((w) => w.output().split('starting a new one').length - 1);
+      console.log(
+        `workers: ${load.acked.size} acknowledged, all delivered, ${duplicates} delivered twice; answers ${JSON.stringify(Object.fromEntries(load.statuses))}; job runners restarted ${restarts.join(' and ')} times`,
+      );
+      await Promise.all(workers.map(async (w) => (w.child.kill('SIGTERM'), expect(await w.exited).toBe(0))));
+      await srv.close();
+    },
+    TIMEOUT,
+  );
 
-  it('`switchyard start`: its server and its worker ride it out, and nothing acknowledged is lost', async () => {
-    const start = spawnCli(['start'], {
-      ...faultSettings(pg.url, ENCRYPTION_KEY),
-      LOG_LEVEL: 'info',
-      PORT: '0',
-    });
-    processes.push(start);
-    const url = await waitUntil(() => start.output().match(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/)?.[1]);
-    await waitUntil(() => (start.output().includes('worker running') ? true : undefined));
-    const workerPid = start.output().match(/"workerPid":(\d+)/)?.[1];
-    // The account `start` made on the first test's database already exists: a key of its own for this test.
-    const keys = spawnCli(['keys', 'create', '--name', 'fault'], faultSettings(pg.url, ENCRYPTION_KEY));
-    expect(await keys.exited, keys.output()).toBe(0);
-    const apiKey = keys.output().match(/\b(s[ky]_[A-Za-z0-9_-]{20,})\b/)?.[1] as string;
-    await subscribe(url, apiKey, `${rx.url}/start-hook`);
-    const load = await restartUnderLoad([url], apiKey);
-    await allDelivered(load.acked, '/start-hook');
-    expect(start.child.exitCode, start.output()).toBeNull();
-    // The same worker process throughout: it was never restarted.
-    expect(start.output()).not.toContain('worker process restarted');
-    expect(start.output().match(/"workerPid":(\d+)/g)).toEqual([`"workerPid":${workerPid}`]);
-    console.log(`start: ${load.acked.size} acknowledged, all delivered`);
-    start.child.kill('SIGTERM');
-    expect(await start.exited, start.output()).toBe(0);
-  });
+  it(
+    '`switchyard start`: its server and its worker ride it out, and nothing acknowledged is lost',
+    async () => {
+      const start = spawnCli(['start'], {
+        ...faultSettings(pg.url, ENCRYPTION_KEY),
+        LOG_LEVEL: 'info',
+        PORT: '0',
+      });
+      processes.push(start);
+      const url = await waitUntil(() => start.output().match(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/)?.[1]);
+      await waitUntil(() => (start.output().includes('worker running') ? true : undefined));
+      const workerPid = start.output().match(/"workerPid":(\d+)/)?.[1];
+      // The account `start` made on the first test's database already exists: a key of its own for this test.
+      const keys = spawnCli(['keys', 'create', '--name', 'fault'], faultSettings(pg.url, ENCRYPTION_KEY));
+      expect(await keys.exited, keys.output()).toBe(0);
+      const apiKey = keys.output().match(/\b(s[ky]_[A-Za-z0-9_-]{20,})\b/)?.[1] as string;
+      await subscribe(url, apiKey, `${rx.url}/start-hook`);
+      const load = await restartUnderLoad([url], apiKey);
+      await allDelivered(load.acked, '/start-hook');
+      expect(start.child.exitCode, start.output()).toBeNull();
+      // The same worker process throughout: it was never restarted.
+      expect(start.output()).not.toContain('worker process restarted');
+      expect(start.output().match(/"workerPid":(\d+)/g)).toEqual([`"workerPid":${workerPid}`]);
+      console.log(`start: ${load.acked.size} acknowledged, all delivered`);
+      start.child.kill('SIGTERM');
+      expect(await start.exited, start.output()).toBe(0);
+    },
+    TIMEOUT,
+  );
 });
