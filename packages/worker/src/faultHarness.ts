@@ -108,9 +108,9 @@ export async function subscribe(url: string, apiKey: string, target: string): Pr
     headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
     body: JSON.stringify({ url: target, events: ['deal.won'] }),
   });
-  const body = (await res.json()) as { data: { id: string } };
+  const body = (await res.json()) as { data: { webhook: { id: string } } };
   if (res.status !== 201) throw new Error(`webhook not created: ${res.status} ${JSON.stringify(body)}`);
-  return body.data.id;
+  return body.data.webhook.id;
 }
 
 /** Events sent and what the API answered: an acknowledged (202) one must be delivered. */
