@@ -146,7 +146,7 @@ export async function runScaleOut(events = 5000): Promise<boolean> {
       return {
         status: res.status,
         headers: res.headers,
-        body: (await res.json()) as { data: { id: string } },
+        body: (await res.json()) as { data: { webhook: { id: string } } },
       };
     };
     const hook = await api(a, 'POST', '/v1/webhooks', { url: `${rx.url}/hook`, events: ['deal.won'] });
