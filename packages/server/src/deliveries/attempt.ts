@@ -297,6 +297,10 @@ export async function attemptDelivery(
       : null;
     if (delay === null) {
       await done('failed');
+      deps.logger.warn(
+        { deliveryId, webhookId: hook.id, attempts: row.attempts, error },
+        'delivery failed for good',
+      );
       return failed;
     }
     const nextAttemptAt = new Date(now.getTime() + delay);

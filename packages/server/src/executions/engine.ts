@@ -419,7 +419,8 @@ export async function runStep(
         { execution_id: executionId, node_id: nodeId },
         { jobKey: stepJobKey(executionId, nodeId), runAt },
       );
-      deps.logger.info(
+      // One line per attempt: at debug, like every per-job detail.
+      deps.logger.debug(
         { executionId, nodeId, attempt: claimed.attempts, delay, error },
         'workflow step will retry',
       );
