@@ -12,7 +12,7 @@ import {
 } from './faultHarness.ts';
 import { type OwnPostgres, startOwnPostgres, waitUntil } from './testSupport.ts';
 
-// Three worker processes and an API server with their default pool sizes (10 + 3 × 18 connections at most) on a
+// Three worker processes and an API server with their default pool sizes (10 + 3 × 17 connections at most) on a
 // PostgreSQL of this test's own that allows 15: connections are refused ("sorry, too many clients already") while
 // events flow. A refusal is waited out, never fatal and never a stall: everything acknowledged is delivered, no job is
 // left locked, no process exits.
