@@ -18,6 +18,8 @@ export const ErrorCode = {
   conflict: 409,
   rate_limited: 429,
   internal_error: 500,
+  /** The database cannot be reached for the moment (down, restarting, out of connections): retry after `Retry-After`. */
+  unavailable: 503,
 } as const;
 
 /** A stable, machine-readable error code. */

@@ -7,6 +7,9 @@ import { z } from 'zod';
  */
 export type RetryStrategy = 'none' | 'exponential' | 'self';
 
+/** Queue attempts of the jobs whose loss would lose an acknowledged event (see `deliver_webhook`). */
+const OUTAGE_PROOF_ATTEMPTS = 25;
+
 /**
  * The job catalog: every graphile-worker task, its payload schema and retry policy. The server enqueues and the
  * worker runs through this one table, and the worker parses each payload at run time (a job may have been queued by
@@ -16,10 +19,12 @@ export const JOBS = {
   /**
    * Sends one delivery attempt; the task schedules the next attempt itself, on the webhook retry schedule. The queue's
    * own attempts only cover a crash of the task itself (database gone mid-attempt): the delivery row stays pending.
+   * They are many (graphile-worker's backoff grows to 6 h, so 25 cover about four days) because a job out of
+   * attempts is never run again: an outage of the database must not lose an acknowledged event.
    */
   deliver_webhook: {
     payload: z.object({ delivery_id: z.uuid() }),
-    maxAttempts: 5,
+    maxAttempts: OUTAGE_PROOF_ATTEMPTS,
     retry: 'self',
     description: 'Deliver one event to one webhook subscription',
   },
@@ -28,14 +33,15 @@ export const JOBS = {
     payload: z.object({ execution_id: z.uuid(), node_id: z.string().min(1) }),
     // The step retries itself on the workflow backoff; the queue's attempts only cover a crash of the task itself
     // (a worker killed mid-step, the database gone): the step's claim keeps a re-run from running it twice.
-    maxAttempts: 5,
+    maxAttempts: OUTAGE_PROOF_ATTEMPTS,
     retry: 'self',
     description: 'Run one step of a workflow execution',
   },
   /** Plans an execution's first steps. */
   start_execution: {
     payload: z.object({ execution_id: z.uuid() }),
-    maxAttempts: 5,
+    // Only fails while the database does; planning twice does nothing more.
+    maxAttempts: OUTAGE_PROOF_ATTEMPTS,
     retry: 'exponential',
     description: 'Start a workflow execution',
   },
@@ -52,6 +58,30 @@ export const JOBS = {
     maxAttempts: 8,
     retry: 'exponential',
     description: 'Notify the account that a webhook was disabled or its deliveries failed',
+  },
+  /** Housekeeping (a crontab item, every 15 minutes): deletes expired idempotency records in small batches. */
+  purge_idempotency_records: {
+    payload: z.object({}).passthrough(),
+    maxAttempts: 1,
+    retry: 'none',
+    description: 'Delete expired idempotency records',
+  },
+  /**
+   * Housekeeping (hourly): deletes events, finished deliveries (with their attempts) and finished executions (with
+   * their steps) older than RETENTION_DAYS, in small batches. A missed run is made up by the next one.
+   */
+  apply_retention: {
+    payload: z.object({}).passthrough(),
+    maxAttempts: 1,
+    retry: 'none',
+    description: 'Delete data older than the retention period',
+  },
+  /** Housekeeping (daily): graphile-worker's own cleanup (permanently failed jobs, unused queues and task names). */
+  clean_up_job_queue: {
+    payload: z.object({}).passthrough(),
+    maxAttempts: 1,
+    retry: 'none',
+    description: "Clean up the job queue's tables",
   },
   /** Does nothing: for tests and benchmarks of the queue itself. */
   noop: {

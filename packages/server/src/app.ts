@@ -6,7 +6,7 @@ import { createOpenApiNodeHttpHandler, type OpenAPIObject } from 'trpc-to-openap
 import { type Context, createContextInner } from './context.ts';
 import type { ServerDeps } from './deps.ts';
 import { docsHtml, sendDocsBundle } from './docsPage.ts';
-import { AppError, errorEnvelope, toAppError } from './errors.ts';
+import { AppError, errorEnvelope, RETRY_AFTER_SECONDS, toAppError } from './errors.ts';
 import { withAddressingQuery } from './http/addressing.ts';
 import { readJsonBody } from './http/body.ts';
 import { createHttpMetrics } from './metrics.ts';
@@ -21,9 +21,28 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
+/** Headers an error response carries beyond the body: a 503 says when to try again. */
+function setErrorHeaders(res: ServerResponse, err: AppError): void {
+  if (err.code === 'unavailable' && !res.headersSent)
+    res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+}
+
 function sendError(res: ServerResponse, err: AppError, requestId: string): void {
   if (res.headersSent) return void res.end();
+  setErrorHeaders(res, err);
   sendJson(res, err.status, errorEnvelope(err, requestId));
+}
+
+/** Logs a failed request once: a database outage is a warning without a stack (it is not a bug), a 5xx an error. */
+function logFailure(
+  deps: ServerDeps,
+  appError: AppError,
+  err: unknown,
+  fields: Record<string, unknown>,
+): void {
+  if (appError.code === 'unavailable')
+    deps.logger.warn({ ...fields, code: appError.code }, 'database unreachable');
+  else if (appError.status >= 500) deps.logger.error({ err, ...fields }, 'request failed');
 }
 
 /**
@@ -51,7 +70,7 @@ export function createRequestListener(deps: ServerDeps, publicUrl: string) {
   const onError = ({ error, req, path }: { error: TRPCError; req: IncomingMessage; path?: string }) => {
     const appError = toAppError(error);
     pendingErrors.set(req, appError);
-    if (appError.status >= 500) deps.logger.error({ err: error.cause ?? error, path }, 'procedure failed');
+    logFailure(deps, appError, error.cause ?? error, { path });
   };
 
   // The Node handler (not the standalone one, which re-reads the body as a Fetch Request): we parse the body first.
@@ -74,6 +93,10 @@ export function createRequestListener(deps: ServerDeps, publicUrl: string) {
     createContext,
     maxBodySize: deps.env.MAX_BODY_BYTES,
     onError,
+    responseMeta: ({ errors }) =>
+      errors.some((e) => toAppError(e).code === 'unavailable')
+        ? { headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } }
+        : {},
   });
 
   async function route(req: IncomingMessage, res: ServerResponse, requestId: string, pathname: string) {
@@ -93,6 +116,7 @@ export function createRequestListener(deps: ServerDeps, publicUrl: string) {
         const appError = pendingErrors.get(req);
         if (appError) {
           res.statusCode = appError.status;
+          setErrorHeaders(res, appError);
           return end(JSON.stringify(errorEnvelope(appError, requestId)));
         }
         return end(chunk);
@@ -110,7 +134,9 @@ export function createRequestListener(deps: ServerDeps, publicUrl: string) {
           await deps.pool.query('select 1');
           return sendJson(res, 200, { status: 'ready' });
         } catch (err) {
-          deps.logger.warn({ err }, 'readiness check failed');
+          // Probes come every few seconds: the pool already logs the outage once.
+          deps.logger.debug({ err }, 'readiness check failed');
+          res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
           return sendJson(res, 503, { status: 'unavailable', reason: 'database unreachable' });
         }
       }
@@ -160,7 +186,7 @@ export function createRequestListener(deps: ServerDeps, publicUrl: string) {
       await route(req, res, requestId, pathname);
     } catch (err) {
       const appError = toAppError(err);
-      if (appError.status >= 500) deps.logger.error({ err, requestId }, 'request failed');
+      logFailure(deps, appError, err, { requestId });
       sendError(res, appError, requestId);
     }
   };
@@ -171,6 +197,10 @@ export function createRequestListener(deps: ServerDeps, publicUrl: string) {
 export interface RunningServer {
   url: string;
   server: http.Server;
+  /**
+   * Stops taking connections and closes idle keep-alive ones at once; requests in flight get `graceMs` to finish
+   * (their responses say `Connection: close`), then whatever is left is cut.
+   */
   close(): Promise<void>;
 }
 
@@ -191,14 +221,37 @@ export async function listen(
   const actualPort = typeof address === 'object' && address ? address.port : port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
   const listener = createRequestListener(deps, publicUrl ?? url);
-  server.on('request', (req, res) => void listener(req, res));
+  const inFlight = new Set<ServerResponse>();
+  let closing = false;
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+    // Once shutting down, a response ends its connection: a keep-alive client must not send more here.
+    if (closing) res.shouldKeepAlive = false;
+    void listener(req, res);
+  });
+  let closed: Promise<void> | undefined;
   return {
     url,
     server,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
+    close() {
+      closed ??= new Promise<void>((resolve, reject) => {
+        closing = true;
+        for (const res of inFlight) res.shouldKeepAlive = false;
+        const grace = setTimeout(() => {
+          if (inFlight.size > 0)
+            deps.logger.warn({ requests: inFlight.size }, 'shutdown grace period over: cutting requests');
+          server.closeAllConnections();
+        }, deps.env.SHUTDOWN_GRACE_SECONDS * 1000);
+        grace.unref();
+        server.close((err) => {
+          clearTimeout(grace);
+          if (err) reject(err);
+          else resolve();
+        });
+        server.closeIdleConnections();
+      });
+      return closed;
+    },
   };
 }

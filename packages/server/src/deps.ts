@@ -12,7 +12,7 @@ import type { OutboundClient } from './outbound/client.ts';
 export interface ServerDeps {
   env: Env;
   orm: MikroORM;
-  /** A plain pg pool beside the ORM's: the rate limiter, event ingestion (named statements), graphile-worker utilities. */
+  /** The ORM's own pg pool, shared: the rate limiter, API keys, event ingestion and delivery attempts run named statements on it. */
   pool: pg.Pool;
   logger: Logger;
   rateLimiter: RateLimiterPostgres;

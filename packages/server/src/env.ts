@@ -38,6 +38,18 @@ export const Env = z.object({
    * 64 hex characters. Required in production; in development one is generated under DATA_DIR.
    */
   ENCRYPTION_KEY: z.string().optional(),
+  /** Shutdown: how long requests (server) in flight may take to finish after SIGTERM before they are cut. */
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).default(10),
+  /** API server: connections in its one database pool (see the README's sizing section). */
+  DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
+  /**
+   * How long getting a database connection keeps retrying while the database refuses or is unreachable before the
+   * caller sees the error. The API server's requests then answer 503 `unavailable`; a worker's job waits instead.
+   */
+  SERVER_DATABASE_WAIT_SECONDS: z.coerce.number().min(0).default(1),
+  WORKER_DATABASE_WAIT_SECONDS: z.coerce.number().min(0).default(30),
+  /** Housekeeping: events, deliveries with their attempts, and finished executions older than this are deleted. */
+  RETENTION_DAYS: z.coerce.number().positive().default(30),
   /** Worker: jobs run at once per process. */
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(10),
   /**
@@ -46,9 +58,9 @@ export const Env = z.object({
    */
   WORKER_LOCAL_QUEUE_SIZE: z.coerce.number().int().min(0).optional(),
   /** Worker: how often each worker records that it is alive. */
-  WORKER_HEARTBEAT_SECONDS: z.coerce.number().positive().default(10),
+  WORKER_HEARTBEAT_SECONDS: z.coerce.number().positive().default(5),
   /** Worker: a worker silent this long is dead, and the live ones unlock its jobs for others to run. */
-  WORKER_DEAD_AFTER_SECONDS: z.coerce.number().positive().default(60),
+  WORKER_DEAD_AFTER_SECONDS: z.coerce.number().positive().default(15),
   /** Outbound HTTP: allow plain http:// targets (off by default: HTTPS only). */
   OUTBOUND_ALLOW_HTTP: bool.default(false),
   /** Outbound HTTP: hosts or IPs (e.g. 127.0.0.1) exempt from the private-address guard. Empty by default. */

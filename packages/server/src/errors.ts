@@ -2,6 +2,7 @@ import { ErrorCode, type Problem } from '@switchyard/core';
 import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { ZodError } from 'zod';
+import { isDatabaseUnreachable } from './db/pool.ts';
 
 /** The error every service throws for an expected failure: a stable code, a message and optional details. */
 export class AppError extends Error {
@@ -33,6 +34,7 @@ const trpcCodeByStatus: Record<number, TRPC_ERROR_CODE_KEY> = {
   413: 'PAYLOAD_TOO_LARGE',
   429: 'TOO_MANY_REQUESTS',
   500: 'INTERNAL_SERVER_ERROR',
+  503: 'SERVICE_UNAVAILABLE',
 };
 
 /** The tRPC error code matching an HTTP status. */
@@ -92,8 +94,17 @@ export function toAppError(cause: unknown): AppError {
         break;
     }
   }
+  // A database that is down or restarting is not a bug of the request: the client may retry (Retry-After).
+  if (isDatabaseUnreachable(err)) {
+    return new AppError('unavailable', 'The database is unreachable for the moment: retry in a few seconds', {
+      retry_after_seconds: RETRY_AFTER_SECONDS,
+    });
+  }
   return new AppError('internal_error', 'Internal server error');
 }
+
+/** What a 503 `unavailable` tells the client to wait before retrying. */
+export const RETRY_AFTER_SECONDS = 5;
 
 /** The REST error body for an error. */
 export function errorEnvelope(err: AppError, requestId: string): ErrorEnvelope {

@@ -9,7 +9,13 @@ export function createLogger(level: string, name: string): Logger {
     name,
     level,
     ...(pretty
-      ? { transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname' } } }
+      ? {
+          transport: {
+            target: 'pino-pretty',
+            // One line per entry, its fields on the same line: a console that stays readable.
+            options: { colorize: true, ignore: 'pid,hostname', singleLine: true },
+          },
+        }
       : {}),
   });
 }

@@ -34,6 +34,7 @@ export function openapi(spec: RouteSpec): Meta {
   if (spec.method !== 'GET' && spec.method !== 'DELETE') errors[413] = 'payload_too_large';
   if (!spec.public) errors[429] = 'rate_limited: retry after the Retry-After header';
   errors[500] = 'internal_error';
+  errors[503] = 'unavailable: the database is unreachable for the moment; retry after the Retry-After header';
   return {
     openapi: {
       method: spec.method,

@@ -1,8 +1,8 @@
-import pg from 'pg';
 import { builtInActions } from './actions/builtins.ts';
 import { type ActionProvider, ActionRegistry } from './actions/provider.ts';
 import { createSecretBox, loadEncryptionKey } from './crypto/secretBox.ts';
 import { createOrm } from './db/orm.ts';
+import { waitOutRefusals } from './db/pool.ts';
 import type { ServerDeps } from './deps.ts';
 import type { Env } from './env.ts';
 import { createRateLimiter } from './http/rateLimit.ts';
@@ -10,18 +10,43 @@ import type { Logger } from './logger.ts';
 import { createSystemMailer } from './mail/mailer.ts';
 import { createOutbound } from './outbound/client.ts';
 
-/** Opens everything a server process shares: the secret box, the ORM, a pg pool and the rate limiter. */
+/** Options for {@link createServerDeps}. */
+export interface ServerDepsOptions {
+  /** Connections in the process's one pool; default DATABASE_POOL_SIZE. */
+  poolSize?: number;
+  /** How long a checkout waits out a database that refuses or is unreachable; default SERVER_DATABASE_WAIT_SECONDS. */
+  databaseWaitSeconds?: number;
+  actions?: readonly ActionProvider<never>[];
+}
+
+/**
+ * Opens everything a server process shares: the secret box, the ORM and its pool, the rate limiter. The ORM's pool
+ * is the process's only one: the per-request statements (rate limit, API keys, event ingestion, delivery attempts)
+ * run on it as named prepared statements too, so a process needs `poolSize` connections, not twice that.
+ */
 export async function createServerDeps(
   env: Env & { DATABASE_URL: string },
   logger: Logger,
-  opts: { poolSize?: number; actions?: readonly ActionProvider<never>[] } = {},
+  opts: ServerDepsOptions = {},
 ): Promise<ServerDeps> {
   // The key first: a production start without ENCRYPTION_KEY fails before anything is opened.
   const secretBox = createSecretBox(loadEncryptionKey(env, env.DATA_DIR));
-  const orm = await createOrm({ databaseUrl: env.DATABASE_URL, poolSize: opts.poolSize });
-  // The plain pool runs the per-request statements (rate limit, event ingestion) as named prepared statements.
-  const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: opts.poolSize ?? 10 });
-  pool.on('error', (err) => logger.warn({ err }, 'idle pg client error'));
+  let shared: ServerDeps['pool'] | undefined;
+  const orm = await createOrm({
+    databaseUrl: env.DATABASE_URL,
+    poolSize: opts.poolSize ?? env.DATABASE_POOL_SIZE,
+    onPool: (p) => {
+      shared = waitOutRefusals(p, {
+        waitMs: (opts.databaseWaitSeconds ?? env.SERVER_DATABASE_WAIT_SECONDS) * 1000,
+        logger,
+        name: 'main',
+      });
+    },
+  });
+  // The ORM builds its client (and so its pool) on first use.
+  if (!shared) await orm.em.getConnection().getNativeClient();
+  if (!shared) throw new Error('the ORM did not hand over its connection pool');
+  const pool = shared;
   const rateLimiter = createRateLimiter(pool, env.RATE_LIMIT_POINTS, env.RATE_LIMIT_WINDOW_SECONDS);
   const actions = new ActionRegistry([...builtInActions(), ...(opts.actions ?? [])]);
   const outbound = createOutbound(env);
@@ -31,8 +56,8 @@ export async function createServerDeps(
 
 /** Closes what {@link createServerDeps} opened. */
 export async function closeServerDeps(deps: ServerDeps): Promise<void> {
+  // The pool is the ORM's: closing the ORM ends it.
   await deps.orm.close();
-  await deps.pool.end();
   await deps.outbound.close();
   deps.mailer?.close();
 }

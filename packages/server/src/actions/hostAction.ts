@@ -54,7 +54,7 @@ function hostAction<C extends { connection_id?: string }>(
           signingSecret: openCredentials(ctx.deps.secretBox, conn).signing_secret ?? '',
         },
         {
-          id: `act_${ctx.executionId}_${ctx.nodeId}`,
+          id: ctx.stepKey,
           type: actionType,
           data: {
             action,

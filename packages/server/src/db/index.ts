@@ -5,3 +5,4 @@ export * from './enqueue.ts';
 export * from './entities/index.ts';
 export * from './migrate.ts';
 export * from './orm.ts';
+export * from './pool.ts';

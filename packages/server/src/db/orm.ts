@@ -1,5 +1,6 @@
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM } from '@mikro-orm/postgresql';
+import type pg from 'pg';
 import { entities } from './entities/index.ts';
 import { migrationsList } from './migrations/index.ts';
 
@@ -12,6 +13,8 @@ export interface OrmOptions {
   /** Connections in the ORM's pool. */
   poolSize?: number;
   debug?: boolean;
+  /** Called with the pg pool the ORM creates, before any connection is made: to share it and tune it. */
+  onPool?: (pool: pg.Pool) => void;
 }
 
 /** Opens the ORM on `databaseUrl`. The caller closes it with `orm.close()`. */
@@ -27,6 +30,8 @@ export async function createOrm(opts: OrmOptions): Promise<MikroORM> {
       silent: true,
     },
     pool: { min: 0, max: opts.poolSize ?? 10 },
+    // Merged into the pool's options; the ORM hands the pool it built to this hook.
+    driverOptions: opts.onPool ? { onPoolCreated: opts.onPool } : {},
     debug: opts.debug ?? false,
     // Entities are defined with defineEntity: no reflection or decorators to discover.
     discovery: { warnWhenNoEntities: true },

@@ -300,6 +300,10 @@ export async function attemptDelivery(
     if (delay === null) {
       // Failed for good: a notify_on_failure webhook's owner hears of it (at most one notice per interval).
       await done('failed');
+      deps.logger.warn(
+        { deliveryId, webhookId: hook.id, attempts: row.attempts, error },
+        'delivery failed for good',
+      );
       if (hook.notifyOnFailure) await noteFailedDelivery(tem, deps, hook.id, now);
       return failed;
     }

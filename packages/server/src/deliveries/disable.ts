@@ -22,6 +22,7 @@ export async function disableWebhook(
     [reason, now, hook.id],
   );
   if (changed.length === 0) return false;
+  deps.logger.warn({ webhookId: hook.id, accountId: hook.accountId, reason }, 'webhook disabled');
   await emitEvent(em, deps, hook.accountId, {
     type: 'webhook.disabled',
     entity: 'webhook',

@@ -14,6 +14,7 @@ import {
   type WorkflowTemplate,
   workflowGraph,
 } from '@switchyard/core';
+import { stepRequestId } from '../actions/provider.ts';
 import { enqueueJob } from '../db/enqueue.ts';
 import type { EntityManager } from '../db/orm.ts';
 import { parseRetrySchedule } from '../deliveries/schedule.ts';
@@ -305,13 +306,15 @@ interface ClaimedStep {
 }
 
 // One statement: only a scheduled step (its parents are done) of a running execution is taken, or a running one whose
-// worker died (its lease is over). A redelivered job, or one for a stopped execution, finds nothing to claim.
+// worker died: its lease is over, or the very job that claimed it runs again (graphile-worker runs a job once at a
+// time, so its previous run is over). A redelivered job, or one for a stopped execution, finds nothing to claim.
 const CLAIM = `
-  update execution_steps s set status = 'running', attempts = s.attempts + 1, started_at = now(), updated_at = now()
+  update execution_steps s set status = 'running', attempts = s.attempts + 1, started_at = now(), updated_at = now(),
+         job_id = ?
     from executions e
    where s.execution_id = ? and s.node_id = ? and e.id = s.execution_id and e.status = 'running'
      and (s.status = 'scheduled'
-          or (s.status = 'running' and s.updated_at < now() - make_interval(secs => ?)))
+          or (s.status = 'running' and (s.updated_at < now() - make_interval(secs => ?) or s.job_id = ?)))
   returning s.attempts, s.type`;
 
 /** A JSON description of a step failure: message, and what the other side answered when there was an answer. */
@@ -341,10 +344,13 @@ export async function runStep(
   executionId: string,
   nodeId: string,
   signal?: AbortSignal,
+  /** The graphile-worker job running the step (see CLAIM). */
+  jobId?: string,
 ): Promise<StepOutcome> {
   const em = deps.orm.em.fork();
   const lease = deps.env.WORKFLOW_STEP_TIMEOUT_SECONDS * 2;
-  const [claimed] = await em.execute<ClaimedStep[]>(CLAIM, [executionId, nodeId, lease]);
+  const job = jobId ?? null;
+  const [claimed] = await em.execute<ClaimedStep[]>(CLAIM, [job, executionId, nodeId, lease, job]);
   if (!claimed) {
     await recheckLater(em, executionId, nodeId, lease);
     return 'not_claimed';
@@ -375,6 +381,7 @@ export async function runStep(
       workflowId: ex.workflow_id,
       executionId,
       nodeId,
+      stepKey: stepRequestId(executionId, nodeId),
       attempt: claimed.attempts,
       signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });
@@ -412,7 +419,8 @@ export async function runStep(
         { execution_id: executionId, node_id: nodeId },
         { jobKey: stepJobKey(executionId, nodeId), runAt },
       );
-      deps.logger.info(
+      // One line per attempt: at debug, like every per-job detail.
+      deps.logger.debug(
         { executionId, nodeId, attempt: claimed.attempts, delay, error },
         'workflow step will retry',
       );

@@ -24,6 +24,8 @@ export interface MailMessage {
   subject: string;
   text?: string;
   html?: string;
+  /** `Message-ID` (`<id@domain>`); nodemailer makes one up when absent. */
+  messageId?: string;
 }
 
 /** What the SMTP server said about a sent message. */
@@ -79,6 +81,7 @@ export class Mailer {
         subject: msg.subject,
         text: msg.text,
         html: msg.html,
+        messageId: msg.messageId,
       });
       return {
         messageId: info.messageId,

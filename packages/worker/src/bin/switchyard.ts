@@ -8,6 +8,8 @@ import {
   startCommand,
   workerCommand,
 } from '../cli/commands.ts';
+import { describeTarget } from '../cli/database.ts';
+import { CliError, describeFailure } from '../cli/errors.ts';
 
 const USAGE = `Usage: switchyard <command>
 
@@ -37,7 +39,12 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const env = parseEnv(process.env);
+  let env: ReturnType<typeof parseEnv>;
+  try {
+    env = parseEnv(process.env);
+  } catch (err) {
+    throw new CliError((err as Error).message, 'fix the variables named above (the README lists them all)');
+  }
   switch (command) {
     case 'start':
       return startCommand(env);
@@ -60,6 +67,8 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  process.stderr.write(`switchyard: ${err instanceof Error ? err.message : String(err)}\n`);
+  const url = process.env.DATABASE_URL;
+  const { message, hint } = describeFailure(err, url ? describeTarget(url) : undefined);
+  process.stderr.write(`switchyard: ${message}\n${hint ? `  What to do: ${hint}\n` : ''}`);
   process.exit(1);
 });

@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import {
   closeServerDeps,
   createApiKey,
@@ -15,18 +13,23 @@ import { migrate } from '@switchyard/server/db';
 import type { Logger } from 'pino';
 import { startWorker } from '../main.ts';
 import { resolveDatabase } from './database.ts';
+import { CliError } from './errors.ts';
+import { superviseWorkerProcess } from './supervisor.ts';
 
 type Stop = () => Promise<void>;
 type NamedStop = [name: string, stop: Stop];
 
-/** Waits for SIGINT or SIGTERM, then runs `stops` in order (a second signal exits at once). */
-function stopOnSignal(logger: Logger, stops: NamedStop[]): Promise<void> {
+/**
+ * Waits for SIGINT or SIGTERM, or for `failure` (a part that gave up), then runs `stops` in order (a second signal
+ * exits at once). A failure sets exit code 1.
+ */
+function stopOnSignal(logger: Logger, stops: NamedStop[], failure?: Promise<Error>): Promise<void> {
   return new Promise((resolve) => {
     let stopping = false;
-    const onSignal = async (signal: NodeJS.Signals) => {
-      if (stopping) process.exit(1);
+    const shutDown = async (why: Record<string, unknown>) => {
+      if (stopping) return;
       stopping = true;
-      logger.info({ signal }, 'shutting down');
+      logger.info(why, 'shutting down');
       for (const [name, stop] of stops) {
         const started = performance.now();
         try {
@@ -38,8 +41,17 @@ function stopOnSignal(logger: Logger, stops: NamedStop[]): Promise<void> {
       }
       resolve();
     };
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) process.exit(1);
+      void shutDown({ signal });
+    };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
+    void failure?.then((err) => {
+      process.exitCode = 1;
+      logger.error({ reason: err.message }, 'giving up');
+      void shutDown({ reason: err.message });
+    });
   });
 }
 
@@ -62,21 +74,47 @@ export async function keysCreateCommand(
 ): Promise<void> {
   const logger = createLogger(env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL, 'keys');
   const bad = opts.scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
-  if (bad.length) throw new Error(`Unknown scope(s): ${bad.join(', ')}. Known: ${SCOPES.join(', ')}`);
+  if (bad.length) {
+    throw new CliError(
+      `Unknown scope(s): ${bad.join(', ')}`,
+      `use some of ${SCOPES.join(', ')} (e.g. --scopes users:read,events:write)`,
+    );
+  }
   const db = await resolveDatabase(env, logger);
-  const deps = await createServerDeps({ ...env, DATABASE_URL: db.url }, logger);
+  let deps: Awaited<ReturnType<typeof createServerDeps>> | undefined;
   try {
+    deps = await createServerDeps({ ...env, DATABASE_URL: db.url }, logger, { poolSize: 2 });
     await migrate(db.url);
     const em = deps.orm.em.fork();
     const accountId = opts.accountId ?? (await findDefaultAccount(em))?.id;
-    if (!accountId) throw new Error('No account yet: run `switchyard start` once, or pass --account <id>.');
+    if (!accountId) {
+      throw new CliError(
+        'there is no account yet',
+        'run `switchyard start` once (it creates one), or pass --account <id>',
+      );
+    }
+    if (opts.accountId && !/^[0-9a-f-]{36}$/i.test(opts.accountId)) {
+      throw new CliError(
+        `--account ${opts.accountId} is not an account id`,
+        'pass the uuid printed by `switchyard start`',
+      );
+    }
     const { apiKey, key } = await createApiKey(em, accountId, { name: opts.name, scopes: opts.scopes });
     process.stdout.write(`${key}\n`);
     process.stderr.write(
       `Key ${apiKey.id} (${opts.scopes.join(', ')}) for account ${accountId}. It is shown once.\n`,
     );
+  } catch (err) {
+    // An account id that names no account breaks the key's foreign key.
+    if ((err as { code?: string }).code === '23503') {
+      throw new CliError(
+        `no account has the id ${opts.accountId}`,
+        'pass the id of an existing account, or leave --account out',
+      );
+    }
+    throw err;
   } finally {
-    await closeServerDeps(deps);
+    if (deps) await closeServerDeps(deps);
     await db.stop();
   }
 }
@@ -84,7 +122,19 @@ export async function keysCreateCommand(
 /** Runs the API server until a signal; the database must be migrated. */
 async function runServer(env: Env & { DATABASE_URL: string }, logger: Logger): Promise<Stop> {
   const deps = await createServerDeps(env, logger);
-  const server = await listen(deps, env.HOST, env.PORT, env.PUBLIC_URL);
+  let server: Awaited<ReturnType<typeof listen>>;
+  try {
+    server = await listen(deps, env.HOST, env.PORT, env.PUBLIC_URL);
+  } catch (err) {
+    await closeServerDeps(deps);
+    if ((err as { code?: string }).code === 'EADDRINUSE') {
+      throw new CliError(
+        `port ${env.PORT} on ${env.HOST} is in use`,
+        'stop what listens there, or choose another port: PORT=3001 pnpm start',
+      );
+    }
+    throw err;
+  }
   logger.info({ url: server.url, docs: `${server.url}/docs` }, 'API server listening');
   return async () => {
     await server.close();
@@ -96,7 +146,10 @@ async function runServer(env: Env & { DATABASE_URL: string }, logger: Logger): P
 export async function serveCommand(env: Env): Promise<void> {
   const logger = createLogger(env.LOG_LEVEL, 'server');
   const db = await resolveDatabase(env, logger);
-  const stopServer = await runServer({ ...env, DATABASE_URL: db.url }, logger);
+  const stopServer = await runServer({ ...env, DATABASE_URL: db.url }, logger).catch(async (err: unknown) => {
+    await db.stop().catch(() => {});
+    throw err;
+  });
   await stopOnSignal(logger, [
     ['server', stopServer],
     ['database', db.stop],
@@ -107,70 +160,71 @@ export async function serveCommand(env: Env): Promise<void> {
 export async function workerCommand(env: Env): Promise<void> {
   const logger = createLogger(env.LOG_LEVEL, 'worker');
   const db = await resolveDatabase(env, logger);
-  const worker = await startWorker({ env: { ...env, DATABASE_URL: db.url }, logger });
+  const worker = await startWorker({ env: { ...env, DATABASE_URL: db.url }, logger }).catch(
+    async (err: unknown) => {
+      await db.stop().catch(() => {});
+      throw err;
+    },
+  );
   logger.info({ concurrency: env.WORKER_CONCURRENCY }, 'worker running');
   // Started by `switchyard start`: stop when that process goes away, however it went.
   if (process.channel) {
     process.channel.unref();
     process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
   }
-  await stopOnSignal(logger, [
-    ['worker', worker.stop],
-    ['database', db.stop],
-  ]);
+  // A worker that gives up (its job runner keeps stopping) exits non-zero, for its supervisor to restart.
+  const gaveUp = worker.done.then(
+    () => new Promise<Error>(() => {}),
+    (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+  );
+  await stopOnSignal(
+    logger,
+    [
+      ['worker', worker.stop],
+      ['database', db.stop],
+    ],
+    gaveUp,
+  );
 }
 
 /**
  * `switchyard start` (what `pnpm start` runs): the database (embedded when DATABASE_URL is unset), migrations, a
- * default organisation with a live and a test account and their printed keys on first start, then the API server in this process and a worker as a
- * second process (`switchyard worker`), as production runs them. Ctrl-C stops the server, then the worker, then the
- * database.
+ * default organisation with a live and a test account and their printed keys on first start, then the API server in
+ * this process and a worker as a second process (`switchyard worker`), as production runs them, restarted with
+ * backoff if it dies. Ctrl-C stops the server, then the worker, then the database.
  */
 export async function startCommand(env: Env): Promise<void> {
   const logger = createLogger(env.LOG_LEVEL, 'switchyard');
   const db = await resolveDatabase(env, logger);
   const full = { ...env, DATABASE_URL: db.url };
-  const { applied } = await migrate(db.url);
-  if (applied.length) logger.info({ applied }, 'migrations applied');
-  await ensureDefaultAccount(full, logger);
-  const stopServer = await runServer(full, logger);
-  const stopWorker = spawnWorkerProcess(db.url, logger);
-  await stopOnSignal(logger, [
-    ['server', stopServer],
-    ['worker', stopWorker],
-    ['database', db.stop],
-  ]);
-}
-
-const BIN = fileURLToPath(new URL('../bin/switchyard.ts', import.meta.url));
-
-/**
- * Runs `switchyard worker` as a child process on `databaseUrl`. Its logs go to this terminal. If it dies on its own,
- * this process shuts down too (exit code 1) rather than serve an API whose work never runs.
- */
-function spawnWorkerProcess(databaseUrl: string, logger: Logger): Stop {
-  const child = spawn(process.execPath, [...process.execArgv, BIN, 'worker'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl },
-    // The IPC channel closes if this process dies, even by SIGKILL: the worker then stops itself (no orphan).
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  let stopServer: Stop;
+  try {
+    const { applied } = await migrate(db.url);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+    await ensureDefaultAccount(full, logger);
+    stopServer = await runServer(full, logger);
+  } catch (err) {
+    await db.stop().catch(() => {});
+    throw err;
+  }
+  let giveUp: (err: Error) => void = () => {};
+  const gaveUp = new Promise<Error>((resolve) => {
+    giveUp = resolve;
   });
-  let stopping = false;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.once('exit', (code, signal) => {
-    if (stopping) return;
-    logger.error({ code, signal }, 'the worker process exited; shutting down');
-    process.exitCode = 1;
-    process.kill(process.pid, 'SIGTERM');
+  const stopWorker = superviseWorkerProcess({
+    databaseUrl: db.url,
+    logger,
+    onGiveUp: () => giveUp(new Error('the worker process keeps exiting')),
   });
-  logger.info({ workerPid: child.pid }, 'worker process started');
-  return async () => {
-    stopping = true;
-    // On Ctrl-C the terminal signals the worker too; otherwise (SIGTERM to this process) pass it on.
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    await exited;
-    clearTimeout(timer);
-  };
+  await stopOnSignal(
+    logger,
+    [
+      ['server', stopServer],
+      ['worker', stopWorker],
+      ['database', db.stop],
+    ],
+    gaveUp,
+  );
 }
 
 async function ensureDefaultAccount(env: Env & { DATABASE_URL: string }, logger: Logger): Promise<void> {

@@ -6,5 +6,5 @@ import { defineTask } from '../defineTask.ts';
  * `execution:<id>:<node>`) never runs it twice; retries are scheduled by the step itself.
  */
 export const runWorkflowStepTask = defineTask('run_workflow_step', async (payload, deps, helpers) => {
-  await runStep(deps, payload.execution_id, payload.node_id, helpers.abortSignal);
+  await runStep(deps, payload.execution_id, payload.node_id, helpers.abortSignal, helpers.job.id);
 });

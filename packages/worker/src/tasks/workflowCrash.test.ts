@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 // answers after 150 ms (so the kill lands while steps are in flight), 100 executions of Start → Webhook → Delay →
 // Webhook. The first worker is killed with SIGKILL mid-run; a second one finishes everything. Steps are claimed in
 // the database, so a job that comes back never runs a finished step again; a step the dead worker was running is
-// taken over once its lease (2 × WORKFLOW_STEP_TIMEOUT_SECONDS) is over — at least once: its request may arrive twice.
+// taken over when its job is reclaimed (or once its lease is over) — at least once: its request may arrive twice.
 const EXECUTIONS = 100;
 const BIN = path.resolve(import.meta.dirname, '../bin/switchyard.ts');
 const ENCRYPTION_KEY = randomBytes(32).toString('base64');

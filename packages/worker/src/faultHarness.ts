@@ -1,0 +1,162 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import {
+  closeServerDeps,
+  createAccount,
+  createLogger,
+  createServerDeps,
+  type Env,
+  listen,
+  parseEnv,
+  type RunningServer,
+  type ServerDeps,
+} from '@switchyard/server';
+import { type Receiver, startReceiver } from '@switchyard/server/testing';
+
+// What the fault tests share: real `switchyard` processes and an API server on a PostgreSQL of the test's own,
+// a real receiver, and a load of events whose acknowledged ones must all arrive.
+
+const BIN = path.resolve(import.meta.dirname, 'bin/switchyard.ts');
+
+/** Settings every process of a fault test gets: short intervals, so a fault is ridden out in seconds. */
+export function faultSettings(databaseUrl: string, encryptionKey: string): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    ENCRYPTION_KEY: encryptionKey,
+    LOG_LEVEL: 'warn',
+    OUTBOUND_ALLOW_HTTP: 'true',
+    OUTBOUND_ALLOWLIST: '127.0.0.1',
+    RATE_LIMIT_POINTS: '1000000',
+    WORKER_HEARTBEAT_SECONDS: '0.5',
+    WORKER_DEAD_AFTER_SECONDS: '2',
+    // Shorter than the outages the tests make: checkouts fail, runners stop and are started again.
+    WORKER_DATABASE_WAIT_SECONDS: '3',
+    WEBHOOK_RETRY_SCHEDULE: '0,200ms,500ms,1s,1s,1s,1s,1s,1s,1s',
+  };
+}
+
+/** A `switchyard` command as a child process, its output kept. */
+export interface CliProcess {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+export function spawnCli(args: string[], env: Record<string, string>): CliProcess {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+/** An API server in this process on `databaseUrl`, with an account. */
+export interface OwnServer {
+  url: string;
+  apiKey: string;
+  deps: ServerDeps;
+  server: RunningServer;
+  close(): Promise<void>;
+}
+
+export async function startOwnServer(settings: Record<string, string>): Promise<OwnServer> {
+  const env = parseEnv(settings) as Env & { DATABASE_URL: string };
+  const deps = await createServerDeps(env, createLogger('silent', 'test'));
+  const { apiKey } = await createAccount(deps.orm.em.fork(), { name: 'Fault test' });
+  const server = await listen(deps, '127.0.0.1', 0);
+  return {
+    url: server.url,
+    apiKey,
+    deps,
+    server,
+    async close() {
+      await server.close();
+      await closeServerDeps(deps);
+    },
+  };
+}
+
+/** A receiver that records the `n` of every event delivered to it (each delivery's body is `{type, data}`). */
+export async function startCountingReceiver(): Promise<
+  Receiver & { seen(path?: string): Map<number, number> }
+> {
+  const rx = await startReceiver(() => ({ status: 204 }));
+  return Object.assign(rx, {
+    /** How many times each `n` arrived (at `path` only, when given). */
+    seen(path?: string) {
+      const counts = new Map<number, number>();
+      for (const r of rx.requests) {
+        if (path && r.path !== path) continue;
+        const n = (JSON.parse(r.body) as { data?: { n?: number } }).data?.n;
+        if (typeof n === 'number') counts.set(n, (counts.get(n) ?? 0) + 1);
+      }
+      return counts;
+    },
+  });
+}
+
+/** Subscribes the receiver to `deal.won` through the API at `url`. */
+export async function subscribe(url: string, apiKey: string, target: string): Promise<string> {
+  const res = await fetch(`${url}/v1/webhooks`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ url: target, events: ['deal.won'] }),
+  });
+  const body = (await res.json()) as { data: { webhook: { id: string } } };
+  if (res.status !== 201) throw new Error(`webhook not created: ${res.status} ${JSON.stringify(body)}`);
+  return body.data.webhook.id;
+}
+
+/** Events sent and what the API answered: an acknowledged (202) one must be delivered. */
+export interface Load {
+  acked: Set<number>;
+  statuses: Map<number, number>;
+  /** The first 503 seen: its code and Retry-After. */
+  unavailable?: { code: string; retryAfter: string | null };
+  stop(): Promise<void>;
+}
+
+/** Sends `deal.won` events with increasing `n` to the APIs at `urls` (round robin), `parallel` at a time. */
+export function startLoad(urls: string[], apiKey: string, parallel = 4): Load {
+  let next = 0;
+  let running = true;
+  const load: Load = { acked: new Set(), statuses: new Map(), stop: async () => {} };
+  const loop = async () => {
+    while (running) {
+      const n = next++;
+      const url = urls[n % urls.length] as string;
+      try {
+        const res = await fetch(`${url}/v1/events`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ type: 'deal.won', data: { id: `d${n}`, n } }),
+        });
+        const text = await res.text();
+        load.statuses.set(res.status, (load.statuses.get(res.status) ?? 0) + 1);
+        if (res.status === 202) load.acked.add(n);
+        if (res.status === 503 && !load.unavailable) {
+          const code = (JSON.parse(text) as { error: { code: string } }).error.code;
+          load.unavailable = { code, retryAfter: res.headers.get('retry-after') };
+        }
+        if (res.status !== 202) await new Promise((r) => setTimeout(r, 50));
+      } catch {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  };
+  const loops = Array.from({ length: parallel }, loop);
+  load.stop = async () => {
+    running = false;
+    await Promise.all(loops);
+  };
+  return load;
+}
+
+/** A fresh key to seal secrets with, shared by the processes of one test. */
+export const newEncryptionKey = () => randomBytes(32).toString('base64');

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import {
+  type CliProcess,
+  faultSettings,
+  newEncryptionKey,
+  type OwnServer,
+  spawnCli,
+  startCountingReceiver,
+  startLoad,
+  startOwnServer,
+  subscribe,
+} from './faultHarness.ts';
+import { type OwnPostgres, startOwnPostgres, waitUntil } from './testSupport.ts';
+
+// Three worker processes and an API server with their default pool sizes (10 + 3 × 17 connections at most) on a
+// PostgreSQL of this test's own that allows 15: connections are refused ("sorry, too many clients already") while
+// events flow. A refusal is waited out, never fatal and never a stall: everything acknowledged is delivered, no job is
+// left locked, no process exits.
+const MAX_CONNECTIONS = 15;
+const ENCRYPTION_KEY = newEncryptionKey();
+
+let pg: OwnPostgres;
+let rx: Awaited<ReturnType<typeof startCountingReceiver>>;
+let srv: OwnServer;
+const workers: CliProcess[] = [];
+
+beforeAll(async () => {
+  [pg, rx] = await Promise.all([
+    startOwnPostgres({ maxConnections: MAX_CONNECTIONS }),
+    startCountingReceiver(),
+  ]);
+});
+afterAll(async () => {
+  for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGKILL');
+  await srv?.close();
+  await rx?.close();
+  await pg?.close();
+});
+
+it(`workers on a PostgreSQL with max_connections=${MAX_CONNECTIONS} deliver everything, with no job left locked`, async () => {
+  // The default waits: the server's requests wait 1 s for a connection, the workers' 30 s.
+  const settings = {
+    ...faultSettings(pg.url, ENCRYPTION_KEY),
+    LOG_LEVEL: 'info',
+    WORKER_DATABASE_WAIT_SECONDS: '30',
+    SERVER_DATABASE_WAIT_SECONDS: '1',
+  };
+  srv = await startOwnServer(settings);
+  await subscribe(srv.url, srv.apiKey, `${rx.url}/hook`);
+  workers.push(
+    spawnCli(['worker'], settings),
+    spawnCli(['worker'], settings),
+    spawnCli(['worker'], settings),
+  );
+  await Promise.all(
+    workers.map((w) => waitUntil(() => (w.output().includes('worker running') ? true : undefined), 60_000)),
+  );
+  const load = startLoad([srv.url], srv.apiKey, 8);
+  await waitUntil(() => (load.acked.size >= 600 ? true : undefined), 60_000, '600 events acknowledged');
+  await load.stop();
+
+  await waitUntil(
+    () => {
+      const seen = rx.seen('/hook');
+      return [...load.acked].every((n) => seen.has(n)) ? true : undefined;
+    },
+    60_000,
+    'every acknowledged event delivered',
+  );
+  await waitUntil(
+    async () => {
+      const { rows } = await srv.deps.pool.query<{ n: number }>(
+        'select count(*)::int as n from graphile_worker.jobs where locked_at is not null',
+      );
+      return rows[0]?.n === 0 ? true : undefined;
+    },
+    30_000,
+    'no job locked',
+  );
+  for (const w of workers) expect(w.child.exitCode, w.output()).toBeNull();
+  const waits = workers.map((w) => w.output().split('database unreachable; waiting for it').length - 1);
+  // The point of the test: PostgreSQL did refuse, and the workers waited.
+  expect(waits.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+  console.log(
+    `max_connections=${MAX_CONNECTIONS}: ${load.acked.size} acknowledged, all delivered; answers ${JSON.stringify(Object.fromEntries(load.statuses))}; refusals waited out by the workers: ${waits.join(', ')}`,
+  );
+});

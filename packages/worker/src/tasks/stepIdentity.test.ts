@@ -1,0 +1,141 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { apiCaller, type Receiver, startReceiver } from '@switchyard/server/testing';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ServerAndWorker, startServerAndWorker } from '../testSupport.ts';
+
+// Every action request of one step carries one identifier on all its attempts, so a receiver can deduplicate: real
+// receivers on 127.0.0.1 that fail the first attempt and accept the second.
+let pipeline: ServerAndWorker;
+let rx: Receiver;
+let call: ReturnType<typeof apiCaller>;
+const failedOnce = new Set<string>();
+
+beforeAll(async () => {
+  [pipeline, rx] = await Promise.all([
+    startServerAndWorker({ WORKFLOW_STEP_MAX_ATTEMPTS: '3', WORKFLOW_STEP_BACKOFF: '100ms' }),
+    startReceiver(),
+  ]);
+  // Each path fails its first request (a 503, retried), then answers 2xx.
+  rx.reply = (req) => {
+    const path = req.path.split('?')[0] as string;
+    if (!failedOnce.has(path)) {
+      failedOnce.add(path);
+      return { status: 503, body: 'busy' };
+    }
+    return {
+      status: path === '/host' ? 201 : 200,
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    };
+  };
+  call = apiCaller(pipeline.srv);
+});
+afterAll(async () => {
+  await pipeline?.close();
+  await rx?.close();
+});
+
+async function until<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Publishes Start → `node` on `event`, sends the event, and returns the finished execution. */
+async function runOnce(name: string, event: string, node: Record<string, unknown>) {
+  const wf = await call('POST', '/v1/workflows', {
+    name,
+    event_trigger: event,
+    template_status: 'published',
+    template: {
+      nodes: [
+        { id: 'start', type: 'Start' },
+        { id: 'act', ...node },
+      ],
+      edges: ['start-act'],
+    },
+  });
+  expect(wf.status, JSON.stringify(wf.body)).toBe(201);
+  expect((await call('POST', '/v1/events', { type: event, data: { id: 'x1' } })).status).toBe(202);
+  return until(async () => {
+    const [e] = (await call('GET', `/v1/executions?workflow_id=${wf.body.data.id}`)).body.data;
+    return e && e.status === 'completed' ? (e as { id: string }) : undefined;
+  });
+}
+
+const requestsTo = (path: string) => rx.requests.filter((r) => r.path.split('?')[0] === path);
+
+describe('the per-step identifier', () => {
+  it('Webhook node: the same Idempotency-Key on the failed attempt and its retry, derived from execution and node', async () => {
+    const ex = await runOnce('Hook', 'deal.won', { type: 'Webhook', url: `${rx.url}/hook`, params: 'a: 1' });
+    const got = requestsTo('/hook');
+    expect(got).toHaveLength(2);
+    const keys = got.map((r) => r.headers['idempotency-key']);
+    expect(keys[0]).toBe(`step_${ex.id}_act`);
+    expect(keys[1]).toBe(keys[0]);
+  });
+
+  it('host actions: webhook-id (signed) and Idempotency-Key are equal across the attempts', async () => {
+    expect(
+      (await call('POST', '/v1/connections', { kind: 'host_endpoint', name: 'Host', url: `${rx.url}/host` }))
+        .status,
+    ).toBe(201);
+    const ex = await runOnce('Task', 'deal.lost', { type: 'CreateTask', title: 'Call back' });
+    const got = requestsTo('/host');
+    expect(got).toHaveLength(2);
+    expect(new Set(got.map((r) => r.headers['webhook-id']))).toEqual(new Set([`step_${ex.id}_act`]));
+    expect(new Set(got.map((r) => r.headers['idempotency-key']))).toEqual(new Set([`step_${ex.id}_act`]));
+  });
+
+  it('chat incoming webhooks: the same Idempotency-Key on both attempts', async () => {
+    const conn = { kind: 'incoming_webhook', name: 'Chat', provider: 'discord', url: `${rx.url}/chat` };
+    expect((await call('POST', '/v1/connections', conn)).status).toBe(201);
+    const ex = await runOnce('Chat', 'task.created', {
+      type: 'SendChannelMessage',
+      channel: 'discord',
+      recipient: 'general',
+      message: 'hi',
+    });
+    const got = requestsTo('/chat');
+    expect(got.map((r) => r.headers['idempotency-key'])).toEqual([`step_${ex.id}_act`, `step_${ex.id}_act`]);
+  });
+
+  it('e-mail: the message refused once (451) and sent again keeps its Message-ID', async () => {
+    const ids: string[] = [];
+    const smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      onData(stream, _session, done) {
+        let raw = '';
+        stream.on('data', (c: Buffer) => (raw += c.toString()));
+        stream.on('end', () => {
+          ids.push(raw.match(/^Message-ID:\s*(\S+)/im)?.[1] ?? '');
+          if (ids.length === 1) done(Object.assign(new Error('Try again later'), { responseCode: 451 }));
+          else done();
+        });
+      },
+    });
+    smtp.listen(0, '127.0.0.1');
+    await once(smtp.server, 'listening');
+    try {
+      const port = (smtp.server.address() as AddressInfo).port;
+      const conn = { kind: 'smtp', name: 'Mail', host: '127.0.0.1', port, from: 'crm@acme.test' };
+      expect((await call('POST', '/v1/connections', conn)).status).toBe(201);
+      const ex = await runOnce('Mail', 'contact.created', {
+        type: 'SendEmail',
+        to: 'ada@example.test',
+        subject: 'Hello',
+        text: 'Hi',
+      });
+      expect(ids).toEqual([`<step_${ex.id}_act@switchyard>`, `<step_${ex.id}_act@switchyard>`]);
+    } finally {
+      await new Promise<void>((r) => smtp.close(() => r()));
+    }
+  });
+});
