@@ -6,13 +6,18 @@ import { createOpenApiNodeHttpHandler, type OpenAPIObject } from 'trpc-to-openap
 import { type Context, createContextInner } from './context.ts';
 import type { ServerDeps } from './deps.ts';
 import { docsHtml, sendDocsBundle } from './docsPage.ts';
-import { AppError, errorEnvelope, toAppError } from './errors.ts';
-import { readJsonBody } from './http/body.ts';
+import { AppError, errorEnvelope, toAppError, trpcErrorBody } from './errors.ts';
+import { assertJsonDepth, mediaType, parseForm, readRawBody, readRequestBody } from './http/body.ts';
+import { typeFormValues } from './http/formTypes.ts';
+import { findRestRoute, restRoutes } from './http/restRoutes.ts';
+import { answerClientError } from './http/transport.ts';
 import { createHttpMetrics } from './metrics.ts';
 import { buildOpenApiDocument, successStatuses } from './openapi.ts';
 import { appRouter } from './router.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Most calls one tRPC batch request may carry. */
+const MAX_TRPC_BATCH = 50;
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.statusCode = status;
@@ -36,16 +41,21 @@ export function createRequestListener(deps: ServerDeps, publicUrl: string) {
   const pendingErrors = new WeakMap<IncomingMessage, AppError>();
   const routeOf = new WeakMap<ServerResponse, string>();
 
+  const routes = restRoutes(appRouter);
+
   // Both handlers run inside our own node:http server, so `res` is always a plain ServerResponse.
-  const createContext = (opts: { req: IncomingMessage; res: unknown }): Context => {
-    const res = opts.res as ServerResponse;
-    return createContextInner({
-      deps,
-      headers: opts.req.headers,
-      requestId: String(res.getHeader('X-Request-ID')),
-      res,
-    });
-  };
+  const contextFor =
+    (transport: Context['transport']) =>
+    (opts: { req: IncomingMessage; res: unknown }): Context => {
+      const res = opts.res as ServerResponse;
+      return createContextInner({
+        deps,
+        headers: opts.req.headers,
+        requestId: String(res.getHeader('X-Request-ID')),
+        res,
+        transport,
+      });
+    };
 
   const onError = ({ error, req, path }: { error: TRPCError; req: IncomingMessage; path?: string }) => {
     const appError = toAppError(error);
@@ -56,7 +66,7 @@ export function createRequestListener(deps: ServerDeps, publicUrl: string) {
   // The Node handler (not the standalone one, which re-reads the body as a Fetch Request): we parse the body first.
   const restHandler = createOpenApiNodeHttpHandler({
     router: appRouter,
-    createContext,
+    createContext: contextFor('rest'),
     maxBodySize: deps.env.MAX_BODY_BYTES,
     onError,
     responseMeta: ({ paths, errors, ctx }) => {
@@ -70,20 +80,68 @@ export function createRequestListener(deps: ServerDeps, publicUrl: string) {
   const trpcHandler = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
-    createContext,
+    createContext: contextFor('trpc'),
     maxBodySize: deps.env.MAX_BODY_BYTES,
+    maxBatchSize: MAX_TRPC_BATCH,
     onError,
   });
+
+  /**
+   * Puts a REST call's input where trpc-to-openapi reads it, parsed and checked first: a JSON or form-encoded body
+   * (an object, depth-limited on its text, a form's strings typed for the procedure's schema) becomes `req.body`;
+   * a form body sent with GET or DELETE (`curl -X GET -d "expand[]=event_trigger"`, as seed 004 writes it) joins
+   * the query.
+   */
+  async function prepareRestInput(req: IncomingMessage, method: string, pathname: string): Promise<void> {
+    const carrier = req as IncomingMessage & { body?: unknown; query?: Record<string, string[]> };
+    if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
+      const body = await readRequestBody(req, deps.env.MAX_BODY_BYTES);
+      carrier.body =
+        body.kind === 'none'
+          ? {}
+          : body.kind === 'json'
+            ? body.value
+            : typeFormValues(body.value, findRestRoute(routes, method, pathname)?.input);
+      // A POST with no parameters (seed 004's clone, stop) is sent without a body or a Content-Type; a form is
+      // JSON from here on.
+      req.headers['content-type'] = 'application/json';
+      return;
+    }
+    if (mediaType(req) !== 'application/x-www-form-urlencoded') return;
+    const text = (await readRawBody(req, deps.env.MAX_BODY_BYTES)).toString('utf8');
+    parseForm(text); // its limits, as for any form
+    const query: Record<string, string[]> = {};
+    const add = (params: URLSearchParams) =>
+      params.forEach((value, key) => {
+        query[key] ??= [];
+        query[key].push(value);
+      });
+    add(new URL(req.url ?? '/', 'http://localhost').searchParams);
+    add(new URLSearchParams(text));
+    carrier.query = query;
+  }
+
+  /**
+   * A tRPC call's input is JSON too (the body, or `?input=` on a GET): its depth is checked on the text before tRPC
+   * parses it, and the body is handed to tRPC as that text.
+   */
+  async function prepareTrpcInput(req: IncomingMessage, method: string): Promise<void> {
+    if (method === 'GET') {
+      for (const input of new URL(req.url ?? '/', 'http://localhost').searchParams.getAll('input')) {
+        assertJsonDepth(input, 'The tRPC input');
+      }
+      return;
+    }
+    const raw = await readRawBody(req, deps.env.MAX_BODY_BYTES);
+    const text = raw.toString('utf8');
+    assertJsonDepth(text, 'The tRPC input');
+    (req as IncomingMessage & { body?: unknown }).body = raw.length === 0 ? undefined : text;
+  }
 
   async function route(req: IncomingMessage, res: ServerResponse, requestId: string, pathname: string) {
     const method = req.method ?? 'GET';
     if (pathname.startsWith('/v1/')) {
-      if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
-        (req as IncomingMessage & { body?: unknown }).body =
-          (await readJsonBody(req, deps.env.MAX_BODY_BYTES)) ?? {};
-        // A POST with no parameters (seed 004's clone, stop) is sent without a body or a Content-Type.
-        req.headers['content-type'] ??= 'application/json';
-      }
+      await prepareRestInput(req, method, pathname);
       // trpc-to-openapi writes its own error shape; ours replaces it on the way out.
       const end = res.end.bind(res) as (chunk?: unknown) => ServerResponse;
       res.end = ((chunk?: unknown) => {
@@ -96,7 +154,15 @@ export function createRequestListener(deps: ServerDeps, publicUrl: string) {
       }) as ServerResponse['end'];
       return restHandler(req, res);
     }
-    if (pathname.startsWith('/trpc/')) return trpcHandler(req, res);
+    if (pathname.startsWith('/trpc/')) {
+      try {
+        await prepareTrpcInput(req, method);
+      } catch (err) {
+        const appError = toAppError(err);
+        return sendJson(res, appError.status, trpcErrorBody(appError, requestId));
+      }
+      return trpcHandler(req, res);
+    }
     if (method !== 'GET' && method !== 'HEAD')
       throw new AppError('not_found', `No route ${method} ${pathname}`);
     switch (pathname) {
@@ -189,6 +255,9 @@ export async function listen(
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
   const listener = createRequestListener(deps, publicUrl ?? url);
   server.on('request', (req, res) => void listener(req, res));
+  // Requests Node refuses before they reach us (headers over 16 KB, a malformed request line, a timeout) get the
+  // error envelope too, not Node's bare status line.
+  server.on('clientError', (err, socket) => answerClientError(err, socket, deps.logger));
   return {
     url,
     server,
