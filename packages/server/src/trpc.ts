@@ -44,8 +44,8 @@ const inputPolicy = t.middleware(async ({ ctx, meta, getRawInput, next }) => {
   let raw = await getRawInput();
   const path = meta?.openapi?.path;
   if (ctx.transport === 'rest' && path && raw && typeof raw === 'object' && !Array.isArray(raw)) {
-    let names = pathNames.get(path);
-    if (!names) pathNames.set(path, (names = pathParameterNames(path)));
+    const names = pathNames.get(path) ?? pathParameterNames(path);
+    pathNames.set(path, names);
     if (names.length > 0) raw = decodePathParameters(raw as Record<string, unknown>, names);
   }
   assertStorableInput(raw);
