@@ -7,7 +7,10 @@ const errorDetailSchema = {
   type: 'object',
   required: ['message'],
   properties: {
-    path: { type: 'string', description: 'Where: a dotted field path (`events.0.type`), a header or `(body)`' },
+    path: {
+      type: 'string',
+      description: 'Where: a dotted field path (`events.0.type`), a header or `(body)`',
+    },
     message: { type: 'string', description: 'What is wrong there' },
   },
   additionalProperties: true,

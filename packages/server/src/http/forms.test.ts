@@ -23,7 +23,6 @@ async function form(method: string, path: string, body: string | URLSearchParams
     },
     body: body.toString(),
   });
-  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON
   return { status: res.status, body: (await res.json()) as any };
 }
 

@@ -13,7 +13,6 @@ afterAll(() => srv?.close());
 interface Answer {
   status: number;
   headers: Headers;
-  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON
   body: any;
   text: string;
 }

@@ -103,17 +103,19 @@ export type TestDeliveryOutput = z.infer<typeof TestDeliveryOutput>;
  * A stored filter as responses show it: one condition (seed 003's from/to shorthand is stored as the conditions it
  * means). Recursive, so the document has it once as the `Condition` component.
  */
-const StoredCondition: z.ZodType<Condition> = z.lazy(() =>
-  z.union([
-    z.object({
-      field: z.string().describe('Dotted path in the event data, e.g. "status" or "owner.email"'),
-      operator: z.enum(OPERATORS),
-      value: z.unknown().optional().describe('What the field is compared with (not for changed or exists)'),
-    }),
-    z.object({ all: z.array(StoredCondition).describe('Every condition must hold') }),
-    z.object({ any: z.array(StoredCondition).describe('At least one condition must hold') }),
-  ]),
-).meta({ id: 'Condition', description: 'A condition: a comparison, or an all / any group of conditions' });
+const StoredCondition: z.ZodType<Condition> = z
+  .lazy(() =>
+    z.union([
+      z.object({
+        field: z.string().describe('Dotted path in the event data, e.g. "status" or "owner.email"'),
+        operator: z.enum(OPERATORS),
+        value: z.unknown().optional().describe('What the field is compared with (not for changed or exists)'),
+      }),
+      z.object({ all: z.array(StoredCondition).describe('Every condition must hold') }),
+      z.object({ any: z.array(StoredCondition).describe('At least one condition must hold') }),
+    ]),
+  )
+  .meta({ id: 'Condition', description: 'A condition: a comparison, or an all / any group of conditions' });
 
 export const WebhookOutput = z.object({
   object: z.literal('webhook'),
