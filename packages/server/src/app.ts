@@ -107,17 +107,20 @@ export function createRequestListener(deps: ServerDeps, publicUrl: string) {
       req.headers['content-type'] = 'application/json';
       return;
     }
-    if (mediaType(req) !== 'application/x-www-form-urlencoded') return;
-    const text = (await readRawBody(req, deps.env.MAX_BODY_BYTES)).toString('utf8');
-    parseForm(text); // its limits, as for any form
-    const query: Record<string, string[]> = {};
+    // The query is read here, into an object with no prototype: trpc-to-openapi's own reading pushes onto
+    // `query[name]`, which for `?toString=x` or `?constructor=x` is a function of Object.prototype (a 500).
+    const query = Object.create(null) as Record<string, string[]>;
     const add = (params: URLSearchParams) =>
       params.forEach((value, key) => {
         query[key] ??= [];
         query[key].push(value);
       });
     add(new URL(req.url ?? '/', 'http://localhost').searchParams);
-    add(new URLSearchParams(text));
+    if (mediaType(req) === 'application/x-www-form-urlencoded') {
+      const text = (await readRawBody(req, deps.env.MAX_BODY_BYTES)).toString('utf8');
+      parseForm(text); // its limits, as for any form
+      add(new URLSearchParams(text));
+    }
     carrier.query = query;
   }
 

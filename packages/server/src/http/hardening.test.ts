@@ -167,6 +167,15 @@ describe('bodies that are not objects', () => {
   });
 });
 
+describe('query strings', () => {
+  it('takes names of Object.prototype (toString, constructor, __proto__) as plain parameters', async () => {
+    for (const name of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      const res = await send('GET', `/v1/connections?${name}=x&limit=5`);
+      expect(res.status, `${name}: ${res.text}`).toBe(200);
+    }
+  });
+});
+
 describe('percent-encoded path parameters', () => {
   it('decodes them once before validation, so keys with : and @ are reachable', async () => {
     const put = await send('PUT', '/v1/users/a%3Ab', '{"name":"colon"}');
