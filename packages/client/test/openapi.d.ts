@@ -603,6 +603,34 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    /** @description A condition: a comparison, or an all / any group of conditions */
+    Condition:
+      | {
+          /** @description Dotted path in the event data, e.g. "status" or "owner.email" */
+          field: string;
+          /** @enum {string} */
+          operator:
+            | 'equals'
+            | 'not_equals'
+            | 'contains'
+            | 'changed'
+            | 'changed_to'
+            | 'changed_from'
+            | 'greater_than'
+            | 'less_than'
+            | 'in'
+            | 'exists';
+          /** @description What the field is compared with (not for changed or exists) */
+          value?: unknown;
+        }
+      | {
+          /** @description Every condition must hold */
+          all: components['schemas']['Condition'][];
+        }
+      | {
+          /** @description At least one condition must hold */
+          any: components['schemas']['Condition'][];
+        };
     Error: {
       error: {
         /**
@@ -615,6 +643,8 @@ export interface components {
           | 'invalid_url'
           | 'invalid_events'
           | 'payload_too_large'
+          | 'headers_too_large'
+          | 'request_timeout'
           | 'invalid_key'
           | 'insufficient_permissions'
           | 'not_found'
@@ -625,242 +655,27 @@ export interface components {
           | 'conflict'
           | 'rate_limited'
           | 'internal_error';
-        /** @description Field-level problems or other structured detail */
-        details?: unknown;
+        /** @description Field-level problems and other structured detail; empty when there is none */
+        details: components['schemas']['ErrorDetail'][];
         /** @description What went wrong, for a person */
         message: string;
         /** @description Also in the X-Request-ID header */
         request_id: string;
       };
     };
-    /**
-     * validation_error, missing_required_field or another input error error (400)
-     * @description The error information
-     * @example {
-     *       "code": "BAD_REQUEST",
-     *       "message": "validation_error, missing_required_field or another input error",
-     *       "issues": []
-     *     }
-     */
-    'error.BAD_REQUEST': {
-      /**
-       * @description The error code
-       * @example BAD_REQUEST
-       */
-      code: string;
-      /**
-       * @description An array of issues that were responsible for the error
-       * @example []
-       */
-      issues?: {
-        message: string;
-      }[];
-      /**
-       * @description The error message
-       * @example validation_error, missing_required_field or another input error
-       */
+    /** @description One problem, or a fact about the refusal beside its message (e.g. `retry_after_seconds`) */
+    ErrorDetail: {
+      /** @description What is wrong there */
       message: string;
-    };
-    /**
-     * duplicate_name: the type is already registered error (409)
-     * @description The error information
-     * @example {
-     *       "code": "CONFLICT",
-     *       "message": "duplicate_name: the type is already registered",
-     *       "issues": []
-     *     }
-     */
-    'error.CONFLICT': {
-      /**
-       * @description The error code
-       * @example CONFLICT
-       */
-      code: string;
-      /**
-       * @description An array of issues that were responsible for the error
-       * @example []
-       */
-      issues?: {
-        message: string;
-      }[];
-      /**
-       * @description The error message
-       * @example duplicate_name: the type is already registered
-       */
-      message: string;
-    };
-    /**
-     * insufficient_permissions: the key lacks the scope error (403)
-     * @description The error information
-     * @example {
-     *       "code": "FORBIDDEN",
-     *       "message": "insufficient_permissions: the key lacks the scope",
-     *       "issues": []
-     *     }
-     */
-    'error.FORBIDDEN': {
-      /**
-       * @description The error code
-       * @example FORBIDDEN
-       */
-      code: string;
-      /**
-       * @description An array of issues that were responsible for the error
-       * @example []
-       */
-      issues?: {
-        message: string;
-      }[];
-      /**
-       * @description The error message
-       * @example insufficient_permissions: the key lacks the scope
-       */
-      message: string;
-    };
-    /**
-     * internal_error error (500)
-     * @description The error information
-     * @example {
-     *       "code": "INTERNAL_SERVER_ERROR",
-     *       "message": "internal_error",
-     *       "issues": []
-     *     }
-     */
-    'error.INTERNAL_SERVER_ERROR': {
-      /**
-       * @description The error code
-       * @example INTERNAL_SERVER_ERROR
-       */
-      code: string;
-      /**
-       * @description An array of issues that were responsible for the error
-       * @example []
-       */
-      issues?: {
-        message: string;
-      }[];
-      /**
-       * @description The error message
-       * @example internal_error
-       */
-      message: string;
-    };
-    /**
-     * not_found error (404)
-     * @description The error information
-     * @example {
-     *       "code": "NOT_FOUND",
-     *       "message": "not_found",
-     *       "issues": []
-     *     }
-     */
-    'error.NOT_FOUND': {
-      /**
-       * @description The error code
-       * @example NOT_FOUND
-       */
-      code: string;
-      /**
-       * @description An array of issues that were responsible for the error
-       * @example []
-       */
-      issues?: {
-        message: string;
-      }[];
-      /**
-       * @description The error message
-       * @example not_found
-       */
-      message: string;
-    };
-    /**
-     * payload_too_large error (413)
-     * @description The error information
-     * @example {
-     *       "code": "PAYLOAD_TOO_LARGE",
-     *       "message": "payload_too_large",
-     *       "issues": []
-     *     }
-     */
-    'error.PAYLOAD_TOO_LARGE': {
-      /**
-       * @description The error code
-       * @example PAYLOAD_TOO_LARGE
-       */
-      code: string;
-      /**
-       * @description An array of issues that were responsible for the error
-       * @example []
-       */
-      issues?: {
-        message: string;
-      }[];
-      /**
-       * @description The error message
-       * @example payload_too_large
-       */
-      message: string;
-    };
-    /**
-     * rate_limited: retry after the Retry-After header error (429)
-     * @description The error information
-     * @example {
-     *       "code": "TOO_MANY_REQUESTS",
-     *       "message": "rate_limited: retry after the Retry-After header",
-     *       "issues": []
-     *     }
-     */
-    'error.TOO_MANY_REQUESTS': {
-      /**
-       * @description The error code
-       * @example TOO_MANY_REQUESTS
-       */
-      code: string;
-      /**
-       * @description An array of issues that were responsible for the error
-       * @example []
-       */
-      issues?: {
-        message: string;
-      }[];
-      /**
-       * @description The error message
-       * @example rate_limited: retry after the Retry-After header
-       */
-      message: string;
-    };
-    /**
-     * invalid_key: missing, invalid or revoked API key error (401)
-     * @description The error information
-     * @example {
-     *       "code": "UNAUTHORIZED",
-     *       "message": "invalid_key: missing, invalid or revoked API key",
-     *       "issues": []
-     *     }
-     */
-    'error.UNAUTHORIZED': {
-      /**
-       * @description The error code
-       * @example UNAUTHORIZED
-       */
-      code: string;
-      /**
-       * @description An array of issues that were responsible for the error
-       * @example []
-       */
-      issues?: {
-        message: string;
-      }[];
-      /**
-       * @description The error message
-       * @example invalid_key: missing, invalid or revoked API key
-       */
-      message: string;
+      /** @description Where: a dotted field path (`events.0.type`), a header or `(body)` */
+      path?: string;
+    } & {
+      [key: string]: unknown;
     };
   };
   responses: never;
   parameters: {
-    /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+    /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
     IdempotencyKey: string;
   };
   requestBodies: never;
@@ -963,6 +778,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -977,7 +818,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -995,7 +849,10 @@ export interface operations {
   'account-update': {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
       path?: never;
       cookie?: never;
     };
@@ -1087,6 +944,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description payload_too_large */
       413: {
         headers: {
@@ -1114,7 +997,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -1222,6 +1118,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -1236,7 +1158,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -1255,7 +1190,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path?: never;
@@ -1359,6 +1294,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description payload_too_large */
       413: {
         headers: {
@@ -1386,7 +1347,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -1404,7 +1378,10 @@ export interface operations {
   'apiKeys-revoke': {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
       path: {
         id: string;
       };
@@ -1500,6 +1477,45 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -1514,7 +1530,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -1634,6 +1663,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -1648,7 +1703,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -1667,7 +1735,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path?: never;
@@ -1798,7 +1866,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description duplicate_name: the type is already registered */
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -1838,7 +1919,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -1963,6 +2057,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -1977,7 +2097,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -1995,7 +2128,10 @@ export interface operations {
   'connections-delete': {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
       path: {
         id: string;
       };
@@ -2102,8 +2238,34 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description duplicate_name: the type is already registered */
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -2129,7 +2291,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -2147,7 +2322,10 @@ export interface operations {
   'connections-update': {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
       path: {
         id: string;
       };
@@ -2284,7 +2462,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description duplicate_name: the type is already registered */
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -2324,7 +2515,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -2343,7 +2547,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path: {
@@ -2426,6 +2630,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description payload_too_large */
       413: {
         headers: {
@@ -2453,7 +2683,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -2540,7 +2783,7 @@ export interface operations {
               /** @constant */
               object: 'delivery';
               /** @enum {string} */
-              status: 'pending' | 'succeeded' | 'failed' | 'canceled';
+              status: 'pending' | 'succeeded' | 'failed' | 'canceled' | 'skipped';
               webhook_id: string;
             };
           };
@@ -2598,6 +2841,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -2612,7 +2881,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -2631,7 +2913,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path: {
@@ -2702,7 +2984,7 @@ export interface operations {
               /** @constant */
               object: 'delivery';
               /** @enum {string} */
-              status: 'pending' | 'succeeded' | 'failed' | 'canceled';
+              status: 'pending' | 'succeeded' | 'failed' | 'canceled' | 'skipped';
               webhook_id: string;
             };
           };
@@ -2760,6 +3042,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description payload_too_large */
       413: {
         headers: {
@@ -2787,7 +3095,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -2878,6 +3199,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -2892,7 +3239,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -2911,7 +3271,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path?: never;
@@ -2994,7 +3354,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description duplicate_name: the type is already registered */
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -3034,7 +3407,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -3152,6 +3538,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -3166,7 +3578,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -3185,7 +3610,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path?: never;
@@ -3284,6 +3709,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description payload_too_large */
       413: {
         headers: {
@@ -3311,7 +3762,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -3432,6 +3896,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -3446,7 +3936,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -3465,7 +3968,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path?: never;
@@ -3566,6 +4069,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description payload_too_large */
       413: {
         headers: {
@@ -3593,7 +4122,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -3748,6 +4290,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -3762,7 +4330,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -3920,6 +4501,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -3934,7 +4541,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -3953,7 +4573,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path: {
@@ -4095,7 +4715,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description duplicate_name: the type is already registered */
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -4135,7 +4768,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -4154,7 +4800,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path: {
@@ -4296,7 +4942,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description duplicate_name: the type is already registered */
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -4336,7 +4995,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -4355,7 +5027,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path: {
@@ -4497,7 +5169,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description duplicate_name: the type is already registered */
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -4537,7 +5222,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -4556,7 +5254,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path?: never;
@@ -4634,6 +5332,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description payload_too_large */
       413: {
         headers: {
@@ -4661,7 +5385,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -4680,7 +5417,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path?: never;
@@ -4787,6 +5524,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description payload_too_large */
       413: {
         headers: {
@@ -4814,7 +5577,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -4932,6 +5708,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -4946,7 +5748,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -5070,6 +5885,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -5084,7 +5925,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -5102,7 +5956,10 @@ export interface operations {
   'users-upsert': {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
       path: {
         key: string;
       };
@@ -5211,6 +6068,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description payload_too_large */
       413: {
         headers: {
@@ -5238,7 +6121,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -5256,7 +6152,10 @@ export interface operations {
   'users-delete': {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
       path: {
         key: string;
       };
@@ -5362,6 +6261,45 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -5376,7 +6314,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -5433,7 +6384,8 @@ export interface operations {
               failing_since_at_string: string | null;
               /** @description failing_since time in UTC (ISO 8601) */
               failing_since_at_utc: string | null;
-              filters: unknown | null;
+              /** @description The filter deliveries must pass (null: none) */
+              filters: components['schemas']['Condition'] | null;
               headers: {
                 [key: string]: string;
               };
@@ -5506,6 +6458,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -5520,7 +6498,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -5539,7 +6530,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path?: never;
@@ -5638,7 +6629,8 @@ export interface operations {
                 failing_since_at_string: string | null;
                 /** @description failing_since time in UTC (ISO 8601) */
                 failing_since_at_utc: string | null;
-                filters: unknown | null;
+                /** @description The filter deliveries must pass (null: none) */
+                filters: components['schemas']['Condition'] | null;
                 headers: {
                   [key: string]: string;
                 };
@@ -5709,7 +6701,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description duplicate_name: the type is already registered */
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -5749,7 +6754,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -5804,7 +6822,8 @@ export interface operations {
               failing_since_at_string: string | null;
               /** @description failing_since time in UTC (ISO 8601) */
               failing_since_at_utc: string | null;
-              filters: unknown | null;
+              /** @description The filter deliveries must pass (null: none) */
+              filters: components['schemas']['Condition'] | null;
               headers: {
                 [key: string]: string;
               };
@@ -5885,6 +6904,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -5899,7 +6944,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -5917,7 +6975,10 @@ export interface operations {
   'webhooks-delete': {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
       path: {
         id: string;
       };
@@ -5954,7 +7015,8 @@ export interface operations {
               failing_since_at_string: string | null;
               /** @description failing_since time in UTC (ISO 8601) */
               failing_since_at_utc: string | null;
-              filters: unknown | null;
+              /** @description The filter deliveries must pass (null: none) */
+              filters: components['schemas']['Condition'] | null;
               headers: {
                 [key: string]: string;
               };
@@ -6035,6 +7097,45 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -6049,7 +7150,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -6067,7 +7181,10 @@ export interface operations {
   'webhooks-update': {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
       path: {
         id: string;
       };
@@ -6156,7 +7273,8 @@ export interface operations {
               failing_since_at_string: string | null;
               /** @description failing_since time in UTC (ISO 8601) */
               failing_since_at_utc: string | null;
-              filters: unknown | null;
+              /** @description The filter deliveries must pass (null: none) */
+              filters: components['schemas']['Condition'] | null;
               headers: {
                 [key: string]: string;
               };
@@ -6237,7 +7355,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description duplicate_name: the type is already registered */
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -6277,7 +7408,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -6298,7 +7442,7 @@ export interface operations {
         ending_before?: string;
         limit?: number;
         starting_after?: string;
-        status?: 'pending' | 'succeeded' | 'failed' | 'canceled';
+        status?: 'pending' | 'succeeded' | 'failed' | 'canceled' | 'skipped';
       };
       header?: never;
       path: {
@@ -6370,7 +7514,7 @@ export interface operations {
               /** @constant */
               object: 'delivery';
               /** @enum {string} */
-              status: 'pending' | 'succeeded' | 'failed' | 'canceled';
+              status: 'pending' | 'succeeded' | 'failed' | 'canceled' | 'skipped';
               webhook_id: string;
             }[];
             meta: {
@@ -6433,6 +7577,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -6447,7 +7617,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -6466,7 +7649,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path: {
@@ -6558,6 +7741,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description payload_too_large */
       413: {
         headers: {
@@ -6585,7 +7794,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -6604,7 +7826,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path: {
@@ -6646,7 +7868,8 @@ export interface operations {
                 failing_since_at_string: string | null;
                 /** @description failing_since time in UTC (ISO 8601) */
                 failing_since_at_utc: string | null;
-                filters: unknown | null;
+                /** @description The filter deliveries must pass (null: none) */
+                filters: components['schemas']['Condition'] | null;
                 headers: {
                   [key: string]: string;
                 };
@@ -6728,6 +7951,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description payload_too_large */
       413: {
         headers: {
@@ -6755,7 +8004,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -6774,7 +8036,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path: {
@@ -6857,6 +8119,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description payload_too_large */
       413: {
         headers: {
@@ -6884,7 +8172,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -6903,8 +8204,7 @@ export interface operations {
     parameters: {
       query?: {
         ending_before?: string;
-        expand?: 'event_trigger' | 'event_trigger'[];
-        'expand[]'?: 'event_trigger' | 'event_trigger'[];
+        'expand[]'?: 'event_trigger'[];
         limit?: number;
         starting_after?: string;
         template_status?: 'draft' | 'published';
@@ -7072,6 +8372,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -7086,7 +8412,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -7105,7 +8444,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path?: never;
@@ -7333,7 +8672,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description duplicate_name: the type is already registered */
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -7373,7 +8725,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -7391,8 +8756,7 @@ export interface operations {
   'workflows-get': {
     parameters: {
       query?: {
-        expand?: 'event_trigger' | 'event_trigger'[];
-        'expand[]'?: 'event_trigger' | 'event_trigger'[];
+        'expand[]'?: 'event_trigger'[];
         id_type?: 'id' | 'key';
         user_key?: string;
       };
@@ -7569,6 +8933,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -7583,7 +8973,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -7601,7 +9004,10 @@ export interface operations {
   'workflows-update': {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
       path: {
         /** @description The workflow id, or its key with id_type=key */
         id: string;
@@ -7849,7 +9255,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description duplicate_name: the type is already registered */
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -7889,7 +9308,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -7910,7 +9342,10 @@ export interface operations {
         id_type?: 'id' | 'key';
         user_key?: string;
       };
-      header?: never;
+      header?: {
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
       path: {
         /** @description The workflow id, or its key with id_type=key */
         id: string;
@@ -8083,6 +9518,45 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -8097,7 +9571,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -8116,7 +9603,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path: {
@@ -8308,7 +9795,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description duplicate_name: the type is already registered */
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -8348,7 +9848,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -8367,7 +9880,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path: {
@@ -8561,6 +10074,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description payload_too_large */
       413: {
         headers: {
@@ -8588,7 +10127,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -8607,7 +10159,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path: {
@@ -8795,6 +10347,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description payload_too_large */
       413: {
         headers: {
@@ -8822,7 +10400,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];

@@ -63,7 +63,7 @@ export function buildOpenApiDocument(router: AnyRouter, baseUrl: string): OpenAP
       'successes are `{ "data": … }`, failures `{ "error": { "code", "message", "details", "request_id" } }`. ' +
       'Request bodies are JSON or, with the same fields, form-encoded (`application/x-www-form-urlencoded`, ' +
       'bracket notation for objects and lists: `config[primary_color]=…`, `events[0][type]=…`). ' +
-      'Send `Idempotency-Key` on any POST to make retries safe.',
+      'Send `Idempotency-Key` on any POST (or other write) to make retries safe.',
     version: '0.1.0',
     license: { name: 'MIT', identifier: 'MIT' },
     baseUrl,
@@ -95,8 +95,10 @@ export function buildOpenApiDocument(router: AnyRouter, baseUrl: string): OpenAP
       in: 'header',
       required: false,
       description:
-        'Makes the POST safe to retry: the same key with the same body replays the first response for 24 h ' +
-        '(keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`.',
+        'Makes the call safe to retry: the same key with the same body on the same operation replays the first ' +
+        'response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is ' +
+        'still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call ' +
+        'is not remembered.',
       schema: { type: 'string', maxLength: 255 },
     },
   };
@@ -110,7 +112,7 @@ export function buildOpenApiDocument(router: AnyRouter, baseUrl: string): OpenAP
   for (const item of Object.values(doc.paths ?? {})) {
     for (const [method, op] of Object.entries(item as Record<string, Operation>)) {
       if (!op || typeof op !== 'object' || !op.responses) continue;
-      if (method === 'post' && op.security) {
+      if (method !== 'get' && op.security) {
         op.parameters = [...(op.parameters ?? []), { $ref: '#/components/parameters/IdempotencyKey' }];
       }
       // trpc-to-openapi lists both schemes as required together; either one authenticates.

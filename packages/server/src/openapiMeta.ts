@@ -37,11 +37,8 @@ export function openapi(spec: RouteSpec): Meta {
   }
   if (spec.notFound) errors[404] = 'not_found';
   errors[408] = 'request_timeout: the request did not arrive in time';
-  // Every POST takes an Idempotency-Key (the SDK always sends one).
-  const conflicts = [
-    spec.conflict,
-    spec.method === 'POST' && !spec.public ? IDEMPOTENCY_CONFLICT : undefined,
-  ];
+  // Every write takes an Idempotency-Key (the SDK sends one with each).
+  const conflicts = [spec.conflict, spec.method !== 'GET' && !spec.public ? IDEMPOTENCY_CONFLICT : undefined];
   if (conflicts.some(Boolean)) errors[409] = conflicts.filter(Boolean).join('; ');
   // GET and DELETE too: a form body sent with them (curl -X GET -d …) is read, up to the same limit.
   errors[413] = 'payload_too_large';

@@ -111,9 +111,9 @@ const plainString = fc.oneof(
  * Values for a JSON Schema: of its shape, with hostile values mixed in unless `clean` (clean requests reach the
  * work behind validation, hostile ones the refusals).
  */
-function valueOf(schema: Schema | undefined, depth = 0, clean = false): fc.Arbitrary<unknown> {
+function valuesOf(schema: Schema | undefined, depth = 0, clean = false): fc.Arbitrary<unknown> {
   if (!schema) return fc.jsonValue({ maxDepth: 2 });
-  if (schema.$ref) return valueOf(resolveRef<Schema>(schema.$ref), depth + 1, clean);
+  if (schema.$ref) return valuesOf(resolveRef<Schema>(schema.$ref), depth + 1, clean);
   const wild = fc.oneof(hostileString, fc.integer(), fc.boolean(), fc.constant(null), fc.constant([]));
   if (depth > 4) return clean ? fc.constant(null) : wild;
   const shaped = shapedValue(schema, depth, clean);
@@ -121,7 +121,7 @@ function valueOf(schema: Schema | undefined, depth = 0, clean = false): fc.Arbit
 }
 
 function shapedValue(schema: Schema, depth: number, clean: boolean): fc.Arbitrary<unknown> {
-  const inner = (s: Schema | undefined) => valueOf(s, depth + 1, clean);
+  const inner = (s: Schema | undefined) => valuesOf(s, depth + 1, clean);
   const options = schema.anyOf ?? schema.oneOf;
   if (options) return fc.oneof(...options.map(inner));
   if (schema.allOf?.[0]) return inner(schema.allOf[0]);
@@ -160,7 +160,7 @@ function shapedValue(schema: Schema, depth: number, clean: boolean): fc.Arbitrar
 
 /** A body as text: JSON of the schema's shape, or something no schema allows. */
 function bodyOf(schema: Schema | undefined): fc.Arbitrary<{ text: string; type: string } | undefined> {
-  const json = valueOf(schema).map((v) => ({ text: JSON.stringify(v) ?? 'null', type: 'application/json' }));
+  const json = valuesOf(schema).map((v) => ({ text: JSON.stringify(v) ?? 'null', type: 'application/json' }));
   const deep = fc.integer({ min: 65, max: 20_000 }).map((n) => ({
     text: `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`,
     type: 'application/json',
@@ -180,7 +180,7 @@ function bodyOf(schema: Schema | undefined): fc.Arbitrary<{ text: string; type: 
     '{"a":}',
     '\u0000',
   );
-  const form = valueOf(schema).map((v) => ({
+  const form = valuesOf(schema).map((v) => ({
     text: new URLSearchParams(
       Object.entries(v && typeof v === 'object' ? v : { v }).map(([k, x]) => [k, JSON.stringify(x) ?? '']),
     ).toString(),
@@ -240,7 +240,7 @@ function cleanRequestOf(path: string, op: Operation) {
     }),
     query: fc.constant(''),
     body: body
-      ? valueOf(body, 0, true).map((v) => ({ text: JSON.stringify(v) ?? '{}', type: 'application/json' }))
+      ? valuesOf(body, 0, true).map((v) => ({ text: JSON.stringify(v) ?? '{}', type: 'application/json' }))
       : fc.constant(undefined),
     headers: fc.constant({} as Record<string, string>),
   });
@@ -260,7 +260,7 @@ function requestOf(path: string, op: Operation) {
       for (const [i, p] of pathParams.entries()) out = out.replace(`{${p.name}}`, values[i] as string);
       return out;
     }),
-    query: valueOf(querySchema).map((q) => {
+    query: valuesOf(querySchema).map((q) => {
       const search = new URLSearchParams();
       for (const [k, v] of Object.entries(q && typeof q === 'object' ? q : {})) {
         for (const item of Array.isArray(v) ? v : [v])
