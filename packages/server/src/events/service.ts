@@ -186,7 +186,8 @@ export async function ingestEvents(
   if (problems.length > 0) {
     throw new AppError(
       'invalid_events',
-      `Unknown event type: ${problems.map((p) => p.path).join(', ')}`,
+      // The values, not the field: `"nothing_x" is not a recognized event type`.
+      problems.map((p) => p.message).join('; '),
       problems,
     );
   }

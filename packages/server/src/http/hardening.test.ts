@@ -279,6 +279,15 @@ describe('the error envelope', () => {
   });
 });
 
+describe('messages', () => {
+  it('name the offending value, not the field', async () => {
+    const res = await send('POST', '/v1/trigger', '{"event":"webhook.disabled"}');
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain('"webhook.disabled"');
+    expect(res.body.error.details[0].path).toBe('event');
+  });
+});
+
 describe('JSON booleans and numbers are taken as sent', () => {
   it('does not turn the string "false" into true (or 0 into false)', async () => {
     for (const active of ['"false"', '0', '"x"']) {
