@@ -209,7 +209,11 @@ function bodyOf(schema: Schema | undefined): fc.Arbitrary<{ text: string; type: 
 
 const pathValue = fc.oneof(
   fc.constantFrom(...['main', 'fuzzed', 'a:b', 'a@b.c']).map(encodeURIComponent),
-  fc.string({ maxLength: 30 }).map(encodeURIComponent),
+  // Never empty, `.` or `..`: those make another URL (no route, or the parent's), not a value for this one.
+  fc
+    .string({ minLength: 1, maxLength: 30 })
+    .filter((v) => v !== '.' && v !== '..')
+    .map(encodeURIComponent),
   fc.uuid(),
   fc.constantFrom('%', '%00', '%E0%A4%A', '%ED%A0%80', '%2F', 'x'.repeat(300)),
 );
