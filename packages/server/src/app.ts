@@ -7,9 +7,8 @@ import { type Context, createContextInner } from './context.ts';
 import type { ServerDeps } from './deps.ts';
 import { docsHtml, sendDocsBundle } from './docsPage.ts';
 import { AppError, errorEnvelope, toAppError, trpcErrorBody } from './errors.ts';
-import { assertJsonDepth, mediaType, parseForm, readRawBody, readRequestBody } from './http/body.ts';
-import { typeFormValues } from './http/formTypes.ts';
-import { findRestRoute, restRoutes } from './http/restRoutes.ts';
+import { prepareRestInput, prepareTrpcInput } from './http/requestInput.ts';
+import { restRoutes } from './http/restRoutes.ts';
 import { answerClientError } from './http/transport.ts';
 import { createHttpMetrics } from './metrics.ts';
 import { buildOpenApiDocument, successStatuses } from './openapi.ts';
@@ -42,20 +41,17 @@ export function createRequestListener(deps: ServerDeps, publicUrl: string) {
   const routeOf = new WeakMap<ServerResponse, string>();
 
   const routes = restRoutes(appRouter);
-
   // Both handlers run inside our own node:http server, so `res` is always a plain ServerResponse.
-  const contextFor =
-    (transport: Context['transport']) =>
-    (opts: { req: IncomingMessage; res: unknown }): Context => {
-      const res = opts.res as ServerResponse;
-      return createContextInner({
-        deps,
-        headers: opts.req.headers,
-        requestId: String(res.getHeader('X-Request-ID')),
-        res,
-        transport,
-      });
-    };
+  const createContext = (opts: { req: IncomingMessage; res: unknown }): Context => {
+    const res = opts.res as ServerResponse;
+    return createContextInner({
+      deps,
+      headers: opts.req.headers,
+      requestId: String(res.getHeader('X-Request-ID')),
+      res,
+      transport: opts.req.url?.startsWith('/trpc/') ? 'trpc' : 'rest',
+    });
+  };
 
   const onError = ({ error, req, path }: { error: TRPCError; req: IncomingMessage; path?: string }) => {
     const appError = toAppError(error);
@@ -66,7 +62,7 @@ export function createRequestListener(deps: ServerDeps, publicUrl: string) {
   // The Node handler (not the standalone one, which re-reads the body as a Fetch Request): we parse the body first.
   const restHandler = createOpenApiNodeHttpHandler({
     router: appRouter,
-    createContext: contextFor('rest'),
+    createContext,
     maxBodySize: deps.env.MAX_BODY_BYTES,
     onError,
     responseMeta: ({ paths, errors, ctx }) => {
@@ -80,71 +76,16 @@ export function createRequestListener(deps: ServerDeps, publicUrl: string) {
   const trpcHandler = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
-    createContext: contextFor('trpc'),
+    createContext,
     maxBodySize: deps.env.MAX_BODY_BYTES,
     maxBatchSize: MAX_TRPC_BATCH,
     onError,
   });
 
-  /**
-   * Puts a REST call's input where trpc-to-openapi reads it, parsed and checked first: a JSON or form-encoded body
-   * (an object, depth-limited on its text, a form's strings typed for the procedure's schema) becomes `req.body`;
-   * a form body sent with GET or DELETE (`curl -X GET -d "expand[]=event_trigger"`, as seed 004 writes it) joins
-   * the query.
-   */
-  async function prepareRestInput(req: IncomingMessage, method: string, pathname: string): Promise<void> {
-    const carrier = req as IncomingMessage & { body?: unknown; query?: Record<string, string[]> };
-    if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
-      const body = await readRequestBody(req, deps.env.MAX_BODY_BYTES);
-      carrier.body =
-        body.kind === 'none'
-          ? {}
-          : body.kind === 'json'
-            ? body.value
-            : typeFormValues(body.value, findRestRoute(routes, method, pathname)?.input);
-      // A POST with no parameters (seed 004's clone, stop) is sent without a body or a Content-Type; a form is
-      // JSON from here on.
-      req.headers['content-type'] = 'application/json';
-      return;
-    }
-    // The query is read here, into an object with no prototype: trpc-to-openapi's own reading pushes onto
-    // `query[name]`, which for `?toString=x` or `?constructor=x` is a function of Object.prototype (a 500).
-    const query = Object.create(null) as Record<string, string[]>;
-    const add = (params: URLSearchParams) =>
-      params.forEach((value, key) => {
-        query[key] ??= [];
-        query[key].push(value);
-      });
-    add(new URL(req.url ?? '/', 'http://localhost').searchParams);
-    if (mediaType(req) === 'application/x-www-form-urlencoded') {
-      const text = (await readRawBody(req, deps.env.MAX_BODY_BYTES)).toString('utf8');
-      parseForm(text); // its limits, as for any form
-      add(new URLSearchParams(text));
-    }
-    carrier.query = query;
-  }
-
-  /**
-   * A tRPC call's input is JSON too (the body, or `?input=` on a GET): its depth is checked on the text before tRPC
-   * parses it, and the body is handed to tRPC as that text.
-   */
-  async function prepareTrpcInput(req: IncomingMessage, method: string): Promise<void> {
-    if (method === 'GET') {
-      for (const input of new URL(req.url ?? '/', 'http://localhost').searchParams.getAll('input')) {
-        assertJsonDepth(input, 'The tRPC input');
-      }
-      return;
-    }
-    const raw = await readRawBody(req, deps.env.MAX_BODY_BYTES);
-    const text = raw.toString('utf8');
-    assertJsonDepth(text, 'The tRPC input');
-    (req as IncomingMessage & { body?: unknown }).body = raw.length === 0 ? undefined : text;
-  }
-
   async function route(req: IncomingMessage, res: ServerResponse, requestId: string, pathname: string) {
     const method = req.method ?? 'GET';
     if (pathname.startsWith('/v1/')) {
-      await prepareRestInput(req, method, pathname);
+      await prepareRestInput(req, method, pathname, routes, deps.env.MAX_BODY_BYTES);
       // trpc-to-openapi writes its own error shape; ours replaces it on the way out.
       const end = res.end.bind(res) as (chunk?: unknown) => ServerResponse;
       res.end = ((chunk?: unknown) => {
@@ -159,7 +100,7 @@ export function createRequestListener(deps: ServerDeps, publicUrl: string) {
     }
     if (pathname.startsWith('/trpc/')) {
       try {
-        await prepareTrpcInput(req, method);
+        await prepareTrpcInput(req, method, deps.env.MAX_BODY_BYTES);
       } catch (err) {
         const appError = toAppError(err);
         return sendJson(res, appError.status, trpcErrorBody(appError, requestId));

@@ -70,8 +70,17 @@ export async function claimIdempotencyKey(store: IdempotencyStore, call: Idempot
   const q = async <R>(statement: { name: string; text: string }, values: unknown[]): Promise<R[]> =>
     (await store.pool.query({ ...statement, values })).rows as R[];
 
+  const giveUpAt = now().getTime() + 2 * call.leaseMs;
   for (let round = 0; ; round++) {
     const t = now();
+    // Unreachable unless claims keep changing hands: a waiting call takes over once the holder's lease lapses.
+    if (t.getTime() > giveUpAt) {
+      throw new AppError(
+        'idempotency_conflict',
+        `A request with the Idempotency-Key "${call.key}" is still being processed: retry later`,
+        [{ path: 'Idempotency-Key', message: 'still in progress' }],
+      );
+    }
     const lockedUntil = new Date(t.getTime() + call.leaseMs);
     const expiresAt = call.key.startsWith('life-') ? null : new Date(t.getTime() + call.ttlHours * 3_600_000);
     const id = uuidv7();
