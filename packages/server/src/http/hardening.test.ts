@@ -271,6 +271,8 @@ describe('the error envelope', () => {
     );
     const res = await send('GET', `/trpc/${calls}?batch=1&input=${input}`);
     expect(res.status).toBe(400);
+    // Over tRPC, errors keep tRPC's shape (its clients read it), with the same code and details as REST.
+    expect(res.body.error.data).toMatchObject({ httpStatus: 400, appCode: 'validation_error', details: [] });
     const ok = await send(
       'GET',
       `/trpc/users.get,users.get?batch=1&input=${encodeURIComponent('{"0":{"key":"main"},"1":{"key":"main"}}')}`,
