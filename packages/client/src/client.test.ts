@@ -87,7 +87,7 @@ describe('errors are SwitchyardErrors with the API code, status, request id and 
     expect(err).toMatchObject({
       code: 'insufficient_permissions',
       status: 403,
-      details: { required: 'users:write' },
+      details: [expect.objectContaining({ required: 'users:write' })],
     });
   });
 

@@ -211,7 +211,9 @@ describe("the server's own rate limit", () => {
           (e: unknown) => e,
         );
       expect(err).toMatchObject({ code: 'rate_limited', status: 429 });
-      expect((err as SwitchyardError).details).toEqual({ retry_after_seconds: expect.any(Number) });
+      expect((err as SwitchyardError).details).toEqual([
+        expect.objectContaining({ retry_after_seconds: expect.any(Number) }),
+      ]);
     } finally {
       await limited.close();
     }

@@ -32,10 +32,7 @@ export interface paths {
     /** List API keys */
     get: operations['apiKeys-list'];
     put?: never;
-    /**
-     * Create an API key
-     * @description A secret key (sk_live_… / sk_test_…, with scopes) or a publishable key (pk_live_… / pk_test_…, no scopes) of the calling key’s environment. The key is in this response only.
-     */
+    /** Create an API key */
     post: operations['apiKeys-create'];
     delete?: never;
     options?: never;
@@ -158,16 +155,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /**
-     * List the event catalog: the 28 built-in types, the account’s registered ones and every name it sent
-     * @description Readable with any key of the account, a publishable key (pk_…) included. Webhook subscriptions accept the names listed here (and `*`, `<name>.*`); events, triggers and workflows take any well-formed name.
-     */
+    /** List the event catalog: the 28 built-in types and the account’s own */
     get: operations['eventTypes-list'];
     put?: never;
-    /**
-     * Register an event type of the account’s own
-     * @description A name the account has only sent so far becomes registered; a registered one is 409.
-     */
+    /** Register an event type of the account’s own */
     post: operations['eventTypes-create'];
     delete?: never;
     options?: never;
@@ -338,26 +329,6 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/v1/leadsquared/webhooks': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Create a webhook, LeadSquared style (seed 003)
-     * @description LeadSquared’s PascalCase body and answer ({ Status: "Success", Message: { Id } }). WebhookEvent codes map to named event types (README), WebhookProperties and LandingPageUrls to filters, CustomHeaders may repeat a name. 401 invalid credentials, 400 a body not as specified, 404 a wrong path, 429 more than 25 calls in 5 seconds.
-     */
-    post: operations['compat-leadSquaredCreateWebhook'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   '/v1/trigger': {
     parameters: {
       query?: never;
@@ -406,26 +377,6 @@ export interface paths {
     post?: never;
     /** Archive a user */
     delete: operations['users-delete'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/webhook/create': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Create a webhook, Saleshandy style (seed 002)
-     * @description Saleshandy’s body (name, webhookUrl, webhookEvent, headers; all required) and answer ({ message, payload }). Authenticate with x-api-key. A test delivery is sent at once; when it fails the webhook is created paused. Errors: invalid_url, invalid_events (not a Saleshandy event), missing_required_field, 409 duplicate_webhook.
-     */
-    post: operations['compat-saleshandyCreateWebhook'];
-    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -572,18 +523,18 @@ export interface paths {
     };
     /**
      * Fetch a workflow
-     * @description Address it by key with id_type=key, in the query string or the body (within user_key, default main). expand[]=event_trigger returns the trigger's event type object.
+     * @description Address it by key with id_type=key (within user_key, default main). expand[]=event_trigger returns the trigger's event type object.
      */
     get: operations['workflows-get'];
     /**
      * Update a workflow
-     * @description Only the fields given change. template, event_trigger, stop_event and trigger_conditions go to the drafts; template_status: 'published' publishes them. Address it by key with id_type=key, in the query string or the body (within user_key, default main).
+     * @description Only the fields given change. template, event_trigger, stop_event and trigger_conditions go to the drafts; template_status: 'published' publishes them. Address it by key with id_type=key (within user_key, default main).
      */
     put: operations['workflows-update'];
     post?: never;
     /**
      * Delete a workflow
-     * @description It stops triggering at once. Address it by key with id_type=key, in the query string or the body (within user_key, default main).
+     * @description It stops triggering at once. Address it by key with id_type=key (within user_key, default main).
      */
     delete: operations['workflows-delete'];
     options?: never;
@@ -602,7 +553,7 @@ export interface paths {
     put?: never;
     /**
      * Clone a workflow
-     * @description A draft copy with a new unique key and name. Address it by key with id_type=key, in the query string or the body (within user_key, default main).
+     * @description A draft copy with a new unique key and name. Address it by key with id_type=key (within user_key, default main).
      */
     post: operations['workflows-clone'];
     delete?: never;
@@ -620,10 +571,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /**
-     * Execute a workflow now
-     * @description Runs the published template now with execution_data. Address the workflow by key with id_type=key (query string or body; within user_key, default main). Answers the workflow, with its stats.
-     */
+    /** Execute a workflow now */
     post: operations['trigger-execute'];
     delete?: never;
     options?: never;
@@ -642,7 +590,7 @@ export interface paths {
     put?: never;
     /**
      * Publish the drafts
-     * @description Checks the template (exactly one Start, no cycles, edges between known nodes, every node reachable, valid node settings), the trigger and the conditions; problems come back as validation_error with node ids. Address it by key with id_type=key, in the query string or the body (within user_key, default main).
+     * @description Checks the template (exactly one Start, no cycles, edges between known nodes, every node reachable, valid node settings), the trigger and the conditions; problems come back as validation_error with node ids. Address it by key with id_type=key (within user_key, default main).
      */
     post: operations['workflows-publish'];
     delete?: never;
@@ -655,6 +603,34 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    /** @description A condition: a comparison, or an all / any group of conditions */
+    Condition:
+      | {
+          /** @description Dotted path in the event data, e.g. "status" or "owner.email" */
+          field: string;
+          /** @enum {string} */
+          operator:
+            | 'equals'
+            | 'not_equals'
+            | 'contains'
+            | 'changed'
+            | 'changed_to'
+            | 'changed_from'
+            | 'greater_than'
+            | 'less_than'
+            | 'in'
+            | 'exists';
+          /** @description What the field is compared with (not for changed or exists) */
+          value?: unknown;
+        }
+      | {
+          /** @description Every condition must hold */
+          all: components['schemas']['Condition'][];
+        }
+      | {
+          /** @description At least one condition must hold */
+          any: components['schemas']['Condition'][];
+        };
     Error: {
       error: {
         /**
@@ -667,6 +643,8 @@ export interface components {
           | 'invalid_url'
           | 'invalid_events'
           | 'payload_too_large'
+          | 'headers_too_large'
+          | 'request_timeout'
           | 'invalid_key'
           | 'insufficient_permissions'
           | 'not_found'
@@ -676,272 +654,28 @@ export interface components {
           | 'idempotency_conflict'
           | 'conflict'
           | 'rate_limited'
-          | 'internal_error'
-          | 'unavailable';
-        /** @description Field-level problems or other structured detail */
-        details?: unknown;
+          | 'internal_error';
+        /** @description Field-level problems and other structured detail; empty when there is none */
+        details: components['schemas']['ErrorDetail'][];
         /** @description What went wrong, for a person */
         message: string;
         /** @description Also in the X-Request-ID header */
         request_id: string;
       };
     };
-    /**
-     * validation_error, missing_required_field or another input error error (400)
-     * @description The error information
-     * @example {
-     *       "code": "BAD_REQUEST",
-     *       "message": "validation_error, missing_required_field or another input error",
-     *       "issues": []
-     *     }
-     */
-    'error.BAD_REQUEST': {
-      /**
-       * @description The error code
-       * @example BAD_REQUEST
-       */
-      code: string;
-      /**
-       * @description An array of issues that were responsible for the error
-       * @example []
-       */
-      issues?: {
-        message: string;
-      }[];
-      /**
-       * @description The error message
-       * @example validation_error, missing_required_field or another input error
-       */
+    /** @description One problem, or a fact about the refusal beside its message (e.g. `retry_after_seconds`) */
+    ErrorDetail: {
+      /** @description What is wrong there */
       message: string;
-    };
-    /**
-     * duplicate_name: the type is already registered error (409)
-     * @description The error information
-     * @example {
-     *       "code": "CONFLICT",
-     *       "message": "duplicate_name: the type is already registered",
-     *       "issues": []
-     *     }
-     */
-    'error.CONFLICT': {
-      /**
-       * @description The error code
-       * @example CONFLICT
-       */
-      code: string;
-      /**
-       * @description An array of issues that were responsible for the error
-       * @example []
-       */
-      issues?: {
-        message: string;
-      }[];
-      /**
-       * @description The error message
-       * @example duplicate_name: the type is already registered
-       */
-      message: string;
-    };
-    /**
-     * insufficient_permissions: the key lacks the scope error (403)
-     * @description The error information
-     * @example {
-     *       "code": "FORBIDDEN",
-     *       "message": "insufficient_permissions: the key lacks the scope",
-     *       "issues": []
-     *     }
-     */
-    'error.FORBIDDEN': {
-      /**
-       * @description The error code
-       * @example FORBIDDEN
-       */
-      code: string;
-      /**
-       * @description An array of issues that were responsible for the error
-       * @example []
-       */
-      issues?: {
-        message: string;
-      }[];
-      /**
-       * @description The error message
-       * @example insufficient_permissions: the key lacks the scope
-       */
-      message: string;
-    };
-    /**
-     * internal_error error (500)
-     * @description The error information
-     * @example {
-     *       "code": "INTERNAL_SERVER_ERROR",
-     *       "message": "internal_error",
-     *       "issues": []
-     *     }
-     */
-    'error.INTERNAL_SERVER_ERROR': {
-      /**
-       * @description The error code
-       * @example INTERNAL_SERVER_ERROR
-       */
-      code: string;
-      /**
-       * @description An array of issues that were responsible for the error
-       * @example []
-       */
-      issues?: {
-        message: string;
-      }[];
-      /**
-       * @description The error message
-       * @example internal_error
-       */
-      message: string;
-    };
-    /**
-     * not_found error (404)
-     * @description The error information
-     * @example {
-     *       "code": "NOT_FOUND",
-     *       "message": "not_found",
-     *       "issues": []
-     *     }
-     */
-    'error.NOT_FOUND': {
-      /**
-       * @description The error code
-       * @example NOT_FOUND
-       */
-      code: string;
-      /**
-       * @description An array of issues that were responsible for the error
-       * @example []
-       */
-      issues?: {
-        message: string;
-      }[];
-      /**
-       * @description The error message
-       * @example not_found
-       */
-      message: string;
-    };
-    /**
-     * payload_too_large error (413)
-     * @description The error information
-     * @example {
-     *       "code": "PAYLOAD_TOO_LARGE",
-     *       "message": "payload_too_large",
-     *       "issues": []
-     *     }
-     */
-    'error.PAYLOAD_TOO_LARGE': {
-      /**
-       * @description The error code
-       * @example PAYLOAD_TOO_LARGE
-       */
-      code: string;
-      /**
-       * @description An array of issues that were responsible for the error
-       * @example []
-       */
-      issues?: {
-        message: string;
-      }[];
-      /**
-       * @description The error message
-       * @example payload_too_large
-       */
-      message: string;
-    };
-    /**
-     * unavailable: the database is unreachable for the moment; retry after the Retry-After header error (503)
-     * @description The error information
-     * @example {
-     *       "code": "SERVICE_UNAVAILABLE",
-     *       "message": "unavailable: the database is unreachable for the moment; retry after the Retry-After header",
-     *       "issues": []
-     *     }
-     */
-    'error.SERVICE_UNAVAILABLE': {
-      /**
-       * @description The error code
-       * @example SERVICE_UNAVAILABLE
-       */
-      code: string;
-      /**
-       * @description An array of issues that were responsible for the error
-       * @example []
-       */
-      issues?: {
-        message: string;
-      }[];
-      /**
-       * @description The error message
-       * @example unavailable: the database is unreachable for the moment; retry after the Retry-After header
-       */
-      message: string;
-    };
-    /**
-     * rate_limited: retry after the Retry-After header error (429)
-     * @description The error information
-     * @example {
-     *       "code": "TOO_MANY_REQUESTS",
-     *       "message": "rate_limited: retry after the Retry-After header",
-     *       "issues": []
-     *     }
-     */
-    'error.TOO_MANY_REQUESTS': {
-      /**
-       * @description The error code
-       * @example TOO_MANY_REQUESTS
-       */
-      code: string;
-      /**
-       * @description An array of issues that were responsible for the error
-       * @example []
-       */
-      issues?: {
-        message: string;
-      }[];
-      /**
-       * @description The error message
-       * @example rate_limited: retry after the Retry-After header
-       */
-      message: string;
-    };
-    /**
-     * invalid_key: missing, invalid or revoked API key error (401)
-     * @description The error information
-     * @example {
-     *       "code": "UNAUTHORIZED",
-     *       "message": "invalid_key: missing, invalid or revoked API key",
-     *       "issues": []
-     *     }
-     */
-    'error.UNAUTHORIZED': {
-      /**
-       * @description The error code
-       * @example UNAUTHORIZED
-       */
-      code: string;
-      /**
-       * @description An array of issues that were responsible for the error
-       * @example []
-       */
-      issues?: {
-        message: string;
-      }[];
-      /**
-       * @description The error message
-       * @example invalid_key: missing, invalid or revoked API key
-       */
-      message: string;
+      /** @description Where: a dotted field path (`events.0.type`), a header or `(body)` */
+      path?: string;
+    } & {
+      [key: string]: unknown;
     };
   };
   responses: never;
   parameters: {
-    /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+    /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
     IdempotencyKey: string;
   };
   requestBodies: never;
@@ -988,17 +722,11 @@ export interface operations {
               created_at_string: string;
               /** @description created time in UTC (ISO 8601) */
               created_at_utc: string;
-              /**
-               * @description Which environment of the organisation this account is; environments share no data
-               * @enum {string}
-               */
-              environment: 'live' | 'test';
               id: string;
               name: string;
               notification_email: string | null;
               /** @constant */
               object: 'account';
-              organisation_id: string;
               stop_events: string[];
               time_zone: string;
               /** @description updated time in the account's time zone (ISO 8601) */
@@ -1050,138 +778,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description rate_limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          'Retry-After': components['headers']['Retry-After'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-ID': components['headers']['X-Request-ID'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description internal_error */
-      500: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-ID': components['headers']['X-Request-ID'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-ID': components['headers']['X-Request-ID'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  'account-update': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          name?: string;
-          /** @description Where notices go (a webhook disabled after failing); null removes it */
-          notification_email?: string | null;
-          /** @description The stop events workflows may use (seed 004), e.g. ["new_lead", "signed_up"] */
-          stop_events?: string[];
-          /** @description IANA time zone for `*_at` timestamps, daily trigger counts and delays, e.g. Europe/Paris */
-          time_zone?: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Successful response */
-      200: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-ID': components['headers']['X-Request-ID'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            data: {
-              /** @description created time in the account's time zone (ISO 8601) */
-              created_at: string;
-              /** @description created time as a readable string in the account's time zone */
-              created_at_string: string;
-              /** @description created time in UTC (ISO 8601) */
-              created_at_utc: string;
-              /**
-               * @description Which environment of the organisation this account is; environments share no data
-               * @enum {string}
-               */
-              environment: 'live' | 'test';
-              id: string;
-              name: string;
-              notification_email: string | null;
-              /** @constant */
-              object: 'account';
-              organisation_id: string;
-              stop_events: string[];
-              time_zone: string;
-              /** @description updated time in the account's time zone (ISO 8601) */
-              updated_at: string;
-              /** @description updated time as a readable string in the account's time zone */
-              updated_at_string: string;
-              /** @description updated time in UTC (ISO 8601) */
-              updated_at_utc: string;
-            };
-          };
-        };
-      };
-      /** @description validation_error, missing_required_field or another input error */
-      400: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-ID': components['headers']['X-Request-ID'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description invalid_key: missing, invalid or revoked API key */
-      401: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-ID': components['headers']['X-Request-ID'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description insufficient_permissions: the key lacks the scope */
-      403: {
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -1220,7 +818,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -1233,8 +844,174 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+    };
+  };
+  'account-update': {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          name?: string;
+          /** @description Where notices go (a webhook disabled after failing); null removes it */
+          notification_email?: string | null;
+          /** @description The stop events workflows may use (seed 004), e.g. ["new_lead", "signed_up"] */
+          stop_events?: string[];
+          /** @description IANA time zone for `*_at` timestamps, daily trigger counts and delays, e.g. Europe/Paris */
+          time_zone?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              /** @description created time in the account's time zone (ISO 8601) */
+              created_at: string;
+              /** @description created time as a readable string in the account's time zone */
+              created_at_string: string;
+              /** @description created time in UTC (ISO 8601) */
+              created_at_utc: string;
+              id: string;
+              name: string;
+              notification_email: string | null;
+              /** @constant */
+              object: 'account';
+              stop_events: string[];
+              time_zone: string;
+              /** @description updated time in the account's time zone (ISO 8601) */
+              updated_at: string;
+              /** @description updated time as a readable string in the account's time zone */
+              updated_at_string: string;
+              /** @description updated time in UTC (ISO 8601) */
+              updated_at_utc: string;
+            };
+          };
+        };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -1279,14 +1056,7 @@ export interface operations {
               created_at_string: string;
               /** @description created time in UTC (ISO 8601) */
               created_at_utc: string;
-              /**
-               * @description The environment (account) the key opens
-               * @enum {string}
-               */
-              environment: 'live' | 'test';
               id: string;
-              /** @enum {string} */
-              kind: 'secret' | 'publishable';
               /** @description last_used time in the account's time zone (ISO 8601) */
               last_used_at: string | null;
               /** @description last_used time as a readable string in the account's time zone */
@@ -1348,6 +1118,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -1362,8 +1158,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -1375,8 +1171,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -1394,7 +1190,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path?: never;
@@ -1403,15 +1199,9 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
-          /**
-           * @description secret (sk_…, for servers, with scopes) or publishable (pk_…, safe in a browser: it only identifies the account)
-           * @default secret
-           * @enum {string}
-           */
-          kind?: 'secret' | 'publishable';
           name: string;
-          /** @description Permissions of a secret key (at least one); a publishable key takes none */
-          scopes?: (
+          /** @description Permissions of the new key */
+          scopes: (
             | 'workflows:read'
             | 'workflows:write'
             | 'webhooks:read'
@@ -1445,16 +1235,9 @@ export interface operations {
               created_at_string: string;
               /** @description created time in UTC (ISO 8601) */
               created_at_utc: string;
-              /**
-               * @description The environment (account) the key opens
-               * @enum {string}
-               */
-              environment: 'live' | 'test';
               id: string;
               /** @description The API key. Shown once: store it now. */
               key: string;
-              /** @enum {string} */
-              kind: 'secret' | 'publishable';
               /** @description last_used time in the account's time zone (ISO 8601) */
               last_used_at: string | null;
               /** @description last_used time as a readable string in the account's time zone */
@@ -1511,6 +1294,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description payload_too_large */
       413: {
         headers: {
@@ -1538,8 +1347,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -1551,8 +1360,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -1569,7 +1378,10 @@ export interface operations {
   'apiKeys-revoke': {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
       path: {
         id: string;
       };
@@ -1595,14 +1407,7 @@ export interface operations {
               created_at_string: string;
               /** @description created time in UTC (ISO 8601) */
               created_at_utc: string;
-              /**
-               * @description The environment (account) the key opens
-               * @enum {string}
-               */
-              environment: 'live' | 'test';
               id: string;
-              /** @enum {string} */
-              kind: 'secret' | 'publishable';
               /** @description last_used time in the account's time zone (ISO 8601) */
               last_used_at: string | null;
               /** @description last_used time as a readable string in the account's time zone */
@@ -1672,6 +1477,45 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -1686,8 +1530,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -1699,8 +1543,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -1819,6 +1663,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -1833,8 +1703,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -1846,8 +1716,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -1865,7 +1735,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path?: never;
@@ -1996,7 +1866,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description duplicate_name: the type is already registered */
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -2036,8 +1919,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -2049,8 +1932,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -2174,6 +2057,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -2188,8 +2097,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -2201,8 +2110,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -2219,7 +2128,10 @@ export interface operations {
   'connections-delete': {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
       path: {
         id: string;
       };
@@ -2326,8 +2238,34 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description duplicate_name: the type is already registered */
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -2353,8 +2291,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -2366,8 +2304,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -2384,7 +2322,10 @@ export interface operations {
   'connections-update': {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
       path: {
         id: string;
       };
@@ -2521,7 +2462,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description duplicate_name: the type is already registered */
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -2561,8 +2515,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -2574,8 +2528,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -2593,7 +2547,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path: {
@@ -2676,6 +2630,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description payload_too_large */
       413: {
         headers: {
@@ -2703,8 +2683,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -2716,8 +2696,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -2803,7 +2783,7 @@ export interface operations {
               /** @constant */
               object: 'delivery';
               /** @enum {string} */
-              status: 'pending' | 'succeeded' | 'failed' | 'canceled';
+              status: 'pending' | 'succeeded' | 'failed' | 'canceled' | 'skipped';
               webhook_id: string;
             };
           };
@@ -2861,6 +2841,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -2875,8 +2881,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -2888,8 +2894,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -2907,7 +2913,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path: {
@@ -2978,7 +2984,7 @@ export interface operations {
               /** @constant */
               object: 'delivery';
               /** @enum {string} */
-              status: 'pending' | 'succeeded' | 'failed' | 'canceled';
+              status: 'pending' | 'succeeded' | 'failed' | 'canceled' | 'skipped';
               webhook_id: string;
             };
           };
@@ -3036,6 +3042,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description payload_too_large */
       413: {
         headers: {
@@ -3063,8 +3095,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -3076,8 +3108,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -3123,11 +3155,6 @@ export interface operations {
               entity: string;
               /** @constant */
               object: 'event_type';
-              /**
-               * @description Built in, registered with POST /v1/event-types (or by a compatibility route), or only sent
-               * @enum {string}
-               */
-              origin: 'built_in' | 'registered' | 'sent';
               type: string;
             }[];
           };
@@ -3172,6 +3199,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -3186,8 +3239,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -3199,8 +3252,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -3218,7 +3271,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path?: never;
@@ -3228,7 +3281,7 @@ export interface operations {
       content: {
         'application/json': {
           description?: string;
-          /** @description An event name (1-100 letters, digits, "_", ".", "-" or ":", starting with a letter or digit), e.g. `invoice.paid` or `new_user` */
+          /** @description Lowercase `entity.action`, e.g. `invoice.paid` */
           type: string;
         };
       };
@@ -3257,11 +3310,6 @@ export interface operations {
               entity: string;
               /** @constant */
               object: 'event_type';
-              /**
-               * @description Built in, registered with POST /v1/event-types (or by a compatibility route), or only sent
-               * @enum {string}
-               */
-              origin: 'built_in' | 'registered' | 'sent';
               type: string;
             };
           };
@@ -3306,7 +3354,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description duplicate_name: the type is already registered */
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -3346,8 +3407,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -3359,8 +3420,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -3477,6 +3538,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -3491,8 +3578,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -3504,8 +3591,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -3523,7 +3610,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path?: never;
@@ -3556,12 +3643,9 @@ export interface operations {
           previous?: {
             [key: string]: unknown;
           } | null;
-          /** @description The event name: a catalog type such as `deal.updated`, or any name of your own (1-100 letters, digits, "_", ".", "-" or ":", starting with a letter or digit) */
+          /** @description A catalog type such as `deal.updated`, or one of your own */
           type: string;
-          /**
-           * @description The user the event belongs to (default main); a user that does not exist yet is created
-           * @default main
-           */
+          /** @default main */
           user_key?: string;
         };
       };
@@ -3625,6 +3709,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description payload_too_large */
       413: {
         headers: {
@@ -3652,8 +3762,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -3665,8 +3775,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -3786,6 +3896,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -3800,8 +3936,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -3813,8 +3949,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -3832,7 +3968,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path?: never;
@@ -3866,12 +4002,9 @@ export interface operations {
             previous?: {
               [key: string]: unknown;
             } | null;
-            /** @description The event name: a catalog type such as `deal.updated`, or any name of your own (1-100 letters, digits, "_", ".", "-" or ":", starting with a letter or digit) */
+            /** @description A catalog type such as `deal.updated`, or one of your own */
             type: string;
-            /**
-             * @description The user the event belongs to (default main); a user that does not exist yet is created
-             * @default main
-             */
+            /** @default main */
             user_key?: string;
           }[];
         };
@@ -3936,6 +4069,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description payload_too_large */
       413: {
         headers: {
@@ -3963,8 +4122,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -3976,8 +4135,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -4131,6 +4290,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -4145,8 +4330,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -4158,8 +4343,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -4316,6 +4501,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -4330,8 +4541,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -4343,8 +4554,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -4362,7 +4573,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path: {
@@ -4504,7 +4715,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description duplicate_name: the type is already registered */
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -4544,8 +4768,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -4557,8 +4781,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -4576,7 +4800,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path: {
@@ -4718,7 +4942,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description duplicate_name: the type is already registered */
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -4758,8 +4995,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -4771,8 +5008,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -4790,7 +5027,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path: {
@@ -4932,7 +5169,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description duplicate_name: the type is already registered */
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -4972,8 +5222,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -4985,8 +5235,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -5004,7 +5254,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path?: never;
@@ -5082,8 +5332,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description payload_too_large */
-      413: {
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -5095,158 +5345,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description rate_limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          'Retry-After': components['headers']['Retry-After'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-ID': components['headers']['X-Request-ID'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description internal_error */
-      500: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-ID': components['headers']['X-Request-ID'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-ID': components['headers']['X-Request-ID'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  'compat-leadSquaredCreateWebhook': {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
-        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /** @description The format of the data: application/json, application/x-www-form-urlencoded, text/plain */
-          ContentType?: string;
-          /** @description Up to 10 headers sent with every delivery; a name may repeat */
-          CustomHeaders?:
-            | {
-                Key: string;
-                Value: string;
-              }[]
-            | null;
-          /** @description Any text describing the webhook */
-          Description?: string | null;
-          IsSpecificLandingPage?: boolean | ('true' | 'false');
-          /** @description With IsSpecificLandingPage: the landing pages whose submissions are delivered */
-          LandingPageUrls?: (string[] | string) | null;
-          /** @description The HTTP method: POST (default), PUT or PATCH */
-          Method?: string;
-          /** @description E-mail the account when deliveries fail */
-          NotifyOnFailure?: boolean | ('true' | 'false');
-          /** @description The URL the data is posted to */
-          URL: string;
-          /** @description The event code, "3" or 3 (Lead create); the README lists every code and its event type */
-          WebhookEvent: string;
-          /** @description Activity and opportunity filters (an object, or that object as a JSON string) */
-          WebhookProperties?:
-            | (
-                | {
-                    [key: string]: unknown;
-                  }
-                | string
-              )
-            | null;
-        };
-      };
-    };
-    responses: {
-      /** @description Successful response */
-      200: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-ID': components['headers']['X-Request-ID'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            Message: {
-              /** @description The webhook id (GET /v1/webhooks/{id} shows it) */
-              Id: string;
-              /** @description The signing secret (whsec_…) of the deliveries. Shown once: store it now. */
-              Secret: string;
-            };
-            /** @constant */
-            Status: 'Success';
-          };
-        };
-      };
-      /** @description validation_error, missing_required_field or another input error */
-      400: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-ID': components['headers']['X-Request-ID'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description invalid_key: missing, invalid or revoked API key */
-      401: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-ID': components['headers']['X-Request-ID'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description insufficient_permissions: the key lacks the scope */
-      403: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-ID': components['headers']['X-Request-ID'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description duplicate_name: the type is already registered */
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -5286,8 +5385,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -5299,8 +5398,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -5318,7 +5417,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path?: never;
@@ -5333,16 +5432,13 @@ export interface operations {
           data?: {
             [key: string]: unknown;
           };
-          /** @description The event name to trigger; one that starts nothing is accepted too */
+          /** @description The event name to trigger */
           event?: string;
           /** @description Key-value pairs for merge tokens: template data, then this, then the event data take precedence */
           execution_data?: {
             [key: string]: unknown;
           };
-          /**
-           * @description The user whose workflows run (default main); a user that does not exist yet is created
-           * @default main
-           */
+          /** @default main */
           user_key?: string;
           /** @description A comma-separated list of workflow ids */
           workflow_ids?: string | string[];
@@ -5428,6 +5524,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description payload_too_large */
       413: {
         headers: {
@@ -5455,8 +5577,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -5468,8 +5590,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -5586,6 +5708,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -5600,8 +5748,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -5613,8 +5761,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -5737,6 +5885,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -5751,8 +5925,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -5764,8 +5938,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -5782,7 +5956,10 @@ export interface operations {
   'users-upsert': {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
       path: {
         key: string;
       };
@@ -5891,6 +6068,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description payload_too_large */
       413: {
         headers: {
@@ -5918,8 +6121,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -5931,8 +6134,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -5949,7 +6152,10 @@ export interface operations {
   'users-delete': {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
       path: {
         key: string;
       };
@@ -6055,22 +6261,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description rate_limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          'Retry-After': components['headers']['Retry-After'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-ID': components['headers']['X-Request-ID'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description internal_error */
-      500: {
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -6082,125 +6274,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-ID': components['headers']['X-Request-ID'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  'compat-saleshandyCreateWebhook': {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
-        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /** @description Custom HTTP headers included in each webhook delivery. Pass {} if none are needed. */
-          headers: {
-            [key: string]: string;
-          };
-          /** @description Display name for the webhook */
-          name: string;
-          /** @description Webhook events to subscribe to: one or more of email-sent, email-opened, email-link-clicked, reply-received, email-bounced, prospect-unsubscribed, prospect-finished, prospect-outcome-updated, sequence-paused, email-account-disconnected, email-account-paused, inbox-analyser-test-completed, task-created, task-updated, bulk-task-updated, call-task-updated, linkedin-task-updated, custom-task-updated, whatsapp-task-updated */
-          webhookEvent: string[];
-          /** @description Destination URL where the webhook payload will be delivered */
-          webhookUrl: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Successful response */
-      200: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-ID': components['headers']['X-Request-ID'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            message: string;
-            payload: {
-              headers: {
-                [key: string]: string;
-              };
-              id: string;
-              name: string;
-              /** @description The signing secret (whsec_…) of the deliveries. Shown once: store it now. */
-              secret: string;
-              /**
-               * @description paused when the test delivery failed
-               * @enum {string}
-               */
-              status: 'active' | 'paused' | 'disabled';
-              testDelivery: {
-                error: string | null;
-                /** @enum {string} */
-                status: 'succeeded' | 'failed';
-                statusCode: number | null;
-              };
-              webhookEvent: string[];
-              webhookUrl: string;
-            };
-          };
-        };
-      };
-      /** @description validation_error, missing_required_field or another input error */
-      400: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-ID': components['headers']['X-Request-ID'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description invalid_key: missing, invalid or revoked API key */
-      401: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-ID': components['headers']['X-Request-ID'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description insufficient_permissions: the key lacks the scope */
-      403: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-ID': components['headers']['X-Request-ID'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description duplicate_name: the type is already registered */
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -6240,8 +6314,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -6253,8 +6327,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -6310,7 +6384,8 @@ export interface operations {
               failing_since_at_string: string | null;
               /** @description failing_since time in UTC (ISO 8601) */
               failing_since_at_utc: string | null;
-              filters: unknown | null;
+              /** @description The filter deliveries must pass (null: none) */
+              filters: components['schemas']['Condition'] | null;
               headers: {
                 [key: string]: string;
               };
@@ -6383,6 +6458,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -6397,8 +6498,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -6410,8 +6511,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -6429,7 +6530,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path?: never;
@@ -6481,7 +6582,7 @@ export interface operations {
            */
           method?: 'POST' | 'PUT' | 'PATCH';
           name?: string | null;
-          /** @description E-mail the account when deliveries fail for good (at most one notice an hour, counting what failed since) and when the webhook is disabled */
+          /** @description E-mail the account when the webhook is disabled for failing */
           notify_on_failure?: boolean;
           /** @description Send a test ping now; if it fails the webhook starts paused */
           test_delivery?: boolean;
@@ -6528,7 +6629,8 @@ export interface operations {
                 failing_since_at_string: string | null;
                 /** @description failing_since time in UTC (ISO 8601) */
                 failing_since_at_utc: string | null;
-                filters: unknown | null;
+                /** @description The filter deliveries must pass (null: none) */
+                filters: components['schemas']['Condition'] | null;
                 headers: {
                   [key: string]: string;
                 };
@@ -6599,7 +6701,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description duplicate_name: the type is already registered */
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -6639,8 +6754,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -6652,8 +6767,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -6707,7 +6822,8 @@ export interface operations {
               failing_since_at_string: string | null;
               /** @description failing_since time in UTC (ISO 8601) */
               failing_since_at_utc: string | null;
-              filters: unknown | null;
+              /** @description The filter deliveries must pass (null: none) */
+              filters: components['schemas']['Condition'] | null;
               headers: {
                 [key: string]: string;
               };
@@ -6788,6 +6904,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -6802,8 +6944,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -6815,8 +6957,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -6833,7 +6975,10 @@ export interface operations {
   'webhooks-delete': {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
       path: {
         id: string;
       };
@@ -6870,7 +7015,8 @@ export interface operations {
               failing_since_at_string: string | null;
               /** @description failing_since time in UTC (ISO 8601) */
               failing_since_at_utc: string | null;
-              filters: unknown | null;
+              /** @description The filter deliveries must pass (null: none) */
+              filters: components['schemas']['Condition'] | null;
               headers: {
                 [key: string]: string;
               };
@@ -6951,6 +7097,45 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -6965,8 +7150,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -6978,8 +7163,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -6996,7 +7181,10 @@ export interface operations {
   'webhooks-update': {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
       path: {
         id: string;
       };
@@ -7048,7 +7236,7 @@ export interface operations {
            */
           method?: 'POST' | 'PUT' | 'PATCH';
           name?: string | null;
-          /** @description E-mail the account when deliveries fail for good (at most one notice an hour, counting what failed since) and when the webhook is disabled */
+          /** @description E-mail the account when the webhook is disabled for failing */
           notify_on_failure?: boolean;
           /** @description HTTPS URL that receives deliveries; private addresses are refused (SSRF) */
           url?: string;
@@ -7085,7 +7273,8 @@ export interface operations {
               failing_since_at_string: string | null;
               /** @description failing_since time in UTC (ISO 8601) */
               failing_since_at_utc: string | null;
-              filters: unknown | null;
+              /** @description The filter deliveries must pass (null: none) */
+              filters: components['schemas']['Condition'] | null;
               headers: {
                 [key: string]: string;
               };
@@ -7166,7 +7355,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description duplicate_name: the type is already registered */
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -7206,8 +7408,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -7219,8 +7421,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -7240,7 +7442,7 @@ export interface operations {
         ending_before?: string;
         limit?: number;
         starting_after?: string;
-        status?: 'pending' | 'succeeded' | 'failed' | 'canceled';
+        status?: 'pending' | 'succeeded' | 'failed' | 'canceled' | 'skipped';
       };
       header?: never;
       path: {
@@ -7312,7 +7514,7 @@ export interface operations {
               /** @constant */
               object: 'delivery';
               /** @enum {string} */
-              status: 'pending' | 'succeeded' | 'failed' | 'canceled';
+              status: 'pending' | 'succeeded' | 'failed' | 'canceled' | 'skipped';
               webhook_id: string;
             }[];
             meta: {
@@ -7375,6 +7577,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -7389,8 +7617,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -7402,8 +7630,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -7421,7 +7649,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path: {
@@ -7513,6 +7741,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description payload_too_large */
       413: {
         headers: {
@@ -7540,8 +7794,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -7553,8 +7807,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -7572,7 +7826,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path: {
@@ -7614,7 +7868,8 @@ export interface operations {
                 failing_since_at_string: string | null;
                 /** @description failing_since time in UTC (ISO 8601) */
                 failing_since_at_utc: string | null;
-                filters: unknown | null;
+                /** @description The filter deliveries must pass (null: none) */
+                filters: components['schemas']['Condition'] | null;
                 headers: {
                   [key: string]: string;
                 };
@@ -7696,6 +7951,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description payload_too_large */
       413: {
         headers: {
@@ -7723,8 +8004,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -7736,8 +8017,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -7755,7 +8036,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path: {
@@ -7838,6 +8119,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description payload_too_large */
       413: {
         headers: {
@@ -7865,8 +8172,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -7878,8 +8185,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -7897,8 +8204,7 @@ export interface operations {
     parameters: {
       query?: {
         ending_before?: string;
-        expand?: 'event_trigger' | 'event_trigger'[];
-        'expand[]'?: 'event_trigger' | 'event_trigger'[];
+        'expand[]'?: 'event_trigger'[];
         limit?: number;
         starting_after?: string;
         template_status?: 'draft' | 'published';
@@ -8066,6 +8372,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -8080,8 +8412,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -8093,8 +8425,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -8112,7 +8444,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path?: never;
@@ -8340,7 +8672,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description duplicate_name: the type is already registered */
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -8380,8 +8725,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -8393,8 +8738,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -8411,8 +8756,7 @@ export interface operations {
   'workflows-get': {
     parameters: {
       query?: {
-        expand?: 'event_trigger' | 'event_trigger'[];
-        'expand[]'?: 'event_trigger' | 'event_trigger'[];
+        'expand[]'?: 'event_trigger'[];
         id_type?: 'id' | 'key';
         user_key?: string;
       };
@@ -8589,6 +8933,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -8603,8 +8973,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -8616,8 +8986,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -8634,7 +9004,10 @@ export interface operations {
   'workflows-update': {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
       path: {
         /** @description The workflow id, or its key with id_type=key */
         id: string;
@@ -8882,7 +9255,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description duplicate_name: the type is already registered */
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -8922,8 +9308,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -8935,8 +9321,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -8956,7 +9342,10 @@ export interface operations {
         id_type?: 'id' | 'key';
         user_key?: string;
       };
-      header?: never;
+      header?: {
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
       path: {
         /** @description The workflow id, or its key with id_type=key */
         id: string;
@@ -9129,6 +9518,45 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description rate_limited: retry after the Retry-After header */
       429: {
         headers: {
@@ -9143,8 +9571,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -9156,8 +9584,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -9175,7 +9603,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path: {
@@ -9367,7 +9795,20 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description duplicate_name: the type is already registered */
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -9407,8 +9848,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -9420,8 +9861,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -9439,7 +9880,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path: {
@@ -9633,6 +10074,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description payload_too_large */
       413: {
         headers: {
@@ -9660,8 +10127,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -9673,8 +10140,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -9692,7 +10159,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes the POST safe to retry: the same key with the same body replays the first response for 24 h (keys starting with `life-` never expire); the same key with another body is 409 `idempotency_conflict`. */
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path: {
@@ -9880,6 +10347,32 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description payload_too_large */
       413: {
         headers: {
@@ -9907,8 +10400,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal_error */
-      500: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -9920,8 +10413,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
-      503: {
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];

@@ -8,6 +8,10 @@ export const ErrorCode = {
   invalid_url: 400,
   invalid_events: 400,
   payload_too_large: 413,
+  /** The request's headers (URL included) are larger than the server accepts. */
+  headers_too_large: 431,
+  /** The request did not arrive in time. */
+  request_timeout: 408,
   invalid_key: 401,
   insufficient_permissions: 403,
   not_found: 404,

@@ -6,14 +6,17 @@ import { createOpenApiNodeHttpHandler, type OpenAPIObject } from 'trpc-to-openap
 import { type Context, createContextInner } from './context.ts';
 import type { ServerDeps } from './deps.ts';
 import { docsHtml, sendDocsBundle } from './docsPage.ts';
-import { AppError, errorEnvelope, RETRY_AFTER_SECONDS, toAppError } from './errors.ts';
-import { withAddressingQuery } from './http/addressing.ts';
-import { readJsonBody } from './http/body.ts';
+import { AppError, errorEnvelope, RETRY_AFTER_SECONDS, toAppError, trpcErrorBody } from './errors.ts';
+import { prepareRestInput, prepareTrpcInput } from './http/requestInput.ts';
+import { restRoutes } from './http/restRoutes.ts';
+import { answerClientError } from './http/transport.ts';
 import { createHttpMetrics } from './metrics.ts';
 import { buildOpenApiDocument, successStatuses } from './openapi.ts';
 import { appRouter } from './router.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Most calls one tRPC batch request may carry. */
+const MAX_TRPC_BATCH = 50;
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.statusCode = status;
@@ -56,6 +59,7 @@ export function createRequestListener(deps: ServerDeps, publicUrl: string) {
   const pendingErrors = new WeakMap<IncomingMessage, AppError>();
   const routeOf = new WeakMap<ServerResponse, string>();
 
+  const routes = restRoutes(appRouter);
   // Both handlers run inside our own node:http server, so `res` is always a plain ServerResponse.
   const createContext = (opts: { req: IncomingMessage; res: unknown }): Context => {
     const res = opts.res as ServerResponse;
@@ -64,6 +68,7 @@ export function createRequestListener(deps: ServerDeps, publicUrl: string) {
       headers: opts.req.headers,
       requestId: String(res.getHeader('X-Request-ID')),
       res,
+      transport: opts.req.url?.startsWith('/trpc/') ? 'trpc' : 'rest',
     });
   };
 
@@ -92,6 +97,7 @@ export function createRequestListener(deps: ServerDeps, publicUrl: string) {
     basePath: '/trpc/',
     createContext,
     maxBodySize: deps.env.MAX_BODY_BYTES,
+    maxBatchSize: MAX_TRPC_BATCH,
     onError,
     responseMeta: ({ errors }) =>
       errors.some((e) => toAppError(e).code === 'unavailable')
@@ -102,14 +108,7 @@ export function createRequestListener(deps: ServerDeps, publicUrl: string) {
   async function route(req: IncomingMessage, res: ServerResponse, requestId: string, pathname: string) {
     const method = req.method ?? 'GET';
     if (pathname.startsWith('/v1/')) {
-      if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
-        (req as IncomingMessage & { body?: unknown }).body = withAddressingQuery(
-          req,
-          (await readJsonBody(req, deps.env.MAX_BODY_BYTES)) ?? {},
-        );
-        // A POST with no parameters (seed 004's clone, stop) is sent without a body or a Content-Type.
-        req.headers['content-type'] ??= 'application/json';
-      }
+      await prepareRestInput(req, method, pathname, routes, deps.env.MAX_BODY_BYTES);
       // trpc-to-openapi writes its own error shape; ours replaces it on the way out.
       const end = res.end.bind(res) as (chunk?: unknown) => ServerResponse;
       res.end = ((chunk?: unknown) => {
@@ -123,7 +122,15 @@ export function createRequestListener(deps: ServerDeps, publicUrl: string) {
       }) as ServerResponse['end'];
       return restHandler(req, res);
     }
-    if (pathname.startsWith('/trpc/')) return trpcHandler(req, res);
+    if (pathname.startsWith('/trpc/')) {
+      try {
+        await prepareTrpcInput(req, method, deps.env.MAX_BODY_BYTES);
+      } catch (err) {
+        const appError = toAppError(err);
+        return sendJson(res, appError.status, trpcErrorBody(appError, requestId));
+      }
+      return trpcHandler(req, res);
+    }
     if (method !== 'GET' && method !== 'HEAD')
       throw new AppError('not_found', `No route ${method} ${pathname}`);
     switch (pathname) {
@@ -231,6 +238,9 @@ export async function listen(
     void listener(req, res);
   });
   let closed: Promise<void> | undefined;
+  // Requests Node refuses before they reach us (headers over 16 KB, a malformed request line, a timeout) get the
+  // error envelope too, not Node's bare status line.
+  server.on('clientError', (err, socket) => answerClientError(err, socket, deps.logger));
   return {
     url,
     server,

@@ -31,6 +31,8 @@ export interface Context {
   /** Present over HTTP: procedures and middlewares set response headers on it. */
   res: ServerResponse | undefined;
   auth: AuthInfo | null;
+  /** How the call came: REST (`/v1`, path parameters still percent-encoded), tRPC, or a direct caller (tests). */
+  transport: 'rest' | 'trpc' | undefined;
 }
 
 /** Options for {@link createContextInner}. */
@@ -39,6 +41,7 @@ export interface ContextOptions {
   headers?: Record<string, string | string[] | undefined>;
   requestId?: string;
   res?: ServerResponse;
+  transport?: Context['transport'];
 }
 
 /** Builds a context without HTTP: used by the HTTP adapters and by tests through `createCaller`. */
@@ -54,5 +57,6 @@ export function createContextInner(opts: ContextOptions): Context {
     headers,
     res: opts.res,
     auth: null,
+    transport: opts.transport,
   };
 }

@@ -11,6 +11,39 @@ const csv = z.string().transform((s) =>
     .filter(Boolean),
 );
 
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/**
+ * Parses a comma-separated list of durations such as `0,5s,5m,30m,2h` into milliseconds (units ms, s, m, h, d; a
+ * bare number is seconds). Throws naming the first bad entry.
+ */
+export function parseDurationList(text: string): number[] {
+  const parts = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  if (parts.length === 0) throw new Error('needs at least one duration, such as 30s, 5m or 2h');
+  return parts.map((part) => {
+    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(part);
+    if (!m) throw new Error(`"${part}" is not a duration such as 30s, 5m or 2h`);
+    return Math.round(Number(m[1]) * (UNIT_MS[m[2] ?? 's'] as number));
+  });
+}
+
+/** A duration list variable, parsed into milliseconds once (see {@link parseDurationList}). */
+const durationList = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      try {
+        return parseDurationList(text);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    });
+
 /**
  * Every setting Switchyard reads from the environment, parsed once. Nothing else reads `process.env`:
  * the parsed `Env` is passed down as an argument.
@@ -66,10 +99,10 @@ export const Env = z.object({
   /** Outbound HTTP: hosts or IPs (e.g. 127.0.0.1) exempt from the private-address guard. Empty by default. */
   OUTBOUND_ALLOWLIST: csv.default([]),
   /**
-   * Webhook delivery: the delay before each attempt, comma-separated (`0` = at once; units ms, s, m, h, d). Its
-   * length is the number of attempts.
+   * Webhook delivery: the delay before each attempt, comma-separated (`0` = at once; units ms, s, m, h, d), as
+   * milliseconds. Its length is the number of attempts.
    */
-  WEBHOOK_RETRY_SCHEDULE: z.string().default('0,5s,5m,30m,2h,5h,10h,10h'),
+  WEBHOOK_RETRY_SCHEDULE: durationList('0,5s,5m,30m,2h,5h,10h,10h'),
   /** Webhook delivery: each retry delay is moved by up to this fraction either way, so retries do not stampede. */
   WEBHOOK_RETRY_JITTER: z.coerce.number().min(0).max(1).default(0.1),
   /** Webhook delivery: how long one attempt may take, from connecting to the end of the response. */
@@ -90,14 +123,11 @@ export const Env = z.object({
   MAIL_FROM: z.string().default('Switchyard <switchyard@localhost>'),
   /** Workflows: attempts of a failing step (1 = no retry) before it fails its execution. */
   WORKFLOW_STEP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(3),
-  /** Workflows: delay before each retry of a failing step, comma-separated (ms, s, m, h, d); the last one repeats. */
-  WORKFLOW_STEP_BACKOFF: z
-    .string()
-    .regex(
-      /^\s*\d+(\.\d+)?(ms|s|m|h|d)?\s*(,\s*\d+(\.\d+)?(ms|s|m|h|d)?\s*)*$/,
-      'durations such as 10s,1m,5m',
-    )
-    .default('10s,1m,5m'),
+  /**
+   * Workflows: delay before each retry of a failing step, comma-separated (ms, s, m, h, d), as milliseconds; the
+   * last one repeats.
+   */
+  WORKFLOW_STEP_BACKOFF: durationList('10s,1m,5m'),
   /** Workflows: an event caused by this many chained executions starts nothing more (loop guard). */
   WORKFLOW_MAX_CHAIN_DEPTH: z.coerce.number().int().min(1).default(5),
   /** Workflows: how long one action step may take. */

@@ -1,18 +1,24 @@
 import { ErrorCode, type Problem } from '@switchyard/core';
 import { TRPCError } from '@trpc/server';
-import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import { type TRPC_ERROR_CODE_KEY, TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { ZodError } from 'zod';
 import { isDatabaseUnreachable } from './db/pool.ts';
 
-/** The error every service throws for an expected failure: a stable code, a message and optional details. */
+/**
+ * One entry of an error's `details`: usually a field problem (`path` dotted, `message`), sometimes a fact about the
+ * refusal (e.g. `retry_after_seconds`) beside its message.
+ */
+export type ErrorDetail = Problem | { path?: string; message: string; [extra: string]: unknown };
+
+/** The error every service throws for an expected failure: a stable code, a message and its details (`[]`: none). */
 export class AppError extends Error {
   override readonly name = 'AppError';
   readonly code: ErrorCode;
-  readonly details: unknown;
-  constructor(code: ErrorCode, message: string, details?: unknown) {
+  readonly details: ErrorDetail[];
+  constructor(code: ErrorCode, message: string, details: readonly ErrorDetail[] = []) {
     super(message);
     this.code = code;
-    this.details = details;
+    this.details = [...details];
   }
   /** HTTP status for this error. */
   get status(): number {
@@ -20,9 +26,9 @@ export class AppError extends Error {
   }
 }
 
-/** `{ "error": … }`, the body of every failed REST response. */
+/** `{ "error": … }`, the body of every failed REST response (transport errors included): always all four fields. */
 export interface ErrorEnvelope {
-  error: { code: ErrorCode; message: string; request_id: string; details?: unknown };
+  error: { code: ErrorCode; message: string; request_id: string; details: ErrorDetail[] };
 }
 
 const trpcCodeByStatus: Record<number, TRPC_ERROR_CODE_KEY> = {
@@ -30,8 +36,10 @@ const trpcCodeByStatus: Record<number, TRPC_ERROR_CODE_KEY> = {
   401: 'UNAUTHORIZED',
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
+  408: 'TIMEOUT',
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
+  431: 'BAD_REQUEST',
   429: 'TOO_MANY_REQUESTS',
   500: 'INTERNAL_SERVER_ERROR',
   503: 'SERVICE_UNAVAILABLE',
@@ -96,9 +104,9 @@ export function toAppError(cause: unknown): AppError {
   }
   // A database that is down or restarting is not a bug of the request: the client may retry (Retry-After).
   if (isDatabaseUnreachable(err)) {
-    return new AppError('unavailable', 'The database is unreachable for the moment: retry in a few seconds', {
-      retry_after_seconds: RETRY_AFTER_SECONDS,
-    });
+    return new AppError('unavailable', 'The database is unreachable for the moment: retry in a few seconds', [
+      { message: 'nothing was stored: send the request again', retry_after_seconds: RETRY_AFTER_SECONDS },
+    ]);
   }
   return new AppError('internal_error', 'Internal server error');
 }
@@ -108,9 +116,35 @@ export const RETRY_AFTER_SECONDS = 5;
 
 /** The REST error body for an error. */
 export function errorEnvelope(err: AppError, requestId: string): ErrorEnvelope {
-  const body: ErrorEnvelope = { error: { code: err.code, message: err.message, request_id: requestId } };
-  if (err.details !== undefined) body.error.details = err.details;
-  return body;
+  return { error: { code: err.code, message: err.message, details: err.details, request_id: requestId } };
+}
+
+/** What a tRPC error's `data` holds: the HTTP status and the same code, details and request id as REST. */
+export interface TrpcErrorData {
+  code: TRPC_ERROR_CODE_KEY;
+  httpStatus: number;
+  appCode: ErrorCode;
+  details: ErrorDetail[];
+  requestId: string | undefined;
+  path?: string;
+}
+
+/** The tRPC error `data` of an AppError (the error formatter's, and a refusal before tRPC runs). */
+export function trpcErrorData(err: AppError, requestId: string | undefined, path?: string): TrpcErrorData {
+  return {
+    code: trpcCodeFor(err.status),
+    path,
+    httpStatus: err.status,
+    appCode: err.code,
+    details: err.details,
+    requestId,
+  };
+}
+
+/** A whole tRPC error response for a call refused before tRPC saw it (e.g. an input nested too deep). */
+export function trpcErrorBody(err: AppError, requestId: string) {
+  const data = trpcErrorData(err, requestId);
+  return { error: { message: err.message, code: TRPC_ERROR_CODES_BY_KEY[data.code], data } };
 }
 
 /** Shorthand for the most common error. */

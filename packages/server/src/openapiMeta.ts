@@ -20,7 +20,13 @@ export interface RouteSpec {
   public?: boolean;
 }
 
-/** REST metadata for a procedure: its path under `/v1`, tag, and every error response it can give. */
+const IDEMPOTENCY_CONFLICT = 'idempotency_conflict: the Idempotency-Key was used with another body';
+
+/**
+ * REST metadata for a procedure: its path under `/v1`, tag, and every error response it can give — those of the
+ * route itself and those every route shares (an input refused, a body over the limit, headers over 16 KB, a
+ * request that did not arrive in time, a failure of ours).
+ */
 export function openapi(spec: RouteSpec): Meta {
   const errors: Record<number, string> = {
     400: 'validation_error, missing_required_field or another input error',
@@ -30,9 +36,14 @@ export function openapi(spec: RouteSpec): Meta {
     errors[403] = 'insufficient_permissions: the key lacks the scope';
   }
   if (spec.notFound) errors[404] = 'not_found';
-  if (spec.conflict) errors[409] = spec.conflict;
-  if (spec.method !== 'GET' && spec.method !== 'DELETE') errors[413] = 'payload_too_large';
+  errors[408] = 'request_timeout: the request did not arrive in time';
+  // Every write takes an Idempotency-Key (the SDK sends one with each).
+  const conflicts = [spec.conflict, spec.method !== 'GET' && !spec.public ? IDEMPOTENCY_CONFLICT : undefined];
+  if (conflicts.some(Boolean)) errors[409] = conflicts.filter(Boolean).join('; ');
+  // GET and DELETE too: a form body sent with them (curl -X GET -d …) is read, up to the same limit.
+  errors[413] = 'payload_too_large';
   if (!spec.public) errors[429] = 'rate_limited: retry after the Retry-After header';
+  errors[431] = 'headers_too_large: the request line and headers are over 16 KB';
   errors[500] = 'internal_error';
   errors[503] = 'unavailable: the database is unreachable for the moment; retry after the Retry-After header';
   return {

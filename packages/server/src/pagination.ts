@@ -4,8 +4,14 @@ import { AppError } from './errors.ts';
 
 /** Query parameters of every list: cursors are object ids; lists run newest first. */
 export const PageInput = z.object({
-  starting_after: z.uuid().optional().describe('An id: return the page of older objects right after it'),
-  ending_before: z.uuid().optional().describe('An id: return the page of newer objects right before it'),
+  starting_after: z
+    .uuid()
+    .optional()
+    .describe('An id: return the page of older objects right after it (not with ending_before)'),
+  ending_before: z
+    .uuid()
+    .optional()
+    .describe('An id: return the page of newer objects right before it (not with starting_after)'),
   limit: z.coerce.number<number>().int().min(1).max(100).default(25).describe('Page size, 1 to 100'),
 });
 export type PageInput = z.infer<typeof PageInput>;
@@ -35,7 +41,9 @@ export async function paginate<T extends { id: string }>(
   page: PageInput,
 ): Promise<{ rows: T[]; meta: PageMeta }> {
   if (page.starting_after && page.ending_before) {
-    throw new AppError('validation_error', 'Send starting_after or ending_before, not both');
+    throw new AppError('validation_error', 'Send starting_after or ending_before, not both', [
+      { path: 'ending_before', message: 'not allowed together with starting_after' },
+    ]);
   }
   const limit = page.limit;
   if (page.ending_before) {

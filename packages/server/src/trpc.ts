@@ -4,9 +4,10 @@ import type { OpenApiMeta } from 'trpc-to-openapi';
 import { readApiKey } from './apiKeys/keys.ts';
 import { hasScope, type Scope } from './apiKeys/scopes.ts';
 import type { Context } from './context.ts';
-import { AppError, toAppError, trpcCodeFor } from './errors.ts';
+import { AppError, toAppError, trpcCodeFor, trpcErrorData } from './errors.ts';
 import { authenticate } from './http/auth.ts';
-import { runIdempotent } from './http/idempotency.ts';
+import { claimIdempotencyKey, recordIdempotentResponse, releaseIdempotencyKey } from './http/idempotency.ts';
+import { assertStorableInput, decodePathParameters, pathParameterNames } from './http/inputPolicy.ts';
 import { consumeRateLimit } from './http/rateLimit.ts';
 
 /** Procedure metadata: the REST mapping, plus the HTTP status of a success (200 unless said). */
@@ -25,14 +26,7 @@ const t = initTRPC
         ...shape,
         code: TRPC_ERROR_CODES_BY_KEY[code],
         message: appError.message,
-        data: {
-          code,
-          path: shape.data.path,
-          httpStatus: appError.status,
-          appCode: appError.code,
-          details: appError.details,
-          requestId: ctx?.requestId,
-        },
+        data: trpcErrorData(appError, ctx?.requestId, shape.data.path),
       };
     },
   });
@@ -41,14 +35,34 @@ const t = initTRPC
 export const router = t.router;
 /** Builds a caller factory for a router (tests call procedures without HTTP through it). */
 export const createCallerFactory = t.createCallerFactory;
-/** A procedure anyone may call (health, the catalog). */
-export const publicProcedure = t.procedure;
-
-const authenticated = t.procedure.use(async ({ ctx, next }) => {
-  const auth = await authenticate(ctx.em, ctx.deps.pool, readApiKey(ctx.headers), new Date());
-  await consumeRateLimit(ctx.deps.rateLimiter, auth.apiKeyId, ctx.res, ctx.deps.logger);
-  return next({ ctx: { auth } });
+/**
+ * What every input passes before its schema: a REST call's path parameters are percent-decoded (once), and no
+ * string or key may hold what Postgres cannot store (NUL, a lone surrogate) nor nest past the depth limit — one
+ * 400 naming each path, on every route and both transports.
+ */
+const inputPolicy = t.middleware(async ({ ctx, meta, getRawInput, next }) => {
+  let raw = await getRawInput();
+  const path = meta?.openapi?.path;
+  if (ctx.transport === 'rest' && path && raw && typeof raw === 'object' && !Array.isArray(raw)) {
+    const names = pathNames.get(path) ?? pathParameterNames(path);
+    pathNames.set(path, names);
+    if (names.length > 0) raw = decodePathParameters(raw as Record<string, unknown>, names);
+  }
+  assertStorableInput(raw);
+  return next({ getRawInput: async () => raw });
 });
+const pathNames = new Map<string, string[]>();
+
+/** A procedure anyone may call (health, the catalog). */
+export const publicProcedure = t.procedure.use(inputPolicy);
+
+const authenticated = t.procedure
+  .use(async ({ ctx, next }) => {
+    const auth = await authenticate(ctx.em, ctx.deps.pool, readApiKey(ctx.headers), new Date());
+    await consumeRateLimit(ctx.deps.rateLimiter, auth.apiKeyId, ctx.res, ctx.deps.logger);
+    return next({ ctx: { auth } });
+  })
+  .use(inputPolicy);
 
 /**
  * A procedure any key of the account may call, publishable keys included: what a browser holding only the
@@ -57,8 +71,20 @@ const authenticated = t.procedure.use(async ({ ctx, next }) => {
 export const anyKeyProcedure = authenticated;
 
 /**
- * A procedure that needs an API key holding `scope`. Authentication, the rate limit, the scope check and
- * `Idempotency-Key` handling (mutations only) run in that order before the procedure.
+ * How long an idempotency claim holds before another call may take it over: longer than any request's work, whose
+ * calls out (a test ping, a connection test) give up after WEBHOOK_TIMEOUT_SECONDS.
+ */
+function leaseMs(env: Context['deps']['env']): number {
+  return Math.max(60_000, 2 * env.WEBHOOK_TIMEOUT_SECONDS * 1000 + 30_000);
+}
+
+/**
+ * A procedure that needs an API key holding `scope`. Authentication, the rate limit, the input policy, the scope
+ * check and `Idempotency-Key` handling (mutations only) run in that order before the procedure.
+ *
+ * An idempotent call claims its key in a statement of its own, then runs exactly like a call without a key (the
+ * same fast paths, no transaction around it, so nothing that calls out holds a connection or a lock), then records
+ * its response sealed; a failure releases the claim. A concurrent duplicate waits for the first and replays it.
  */
 export function scopedProcedure(scope: Scope) {
   return authenticated.use(async ({ ctx, type, path, getRawInput, next }) => {
@@ -66,38 +92,49 @@ export function scopedProcedure(scope: Scope) {
       throw new AppError(
         'insufficient_permissions',
         `A publishable key only identifies the account; this route needs a secret key (sk_…) with ${scope}`,
-        { required: scope, key_kind: ctx.auth.kind },
+        [
+          {
+            message: `a ${ctx.auth.kind} key cannot call this route`,
+            required: scope,
+            key_kind: ctx.auth.kind,
+          },
+        ],
       );
     }
     if (!hasScope(ctx.auth.scopes, scope)) {
-      throw new AppError('insufficient_permissions', `This API key lacks the ${scope} permission`, {
-        required: scope,
-      });
+      throw new AppError('insufficient_permissions', `This API key lacks the ${scope} permission`, [
+        { message: `the key needs the ${scope} scope`, required: scope },
+      ]);
     }
     const key = ctx.headers['idempotency-key'];
     if (type !== 'mutation' || !key) return next();
-    const outcome = await runIdempotent(
-      ctx.em,
-      {
-        accountId: ctx.auth.account.id,
-        key,
-        operation: path,
-        input: await getRawInput(),
-        ttlHours: ctx.deps.env.IDEMPOTENCY_TTL_HOURS,
-        now: new Date(),
-      },
-      async (em) => {
-        const result = await next({ ctx: { em } });
-        // A failed call must roll its claim back, so the error leaves the transaction as a throw.
-        if (!result.ok) throw result.error;
-        return { value: result, response: result.data };
-      },
-    );
-    if (outcome.replayed) {
+    const store = { pool: ctx.deps.pool, box: ctx.deps.secretBox };
+    const claim = await claimIdempotencyKey(store, {
+      accountId: ctx.auth.account.id,
+      key,
+      operation: path,
+      input: await getRawInput(),
+      ttlHours: ctx.deps.env.IDEMPOTENCY_TTL_HOURS,
+      leaseMs: leaseMs(ctx.deps.env),
+    });
+    if (claim.kind === 'replay') {
       ctx.res?.setHeader('Idempotent-Replayed', 'true');
       // A stored response is returned as the procedure's result; it passed output validation when first made.
-      return { ok: true as const, data: outcome.data, marker: undefined as never };
+      return { ok: true as const, data: claim.response, marker: undefined as never };
     }
-    return outcome.data;
+    const settle = async (what: string, step: () => Promise<void>) => {
+      // The work is done (or failed) either way; a record that cannot be written lapses with its lease.
+      await step().catch((err) => ctx.deps.logger.warn({ err, key, path }, `idempotency ${what} failed`));
+    };
+    let result: Awaited<ReturnType<typeof next>>;
+    try {
+      result = await next();
+    } catch (err) {
+      await settle('release', () => releaseIdempotencyKey(store, claim));
+      throw err;
+    }
+    if (result.ok) await settle('record', () => recordIdempotentResponse(store, claim, result.data));
+    else await settle('release', () => releaseIdempotencyKey(store, claim));
+    return result;
   });
 }

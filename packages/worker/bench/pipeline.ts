@@ -66,8 +66,12 @@ export async function startPipeline(
   const worker = opts.workerProcess ? await startWorkerProcess(settings) : await startWorker({ env, logger });
   const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
 
-  const post = async (path: string, body: unknown) => {
-    const res = await fetch(`${server.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  const post = async (path: string, body: unknown, extra: Record<string, string> = {}) => {
+    const res = await fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { ...headers, ...extra },
+      body: JSON.stringify(body),
+    });
     const text = await res.text();
     if (res.status >= 300) throw new Error(`POST ${path} → ${res.status} ${text}`);
     return JSON.parse(text) as unknown;
@@ -82,14 +86,26 @@ export async function startPipeline(
     receiver.sentAt.set(seq, performance.now());
     await post('/v1/events', event(seq));
   };
+  // As the SDK sends it: every mutation carries an Idempotency-Key of its own.
+  const fromSdk = async (seq: number) => {
+    receiver.sentAt.set(seq, performance.now());
+    await post('/v1/events', event(seq), { 'idempotency-key': `auto-${crypto.randomUUID()}` });
+  };
 
   return {
     post,
-    /** Events per second through `POST /v1/events`, from the first call to the last delivery received. */
-    async throughput(n: number, clientConcurrency: number): Promise<number> {
+    /**
+     * Events per second through `POST /v1/events`, from the first call to the last delivery received; with
+     * `idempotencyKey`, each call carries its own key, as the SDK's do.
+     */
+    async throughput(
+      n: number,
+      clientConcurrency: number,
+      opts: { idempotencyKey?: boolean } = {},
+    ): Promise<number> {
       receiver.reset();
       const start = performance.now();
-      await pool(n, clientConcurrency, single);
+      await pool(n, clientConcurrency, opts.idempotencyKey ? fromSdk : single);
       await receiver.waitFor(n);
       return n / ((performance.now() - start) / 1000);
     },

@@ -1,4 +1,3 @@
-import net from 'node:net';
 import {
   NonRetriableError,
   type Problem,
@@ -7,8 +6,9 @@ import {
   validateCustomHeaders,
 } from '@switchyard/core';
 import { z } from 'zod';
-import { isOutboundError } from '../deliveries/ports.ts';
 import type { ServerDeps } from '../deps.ts';
+import { redactUrl } from '../outbound/guard.ts';
+import { outboundUrlRefusal } from '../outbound/saveGuard.ts';
 import { type HttpAnswer, sendForAction } from './http.ts';
 import type { ActionProvider } from './provider.ts';
 
@@ -30,35 +30,13 @@ export type WebhookOutput = HttpAnswer;
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
 /**
- * Save-time checks of a Webhook node's URL (unless merge tokens make it known only at run time): an absolute
- * http(s) URL the outbound guard would call — its scheme, and an IP literal's address. Host names are resolved and
- * checked when the step runs (DNS can change in between), never at save time.
+ * Save-time check of a Webhook node's URL: the outbound guard's own rules (scheme, credentials, a literal or
+ * `localhost` address), so `https://localhost/h` or `https://user@host/h` is refused when saved, not when it runs.
+ * Other host names are resolved and checked when the step runs (DNS can change in between).
  */
 async function urlProblems(url: string, deps: ServerDeps): Promise<Problem[]> {
-  if (url.includes('{{')) return [];
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return [{ path: 'url', message: 'url must be an absolute http(s) URL' }];
-  }
-  const httpOk =
-    parsed.protocol === 'https:' || (parsed.protocol === 'http:' && deps.env.OUTBOUND_ALLOW_HTTP);
-  if (!httpOk) {
-    return [
-      {
-        path: 'url',
-        message: deps.env.OUTBOUND_ALLOW_HTTP ? 'url must use http or https' : 'url must use https',
-      },
-    ];
-  }
-  if (!net.isIP(parsed.hostname.replace(/^\[|\]$/g, ''))) return [];
-  try {
-    await deps.outbound.checkUrl(url);
-  } catch (err) {
-    if (isOutboundError(err) && !err.retriable) return [{ path: 'url', message: err.message }];
-  }
-  return [];
+  const refusal = await outboundUrlRefusal(deps.outbound, url, { resolveNames: false });
+  return refusal ? [{ path: 'url', message: refusal }] : [];
 }
 
 /**
@@ -118,13 +96,13 @@ export const webhookAction: ActionProvider<WebhookConfig> = {
         for (const [k, v] of Object.entries(params)) u.searchParams.append(k, v);
         url = u.toString();
       } catch {
-        throw new NonRetriableError(`invalid url ${JSON.stringify(url)}`);
+        throw new NonRetriableError(`invalid url ${JSON.stringify(redactUrl(url))}`);
       }
     }
     const output: WebhookOutput = await sendForAction(
       ctx.deps,
       { method, url, headers, body, signal: ctx.signal },
-      `${method} ${url}`,
+      `${method} ${redactUrl(url)}`,
     );
     return { output };
   },

@@ -7,6 +7,7 @@ import { Connection, type ConnectionKind } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
 import type { ServerDeps } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
+import { outboundUrlRefusal } from '../outbound/saveGuard.ts';
 import { type PageInput, paginate } from '../pagination.ts';
 import { publishedActionProblems } from '../workflows/validation.ts';
 import type {
@@ -79,12 +80,9 @@ async function checkFields(
   ];
   for (const [path, url] of urls) {
     if (url === undefined) continue;
-    try {
-      await deps.outbound.checkUrl(url);
-    } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
+    const reason = await outboundUrlRefusal(deps.outbound, url);
+    if (reason)
       throw new AppError('invalid_url', `The ${path} is refused: ${reason}`, [{ path, message: reason }]);
-    }
   }
   if (input.host !== undefined) {
     try {

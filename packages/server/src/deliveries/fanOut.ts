@@ -1,8 +1,9 @@
 import { JOBS, matchesAnyEventPattern } from '@switchyard/core';
 import { uuidv7 } from 'uuidv7';
 import type { EntityManager } from '../db/orm.ts';
+import type { ServerDeps } from '../deps.ts';
 import type { StoredEvent } from '../events/consumers.ts';
-import { webhookFilterMatches } from '../webhooks/filters.ts';
+import { webhookFilterVerdict } from '../webhooks/filters.ts';
 
 interface ActiveWebhook {
   id: string;
@@ -19,9 +20,15 @@ interface PendingDelivery {
   eventType: string;
 }
 
+/** A delivery recorded as `skipped` (nothing is sent), with why. */
+interface SkippedDelivery extends PendingDelivery {
+  reason: string;
+}
+
 interface TransactionState {
   hooks: Map<string, Promise<ActiveWebhook[]>>;
   pending: PendingDelivery[];
+  skipped: SkippedDelivery[];
 }
 
 // Per transaction (a batch of up to 1,000 events runs in one): the active webhooks are read once per account, and
@@ -31,7 +38,7 @@ const state = new WeakMap<EntityManager, TransactionState>();
 function stateOf(em: EntityManager): TransactionState {
   let s = state.get(em);
   if (!s) {
-    s = { hooks: new Map(), pending: [] };
+    s = { hooks: new Map(), pending: [], skipped: [] };
     state.set(em, s);
   }
   return s;
@@ -58,21 +65,33 @@ export function deliveryJobKey(deliveryId: string): string {
 /**
  * The webhook consumer: one `pending` delivery and one `deliver_webhook` job per active subscription whose event
  * patterns and filters match. They are written by {@link flushDeliveries} before the event's transaction commits,
- * so an acknowledged event is never lost.
+ * so an acknowledged event is never lost. A subscription whose filter cannot be evaluated gets a `skipped`
+ * delivery saying why (and a warning in the log), so the event is visible in its delivery log rather than gone.
  */
-export async function fanOutToWebhooks(em: EntityManager, event: StoredEvent): Promise<void> {
+export async function fanOutToWebhooks(
+  em: EntityManager,
+  event: StoredEvent,
+  deps?: Pick<ServerDeps, 'logger'>,
+): Promise<void> {
   const hooks = await activeWebhooks(em, event.accountId);
-  const { pending } = stateOf(em);
+  const { pending, skipped } = stateOf(em);
   for (const h of hooks) {
-    if (matchesAnyEventPattern(h.events, event.type) && webhookFilterMatches(h.filters, event)) {
-      pending.push({
-        id: uuidv7(),
-        accountId: event.accountId,
-        webhookId: h.id,
-        eventId: event.id,
-        eventType: event.type,
-      });
-    }
+    if (!matchesAnyEventPattern(h.events, event.type)) continue;
+    const verdict = webhookFilterVerdict(h.filters, event);
+    const delivery = {
+      id: uuidv7(),
+      accountId: event.accountId,
+      webhookId: h.id,
+      eventId: event.id,
+      eventType: event.type,
+    };
+    if (verdict.error !== null) {
+      deps?.logger.warn(
+        { webhookId: h.id, eventId: event.id, deliveryId: delivery.id, reason: verdict.error },
+        'webhook filter failed; delivery skipped',
+      );
+      skipped.push({ ...delivery, reason: verdict.error });
+    } else if (verdict.match) pending.push(delivery);
   }
 }
 
@@ -104,12 +123,32 @@ function pgArray(values: string[]): string {
   return `{${values.map((v) => `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`;
 }
 
+// Deliveries that send nothing: a webhook whose filter could not be evaluated for the event.
+const WRITE_SKIPPED = `
+  insert into deliveries (id, account_id, webhook_id, event_id, event_type, status, attempts, last_error,
+    completed_at, created_at, updated_at)
+  select t.id, t.account_id, t.webhook_id, t.event_id, t.event_type, 'skipped', 0, t.reason, now(), now(), now()
+    from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::text[])
+         as t(id, account_id, webhook_id, event_id, event_type, reason)`;
+
 /**
  * Writes the deliveries that {@link fanOutToWebhooks} decided in this transaction, with their jobs, in one round
- * trip. Event ingestion calls it once, after the last event of a request and before the commit.
+ * trip (and the skipped ones in a second). Event ingestion calls it once, after the last event of a request and
+ * before the commit.
  */
 export async function flushDeliveries(em: EntityManager): Promise<number> {
   const s = state.get(em);
+  const skipped = s?.skipped.splice(0) ?? [];
+  if (skipped.length > 0) {
+    await em.execute(WRITE_SKIPPED, [
+      pgArray(skipped.map((p) => p.id)),
+      pgArray(skipped.map((p) => p.accountId)),
+      pgArray(skipped.map((p) => p.webhookId)),
+      pgArray(skipped.map((p) => p.eventId)),
+      pgArray(skipped.map((p) => p.eventType)),
+      pgArray(skipped.map((p) => p.reason)),
+    ]);
+  }
   const pending = s?.pending.splice(0) ?? [];
   if (pending.length === 0) return 0;
   const [row] = await em.execute<{ n: number }[]>(WRITE_DELIVERIES, [

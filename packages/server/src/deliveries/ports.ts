@@ -25,7 +25,7 @@ export interface OutboundResponseLike {
 /** The SSRF-guarded client. */
 export interface OutboundLike {
   send(req: OutboundRequestLike): Promise<OutboundResponseLike>;
-  checkUrl(url: string): Promise<void>;
+  checkUrl(url: string, opts?: { resolveNames?: boolean }): Promise<void>;
 }
 
 /** No response at all (refused address, DNS, timeout, connection). */

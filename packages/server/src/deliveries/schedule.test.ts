@@ -1,17 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { nextRetryDelay, parseRetryAfter, parseRetrySchedule, type RetryPolicy } from './schedule.ts';
+import { parseDurationList, parseEnv } from '../env.ts';
+import { nextRetryDelay, parseRetryAfter, type RetryPolicy } from './schedule.ts';
 
 describe('retry schedule', () => {
   it('parses the default schedule: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h', () => {
-    expect(parseRetrySchedule('0,5s,5m,30m,2h,5h,10h,10h')).toEqual([
+    expect(parseEnv({}).WEBHOOK_RETRY_SCHEDULE).toEqual([
       0, 5000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000,
     ]);
-    expect(parseRetrySchedule('0, 50ms, 1.5')).toEqual([0, 50, 1500]);
+    expect(parseDurationList('0, 50ms, 1.5')).toEqual([0, 50, 1500]);
+    expect(parseEnv({ WORKFLOW_STEP_BACKOFF: '200ms' }).WORKFLOW_STEP_BACKOFF).toEqual([200]);
   });
 
   it('names a bad entry', () => {
-    expect(() => parseRetrySchedule('0,5x')).toThrow('"5x"');
-    expect(() => parseRetrySchedule('')).toThrow('at least one');
+    expect(() => parseDurationList('0,5x')).toThrow('"5x"');
+    expect(() => parseDurationList(',')).toThrow('at least one');
+  });
+
+  it('stops the start on a bad schedule, naming the variable and the entry', () => {
+    expect(() => parseEnv({ WEBHOOK_RETRY_SCHEDULE: 'garbage' })).toThrow(
+      /WEBHOOK_RETRY_SCHEDULE: "garbage" is not a duration/,
+    );
+    expect(() => parseEnv({ WORKFLOW_STEP_BACKOFF: '10s,soon' })).toThrow(
+      /WORKFLOW_STEP_BACKOFF: "soon" is not a duration/,
+    );
   });
 
   it('jitters within the configured fraction, honours a larger Retry-After, and ends', () => {

@@ -8,30 +8,15 @@ export interface RetryPolicy {
   disableAfterMs: number;
 }
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** Parses `"0,5s,5m,30m,2h"` (a bare number is seconds). Throws on anything else, naming the bad entry. */
-export function parseRetrySchedule(text: string): number[] {
-  const parts = text
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-  if (parts.length === 0) throw new Error('WEBHOOK_RETRY_SCHEDULE needs at least one entry');
-  return parts.map((part) => {
-    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(part);
-    if (!m) throw new Error(`WEBHOOK_RETRY_SCHEDULE: "${part}" is not a duration such as 30s, 5m or 2h`);
-    return Math.round(Number(m[1]) * (UNIT_MS[m[2] ?? 's'] as number));
-  });
-}
-
 /** The retry policy of an environment. */
 export function retryPolicyFromEnv(env: {
-  WEBHOOK_RETRY_SCHEDULE: string;
+  /** Already parsed into milliseconds by env.ts. */
+  WEBHOOK_RETRY_SCHEDULE: readonly number[];
   WEBHOOK_RETRY_JITTER: number;
   WEBHOOK_DISABLE_AFTER_DAYS: number;
 }): RetryPolicy {
   return {
-    delaysMs: parseRetrySchedule(env.WEBHOOK_RETRY_SCHEDULE),
+    delaysMs: [...env.WEBHOOK_RETRY_SCHEDULE],
     jitter: env.WEBHOOK_RETRY_JITTER,
     disableAfterMs: env.WEBHOOK_DISABLE_AFTER_DAYS * 86_400_000,
   };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { listOutput, PageInput } from '../pagination.ts';
 import { timestampShape } from '../time.ts';
 
-const DeliveryStatus = z.enum(['pending', 'succeeded', 'failed', 'canceled']);
+const DeliveryStatus = z.enum(['pending', 'succeeded', 'failed', 'canceled', 'skipped']);
 
 /** `GET /v1/webhooks/{id}/deliveries`: newest first, optionally one status. */
 export const ListDeliveriesInput = PageInput.extend({

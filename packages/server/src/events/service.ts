@@ -188,16 +188,13 @@ export async function ingestEvents(
       system.push({ path: path(i), message: `"${input.type}" events are emitted by Switchyard only` });
   });
   if (malformed.length > 0) {
-    throw new AppError(
-      'validation_error',
-      `Invalid event name: ${malformed.map((p) => p.path).join(', ')}`,
-      malformed,
-    );
+    throw new AppError('validation_error', malformed.map((p) => p.message).join('; '), malformed);
   }
   if (system.length > 0) {
     throw new AppError(
       'invalid_events',
-      `Reserved event type: ${system.map((p) => p.path).join(', ')}`,
+      // The values, not the field: `"workflow.x" events are emitted by Switchyard only`.
+      system.map((p) => p.message).join('; '),
       system,
     );
   }

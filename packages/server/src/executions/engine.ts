@@ -17,7 +17,6 @@ import {
 import { stepRequestId } from '../actions/provider.ts';
 import { enqueueJob } from '../db/enqueue.ts';
 import type { EntityManager } from '../db/orm.ts';
-import { parseRetrySchedule } from '../deliveries/schedule.ts';
 import type { ServerDeps } from '../deps.ts';
 import { emitEvent } from '../events/service.ts';
 import { pgTextArray } from '../workflows/triggers.ts';
@@ -296,7 +295,7 @@ export async function startExecution(deps: ServerDeps, executionId: string): Pro
 export function stepRetryPolicy(env: ServerDeps['env']): { maxAttempts: number; delaysMs: number[] } {
   return {
     maxAttempts: env.WORKFLOW_STEP_MAX_ATTEMPTS,
-    delaysMs: parseRetrySchedule(env.WORKFLOW_STEP_BACKOFF),
+    delaysMs: [...env.WORKFLOW_STEP_BACKOFF],
   };
 }
 

@@ -6,13 +6,15 @@ const Input = z.object({ id: z.string(), ...expandFields(['event_trigger', 'stat
 
 describe('expand', () => {
   it('accepts expand[]=x (one or many) and expand=x, and refuses unknown relations', () => {
-    expect([...readExpand(Input.parse({ id: '1', 'expand[]': 'event_trigger' }))]).toEqual(['event_trigger']);
+    expect([...readExpand(Input.parse({ id: '1', 'expand[]': ['event_trigger'] }))]).toEqual([
+      'event_trigger',
+    ]);
     expect([...readExpand(Input.parse({ id: '1', 'expand[]': ['event_trigger', 'stats'] }))]).toEqual([
       'event_trigger',
       'stats',
     ]);
     expect([...readExpand(Input.parse({ id: '1', expand: 'stats' }))]).toEqual(['stats']);
     expect(readExpand(Input.parse({ id: '1' })).size).toBe(0);
-    expect(Input.safeParse({ id: '1', 'expand[]': 'owner' }).success).toBe(false);
+    expect(Input.safeParse({ id: '1', 'expand[]': ['owner'] }).success).toBe(false);
   });
 });

@@ -1,7 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import type pg from 'pg';
 import { uuidv7 } from 'uuidv7';
-import type { EntityManager } from '../db/orm.ts';
+import type { SecretBox } from '../crypto/secretBox.ts';
 import { AppError } from '../errors.ts';
+import { CLAIM, DELETE_EXPIRED, READ, RECORD, RELEASE, TAKE_OVER } from './idempotencySql.ts';
 
 /** JSON with object keys sorted, so the same body hashes the same whatever its key order. */
 export function canonicalJson(value: unknown): string {
@@ -12,74 +14,128 @@ export function canonicalJson(value: unknown): string {
   );
 }
 
-/** What an idempotent call is about; `work` returns its value and the response to store for replays. */
+/** What an idempotent call is about. */
 export interface IdempotentCall {
   accountId: string;
   key: string;
   operation: string;
   input: unknown;
   ttlHours: number;
-  now: Date;
+  /**
+   * How long a claim holds: longer than any request's work (its outbound calls time out well before). A duplicate
+   * waits at most this long; a claim whose process died is taken over after it.
+   */
+  leaseMs: number;
 }
 
-type Outcome<T> = { replayed: true; data: unknown } | { replayed: false; data: T };
+/** Where records live and how responses are sealed; `now` and `sleep` are swappable for tests. */
+export interface IdempotencyStore {
+  pool: pg.Pool;
+  box: SecretBox;
+  now?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** The outcome of claiming a key: do the work (then record or release it), or replay what the first call answered. */
+export type Claim = { kind: 'claimed'; id: string; token: string } | { kind: 'replay'; response: unknown };
+
+interface RecordRow {
+  id: string;
+  request_hash: string;
+  response: unknown;
+  response_sealed: string | null;
+  expires_at: Date | null;
+  locked_until: Date | null;
+}
+
+const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Runs `work` at most once per (account, key, operation). The record is claimed and the work done in one
- * transaction: a concurrent duplicate blocks on the unique index until the first commits, then replays its
- * response; if the first fails, its claim rolls back with it and the duplicate does the work itself. The same key
- * with another body is 409 `idempotency_conflict`. Keys starting with `life-` never expire.
+ * Claims (account, key, operation) for this call, each step a single statement outside any transaction: a new key
+ * is claimed at once; a key another call holds is waited for (polling, no connection held) until that call records
+ * its response — replayed here — or releases it, or its lease lapses and this call takes over. An expired record
+ * is removed and the key claimed anew. The same key with another body is 409 `idempotency_conflict`.
  */
-export async function runIdempotent<T>(
-  em: EntityManager,
-  call: IdempotentCall,
-  work: (em: EntityManager) => Promise<{ value: T; response: unknown }>,
-): Promise<Outcome<T>> {
+export async function claimIdempotencyKey(store: IdempotencyStore, call: IdempotentCall): Promise<Claim> {
   if (call.key.length > 255)
-    throw new AppError('validation_error', 'Idempotency-Key is longer than 255 characters');
+    throw new AppError('validation_error', 'Idempotency-Key is longer than 255 characters', [
+      { path: 'Idempotency-Key', message: 'at most 255 characters' },
+    ]);
+  const now = store.now ?? (() => new Date());
+  const sleep = store.sleep ?? sleepFor;
   const hash = createHash('sha256')
     .update(canonicalJson(call.input ?? null))
     .digest('hex');
-  const expiresAt = call.key.startsWith('life-')
-    ? null
-    : new Date(call.now.getTime() + call.ttlHours * 3_600_000);
-  return em.transactional(async (tem) => {
-    const id = uuidv7();
-    const claim = () =>
-      tem.execute(
-        `insert into idempotency_records (id, account_id, key, operation, request_hash, response, created_at, expires_at)
-         values (?, ?, ?, ?, ?, 'null', ?, ?)
-         on conflict (account_id, key, operation) do nothing returning id`,
-        [id, call.accountId, call.key, call.operation, hash, call.now, expiresAt],
+  const token = randomUUID();
+  const q = async <R>(statement: { name: string; text: string }, values: unknown[]): Promise<R[]> =>
+    (await store.pool.query({ ...statement, values })).rows as R[];
+
+  const giveUpAt = now().getTime() + 2 * call.leaseMs;
+  for (let round = 0; ; round++) {
+    const t = now();
+    // Unreachable unless claims keep changing hands: a waiting call takes over once the holder's lease lapses.
+    if (t.getTime() > giveUpAt) {
+      throw new AppError(
+        'idempotency_conflict',
+        `A request with the Idempotency-Key "${call.key}" is still being processed: retry later`,
+        [{ path: 'Idempotency-Key', message: 'still in progress' }],
       );
-    let claimed = await claim();
-    if (claimed.length === 0) {
-      const [row] = await tem.execute<{ request_hash: string; response: unknown; expires_at: Date | null }[]>(
-        `select request_hash, response, expires_at from idempotency_records
-         where account_id = ? and key = ? and operation = ?`,
-        [call.accountId, call.key, call.operation],
-      );
-      if (row?.expires_at && new Date(row.expires_at) <= call.now) {
-        await tem.execute(
-          'delete from idempotency_records where account_id = ? and key = ? and operation = ?',
-          [call.accountId, call.key, call.operation],
-        );
-        claimed = await claim();
-      } else if (row) {
-        if (row.request_hash !== hash) {
-          throw new AppError(
-            'idempotency_conflict',
-            'This Idempotency-Key was already used with a different request body',
-          );
-        }
-        return { replayed: true as const, data: row.response };
-      }
     }
-    const { value, response } = await work(tem);
-    await tem.execute('update idempotency_records set response = ?::jsonb where id = ?', [
-      JSON.stringify(response ?? null),
+    const lockedUntil = new Date(t.getTime() + call.leaseMs);
+    const expiresAt = call.key.startsWith('life-') ? null : new Date(t.getTime() + call.ttlHours * 3_600_000);
+    const id = uuidv7();
+    const [claimed] = await q<{ id: string }>(CLAIM, [
       id,
+      call.accountId,
+      call.key,
+      call.operation,
+      hash,
+      t,
+      expiresAt,
+      token,
+      lockedUntil,
     ]);
-    return { replayed: false as const, data: value };
-  });
+    if (claimed) return { kind: 'claimed', id, token };
+    const [row] = await q<RecordRow>(READ, [call.accountId, call.key, call.operation]);
+    if (!row) continue; // released since: claim again
+    if (row.expires_at && row.expires_at <= t) {
+      await q(DELETE_EXPIRED, [row.id, t]);
+      continue;
+    }
+    if (row.request_hash !== hash) {
+      throw new AppError(
+        'idempotency_conflict',
+        `The Idempotency-Key "${call.key}" was already used with a different request body`,
+        [{ path: 'Idempotency-Key', message: 'already used with a different request body' }],
+      );
+    }
+    if (row.response_sealed !== null)
+      return { kind: 'replay', response: JSON.parse(store.box.open(row.response_sealed)) };
+    if (row.response !== null) return { kind: 'replay', response: row.response };
+    if (!row.locked_until || row.locked_until <= t) {
+      const [taken] = await q<{ id: string }>(TAKE_OVER, [row.id, token, lockedUntil, t]);
+      if (taken) return { kind: 'claimed', id: row.id, token };
+      continue;
+    }
+    // The first call is still working: look again soon, backing off to a few checks a second.
+    await sleep(Math.min(10 * 2 ** Math.min(round, 5), 250));
+  }
+}
+
+/** Records the response of a claimed call, sealed, for replays. */
+export async function recordIdempotentResponse(
+  store: IdempotencyStore,
+  claim: { id: string; token: string },
+  response: unknown,
+): Promise<void> {
+  const sealed = store.box.seal(JSON.stringify(response ?? null));
+  await store.pool.query({ ...RECORD, values: [claim.id, claim.token, sealed] });
+}
+
+/** Gives a claim up (the call failed: a failure is not remembered, and the next call with the key does the work). */
+export async function releaseIdempotencyKey(
+  store: IdempotencyStore,
+  claim: { id: string; token: string },
+): Promise<void> {
+  await store.pool.query({ ...RELEASE, values: [claim.id, claim.token] });
 }

@@ -48,8 +48,8 @@ export async function consumeRateLimit(
     setHeaders(res, limiter.points, err);
     const retryAfter = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
     res?.setHeader('Retry-After', String(retryAfter));
-    throw new AppError('rate_limited', `Rate limit exceeded: retry after ${retryAfter} s`, {
-      retry_after_seconds: retryAfter,
-    });
+    throw new AppError('rate_limited', `Rate limit exceeded: retry after ${retryAfter} s`, [
+      { message: `retry after ${retryAfter} s (the Retry-After header)`, retry_after_seconds: retryAfter },
+    ]);
   }
 }

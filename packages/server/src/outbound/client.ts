@@ -1,14 +1,19 @@
 import dns from 'node:dns';
 import net from 'node:net';
-import ky from 'ky';
-import { Agent, fetch as undiciFetch } from 'undici';
+import type { Readable } from 'node:stream';
+import { Agent } from 'undici';
 import type { OutboundLike } from '../deliveries/ports.ts';
-import { AddressGuard } from './guard.ts';
+import { AddressGuard, isLocalhostName, redactUrl } from './guard.ts';
 
 /** A response body is kept up to this many bytes; the rest is not read. */
 export const MAX_RESPONSE_BYTES = 20 * 1024;
 
-const USER_AGENT = 'Switchyard/0.1 (+https://github.com/switchyard)';
+/**
+ * The `User-Agent` of every request Switchyard makes (deliveries, Webhook nodes, chat and host actions), documented
+ * in the README so receivers can recognise it. No other header is added but `host`, `content-length` and what the
+ * caller sets: no browser headers (`sec-fetch-mode`, `accept-language`), which a fetch implementation would add.
+ */
+export const USER_AGENT = 'Switchyard/0.1 (+https://github.com/switchyard)';
 
 /** One request through the guarded client. */
 export interface OutboundRequest {
@@ -76,10 +81,12 @@ type LookupCallback = (
 ) => void;
 
 /**
- * The one way Switchyard calls out (webhook deliveries, Webhook nodes, chat and host actions): ky over an undici
- * Agent whose DNS lookup checks every address a name resolves to, so the socket can only connect to a checked
- * address (no DNS rebinding between check and connect). Literal IPs are checked before connecting, redirects are
- * returned rather than followed, and bodies are read up to 20 KB.
+ * The one way Switchyard calls out (webhook deliveries, Webhook nodes, chat and host actions): undici's own request
+ * API over an Agent whose DNS lookup checks every address a name resolves to, so the socket can only connect to a
+ * checked address (no DNS rebinding between check and connect). Literal IPs are checked before connecting,
+ * redirects are returned rather than followed, and bodies are read up to 20 KB. A body is sent whole with its
+ * `Content-Length`, never chunked: receivers that read exactly Content-Length bytes (Python's http.server, many
+ * frameworks) get all of it.
  */
 export class OutboundClient implements OutboundLike {
   readonly #opts: OutboundOptions;
@@ -100,14 +107,17 @@ export class OutboundClient implements OutboundLike {
   }
 
   /**
-   * Refuses a URL the client would not call, resolving its host: an {@link OutboundError} `invalid_url` (malformed,
-   * scheme, credentials), `blocked_address` (a non-public address) or `dns_error`.
+   * The save-time guard every outbound URL passes (webhooks, Webhook nodes, seed 000 rules, connections), the same
+   * rules the client applies when it calls: an {@link OutboundError} `invalid_url` (malformed, scheme, credentials),
+   * `blocked_address` (a non-public address, `localhost` names included) or `dns_error`. With `resolveNames: false`
+   * a host name is not looked up (a workflow may be saved before its host exists; it is resolved at each call).
    */
-  async checkUrl(url: string): Promise<void> {
+  async checkUrl(url: string, opts: { resolveNames?: boolean } = {}): Promise<void> {
     const parsed = this.#parse(url);
     const host = bareHost(parsed.hostname);
     if (this.#guard.allowsHost(host)) return;
     if (net.isIP(host)) return this.#checkAddress(host, host);
+    if (opts.resolveNames === false && !isLocalhostName(host)) return;
     await this.#addressesOf(host);
   }
 
@@ -142,20 +152,19 @@ export class OutboundClient implements OutboundLike {
       const host = bareHost(url.hostname);
       // Names are checked by the agent's lookup at connect time; a literal IP is never looked up, so check it here.
       if (net.isIP(host) && !this.#guard.allowsHost(host)) this.#checkAddress(host, host);
-      const res = await ky(url, {
+      // The body is a string: undici sends it with its Content-Length. Redirects are not followed (no interceptor).
+      const res = await this.#agent.request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
         method: req.method,
         headers: { 'user-agent': USER_AGENT, ...req.headers },
         body: req.body,
         signal: controller.signal,
-        retry: 0,
-        timeout: false,
-        throwHttpErrors: false,
-        fetch: (request, init) => this.#fetch(request, init),
       });
-      const { body, truncated } = await readCapped(res, MAX_RESPONSE_BYTES);
+      const { body, truncated } = await readCapped(res.body, MAX_RESPONSE_BYTES);
       return {
-        status: res.status,
-        headers: Object.fromEntries(res.headers),
+        status: res.statusCode,
+        headers: flattenHeaders(res.headers),
         body,
         truncated,
         durationMs: elapsed(),
@@ -175,27 +184,12 @@ export class OutboundClient implements OutboundLike {
     await this.#agent.close();
   }
 
-  // ky builds a global Request; undici's own fetch (which speaks to this Agent) takes its parts.
-  #fetch(input: Request | URL | string, init: RequestInit | undefined): Promise<Response> {
-    const request = input instanceof Request ? input : new Request(input, init);
-    return undiciFetch(request.url, {
-      ...(init as object),
-      method: request.method,
-      headers: [...request.headers],
-      body: request.body as never,
-      duplex: 'half',
-      signal: request.signal,
-      redirect: 'manual',
-      dispatcher: this.#agent,
-    }) as unknown as Promise<Response>;
-  }
-
   #parse(raw: string): URL {
     let url: URL;
     try {
       url = new URL(raw);
     } catch {
-      throw new OutboundError('invalid_url', `${JSON.stringify(raw)} is not a valid URL`);
+      throw new OutboundError('invalid_url', `${JSON.stringify(redactUrl(raw))} is not a valid URL`);
     }
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && this.#opts.allowHttp)) {
       const allowed = this.#opts.allowHttp ? 'http:// or https://' : 'https://';
@@ -216,6 +210,11 @@ export class OutboundClient implements OutboundLike {
 
   async #addressesOf(host: string): Promise<{ address: string; family: number }[]> {
     let addresses: { address: string; family: number }[];
+    // `localhost` names are the loopback address by definition (RFC 6761), whatever a resolver says or does not.
+    if (isLocalhostName(host)) {
+      if (!this.#guard.allowsHost(host)) this.#checkAddress('127.0.0.1', host);
+      return [{ address: '127.0.0.1', family: 4 }];
+    }
     try {
       addresses = await this.#resolve(host);
     } catch (err) {
@@ -268,23 +267,28 @@ function bareHost(hostname: string): string {
   return hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
 }
 
-async function readCapped(res: Response, max: number): Promise<{ body: string; truncated: boolean }> {
-  if (!res.body) return { body: '', truncated: false };
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
+/** Response headers as one string each (repeated ones joined with `, `, as the Fetch API does). */
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers))
+    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+/** Reads up to `max` bytes of a body and drops the rest (destroying the stream frees the connection). */
+async function readCapped(body: Readable, max: number): Promise<{ body: string; truncated: boolean }> {
+  const chunks: Buffer[] = [];
   let size = 0;
   let truncated = false;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (size + value.byteLength > max) {
-      chunks.push(value.subarray(0, max - size));
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    if (size + chunk.byteLength > max) {
+      chunks.push(chunk.subarray(0, max - size));
       truncated = true;
-      await reader.cancel().catch(() => {});
+      body.destroy();
       break;
     }
-    chunks.push(value);
-    size += value.byteLength;
+    chunks.push(chunk);
+    size += chunk.byteLength;
   }
   return { body: Buffer.concat(chunks).toString('utf8'), truncated };
 }
@@ -292,7 +296,7 @@ async function readCapped(res: Response, max: number): Promise<{ body: string; t
 const TLS_CODES =
   /^(CERT_|ERR_TLS_|ERR_SSL_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT|UNABLE_TO_(GET|VERIFY)_)/;
 
-/** Turns whatever fetch threw into an OutboundError, looking through ky's and undici's wrappers. */
+/** Turns whatever undici threw into an OutboundError, looking through its wrappers. */
 function classify(err: unknown, signal: AbortSignal): OutboundError {
   if (signal.aborted && signal.reason instanceof OutboundError) return signal.reason;
   for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {

@@ -82,3 +82,25 @@ const RANGE_NAMES: Record<string, string> = {
 function describeRange(range: string): string {
   return RANGE_NAMES[range] ?? `non-public (${range})`;
 }
+
+/** Whether a host name is a `localhost` name (RFC 6761: `localhost` and any name under `.localhost`). */
+export function isLocalhostName(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/\.$/, '');
+  return h === 'localhost' || h.endsWith('.localhost');
+}
+
+/**
+ * A URL fit for an error message or a log line: its user name and password (which some put in webhook URLs) are
+ * replaced by `***`. Text that does not parse as a URL is cleaned the same way by pattern.
+ */
+export function redactUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (!url.username && !url.password) return raw;
+    url.username = '***';
+    url.password = '';
+    return url.toString();
+  } catch {
+    return raw.replace(/(\/\/)[^/?#@]*@/, '$1***@');
+  }
+}

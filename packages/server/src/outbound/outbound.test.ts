@@ -60,6 +60,20 @@ describe('with 127.0.0.1 allowlisted', () => {
     expect(last).toMatchObject({ path: '/hook', method: 'POST', body: 'hello' });
     expect(last?.headers['x-custom']).toBe('1');
     expect(last?.headers['user-agent']).toMatch(/^Switchyard\//);
+    // Whole, with its length, and nothing a browser would add.
+    expect(last?.headers['content-length']).toBe('5');
+    expect(last?.headers['transfer-encoding']).toBeUndefined();
+    for (const h of ['sec-fetch-mode', 'accept-language', 'accept-encoding', 'origin']) {
+      expect(last?.headers[h], h).toBeUndefined();
+    }
+  });
+
+  it('never echoes the credentials of a URL it refuses', async () => {
+    for (const url of ['https://bob:hunter2@127.0.0.1/x', 'https://bob:hunter2@exa mple.com/x']) {
+      const err = await failure(client.send({ method: 'GET', url }));
+      expect(err.code).toBe('invalid_url');
+      expect(err.message).not.toContain('hunter2');
+    }
   });
 
   it('returns a redirect as it is and never follows it', async () => {

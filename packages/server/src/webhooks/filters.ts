@@ -39,16 +39,31 @@ export function normalizeFilters(input: FilterInput | FilterInput[] | null | und
   return { condition: problems.length === 0 ? (cond as Condition) : null, problems };
 }
 
-/** Whether an event passes a webhook's stored filter (none: every event of its types passes). Never throws. */
-export function webhookFilterMatches(filters: unknown, event: StoredEvent): boolean {
-  if (filters == null) return true;
+/** What a webhook's stored filter says about an event: it matches or not, or it could not be evaluated. */
+export type FilterVerdict = { match: boolean; error: null } | { match: false; error: string };
+
+/**
+ * Whether an event passes a webhook's stored filter (none: every event of its types passes). Never throws: a
+ * filter that cannot be evaluated (stored before a rule changed, or altered in the database) is an `error`, which
+ * the fan-out logs and records as a skipped delivery rather than dropping the event silently.
+ */
+export function webhookFilterVerdict(filters: unknown, event: StoredEvent): FilterVerdict {
+  if (filters == null) return { match: true, error: null };
   try {
-    return evaluateCondition(filters as Condition, {
+    const { match } = evaluateCondition(filters as Condition, {
       data: event.data,
       previous: event.previous ?? undefined,
-    }).match;
-  } catch {
-    // Stored filters were validated at creation; one that no longer compiles (older rules) matches nothing.
-    return false;
+    });
+    return { match, error: null };
+  } catch (err) {
+    const problems = (err as { problems?: Problem[] }).problems ?? [];
+    const detail = problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+    const message = err instanceof Error ? err.message : String(err);
+    return { match: false, error: `The webhook's filter could not be evaluated: ${detail || message}` };
   }
+}
+
+/** Whether an event passes a webhook's stored filter; a filter that cannot be evaluated matches nothing. */
+export function webhookFilterMatches(filters: unknown, event: StoredEvent): boolean {
+  return webhookFilterVerdict(filters, event).match;
 }

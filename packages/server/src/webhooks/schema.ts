@@ -1,3 +1,4 @@
+import { type Condition, OPERATORS } from '@switchyard/core';
 import { z } from 'zod';
 import { CONTENT_TYPES, METHODS } from '../deliveries/payload.ts';
 import { listOutput, PageInput } from '../pagination.ts';
@@ -21,10 +22,11 @@ const fields = {
   // A plain string: `invalid_url` (HTTPS, private addresses) is decided by the outbound guard, not by zod.
   url: z
     .string()
+    .min(1)
     .max(2048)
     .describe('HTTPS URL that receives deliveries; private addresses are refused (SSRF)'),
   events: z
-    .array(z.string())
+    .array(z.string().min(1))
     .describe(
       'Event types to subscribe to: catalog types, your own, `deal.*` (an entity) or `*` (everything)',
     ),
@@ -99,6 +101,24 @@ export const TestDeliveryOutput = z.object({
 export type TestDeliveryOutput = z.infer<typeof TestDeliveryOutput>;
 
 /** The webhook object. The secret is never part of it (see the creation and rotation responses). */
+/**
+ * A stored filter as responses show it: one condition (seed 003's from/to shorthand is stored as the conditions it
+ * means). Recursive, so the document has it once as the `Condition` component.
+ */
+const StoredCondition: z.ZodType<Condition> = z
+  .lazy(() =>
+    z.union([
+      z.object({
+        field: z.string().describe('Dotted path in the event data, e.g. "status" or "owner.email"'),
+        operator: z.enum(OPERATORS),
+        value: z.unknown().optional().describe('What the field is compared with (not for changed or exists)'),
+      }),
+      z.object({ all: z.array(StoredCondition).describe('Every condition must hold') }),
+      z.object({ any: z.array(StoredCondition).describe('At least one condition must hold') }),
+    ]),
+  )
+  .meta({ id: 'Condition', description: 'A condition: a comparison, or an all / any group of conditions' });
+
 export const WebhookOutput = z.object({
   object: z.literal('webhook'),
   id: z.string(),
@@ -106,7 +126,7 @@ export const WebhookOutput = z.object({
   name: z.string().nullable(),
   description: z.string().nullable(),
   events: z.array(z.string()),
-  filters: z.unknown().nullable(),
+  filters: StoredCondition.nullable().describe('The filter deliveries must pass (null: none)'),
   method: z.string(),
   content_type: z.string(),
   headers: z.record(z.string(), z.string()),

@@ -13,6 +13,7 @@ import { outboundOf, secretBoxOf } from '../deliveries/ports.ts';
 import type { ServerDeps } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
 import { ensureEventTypes, knownEventTypeNames } from '../eventTypes/service.ts';
+import { outboundUrlRefusal } from '../outbound/saveGuard.ts';
 import { type PageInput, paginate } from '../pagination.ts';
 import { normalizeFilters } from './filters.ts';
 import type { CreateWebhookInput, HeadersInput, TestDeliveryOutput, UpdateWebhookInput } from './schema.ts';
@@ -70,14 +71,9 @@ function checkHeaders(input: HeadersInput | undefined): Record<string, string> {
  * as 400 `invalid_url` with the guard's reason.
  */
 async function checkUrl(deps: ServerDeps, url: string): Promise<void> {
-  const outbound = outboundOf(deps);
-  try {
-    await outbound.checkUrl(url);
-  } catch (err) {
-    if (err instanceof AppError && err.code === 'invalid_url') throw err;
-    const reason = err instanceof Error ? err.message : String(err);
+  const reason = await outboundUrlRefusal(outboundOf(deps), url);
+  if (reason)
     throw new AppError('invalid_url', `The URL is refused: ${reason}`, [{ path: 'url', message: reason }]);
-  }
 }
 
 async function checkEvents(

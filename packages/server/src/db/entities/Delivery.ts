@@ -1,7 +1,8 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 
 /** Where a delivery stands: `pending` (queued or waiting to retry), `succeeded`, `failed`, `canceled`. */
-export type DeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'canceled';
+/** `skipped`: nothing was sent (the webhook's filter could not be evaluated; `last_error` says why). */
+export type DeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'canceled' | 'skipped';
 
 /** One event to one webhook, created in the event's own transaction; its attempts are DeliveryAttempts. */
 export const Delivery = defineEntity({

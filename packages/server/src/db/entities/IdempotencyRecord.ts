@@ -1,8 +1,8 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 
 /**
- * A remembered POST: the same key on the same operation replays `response`. Written in the same transaction as the
- * work it guards, so a concurrent duplicate waits on the unique index and then replays.
+ * A remembered POST: the same key on the same operation replays its response. Claimed before the work (`claimedBy`,
+ * leased until `lockedUntil`), then completed with the response sealed (`responseSealed`); see `http/idempotency.ts`.
  */
 export const IdempotencyRecord = defineEntity({
   name: 'IdempotencyRecord',
@@ -14,7 +14,14 @@ export const IdempotencyRecord = defineEntity({
     /** The procedure the key was used on (REST method + path and tRPC path map to the same procedure). */
     operation: p.string(),
     requestHash: p.string(),
-    response: p.json<unknown>(),
+    /** Plaintext responses of records written before responses were sealed; null since. */
+    response: p.json<unknown>().nullable(),
+    /** The response as sealed JSON; null while the work runs. */
+    responseSealed: p.text().nullable(),
+    /** The claim of the request doing the work. */
+    claimedBy: p.uuid().nullable(),
+    /** Until when that claim holds; a later request takes over a lapsed one (its process died). */
+    lockedUntil: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     /** Null for `life-` keys, which never expire. */
     expiresAt: p.datetime().nullable().index(),

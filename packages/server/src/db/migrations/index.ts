@@ -6,6 +6,7 @@ import { Migration20261123001000_executions } from './Migration20261123001000_ex
 import { Migration20261123002000_connections } from './Migration20261123002000_connections.ts';
 import { Migration20261123003000_routing } from './Migration20261123003000_routing.ts';
 import { Migration20261201100000_stepJobs } from './Migration20261201100000_stepJobs.ts';
+import { Migration20261201200000_idempotencyClaims } from './Migration20261201200000_idempotencyClaims.ts';
 import { Migration20261201300000_eventNames } from './Migration20261201300000_eventNames.ts';
 import { Migration20261201310000_environments } from './Migration20261201310000_environments.ts';
 import { Migration20261201320000_failureNotices } from './Migration20261201320000_failureNotices.ts';
@@ -20,6 +21,7 @@ export const migrationsList = [
   Migration20261123002000_connections,
   Migration20261123003000_routing,
   Migration20261201100000_stepJobs,
+  Migration20261201200000_idempotencyClaims,
   Migration20261201300000_eventNames,
   Migration20261201310000_environments,
   Migration20261201320000_failureNotices,

@@ -1,0 +1,249 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiCaller, startTestServer, type TestServer } from '../testing/index.ts';
+
+// Idempotency-Key as the SDK uses it (on every mutation): the key is claimed in a statement of its own, the work
+// runs as without a key, and the response is stored sealed.
+let srv: TestServer;
+let call: ReturnType<typeof apiCaller>;
+let db: pg.Pool;
+beforeAll(async () => {
+  srv = await startTestServer({ RATE_LIMIT_POINTS: '100000' });
+  call = apiCaller(srv);
+  db = new pg.Pool({ connectionString: srv.db.url, max: 2 });
+});
+afterAll(async () => {
+  await db?.end();
+  await srv?.close();
+});
+
+const withKey = (key: string) => ({ headers: { 'idempotency-key': key } });
+
+/** A receiver that holds every request until `release()`, to look at the database while a call is out. */
+async function holdingReceiver() {
+  const held: http.ServerResponse[] = [];
+  let arrived: () => void = () => {};
+  const first = new Promise<void>((resolve) => {
+    arrived = resolve;
+  });
+  const server = http.createServer((req, res) => {
+    req.resume();
+    held.push(res);
+    arrived();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    first,
+    count: () => held.length,
+    release: () => {
+      for (const res of held.splice(0)) res.writeHead(204).end();
+    },
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
+
+describe('secrets in stored responses', () => {
+  it('replays API keys and signing secrets, and no plaintext sy_/sk_/whsec_ value is anywhere in the database', async () => {
+    const secrets: string[] = [];
+    for (const key of ['keys-1', 'life-keys-2']) {
+      const body = { name: key, scopes: ['users:read'] };
+      const first = await call('POST', '/v1/api-keys', body, withKey(key));
+      const again = await call('POST', '/v1/api-keys', body, withKey(key));
+      expect(first.status).toBe(201);
+      expect(again.body).toEqual(first.body);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      secrets.push(first.body.data.key);
+    }
+    const hookBody = { url: 'http://127.0.0.1:9/secret-hook', events: ['deal.won'] };
+    const hook = await call('POST', '/v1/webhooks', hookBody, withKey('hook-1'));
+    const hookAgain = await call('POST', '/v1/webhooks', hookBody, withKey('hook-1'));
+    expect(hook.status).toBe(201);
+    expect(hookAgain.body.data.webhook.secret).toBe(hook.body.data.webhook.secret);
+    secrets.push(hook.body.data.webhook.secret);
+    const rotated = await call(
+      'POST',
+      `/v1/webhooks/${hook.body.data.webhook.id}/rotate-secret`,
+      {},
+      withKey('rot-1'),
+    );
+    expect(rotated.status).toBe(200);
+    secrets.push(rotated.body.data.secret);
+    expect(secrets.map((s) => s.slice(0, 3))).toEqual(['sy_', 'sy_', 'whs', 'whs']);
+
+    // Every text-like column of every table (ours and graphile-worker's), read as text.
+    const { rows: columns } = await db.query<{ schema: string; table: string; column: string }>(
+      `select c.table_schema as schema, c.table_name as table, c.column_name as column
+         from information_schema.columns c join information_schema.tables t
+           on t.table_schema = c.table_schema and t.table_name = c.table_name and t.table_type = 'BASE TABLE'
+        where c.table_schema in ('public', 'graphile_worker', 'graphile_worker_private')
+          and c.data_type in ('text', 'character varying', 'json', 'jsonb', 'ARRAY', 'bytea')`,
+    );
+    expect(columns.length).toBeGreaterThan(20);
+    const found: string[] = [];
+    const pattern = '(sy|sk)_[A-Za-z0-9_-]{20,}|whsec_[A-Za-z0-9+/=]{20,}';
+    for (const { schema, table, column } of columns) {
+      const ident = `"${schema}"."${table}"`;
+      const { rows } = await db.query<{ v: string }>(
+        `select "${column}"::text as v from ${ident} where "${column}"::text ~ $1`,
+        [pattern],
+      );
+      for (const r of rows) found.push(`${schema}.${table}.${column}: ${r.v.slice(0, 80)}`);
+      for (const secret of secrets) {
+        const { rows: exact } = await db.query(
+          `select 1 from ${ident} where strpos("${column}"::text, $1) > 0 limit 1`,
+          [secret],
+        );
+        if (exact.length > 0) found.push(`${schema}.${table}.${column} holds a secret`);
+      }
+    }
+    expect(found).toEqual([]);
+    const { rows: stored } = await db.query<{ response: unknown; response_sealed: string }>(
+      `select response, response_sealed from idempotency_records where key in ('keys-1', 'life-keys-2', 'hook-1', 'rot-1')`,
+    );
+    expect(stored).toHaveLength(4);
+    for (const r of stored) {
+      expect(r.response).toBeNull();
+      expect(r.response_sealed).toMatch(/^v1\./);
+    }
+  });
+});
+
+describe('concurrent duplicates', () => {
+  it('store one event for 20 truly concurrent POST /v1/events with one key, all answered alike', async () => {
+    const body = { type: 'deal.won', data: { id: 'concurrent-1' } };
+    // One connection each, all written before any answer comes back.
+    const agents = Array.from({ length: 20 }, () => new http.Agent({ keepAlive: false }));
+    const results = await Promise.all(
+      agents.map(
+        (agent) =>
+          new Promise<{ status: number; body: string }>((resolve, reject) => {
+            const payload = JSON.stringify(body);
+            const req = http.request(
+              `${srv.url}/v1/events`,
+              {
+                method: 'POST',
+                agent,
+                headers: {
+                  authorization: `Bearer ${srv.apiKey}`,
+                  'content-type': 'application/json',
+                  'content-length': Buffer.byteLength(payload),
+                  'idempotency-key': 'events-concurrent',
+                },
+              },
+              (res) => {
+                let text = '';
+                res.on('data', (c) => {
+                  text += c;
+                });
+                res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+              },
+            );
+            req.on('error', reject);
+            req.end(payload);
+          }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(20).fill(202));
+    expect(new Set(results.map((r) => JSON.parse(r.body).data.id)).size).toBe(1);
+    const { rows } = await db.query(`select id from events where data->>'id' = 'concurrent-1'`);
+    expect(rows).toHaveLength(1);
+  });
+
+  it('create one webhook and send one test ping, with no transaction or lock held while the ping is out', async () => {
+    const rx = await holdingReceiver();
+    try {
+      const body = { url: `${rx.url}/held`, events: ['deal.won'], test_delivery: true };
+      const calls = Array.from({ length: 5 }, () =>
+        call('POST', '/v1/webhooks', body, withKey('hook-concurrent')),
+      );
+      await rx.first;
+      // The ping is out: nothing of this database is inside a transaction, and no idempotency row is locked.
+      const { rows: open } = await db.query(
+        `select state, left(query, 60) as query from pg_stat_activity
+          where datname = current_database() and pid <> pg_backend_pid() and state like 'idle in transaction%'`,
+      );
+      expect(open).toEqual([]);
+      const { rows: locks } = await db.query(
+        `select l.mode from pg_locks l join pg_class c on c.oid = l.relation
+          where c.relname = 'idempotency_records' and l.pid <> pg_backend_pid()`,
+      );
+      expect(locks).toEqual([]);
+      // Another body under the same key does not wait for the first: it is refused at once.
+      const other = await call(
+        'POST',
+        '/v1/webhooks',
+        { ...body, url: `${rx.url}/other` },
+        withKey('hook-concurrent'),
+      );
+      expect(other.status).toBe(409);
+      expect(other.body.error.code).toBe('idempotency_conflict');
+      rx.release();
+      const results = await Promise.all(calls);
+      expect(results.map((r) => r.status)).toEqual(Array(5).fill(201));
+      expect(new Set(results.map((r) => r.body.data.webhook.id)).size).toBe(1);
+      expect(results[0]?.body.data.test_delivery.status).toBe('succeeded');
+      expect(rx.count()).toBe(0);
+      const { rows } = await db.query(`select id from webhooks where url = $1`, [`${rx.url}/held`]);
+      expect(rows).toHaveLength(1);
+    } finally {
+      rx.close();
+    }
+  });
+});
+
+describe('claims', () => {
+  it('takes over a claim whose process died (its lease lapsed without a response)', async () => {
+    await db.query(
+      `insert into idempotency_records (id, account_id, key, operation, request_hash, created_at, claimed_by, locked_until)
+       values (gen_random_uuid(), $1, 'orphan', 'apiKeys.create', 'unknown', now() - interval '1 hour',
+               gen_random_uuid(), now() - interval '1 minute')`,
+      [srv.accountId],
+    );
+    // The orphan's body hash is unknown, so the same key with any body conflicts: use the hash the API would write.
+    const body = { name: 'orphan', scopes: ['users:read'] };
+    const probe = await call('POST', '/v1/api-keys', body, withKey('probe-orphan'));
+    expect(probe.status).toBe(201);
+    const { rows } = await db.query<{ request_hash: string }>(
+      `select request_hash from idempotency_records where key = 'probe-orphan'`,
+    );
+    await db.query(`update idempotency_records set request_hash = $1 where key = 'orphan'`, [
+      rows[0]?.request_hash,
+    ]);
+    const res = await call('POST', '/v1/api-keys', body, withKey('orphan'));
+    expect(res.status).toBe(201);
+    expect(res.headers.get('idempotent-replayed')).toBeNull();
+    const replay = await call('POST', '/v1/api-keys', body, withKey('orphan'));
+    expect(replay.body.data.id).toBe(res.body.data.id);
+  });
+
+  it('forgets a key whose call failed, and an expired key', async () => {
+    const failed = await call('POST', '/v1/workflows', { name: '' }, withKey('fails-once'));
+    expect(failed.status).toBe(400);
+    const { rows } = await db.query(`select 1 from idempotency_records where key = 'fails-once'`);
+    expect(rows).toEqual([]);
+    const first = await call(
+      'POST',
+      '/v1/api-keys',
+      { name: 'ttl', scopes: ['users:read'] },
+      withKey('ttl-1'),
+    );
+    await db.query(
+      `update idempotency_records set expires_at = now() - interval '1 second' where key = 'ttl-1'`,
+    );
+    const later = await call(
+      'POST',
+      '/v1/api-keys',
+      { name: 'ttl', scopes: ['users:read'] },
+      withKey('ttl-1'),
+    );
+    expect(later.status).toBe(201);
+    expect(later.body.data.id).not.toBe(first.body.data.id);
+  });
+});
