@@ -32,7 +32,10 @@ export interface paths {
     /** List API keys */
     get: operations['apiKeys-list'];
     put?: never;
-    /** Create an API key */
+    /**
+     * Create an API key
+     * @description A secret key (sk_live_… / sk_test_…, with scopes) or a publishable key (pk_live_… / pk_test_…, no scopes) of the calling key’s environment. The key is in this response only.
+     */
     post: operations['apiKeys-create'];
     delete?: never;
     options?: never;
@@ -155,10 +158,16 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List the event catalog: the 28 built-in types and the account’s own */
+    /**
+     * List the event catalog: the 28 built-in types, the account’s registered ones and every name it sent
+     * @description Readable with any key of the account, a publishable key (pk_…) included. Webhook subscriptions accept the names listed here (and `*`, `<name>.*`); events, triggers and workflows take any well-formed name.
+     */
     get: operations['eventTypes-list'];
     put?: never;
-    /** Register an event type of the account’s own */
+    /**
+     * Register an event type of the account’s own
+     * @description A name the account has only sent so far becomes registered; a registered one is 409.
+     */
     post: operations['eventTypes-create'];
     delete?: never;
     options?: never;
@@ -329,6 +338,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/leadsquared/webhooks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Create a webhook, LeadSquared style (seed 003)
+     * @description LeadSquared’s PascalCase body and answer ({ Status: "Success", Message: { Id } }). WebhookEvent codes map to named event types (README), WebhookProperties and LandingPageUrls to filters, CustomHeaders may repeat a name. 401 invalid credentials, 400 a body not as specified, 404 a wrong path, 429 more than 25 calls in 5 seconds.
+     */
+    post: operations['compat-leadSquaredCreateWebhook'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/trigger': {
     parameters: {
       query?: never;
@@ -377,6 +406,26 @@ export interface paths {
     post?: never;
     /** Archive a user */
     delete: operations['users-delete'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhook/create': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Create a webhook, Saleshandy style (seed 002)
+     * @description Saleshandy’s body (name, webhookUrl, webhookEvent, headers; all required) and answer ({ message, payload }). Authenticate with x-api-key. A test delivery is sent at once; when it fails the webhook is created paused. Errors: invalid_url, invalid_events (not a Saleshandy event), missing_required_field, 409 duplicate_webhook.
+     */
+    post: operations['compat-saleshandyCreateWebhook'];
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -523,18 +572,18 @@ export interface paths {
     };
     /**
      * Fetch a workflow
-     * @description Address it by key with id_type=key (within user_key, default main). expand[]=event_trigger returns the trigger's event type object.
+     * @description Address it by key with id_type=key, in the query string or the body (within user_key, default main). expand[]=event_trigger returns the trigger's event type object.
      */
     get: operations['workflows-get'];
     /**
      * Update a workflow
-     * @description Only the fields given change. template, event_trigger, stop_event and trigger_conditions go to the drafts; template_status: 'published' publishes them. Address it by key with id_type=key (within user_key, default main).
+     * @description Only the fields given change. template, event_trigger, stop_event and trigger_conditions go to the drafts; template_status: 'published' publishes them. Address it by key with id_type=key, in the query string or the body (within user_key, default main).
      */
     put: operations['workflows-update'];
     post?: never;
     /**
      * Delete a workflow
-     * @description It stops triggering at once. Address it by key with id_type=key (within user_key, default main).
+     * @description It stops triggering at once. Address it by key with id_type=key, in the query string or the body (within user_key, default main).
      */
     delete: operations['workflows-delete'];
     options?: never;
@@ -553,7 +602,7 @@ export interface paths {
     put?: never;
     /**
      * Clone a workflow
-     * @description A draft copy with a new unique key and name. Address it by key with id_type=key (within user_key, default main).
+     * @description A draft copy with a new unique key and name. Address it by key with id_type=key, in the query string or the body (within user_key, default main).
      */
     post: operations['workflows-clone'];
     delete?: never;
@@ -571,7 +620,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Execute a workflow now */
+    /**
+     * Execute a workflow now
+     * @description Runs the published template now with execution_data. Address the workflow by key with id_type=key (query string or body; within user_key, default main). Answers the workflow, with its stats.
+     */
     post: operations['trigger-execute'];
     delete?: never;
     options?: never;
@@ -590,7 +642,7 @@ export interface paths {
     put?: never;
     /**
      * Publish the drafts
-     * @description Checks the template (exactly one Start, no cycles, edges between known nodes, every node reachable, valid node settings), the trigger and the conditions; problems come back as validation_error with node ids. Address it by key with id_type=key (within user_key, default main).
+     * @description Checks the template (exactly one Start, no cycles, edges between known nodes, every node reachable, valid node settings), the trigger and the conditions; problems come back as validation_error with node ids. Address it by key with id_type=key, in the query string or the body (within user_key, default main).
      */
     post: operations['workflows-publish'];
     delete?: never;
@@ -654,7 +706,8 @@ export interface components {
           | 'idempotency_conflict'
           | 'conflict'
           | 'rate_limited'
-          | 'internal_error';
+          | 'internal_error'
+          | 'unavailable';
         /** @description Field-level problems and other structured detail; empty when there is none */
         details: components['schemas']['ErrorDetail'][];
         /** @description What went wrong, for a person */
@@ -722,11 +775,17 @@ export interface operations {
               created_at_string: string;
               /** @description created time in UTC (ISO 8601) */
               created_at_utc: string;
+              /**
+               * @description Which environment of the organisation this account is; environments share no data
+               * @enum {string}
+               */
+              environment: 'live' | 'test';
               id: string;
               name: string;
               notification_email: string | null;
               /** @constant */
               object: 'account';
+              organisation_id: string;
               stop_events: string[];
               time_zone: string;
               /** @description updated time in the account's time zone (ISO 8601) */
@@ -844,6 +903,19 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'account-update': {
@@ -888,11 +960,17 @@ export interface operations {
               created_at_string: string;
               /** @description created time in UTC (ISO 8601) */
               created_at_utc: string;
+              /**
+               * @description Which environment of the organisation this account is; environments share no data
+               * @enum {string}
+               */
+              environment: 'live' | 'test';
               id: string;
               name: string;
               notification_email: string | null;
               /** @constant */
               object: 'account';
+              organisation_id: string;
               stop_events: string[];
               time_zone: string;
               /** @description updated time in the account's time zone (ISO 8601) */
@@ -1023,6 +1101,19 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'apiKeys-list': {
@@ -1056,7 +1147,14 @@ export interface operations {
               created_at_string: string;
               /** @description created time in UTC (ISO 8601) */
               created_at_utc: string;
+              /**
+               * @description The environment (account) the key opens
+               * @enum {string}
+               */
+              environment: 'live' | 'test';
               id: string;
+              /** @enum {string} */
+              kind: 'secret' | 'publishable';
               /** @description last_used time in the account's time zone (ISO 8601) */
               last_used_at: string | null;
               /** @description last_used time as a readable string in the account's time zone */
@@ -1184,6 +1282,19 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'apiKeys-create': {
@@ -1199,9 +1310,15 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
+          /**
+           * @description secret (sk_…, for servers, with scopes) or publishable (pk_…, safe in a browser: it only identifies the account)
+           * @default secret
+           * @enum {string}
+           */
+          kind?: 'secret' | 'publishable';
           name: string;
-          /** @description Permissions of the new key */
-          scopes: (
+          /** @description Permissions of a secret key (at least one); a publishable key takes none */
+          scopes?: (
             | 'workflows:read'
             | 'workflows:write'
             | 'webhooks:read'
@@ -1235,9 +1352,16 @@ export interface operations {
               created_at_string: string;
               /** @description created time in UTC (ISO 8601) */
               created_at_utc: string;
+              /**
+               * @description The environment (account) the key opens
+               * @enum {string}
+               */
+              environment: 'live' | 'test';
               id: string;
               /** @description The API key. Shown once: store it now. */
               key: string;
+              /** @enum {string} */
+              kind: 'secret' | 'publishable';
               /** @description last_used time in the account's time zone (ISO 8601) */
               last_used_at: string | null;
               /** @description last_used time as a readable string in the account's time zone */
@@ -1373,6 +1497,19 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'apiKeys-revoke': {
@@ -1407,7 +1544,14 @@ export interface operations {
               created_at_string: string;
               /** @description created time in UTC (ISO 8601) */
               created_at_utc: string;
+              /**
+               * @description The environment (account) the key opens
+               * @enum {string}
+               */
+              environment: 'live' | 'test';
               id: string;
+              /** @enum {string} */
+              kind: 'secret' | 'publishable';
               /** @description last_used time in the account's time zone (ISO 8601) */
               last_used_at: string | null;
               /** @description last_used time as a readable string in the account's time zone */
@@ -1545,6 +1689,19 @@ export interface operations {
       };
       /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -1718,6 +1875,19 @@ export interface operations {
       };
       /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -1945,6 +2115,19 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'connections-get': {
@@ -2112,6 +2295,19 @@ export interface operations {
       };
       /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -2306,6 +2502,19 @@ export interface operations {
       };
       /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -2541,6 +2750,19 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'connections-test': {
@@ -2698,6 +2920,19 @@ export interface operations {
       };
       /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -2896,6 +3131,19 @@ export interface operations {
       };
       /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -3121,6 +3369,19 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'eventTypes-list': {
@@ -3155,6 +3416,11 @@ export interface operations {
               entity: string;
               /** @constant */
               object: 'event_type';
+              /**
+               * @description Built in, registered with POST /v1/event-types (or by a compatibility route), or only sent
+               * @enum {string}
+               */
+              origin: 'built_in' | 'registered' | 'sent';
               type: string;
             }[];
           };
@@ -3265,6 +3531,19 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'eventTypes-create': {
@@ -3281,7 +3560,7 @@ export interface operations {
       content: {
         'application/json': {
           description?: string;
-          /** @description Lowercase `entity.action`, e.g. `invoice.paid` */
+          /** @description An event name (1-100 letters, digits, "_", ".", "-" or ":", starting with a letter or digit), e.g. `invoice.paid` or `new_user` */
           type: string;
         };
       };
@@ -3310,6 +3589,11 @@ export interface operations {
               entity: string;
               /** @constant */
               object: 'event_type';
+              /**
+               * @description Built in, registered with POST /v1/event-types (or by a compatibility route), or only sent
+               * @enum {string}
+               */
+              origin: 'built_in' | 'registered' | 'sent';
               type: string;
             };
           };
@@ -3422,6 +3706,19 @@ export interface operations {
       };
       /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -3604,6 +3901,19 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'events-create': {
@@ -3643,9 +3953,12 @@ export interface operations {
           previous?: {
             [key: string]: unknown;
           } | null;
-          /** @description A catalog type such as `deal.updated`, or one of your own */
+          /** @description The event name: a catalog type such as `deal.updated`, or any name of your own (1-100 letters, digits, "_", ".", "-" or ":", starting with a letter or digit) */
           type: string;
-          /** @default main */
+          /**
+           * @description The user the event belongs to (default main); a user that does not exist yet is created
+           * @default main
+           */
           user_key?: string;
         };
       };
@@ -3777,6 +4090,19 @@ export interface operations {
       };
       /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -3962,6 +4288,19 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'events-batch': {
@@ -4002,9 +4341,12 @@ export interface operations {
             previous?: {
               [key: string]: unknown;
             } | null;
-            /** @description A catalog type such as `deal.updated`, or one of your own */
+            /** @description The event name: a catalog type such as `deal.updated`, or any name of your own (1-100 letters, digits, "_", ".", "-" or ":", starting with a letter or digit) */
             type: string;
-            /** @default main */
+            /**
+             * @description The user the event belongs to (default main); a user that does not exist yet is created
+             * @default main
+             */
             user_key?: string;
           }[];
         };
@@ -4137,6 +4479,19 @@ export interface operations {
       };
       /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -4356,6 +4711,19 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'executions-get': {
@@ -4556,6 +4924,19 @@ export interface operations {
       };
       /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -4794,6 +5175,19 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'executions-start': {
@@ -5010,6 +5404,19 @@ export interface operations {
       };
       /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -5248,6 +5655,19 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'executions-stopByEvent': {
@@ -5411,6 +5831,222 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'compat-leadSquaredCreateWebhook': {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description The format of the data: application/json, application/x-www-form-urlencoded, text/plain */
+          ContentType?: string;
+          /** @description Up to 10 headers sent with every delivery; a name may repeat */
+          CustomHeaders?:
+            | {
+                Key: string;
+                Value: string;
+              }[]
+            | null;
+          /** @description Any text describing the webhook */
+          Description?: string | null;
+          IsSpecificLandingPage?: boolean | ('true' | 'false');
+          /** @description With IsSpecificLandingPage: the landing pages whose submissions are delivered */
+          LandingPageUrls?: (string[] | string) | null;
+          /** @description The HTTP method: POST (default), PUT or PATCH */
+          Method?: string;
+          /** @description E-mail the account when deliveries fail */
+          NotifyOnFailure?: boolean | ('true' | 'false');
+          /** @description The URL the data is posted to */
+          URL: string;
+          /** @description The event code, "3" or 3 (Lead create); the README lists every code and its event type */
+          WebhookEvent: string;
+          /** @description Activity and opportunity filters (an object, or that object as a JSON string) */
+          WebhookProperties?:
+            | (
+                | {
+                    [key: string]: unknown;
+                  }
+                | string
+              )
+            | null;
+        };
+      };
+    };
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            Message: {
+              /** @description The webhook id (GET /v1/webhooks/{id} shows it) */
+              Id: string;
+              /** @description The signing secret (whsec_…) of the deliveries. Shown once: store it now. */
+              Secret: string;
+            };
+            /** @constant */
+            Status: 'Success';
+          };
+        };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'trigger-trigger': {
@@ -5432,13 +6068,16 @@ export interface operations {
           data?: {
             [key: string]: unknown;
           };
-          /** @description The event name to trigger */
+          /** @description The event name to trigger; one that starts nothing is accepted too */
           event?: string;
           /** @description Key-value pairs for merge tokens: template data, then this, then the event data take precedence */
           execution_data?: {
             [key: string]: unknown;
           };
-          /** @default main */
+          /**
+           * @description The user whose workflows run (default main); a user that does not exist yet is created
+           * @default main
+           */
           user_key?: string;
           /** @description A comma-separated list of workflow ids */
           workflow_ids?: string | string[];
@@ -5592,6 +6231,19 @@ export interface operations {
       };
       /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -5774,6 +6426,19 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'users-get': {
@@ -5940,6 +6605,19 @@ export interface operations {
       };
       /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -6147,6 +6825,19 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'users-delete': {
@@ -6329,6 +7020,216 @@ export interface operations {
       };
       /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'compat-saleshandyCreateWebhook': {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the call safe to retry: the same key with the same body on the same operation replays the first response for 24 h (keys starting with `life-` never expire), and a duplicate sent while the first is still running waits for it; the same key with another body is 409 `idempotency_conflict`. A failed call is not remembered. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Custom HTTP headers included in each webhook delivery. Pass {} if none are needed. */
+          headers: {
+            [key: string]: string;
+          };
+          /** @description Display name for the webhook */
+          name: string;
+          /** @description Webhook events to subscribe to: one or more of email-sent, email-opened, email-link-clicked, reply-received, email-bounced, prospect-unsubscribed, prospect-finished, prospect-outcome-updated, sequence-paused, email-account-disconnected, email-account-paused, inbox-analyser-test-completed, task-created, task-updated, bulk-task-updated, call-task-updated, linkedin-task-updated, custom-task-updated, whatsapp-task-updated */
+          webhookEvent: string[];
+          /** @description Destination URL where the webhook payload will be delivered */
+          webhookUrl: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+            payload: {
+              headers: {
+                [key: string]: string;
+              };
+              id: string;
+              name: string;
+              /** @description The signing secret (whsec_…) of the deliveries. Shown once: store it now. */
+              secret: string;
+              /**
+               * @description paused when the test delivery failed
+               * @enum {string}
+               */
+              status: 'active' | 'paused' | 'disabled';
+              testDelivery: {
+                error: string | null;
+                /** @enum {string} */
+                status: 'succeeded' | 'failed';
+                statusCode: number | null;
+              };
+              webhookEvent: string[];
+              webhookUrl: string;
+            };
+          };
+        };
+      };
+      /** @description validation_error, missing_required_field or another input error */
+      400: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: missing, invalid or revoked API key */
+      401: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description insufficient_permissions: the key lacks the scope */
+      403: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description request_timeout: the request did not arrive in time */
+      408: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      409: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: retry after the Retry-After header */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      431: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description headers_too_large: the request line and headers are over 16 KB */
+      500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -6524,6 +7425,19 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'webhooks-create': {
@@ -6582,7 +7496,7 @@ export interface operations {
            */
           method?: 'POST' | 'PUT' | 'PATCH';
           name?: string | null;
-          /** @description E-mail the account when the webhook is disabled for failing */
+          /** @description E-mail the account when deliveries fail for good (at most one notice an hour, counting what failed since) and when the webhook is disabled */
           notify_on_failure?: boolean;
           /** @description Send a test ping now; if it fails the webhook starts paused */
           test_delivery?: boolean;
@@ -6780,6 +7694,19 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'webhooks-get': {
@@ -6959,6 +7886,19 @@ export interface operations {
       };
       /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -7176,6 +8116,19 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'webhooks-update': {
@@ -7236,7 +8189,7 @@ export interface operations {
            */
           method?: 'POST' | 'PUT' | 'PATCH';
           name?: string | null;
-          /** @description E-mail the account when the webhook is disabled for failing */
+          /** @description E-mail the account when deliveries fail for good (at most one notice an hour, counting what failed since) and when the webhook is disabled */
           notify_on_failure?: boolean;
           /** @description HTTPS URL that receives deliveries; private addresses are refused (SSRF) */
           url?: string;
@@ -7423,6 +8376,19 @@ export interface operations {
       };
       /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -7643,6 +8609,19 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'deliveries-recover': {
@@ -7809,6 +8788,19 @@ export interface operations {
       };
       /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -8030,6 +9022,19 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'webhooks-test': {
@@ -8187,6 +9192,19 @@ export interface operations {
       };
       /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -8427,6 +9445,19 @@ export interface operations {
       };
       /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -8751,6 +9782,19 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'workflows-get': {
@@ -8988,6 +10032,19 @@ export interface operations {
       };
       /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -9334,6 +10391,19 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'workflows-delete': {
@@ -9586,6 +10656,19 @@ export interface operations {
       };
       /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -9863,6 +10946,19 @@ export interface operations {
       };
       /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
@@ -10153,6 +11249,19 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'workflows-publish': {
@@ -10415,6 +11524,19 @@ export interface operations {
       };
       /** @description headers_too_large: the request line and headers are over 16 KB */
       500: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
+      503: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];

@@ -109,12 +109,11 @@ export const Env = z.object({
   WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().positive().default(15),
   /**
    * Webhook delivery: with notify_on_failure, the least time between two notices about one webhook's failed
-   * deliveries (ms, s, m, h, d); each notice counts what failed since the last.
+   * deliveries (ms, s, m, h, d; parsed into milliseconds once); each notice counts what failed since the last.
    */
-  WEBHOOK_FAILURE_NOTICE_INTERVAL: z
-    .string()
-    .regex(/^\s*\d+(\.\d+)?(ms|s|m|h|d)?\s*$/, 'a duration such as 1h or 30m')
-    .default('1h'),
+  WEBHOOK_FAILURE_NOTICE_INTERVAL: durationList('1h')
+    .refine((list) => list.length === 1, 'one duration, such as 1h or 30m')
+    .transform((list) => list[0] as number),
   /** Webhook delivery: an endpoint failing without a success for this many days is disabled (fractions allowed). */
   WEBHOOK_DISABLE_AFTER_DAYS: z.coerce.number().positive().default(5),
   /** System e-mail (failure notices): `smtp://user:pass@host:port` or `smtps://…`; unset: notices are only logged. */

@@ -5,11 +5,10 @@ import type { ServerDeps } from '../deps.ts';
 import { MailError } from '../mail/mailer.ts';
 import { isoUtc, readableInZone } from '../time.ts';
 import { notificationAddress } from './notice.ts';
-import { parseRetrySchedule } from './schedule.ts';
 
 /** The least time between two failed-delivery notices about one webhook (WEBHOOK_FAILURE_NOTICE_INTERVAL). */
-export function failureNoticeIntervalMs(env: { WEBHOOK_FAILURE_NOTICE_INTERVAL: string }): number {
-  return parseRetrySchedule(env.WEBHOOK_FAILURE_NOTICE_INTERVAL)[0] as number;
+export function failureNoticeIntervalMs(env: { WEBHOOK_FAILURE_NOTICE_INTERVAL: number }): number {
+  return env.WEBHOOK_FAILURE_NOTICE_INTERVAL;
 }
 
 /** The job key of a webhook's pending notice: failures while one is queued share it. */

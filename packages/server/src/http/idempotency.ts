@@ -44,8 +44,8 @@ interface RecordRow {
   request_hash: string;
   response: unknown;
   response_sealed: string | null;
-  expires_at: Date | null;
-  locked_until: Date | null;
+  expired: boolean;
+  lapsed: boolean;
 }
 
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -96,9 +96,9 @@ export async function claimIdempotencyKey(store: IdempotencyStore, call: Idempot
       lockedUntil,
     ]);
     if (claimed) return { kind: 'claimed', id, token };
-    const [row] = await q<RecordRow>(READ, [call.accountId, call.key, call.operation]);
+    const [row] = await q<RecordRow>(READ, [call.accountId, call.key, call.operation, t]);
     if (!row) continue; // released since: claim again
-    if (row.expires_at && row.expires_at <= t) {
+    if (row.expired) {
       await q(DELETE_EXPIRED, [row.id, t]);
       continue;
     }
@@ -112,7 +112,7 @@ export async function claimIdempotencyKey(store: IdempotencyStore, call: Idempot
     if (row.response_sealed !== null)
       return { kind: 'replay', response: JSON.parse(store.box.open(row.response_sealed)) };
     if (row.response !== null) return { kind: 'replay', response: row.response };
-    if (!row.locked_until || row.locked_until <= t) {
+    if (row.lapsed) {
       const [taken] = await q<{ id: string }>(TAKE_OVER, [row.id, token, lockedUntil, t]);
       if (taken) return { kind: 'claimed', id: row.id, token };
       continue;

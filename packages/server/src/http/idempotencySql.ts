@@ -11,10 +11,16 @@ export const CLAIM = {
          returning id`,
 };
 
-/** The record of a key. */
+/**
+ * The record of a key, with whether its time is up and whether its claim's lease lapsed at `$4` (compared here, so
+ * the answer does not depend on how the pool hands back timestamps).
+ */
 export const READ = {
   name: 'switchyard_idempotency_read',
-  text: `select id, request_hash, response, response_sealed, expires_at, locked_until from idempotency_records
+  text: `select id, request_hash, response, response_sealed,
+                coalesce(expires_at <= $4, false) as expired,
+                (locked_until is null or locked_until <= $4) as lapsed
+           from idempotency_records
           where account_id = $1 and key = $2 and operation = $3`,
 };
 
