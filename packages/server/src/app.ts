@@ -10,6 +10,7 @@ import { AppError, errorEnvelope, toAppError } from './errors.ts';
 import { readJsonBody } from './http/body.ts';
 import { createHttpMetrics } from './metrics.ts';
 import { buildOpenApiDocument, successStatuses } from './openapi.ts';
+import { createPortalHandler, isPortalPath } from './portal/static.ts';
 import { appRouter } from './router.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -35,6 +36,7 @@ export function createRequestListener(deps: ServerDeps, publicUrl: string) {
   let openApiDoc: OpenAPIObject | undefined;
   const pendingErrors = new WeakMap<IncomingMessage, AppError>();
   const routeOf = new WeakMap<ServerResponse, string>();
+  const servePortal = createPortalHandler(deps.env);
 
   // Both handlers run inside our own node:http server, so `res` is always a plain ServerResponse.
   const createContext = (opts: { req: IncomingMessage; res: unknown }): Context => {
@@ -44,6 +46,7 @@ export function createRequestListener(deps: ServerDeps, publicUrl: string) {
       headers: opts.req.headers,
       requestId: String(res.getHeader('X-Request-ID')),
       res,
+      publicUrl,
     });
   };
 
@@ -99,6 +102,10 @@ export function createRequestListener(deps: ServerDeps, publicUrl: string) {
     if (pathname.startsWith('/trpc/')) return trpcHandler(req, res);
     if (method !== 'GET' && method !== 'HEAD')
       throw new AppError('not_found', `No route ${method} ${pathname}`);
+    if (isPortalPath(pathname)) {
+      routeOf.set(res, '/portal'); // one metrics label for every file and page of the portal
+      return servePortal(req, res, pathname);
+    }
     switch (pathname) {
       case '/health':
         return sendJson(res, 200, { status: 'ok' });

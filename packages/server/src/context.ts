@@ -4,11 +4,15 @@ import type { Account } from './db/entities/index.ts';
 import type { EntityManager } from './db/orm.ts';
 import type { ServerDeps } from './deps.ts';
 
-/** Who is calling: the account and key found from the request's API key. */
+/** Who is calling: the account and key found from the request's API key (or portal session token). */
 export interface AuthInfo {
   account: Account;
+  /** The credential's id: the API key's, or the portal session's (rate limits count per credential). */
   apiKeyId: string;
   scopes: readonly string[];
+  /** Set for a portal session (http/session.ts): the one end user whose data it may reach, and the session. */
+  user?: { id: string; key: string };
+  session?: { id: string; expiresAt: Date; features: readonly string[] };
 }
 
 /** What every procedure sees. */
@@ -22,6 +26,8 @@ export interface Context {
   /** Present over HTTP: procedures and middlewares set response headers on it. */
   res: ServerResponse | undefined;
   auth: AuthInfo | null;
+  /** The URL clients reach this server at (links it hands out, e.g. portal session URLs), when known. */
+  publicUrl?: string;
 }
 
 /** Options for {@link createContextInner}. */
@@ -30,6 +36,7 @@ export interface ContextOptions {
   headers?: Record<string, string | string[] | undefined>;
   requestId?: string;
   res?: ServerResponse;
+  publicUrl?: string;
 }
 
 /** Builds a context without HTTP: used by the HTTP adapters and by tests through `createCaller`. */
@@ -45,5 +52,6 @@ export function createContextInner(opts: ContextOptions): Context {
     headers,
     res: opts.res,
     auth: null,
+    publicUrl: opts.publicUrl,
   };
 }

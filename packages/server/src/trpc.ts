@@ -3,11 +3,13 @@ import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { readApiKey } from './apiKeys/keys.ts';
 import { hasScope, type Scope } from './apiKeys/scopes.ts';
-import type { Context } from './context.ts';
+import type { AuthInfo, Context } from './context.ts';
 import { AppError, toAppError, trpcCodeFor } from './errors.ts';
 import { resolveApiKey } from './http/auth.ts';
 import { runIdempotent } from './http/idempotency.ts';
 import { consumeRateLimit } from './http/rateLimit.ts';
+import { authorizeSessionCall } from './http/session.ts';
+import { isPortalToken } from './portal/tokens.ts';
 
 /** Procedure metadata: the REST mapping, plus the HTTP status of a success (200 unless said). */
 export type Meta = OpenApiMeta<{ successStatus?: number }>;
@@ -44,11 +46,24 @@ export const createCallerFactory = t.createCallerFactory;
 /** A procedure anyone may call (health, the catalog). */
 export const publicProcedure = t.procedure;
 
-const authenticated = t.procedure.use(async ({ ctx, next }) => {
-  const auth = await resolveApiKey(ctx.em, ctx.deps.pool, readApiKey(ctx.headers), new Date());
+const authenticated = t.procedure.use(async ({ ctx, path, getRawInput, next }) => {
+  const credential = readApiKey(ctx.headers);
+  if (isPortalToken(credential)) {
+    // A portal session (ps_…) reaches one end user's own data: http/session.ts allows the procedure or not and
+    // confines its input to that user.
+    const call = await authorizeSessionCall(ctx, credential, path, getRawInput);
+    await consumeRateLimit(ctx.deps.rateLimiter, call.auth.apiKeyId, ctx.res, ctx.deps.logger);
+    // tRPC applies a context and a raw input given together; its types offer one or the other.
+    const confined = { ctx: { auth: call.auth }, getRawInput: call.getRawInput };
+    return next(confined as { ctx: { auth: AuthInfo } });
+  }
+  const auth = await resolveApiKey(ctx.em, ctx.deps.pool, credential, new Date());
   await consumeRateLimit(ctx.deps.rateLimiter, auth.apiKeyId, ctx.res, ctx.deps.logger);
   return next({ ctx: { auth } });
 });
+
+/** A procedure any valid credential may call (the portal's own routes check for a session themselves). */
+export const authenticatedProcedure = authenticated;
 
 /**
  * A procedure that needs an API key holding `scope`. Authentication, the rate limit, the scope check and

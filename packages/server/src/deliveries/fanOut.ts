@@ -6,8 +6,15 @@ import { webhookFilterMatches } from '../webhooks/filters.ts';
 
 interface ActiveWebhook {
   id: string;
+  /** The end user who owns it, or null for the account's own endpoint. */
+  user_key: string | null;
   events: string[];
   filters: unknown;
+}
+
+/** Whether an endpoint takes an event of `userKey`: the account's own take every event, a user's only theirs. */
+export function ownerReceives(hookUserKey: string | null, eventUserKey: string): boolean {
+  return hookUserKey === null || hookUserKey === eventUserKey;
 }
 
 /** Deliveries decided in a transaction and not written yet. */
@@ -42,7 +49,7 @@ function activeWebhooks(em: EntityManager, accountId: string): Promise<ActiveWeb
   let found = hooks.get(accountId);
   if (!found) {
     found = em.execute<ActiveWebhook[]>(
-      `select id, events, filters from webhooks where account_id = ? and status = 'active'`,
+      `select id, user_key, events, filters from webhooks where account_id = ? and status = 'active'`,
       [accountId],
     );
     hooks.set(accountId, found);
@@ -64,7 +71,11 @@ export async function fanOutToWebhooks(em: EntityManager, event: StoredEvent): P
   const hooks = await activeWebhooks(em, event.accountId);
   const { pending } = stateOf(em);
   for (const h of hooks) {
-    if (matchesAnyEventPattern(h.events, event.type) && webhookFilterMatches(h.filters, event)) {
+    if (
+      ownerReceives(h.user_key, event.userKey) &&
+      matchesAnyEventPattern(h.events, event.type) &&
+      webhookFilterMatches(h.filters, event)
+    ) {
       pending.push({
         id: uuidv7(),
         accountId: event.accountId,

@@ -8,6 +8,7 @@ import { Event } from './Event.ts';
 import { Execution } from './Execution.ts';
 import { ExecutionStep } from './ExecutionStep.ts';
 import { IdempotencyRecord } from './IdempotencyRecord.ts';
+import { PortalSession } from './PortalSession.ts';
 import { User } from './User.ts';
 import { Webhook } from './Webhook.ts';
 import { Workflow } from './Workflow.ts';
@@ -15,6 +16,7 @@ import { Workflow } from './Workflow.ts';
 export type { ConnectionKind } from './Connection.ts';
 export type { DeliveryStatus } from './Delivery.ts';
 export type { ExecutionStatus } from './Execution.ts';
+export type { PortalFeature } from './PortalSession.ts';
 export type { UserConfig } from './User.ts';
 export type { WebhookStatus } from './Webhook.ts';
 export type { TemplateStatus, WorkflowRule } from './Workflow.ts';
@@ -29,6 +31,7 @@ export {
   Execution,
   ExecutionStep,
   IdempotencyRecord,
+  PortalSession,
   User,
   Webhook,
   Workflow,
@@ -49,4 +52,5 @@ export const entities = [
   Execution,
   ExecutionStep,
   Connection,
+  PortalSession,
 ];

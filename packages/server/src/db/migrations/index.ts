@@ -5,6 +5,7 @@ import { Migration20261123000000_workflows } from './Migration20261123000000_wor
 import { Migration20261123001000_executions } from './Migration20261123001000_executions.ts';
 import { Migration20261123002000_connections } from './Migration20261123002000_connections.ts';
 import { Migration20261123003000_routing } from './Migration20261123003000_routing.ts';
+import { Migration20261201400000_portal } from './Migration20261201400000_portal.ts';
 
 /** Every migration, in order. Listed by hand so the runtime never globs the file system for them. */
 export const migrationsList = [
@@ -15,4 +16,5 @@ export const migrationsList = [
   Migration20261123001000_executions,
   Migration20261123002000_connections,
   Migration20261123003000_routing,
+  Migration20261201400000_portal,
 ];
