@@ -110,10 +110,11 @@ export function createPortalHandler(env: Pick<Env, 'PORTAL_DIR' | 'PORTAL_ALLOWE
       return void res.end();
     }
     const asked = resolve(pathname);
+    if (asked === null) throw new AppError('not_found', `No file ${pathname}`);
     // A path with an extension is a file; any other is a page of the app, answered by its index.html.
-    const isFile = asked !== null && path.extname(asked) !== '';
+    const isFile = path.extname(asked) !== '';
     const file = isFile ? asked : path.join(root, 'index.html');
-    const entry = file ? await load(file) : null;
+    const entry = await load(file);
     if (!entry) {
       if (!isFile) throw new AppError('not_found', 'The portal is not built: run `pnpm build`');
       throw new AppError('not_found', `No file ${pathname}`);
