@@ -31,9 +31,7 @@ interface CachedFile {
 
 /** The portal's build folder: PORTAL_DIR, else packages/portal/dist of this checkout. */
 export function portalDir(env: Pick<Env, 'PORTAL_DIR'>): string {
-  return env.PORTAL_DIR
-    ? path.resolve(env.PORTAL_DIR)
-    : fileURLToPath(new URL('../../../portal/dist/', import.meta.url));
+  return path.resolve(env.PORTAL_DIR ?? fileURLToPath(new URL('../../../portal/dist/', import.meta.url)));
 }
 
 /** True for the paths the portal owns: `/portal` and everything under it. */
@@ -99,7 +97,7 @@ export function createPortalHandler(env: Pick<Env, 'PORTAL_DIR' | 'PORTAL_ALLOWE
     }
     if (rel.includes('\0')) return null;
     const file = path.resolve(root, rel);
-    return file === root || file.startsWith(root.endsWith(path.sep) ? root : root + path.sep) ? file : null;
+    return file === root || file.startsWith(root + path.sep) ? file : null;
   }
 
   return async function servePortal(req: IncomingMessage, res: ServerResponse, pathname: string) {
