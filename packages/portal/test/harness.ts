@@ -44,6 +44,8 @@ export interface Received {
 export interface Receiver {
   url: string;
   got: Received[];
+  /** What it answers from now on (200 at first): a test makes an endpoint fail, then recover. */
+  status: number;
   /** Resolves with the first request matching `test` (already received or arriving within `ms`). */
   next(test: (r: Received) => boolean, ms?: number): Promise<Received>;
   close(): Promise<void>;
@@ -75,14 +77,18 @@ export async function startReceiver(
       for (const w of waiters.splice(0))
         if (w.test(r)) w.resolve(r);
         else waiters.push(w);
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok from the receiver');
+      const status = receiver.status;
+      res
+        .writeHead(status, { 'content-type': 'text/plain' })
+        .end(status < 300 ? 'ok from the receiver' : 'down');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
+  const receiver: Receiver = {
     url: `http://127.0.0.1:${port}`,
     got,
+    status: 200,
     next(test, ms = 30_000) {
       const seen = got.find(test);
       if (seen) return Promise.resolve(seen);
@@ -103,6 +109,7 @@ export async function startReceiver(
         server.closeAllConnections();
       }),
   };
+  return receiver;
 }
 
 /** A JSON body as the tests read it. */

@@ -123,6 +123,7 @@ function Editor({ workflow, stopEvents }: { workflow: Workflow; stopEvents: read
       setStatus(out.data.template_status);
       setSaveState(revision.current === savedRevision.current ? 'saved' : 'dirty');
       qc.setQueryData(trpc.workflows.get.queryKey({ id: workflow.id }), out);
+      void qc.invalidateQueries({ queryKey: trpc.workflows.list.queryKey() });
       notifyHost('workflow.saved', { workflow_id: workflow.id, name: out.data.name });
       return true;
     } catch (err) {

@@ -64,7 +64,10 @@ export function WorkflowList() {
   >(null);
   const create = useMutation(
     trpc.workflows.create.mutationOptions({
-      onSuccess: (out) => navigate(`/workflows/${out.data.id}`),
+      onSuccess: (out) => {
+        void refresh();
+        navigate(`/workflows/${out.data.id}`);
+      },
     }),
   );
   const update = useMutation(trpc.workflows.update.mutationOptions({ onSuccess: refresh }));
