@@ -15,6 +15,7 @@ import { migrate } from '@switchyard/server/db';
 import type { Logger } from 'pino';
 import { startWorker } from '../main.ts';
 import { resolveDatabase } from './database.ts';
+import { printPortalLink } from './portalLink.ts';
 
 type Stop = () => Promise<void>;
 type NamedStop = [name: string, stop: Stop];
@@ -81,15 +82,19 @@ export async function keysCreateCommand(
   }
 }
 
-/** Runs the API server until a signal; the database must be migrated. */
-async function runServer(env: Env & { DATABASE_URL: string }, logger: Logger): Promise<Stop> {
+/** Runs the API server until a signal; the database must be migrated. The stop function carries its URL. */
+async function runServer(
+  env: Env & { DATABASE_URL: string },
+  logger: Logger,
+): Promise<Stop & { url: string }> {
   const deps = await createServerDeps(env, logger);
   const server = await listen(deps, env.HOST, env.PORT, env.PUBLIC_URL);
   logger.info({ url: server.url, docs: `${server.url}/docs` }, 'API server listening');
-  return async () => {
+  const stop = async () => {
     await server.close();
     await closeServerDeps(deps);
   };
+  return Object.assign(stop, { url: server.url });
 }
 
 /** `switchyard serve`: the API server alone (run workers as separate processes). */
@@ -134,6 +139,7 @@ export async function startCommand(env: Env): Promise<void> {
   if (applied.length) logger.info({ applied }, 'migrations applied');
   await ensureDefaultAccount(full, logger);
   const stopServer = await runServer(full, logger);
+  await printPortalLink(full, logger, env.PUBLIC_URL ?? stopServer.url);
   const stopWorker = spawnWorkerProcess(db.url, logger);
   await stopOnSignal(logger, [
     ['server', stopServer],
