@@ -24,6 +24,10 @@ describe.skipIf(!HAS_CHROMIUM)('managing workflows and runs in the portal', () =
     rx = await startReceiver();
     // One attempt per step, so a failing Webhook fails its run at once.
     [stack, browser] = await Promise.all([startStack({ WORKFLOW_STEP_MAX_ATTEMPTS: '1' }), launchBrowser()]);
+    // The account's stop events are what the Start step offers (seed 004's drop-down).
+    expect(
+      (await stack.api('PATCH', '/v1/account', { stop_events: ['unsubscribed', 'deal_closed'] })).status,
+    ).toBe(200);
     const res = await stack.api('POST', '/v1/portal/sessions', { user_key: 'grace' });
     page = await newPage(browser);
     await page.goto(res.body.data.url);
@@ -98,6 +102,20 @@ describe.skipIf(!HAS_CHROMIUM)('managing workflows and runs in the portal', () =
     expect(a.y).toBe(b.y);
     expect(a.x).not.toBe(b.x);
 
+    // The Start step offers the account's stop events.
+    await page.getByTestId('node-s').click();
+    const stop = page.getByLabel('Stop running executions on');
+    expect(await stop.locator('option').allTextContents()).toEqual([
+      'No stop event',
+      'unsubscribed',
+      'deal_closed',
+    ]);
+    await stop.selectOption('unsubscribed');
+    await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('All changes saved');
+    expect((await stack.api('GET', `/v1/workflows/${made.body.data.id}`)).body.data.stop_event_draft).toBe(
+      'unsubscribed',
+    );
+
     // "lonely" is not reachable from Start: publishing says so on that step.
     await page.getByRole('button', { name: 'Publish' }).click();
     await expect.poll(() => page.getByTestId('node-lonely').textContent()).toContain('1 problem');
@@ -151,5 +169,14 @@ describe.skipIf(!HAS_CHROMIUM)('managing workflows and runs in the portal', () =
       .poll(() => page.getByTestId('run-status').textContent(), { timeout: 20_000 })
       .toBe('completed');
     expect(rx.got.filter((r) => r.path === '/call')).toHaveLength(2);
+  });
+
+  it('logs out: the session ends at once, in the page and for the API', async () => {
+    const token = (await page.evaluate(() => sessionStorage.getItem('switchyard.portal.token'))) as string;
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await expect.poll(() => page.getByTestId('session-ended').getAttribute('data-reason')).toBe('logged_out');
+    const res = await stack.api('GET', '/v1/workflows', undefined, token);
+    expect(res.status).toBe(401);
+    expect(res.body.error.details.reason).toBe('session_revoked');
   });
 });
