@@ -23,6 +23,7 @@ export const CreatePortalSessionInput = z.object({
   features: z
     .array(PortalFeature)
     .min(1)
+    .refine((f) => f.includes('workflows') || f.includes('webhooks'), 'name workflows, webhooks or both')
     .default(['workflows', 'webhooks'])
     .describe('What the portal shows: workflows, webhooks, and read_only to forbid changes'),
 });
