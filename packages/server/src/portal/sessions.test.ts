@@ -70,7 +70,9 @@ describe('POST /v1/portal/sessions', () => {
     const features = await call('POST', '/v1/portal/sessions', { user_key: 'x', features: ['admin'] });
     expect(features.body.error.details[0].path).toBe('features.0');
     const nothing = await call('POST', '/v1/portal/sessions', { user_key: 'x', features: ['read_only'] });
-    expect(nothing.body.error.details).toEqual([{ path: 'features', message: 'name workflows, webhooks or both' }]);
+    expect(nothing.body.error.details).toEqual([
+      { path: 'features', message: 'name workflows, webhooks or both' },
+    ]);
   });
 });
 
