@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import {
   Background,
   type Connection,
@@ -10,11 +10,10 @@ import {
   useReactFlow,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { type DragEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type DragEvent, useEffect, useMemo, useState } from 'react';
 import { Link } from 'wouter';
-import { type Outputs, type Problem, problemsOf, trpc } from '../api.ts';
+import { trpc } from '../api.ts';
 import { useFeatures } from '../features.ts';
-import { notifyHost } from '../host.ts';
 import { Icon } from '../ui/Icon.tsx';
 import { ErrorNote, StatusBadge, useToast } from '../ui/kit.tsx';
 import { autoLayout } from './layout.ts';
@@ -22,7 +21,6 @@ import { NodeCard, type StepNode } from './NodeCard.tsx';
 import { DRAG_TYPE, Palette } from './Palette.tsx';
 import { indexProblems } from './problems.ts';
 import { SettingsPanel } from './SettingsPanel.tsx';
-import type { StartSettings } from './StartPanel.tsx';
 import { mergeTokens } from './TokenInput.tsx';
 import {
   edgePairs,
@@ -32,53 +30,31 @@ import {
   type TemplateNode,
   withoutNode,
 } from './template.ts';
-
-type Workflow = Outputs['workflows']['get']['data'];
-type SaveState = 'saved' | 'dirty' | 'saving' | 'error';
+import { type Draft, draftOf, useWorkflowDraft, type Workflow } from './useWorkflowDraft.ts';
 
 const nodeTypes = { step: NodeCard };
-const SAVE_DELAY_MS = 600;
-
-interface Draft extends StartSettings {
-  template: Template;
-}
-
-function draftOf(w: Workflow): Draft {
-  const template = (w.template_draft as unknown as Template) ?? { nodes: [], edges: [] };
-  return {
-    template: { ...template, nodes: template.nodes ?? [], edges: template.edges ?? [] },
-    event_trigger: typeof w.event_trigger_draft === 'string' ? w.event_trigger_draft : null,
-    trigger_conditions: w.trigger_conditions_draft ?? {},
-    stop_event: w.stop_event_draft,
-    auto_start: w.auto_start,
-    max_triggers_per_day: w.max_triggers_per_day,
-  };
-}
 
 function Editor({ workflow, stopEvents }: { workflow: Workflow; stopEvents: readonly string[] }) {
   const { readOnly } = useFeatures();
-  const qc = useQueryClient();
   const flow = useReactFlow();
   const [toast, say] = useToast();
-  const [draft, setDraft] = useState<Draft>(() => draftOf(workflow));
+  const {
+    draft,
+    setDraft,
+    draftRef,
+    edit,
+    publish: publishDraft,
+    publishing,
+    problems,
+    saveState,
+    saveError,
+    status,
+  } = useWorkflowDraft(workflow, readOnly);
   const [selected, setSelected] = useState<string | null>(
     () => draftOf(workflow).template.nodes.find((n) => n.type === 'Start')?.id ?? null,
   );
   const [selectedEdge, setSelectedEdge] = useState<string | null>(null);
-  const [problems, setProblems] = useState<Problem[]>([]);
-  const [saveState, setSaveState] = useState<SaveState>('saved');
-  const [saveError, setSaveError] = useState<unknown>(null);
-  const [status, setStatus] = useState(workflow.template_status);
 
-  const draftRef = useRef(draft);
-  draftRef.current = draft;
-  const revision = useRef(0);
-  const savedRevision = useRef(0);
-  const chain = useRef<Promise<boolean>>(Promise.resolve(true));
-  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-
-  const update = useMutation(trpc.workflows.update.mutationOptions());
-  const publishM = useMutation(trpc.workflows.publish.mutationOptions());
   // Run counts per step, refreshed while the builder is open.
   const live = useQuery({ ...trpc.workflows.get.queryOptions({ id: workflow.id }), refetchInterval: 5_000 });
   const stats = (live.data?.data ?? workflow).stats;
@@ -101,60 +77,6 @@ function Editor({ workflow, stopEvents }: { workflow: Workflow; stopEvents: read
       requestAnimationFrame(() => void flow.fitView({ maxZoom: 1 }));
     });
   }, [flow]);
-
-  const save = useCallback(async (): Promise<boolean> => {
-    const rev = revision.current;
-    if (rev === savedRevision.current) return true;
-    const d = draftRef.current;
-    setSaveState('saving');
-    try {
-      const out = await update.mutateAsync({
-        id: workflow.id,
-        template: d.template,
-        event_trigger: d.event_trigger,
-        stop_event: d.stop_event,
-        trigger_conditions: (d.trigger_conditions ?? {}) as Record<string, unknown>,
-        auto_start: d.auto_start,
-        max_triggers_per_day: d.max_triggers_per_day,
-      });
-      savedRevision.current = Math.max(savedRevision.current, rev);
-      setProblems([]);
-      setSaveError(null);
-      setStatus(out.data.template_status);
-      setSaveState(revision.current === savedRevision.current ? 'saved' : 'dirty');
-      qc.setQueryData(trpc.workflows.get.queryKey({ id: workflow.id }), out);
-      void qc.invalidateQueries({ queryKey: trpc.workflows.list.queryKey() });
-      notifyHost('workflow.saved', { workflow_id: workflow.id, name: out.data.name });
-      return true;
-    } catch (err) {
-      const found = problemsOf(err);
-      setProblems(found);
-      setSaveError(found.length > 0 ? null : err);
-      setSaveState('error');
-      return false;
-    }
-  }, [update, workflow.id, qc]);
-
-  /** Saves now (after any save under way); true when the latest draft is saved. */
-  const flush = useCallback((): Promise<boolean> => {
-    clearTimeout(timer.current);
-    chain.current = chain.current.then(save, save);
-    return chain.current;
-  }, [save]);
-
-  /** Records an edit: the draft changes now and is saved a moment after the edits stop. */
-  const edit = useCallback(
-    (change: (d: Draft) => Draft) => {
-      if (readOnly) return;
-      setDraft((d) => change(d));
-      revision.current += 1;
-      setSaveState('dirty');
-      clearTimeout(timer.current);
-      timer.current = setTimeout(() => void flush(), SAVE_DELAY_MS);
-    },
-    [flush, readOnly],
-  );
-  useEffect(() => () => clearTimeout(timer.current), []);
 
   const setTemplate = (change: (t: Template) => Template) =>
     edit((d) => ({ ...d, template: change(d.template) }));
@@ -248,30 +170,7 @@ function Editor({ workflow, stopEvents }: { workflow: Workflow; stopEvents: read
     addNode(type, { x: Math.round(p.x - 110), y: Math.round(p.y - 30) });
   };
 
-  const publish = async () => {
-    if (!(await flush())) {
-      say('Not published: fix the problems shown on the steps');
-      return;
-    }
-    try {
-      const out = await publishM.mutateAsync({ id: workflow.id });
-      setProblems([]);
-      setStatus(out.data.template_status);
-      qc.setQueryData(trpc.workflows.get.queryKey({ id: workflow.id }), out);
-      void qc.invalidateQueries({ queryKey: trpc.workflows.list.queryKey() });
-      say('Published: new events now start this version');
-      notifyHost('workflow.published', { workflow_id: workflow.id, name: out.data.name });
-    } catch (err) {
-      const found = problemsOf(err);
-      setProblems(found);
-      say(
-        found.length
-          ? `Not published: ${found.length} problem${found.length > 1 ? 's' : ''} to fix`
-          : 'Not published',
-      );
-      if (!found.length) setSaveError(err);
-    }
-  };
+  const publish = async () => say((await publishDraft()) ?? 'Published: new events now start this version');
 
   const node = draft.template.nodes.find((n) => n.id === selected) ?? null;
   const saveLabel = {
@@ -319,7 +218,7 @@ function Editor({ workflow, stopEvents }: { workflow: Workflow; stopEvents: read
             type="button"
             className="button primary"
             onClick={() => void publish()}
-            disabled={publishM.isPending}
+            disabled={publishing}
           >
             <Icon name="send" /> Publish
           </button>
