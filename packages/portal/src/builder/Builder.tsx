@@ -94,7 +94,7 @@ function Editor({ workflow, stopEvents }: { workflow: Workflow; stopEvents: read
     }));
     setSelected(node.id);
     // Keep every step in view, the new one included.
-    requestAnimationFrame(() => void flow.fitView({ maxZoom: 1, padding: 0.15 }));
+    requestAnimationFrame(() => void flow.fitView({ maxZoom: 1, padding: 0.2 }));
   };
   const connect = (from: string, to: string) => {
     if (from === to) return;
@@ -267,7 +267,7 @@ function Editor({ workflow, stopEvents }: { workflow: Workflow; stopEvents: read
             nodesConnectable={!readOnly}
             deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
             fitView
-            fitViewOptions={{ maxZoom: 1 }}
+            fitViewOptions={{ maxZoom: 1, padding: 0.2 }}
             minZoom={0.2}
           >
             <Background gap={20} />
