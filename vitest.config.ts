@@ -40,6 +40,18 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        test: {
+          name: 'portal',
+          root: './packages/portal',
+          include: ['test/**/*.test.ts'],
+          globalSetup: ['../../test/globalSetup.ts'],
+          // The browser waits for what a person would wait for: a page to render, a run to finish.
+          expect: { poll: { timeout: 10_000, interval: 100 } },
+          testTimeout: 90_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

@@ -20,6 +20,7 @@ export {
 } from './eventTypes.ts';
 export { type ListFn, type PaginateInput, paginate } from './pagination.ts';
 export { DEFAULT_RETRY_POLICY, type FetchLike, type RetryPolicy } from './request.ts';
+export { type AppRouter, createTrpcClient, type TrpcClientOptions } from './trpc.ts';
 export type {
   ApiKey,
   CallOptions,

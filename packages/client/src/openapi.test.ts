@@ -17,6 +17,9 @@ type Doc = {
   components: Record<string, object>;
 };
 
+/** Routes that need no credential. */
+const PUBLIC = new Set(['POST /v1/portal/sessions/exchange']);
+
 let srv: TestServer;
 let doc: Doc;
 beforeAll(async () => {
@@ -77,7 +80,12 @@ describe('GET /openapi.json', () => {
         where,
       ).toBe(true);
       expect(codes, where).toEqual(expect.arrayContaining(['400', '500']));
-      // No route is public today; a public one would have to say so by having no security and no 401.
+      // The one public route (the portal's code exchange) says so: no security and no 401.
+      if (PUBLIC.has(name)) {
+        expect(op.security, where).toBeUndefined();
+        expect(codes, where).not.toContain('401');
+        continue;
+      }
       expect(op.security, where).toEqual([{ bearerAuth: [] }, { apiKeyHeader: [] }]);
       expect(codes, where).toEqual(expect.arrayContaining(['401', '403', '429']));
       for (const code of codes.filter((c) => Number(c) >= 400)) {
@@ -89,8 +97,8 @@ describe('GET /openapi.json', () => {
     }
   });
 
-  it('documents Idempotency-Key on every POST', () => {
-    for (const [name, op] of operations().filter(([n]) => n.startsWith('POST '))) {
+  it('documents Idempotency-Key on every authenticated POST', () => {
+    for (const [name, op] of operations().filter(([n]) => n.startsWith('POST ') && !PUBLIC.has(n))) {
       expect(op.parameters, name).toContainEqual({ $ref: '#/components/parameters/IdempotencyKey' });
     }
   });

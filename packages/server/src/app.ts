@@ -12,6 +12,7 @@ import { restRoutes } from './http/restRoutes.ts';
 import { answerClientError } from './http/transport.ts';
 import { createHttpMetrics } from './metrics.ts';
 import { buildOpenApiDocument, successStatuses } from './openapi.ts';
+import { createPortalHandler, isPortalPath } from './portal/static.ts';
 import { appRouter } from './router.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -58,6 +59,7 @@ export function createRequestListener(deps: ServerDeps, publicUrl: string) {
   let openApiDoc: OpenAPIObject | undefined;
   const pendingErrors = new WeakMap<IncomingMessage, AppError>();
   const routeOf = new WeakMap<ServerResponse, string>();
+  const servePortal = createPortalHandler(deps.env);
 
   const routes = restRoutes(appRouter);
   // Both handlers run inside our own node:http server, so `res` is always a plain ServerResponse.
@@ -69,6 +71,7 @@ export function createRequestListener(deps: ServerDeps, publicUrl: string) {
       requestId: String(res.getHeader('X-Request-ID')),
       res,
       transport: opts.req.url?.startsWith('/trpc/') ? 'trpc' : 'rest',
+      publicUrl,
     });
   };
 
@@ -133,6 +136,10 @@ export function createRequestListener(deps: ServerDeps, publicUrl: string) {
     }
     if (method !== 'GET' && method !== 'HEAD')
       throw new AppError('not_found', `No route ${method} ${pathname}`);
+    if (isPortalPath(pathname)) {
+      routeOf.set(res, '/portal'); // one metrics label for every file and page of the portal
+      return servePortal(req, res, pathname);
+    }
     switch (pathname) {
       case '/health':
         return sendJson(res, 200, { status: 'ok' });

@@ -5,19 +5,22 @@ import type { EntityManager } from './db/orm.ts';
 import type { ServerDeps } from './deps.ts';
 
 /**
- * What authenticated a request: a `secret` API key (server side, with scopes) or a `publishable` one (safe in a
- * browser: it only identifies the account).
+ * What authenticated a request: a `secret` API key (server side, with scopes), a `publishable` one (safe in a
+ * browser: it only identifies the account), or a portal `session` (one end user's own data, http/session.ts).
  */
-export type CredentialKind = 'secret' | 'publishable';
+export type CredentialKind = 'secret' | 'publishable' | 'session';
 
-/** Who is calling: the account and the credential found from the request's token. */
+/** Who is calling: the account and the credential found from the request's token (an API key or a portal session). */
 export interface AuthInfo {
   kind: CredentialKind;
   account: Account;
-  /** The credential's id; rate limits count per credential. */
+  /** The credential's id: the API key's, or the portal session's (rate limits count per credential). */
   apiKeyId: string;
   /** The permissions a secret key holds; none for a publishable key. */
   scopes: readonly string[];
+  /** Set for a portal session (http/session.ts): the one end user whose data it may reach, and the session. */
+  user?: { id: string; key: string };
+  session?: { id: string; expiresAt: Date; features: readonly string[] };
 }
 
 /** What every procedure sees. */
@@ -33,6 +36,8 @@ export interface Context {
   auth: AuthInfo | null;
   /** How the call came: REST (`/v1`, path parameters still percent-encoded), tRPC, or a direct caller (tests). */
   transport: 'rest' | 'trpc' | undefined;
+  /** The URL clients reach this server at (links it hands out, e.g. portal session URLs), when known. */
+  publicUrl?: string;
 }
 
 /** Options for {@link createContextInner}. */
@@ -42,6 +47,7 @@ export interface ContextOptions {
   requestId?: string;
   res?: ServerResponse;
   transport?: Context['transport'];
+  publicUrl?: string;
 }
 
 /** Builds a context without HTTP: used by the HTTP adapters and by tests through `createCaller`. */
@@ -58,5 +64,6 @@ export function createContextInner(opts: ContextOptions): Context {
     res: opts.res,
     auth: null,
     transport: opts.transport,
+    publicUrl: opts.publicUrl,
   };
 }

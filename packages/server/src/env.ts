@@ -131,6 +131,15 @@ export const Env = z.object({
   WORKFLOW_MAX_CHAIN_DEPTH: z.coerce.number().int().min(1).default(5),
   /** Workflows: how long one action step may take. */
   WORKFLOW_STEP_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
+  /**
+   * Portal: origins (`https://app.example.com`) whose pages may frame the portal and receive its events: its
+   * Content-Security-Policy `frame-ancestors`. Empty: only this server's own pages.
+   */
+  PORTAL_ALLOWED_ORIGINS: csv
+    .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s;,'"]+$/, 'an origin such as https://app.example.com')))
+    .default([]),
+  /** Portal: the folder of the built portal (default: packages/portal/dist beside the server). */
+  PORTAL_DIR: z.string().optional(),
 });
 export type Env = z.infer<typeof Env>;
 

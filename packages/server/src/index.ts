@@ -24,6 +24,7 @@ export { createLogger, type Logger } from './logger.ts';
 export * from './mail/mailer.ts';
 export { buildOpenApiDocument } from './openapi.ts';
 export * from './outbound/index.ts';
+export { createPortalSession } from './portal/service.ts';
 export { type AppRouter, appRouter } from './router.ts';
 export { closeServerDeps, createServerDeps } from './server.ts';
 export { findTriggeredWorkflows, triggerConditionsHold } from './workflows/triggers.ts';

@@ -6,6 +6,7 @@ import { deliveriesRouter } from './deliveries/router.ts';
 import { eventsRouter } from './events/router.ts';
 import { eventTypesRouter } from './eventTypes/router.ts';
 import { executionsRouter, triggerRouter } from './executions/router.ts';
+import { portalRouter } from './portal/router.ts';
 import { router } from './trpc.ts';
 import { usersRouter } from './users/router.ts';
 import { webhooksRouter } from './webhooks/router.ts';
@@ -25,6 +26,7 @@ export const appRouter = router({
   trigger: triggerRouter,
   connections: connectionsRouter,
   compat: compatRouter,
+  portal: portalRouter,
 });
 
 /** The router's type: what `@switchyard/client` imports (as a type only). */

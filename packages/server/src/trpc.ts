@@ -3,12 +3,14 @@ import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { readApiKey } from './apiKeys/keys.ts';
 import { hasScope, type Scope } from './apiKeys/scopes.ts';
-import type { Context } from './context.ts';
+import type { AuthInfo, Context } from './context.ts';
 import { AppError, toAppError, trpcCodeFor, trpcErrorData } from './errors.ts';
 import { authenticate } from './http/auth.ts';
 import { claimIdempotencyKey, recordIdempotentResponse, releaseIdempotencyKey } from './http/idempotency.ts';
 import { assertStorableInput, decodePathParameters, pathParameterNames } from './http/inputPolicy.ts';
 import { consumeRateLimit } from './http/rateLimit.ts';
+import { authorizeSessionCall } from './http/session.ts';
+import { isPortalToken } from './portal/tokens.ts';
 
 /** Procedure metadata: the REST mapping, plus the HTTP status of a success (200 unless said). */
 export type Meta = OpenApiMeta<{ successStatus?: number }>;
@@ -56,13 +58,26 @@ const pathNames = new Map<string, string[]>();
 /** A procedure anyone may call (health, the catalog). */
 export const publicProcedure = t.procedure.use(inputPolicy);
 
-const authenticated = t.procedure
-  .use(async ({ ctx, next }) => {
-    const auth = await authenticate(ctx.em, ctx.deps.pool, readApiKey(ctx.headers), new Date());
-    await consumeRateLimit(ctx.deps.rateLimiter, auth.apiKeyId, ctx.res, ctx.deps.logger);
-    return next({ ctx: { auth } });
-  })
-  .use(inputPolicy);
+// The input policy runs first, so a portal session is confined (its user_key, the ids it may address) on the
+// decoded input the procedure will parse.
+const authenticated = t.procedure.use(inputPolicy).use(async ({ ctx, path, getRawInput, next }) => {
+  const credential = readApiKey(ctx.headers);
+  if (isPortalToken(credential)) {
+    // A portal session (ps_…) reaches one end user's own data: http/session.ts allows the procedure or not and
+    // confines its input to that user.
+    const call = await authorizeSessionCall(ctx, credential, path, getRawInput);
+    await consumeRateLimit(ctx.deps.rateLimiter, call.auth.apiKeyId, ctx.res, ctx.deps.logger);
+    // tRPC applies a context and a raw input given together; its types offer one or the other.
+    const confined = { ctx: { auth: call.auth }, getRawInput: call.getRawInput };
+    return next(confined as { ctx: { auth: AuthInfo } });
+  }
+  const auth = await authenticate(ctx.em, ctx.deps.pool, credential, new Date());
+  await consumeRateLimit(ctx.deps.rateLimiter, auth.apiKeyId, ctx.res, ctx.deps.logger);
+  return next({ ctx: { auth } });
+});
+
+/** A procedure any valid credential may call (the portal's own routes check for a session themselves). */
+export const authenticatedProcedure = authenticated;
 
 /**
  * A procedure any key of the account may call, publishable keys included: what a browser holding only the
@@ -79,8 +94,8 @@ function leaseMs(env: Context['deps']['env']): number {
 }
 
 /**
- * A procedure that needs an API key holding `scope`. Authentication, the rate limit, the input policy, the scope
- * check and `Idempotency-Key` handling (mutations only) run in that order before the procedure.
+ * A procedure that needs a secret key (or a portal session) holding `scope`. The input policy, authentication, the
+ * rate limit, the scope check and `Idempotency-Key` handling (mutations only) run in that order before the procedure.
  *
  * An idempotent call claims its key in a statement of its own, then runs exactly like a call without a key (the
  * same fast paths, no transaction around it, so nothing that calls out holds a connection or a lock), then records
@@ -88,7 +103,7 @@ function leaseMs(env: Context['deps']['env']): number {
  */
 export function scopedProcedure(scope: Scope) {
   return authenticated.use(async ({ ctx, type, path, getRawInput, next }) => {
-    if (ctx.auth.kind !== 'secret') {
+    if (ctx.auth.kind === 'publishable') {
       throw new AppError(
         'insufficient_permissions',
         `A publishable key only identifies the account; this route needs a secret key (sk_…) with ${scope}`,

@@ -7,8 +7,15 @@ import { webhookFilterVerdict } from '../webhooks/filters.ts';
 
 interface ActiveWebhook {
   id: string;
+  /** The end user who owns it, or null for the account's own endpoint. */
+  user_key: string | null;
   events: string[];
   filters: unknown;
+}
+
+/** Whether an endpoint takes an event of `userKey`: the account's own take every event, a user's only theirs. */
+export function ownerReceives(hookUserKey: string | null, eventUserKey: string): boolean {
+  return hookUserKey === null || hookUserKey === eventUserKey;
 }
 
 /** Deliveries decided in a transaction and not written yet. */
@@ -49,7 +56,7 @@ function activeWebhooks(em: EntityManager, accountId: string): Promise<ActiveWeb
   let found = hooks.get(accountId);
   if (!found) {
     found = em.execute<ActiveWebhook[]>(
-      `select id, events, filters from webhooks where account_id = ? and status = 'active'`,
+      `select id, user_key, events, filters from webhooks where account_id = ? and status = 'active'`,
       [accountId],
     );
     hooks.set(accountId, found);
@@ -76,7 +83,7 @@ export async function fanOutToWebhooks(
   const hooks = await activeWebhooks(em, event.accountId);
   const { pending, skipped } = stateOf(em);
   for (const h of hooks) {
-    if (!matchesAnyEventPattern(h.events, event.type)) continue;
+    if (!ownerReceives(h.user_key, event.userKey) || !matchesAnyEventPattern(h.events, event.type)) continue;
     const verdict = webhookFilterVerdict(h.filters, event);
     const delivery = {
       id: uuidv7(),

@@ -2,7 +2,7 @@ import { entityOfEventType, JOBS, matchesAnyEventPattern } from '@switchyard/cor
 import type pg from 'pg';
 import { uuidv7 } from 'uuidv7';
 import type { EntityManager } from '../db/orm.ts';
-import { addDeliveryJobsSql } from '../deliveries/fanOut.ts';
+import { addDeliveryJobsSql, ownerReceives } from '../deliveries/fanOut.ts';
 import { catalogCandidates } from '../eventTypes/service.ts';
 import { EMPTY_USER_CONFIG } from '../users/service.ts';
 import { lookupKeysOf } from '../workflows/triggers.ts';
@@ -15,7 +15,7 @@ import { entityIdOf, type NewEvent } from './service.ts';
  */
 interface Routing {
   version: string;
-  hooks: { id: string; events: string[]; filters: unknown }[];
+  hooks: { id: string; user_key: string | null; events: string[]; filters: unknown }[];
   workflowKeys: Set<string>;
   /** The account's own catalog names (registered or sent), so a name new to it is written once, not every time. */
   catalog: Set<string>;
@@ -26,7 +26,8 @@ const routingCache = new Map<string, Routing>();
 
 const LOAD_ROUTING = `
   select a.routing_version::text as version,
-         (select coalesce(json_agg(json_build_object('id', w.id, 'events', w.events, 'filters', w.filters)), '[]')
+         (select coalesce(json_agg(json_build_object('id', w.id, 'user_key', w.user_key, 'events', w.events,
+                                                 'filters', w.filters)), '[]')
             from webhooks w where w.account_id = a.id and w.status = 'active') as hooks,
          (select coalesce(array_agg(distinct wf.user_key || chr(31) || k), '{}')
             from workflows wf, unnest(wf.trigger_keys) k
@@ -76,7 +77,7 @@ function plainDeliveries(routing: Routing, ev: FastEvent): string[] | null {
   }
   const hooks: string[] = [];
   for (const h of routing.hooks) {
-    if (!matchesAnyEventPattern(h.events, ev.type)) continue;
+    if (!ownerReceives(h.user_key, ev.user_key) || !matchesAnyEventPattern(h.events, ev.type)) continue;
     if (h.filters != null) return null;
     hooks.push(h.id);
   }

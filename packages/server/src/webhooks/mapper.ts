@@ -9,6 +9,7 @@ export function toWebhookOutput(hook: Webhook, zone: string, box: SecretBox): We
   return {
     object: 'webhook',
     id: hook.id,
+    user_key: hook.userKey ?? null,
     url: hook.url,
     name: hook.name ?? null,
     description: hook.description ?? null,

@@ -6,6 +6,15 @@ import { timestampShape } from '../time.ts';
 
 const Filter = z.record(z.string(), z.unknown());
 
+/** The end user who owns an endpoint: it then receives only that user's events (portal sessions set it). */
+const OwnerKey = z
+  .string()
+  .min(1)
+  .max(200)
+  .describe(
+    "The end user who owns the endpoint: it receives only that user's events. Omit for the account's own",
+  );
+
 /** Custom headers as an object (seed 002) or seed 003's list of `{ Key, Value }` pairs. */
 const HeadersInput = z.union([
   z.record(z.string(), z.string()),
@@ -62,6 +71,7 @@ const fields = {
 /** `POST /v1/webhooks` (seed 001's body works as written). */
 export const CreateWebhookInput = z.object({
   ...fields,
+  user_key: OwnerKey.optional(),
   test_delivery: z
     .boolean()
     .optional()
@@ -89,7 +99,10 @@ export type UpdateWebhookInput = z.infer<typeof UpdateWebhookInput>;
 export const WebhookIdInput = z.object({ id: z.uuid() });
 
 /** `GET /v1/webhooks`. */
-export const ListWebhooksInput = PageInput;
+export const ListWebhooksInput = PageInput.extend({
+  user_key: OwnerKey.optional().describe("Only this end user's endpoints (default: every endpoint)"),
+});
+export type ListWebhooksInput = z.infer<typeof ListWebhooksInput>;
 
 /** The result of a test ping. */
 export const TestDeliveryOutput = z.object({
@@ -122,6 +135,7 @@ const StoredCondition: z.ZodType<Condition> = z
 export const WebhookOutput = z.object({
   object: z.literal('webhook'),
   id: z.string(),
+  user_key: z.string().nullable().describe("The end user who owns it; null for the account's own"),
   url: z.string(),
   name: z.string().nullable(),
   description: z.string().nullable(),

@@ -16,7 +16,13 @@ import { ensureEventTypes, knownEventTypeNames } from '../eventTypes/service.ts'
 import { outboundUrlRefusal } from '../outbound/saveGuard.ts';
 import { type PageInput, paginate } from '../pagination.ts';
 import { normalizeFilters } from './filters.ts';
-import type { CreateWebhookInput, HeadersInput, TestDeliveryOutput, UpdateWebhookInput } from './schema.ts';
+import type {
+  CreateWebhookInput,
+  HeadersInput,
+  ListWebhooksInput,
+  TestDeliveryOutput,
+  UpdateWebhookInput,
+} from './schema.ts';
 import { generateSecret, sealHeaders } from './secrets.ts';
 
 /** How long the secret before a rotation keeps signing. */
@@ -106,9 +112,11 @@ export async function getWebhook(em: EntityManager, accountId: string, id: strin
   return hook;
 }
 
-/** A page of the account's webhooks, newest first. */
-export async function listWebhooks(em: EntityManager, accountId: string, page: PageInput) {
-  return paginate<Webhook>(em, Webhook, { accountId }, page);
+/** A page of the account's webhooks, newest first (one end user's, when `user_key` is given). */
+export async function listWebhooks(em: EntityManager, accountId: string, input: ListWebhooksInput) {
+  const where: Record<string, unknown> = { accountId };
+  if (input.user_key) where.userKey = input.user_key;
+  return paginate<Webhook>(em, Webhook, where, input as PageInput);
 }
 
 /**
@@ -132,13 +140,15 @@ export async function createWebhook(
   const secret = generateSecret();
   const id = uuidv7();
   const inserted = await em.execute<{ id: string }[]>(
-    `insert into webhooks (id, account_id, url, name, description, events, filters, method, content_type,
+    // The URL is unique per owner (the account, or one end user): the only unique index a new id can meet.
+    `insert into webhooks (id, account_id, user_key, url, name, description, events, filters, method, content_type,
        headers_sealed, status, notify_on_failure, secret_sealed, created_at, updated_at)
-     values (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, now(), now())
-     on conflict (account_id, url) do nothing returning id`,
+     values (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, now(), now())
+     on conflict do nothing returning id`,
     [
       id,
       accountId,
+      input.user_key ?? null,
       input.url,
       input.name ?? null,
       input.description ?? null,
@@ -174,7 +184,7 @@ export async function updateWebhook(
   const hook = await getWebhook(em, accountId, input.id);
   if (input.url !== undefined && input.url !== hook.url) {
     await checkUrl(deps, input.url);
-    const taken = await em.count(Webhook, { accountId, url: input.url });
+    const taken = await em.count(Webhook, { accountId, userKey: hook.userKey ?? null, url: input.url });
     if (taken > 0) throw new AppError('duplicate_webhook', `A webhook with URL ${input.url} already exists`);
     hook.url = input.url;
   }

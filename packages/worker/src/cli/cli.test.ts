@@ -49,6 +49,15 @@ describe('switchyard CLI', () => {
     expect(first.out()).toMatch(/test {2}publishable {2}pk_test_[A-Za-z0-9_-]{20,}/);
     const url = await waitFor(() => first.out().match(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/)?.[1]);
     await waitFor(() => (first.out().includes('worker running') ? true : undefined));
+    // A ready portal link for the default user: its code opens a session once.
+    const link = first.out().match(/(http:\/\/127\.0\.0\.1:\d+\/portal\/#code=[\w-]+)/)?.[1] ?? '';
+    expect(link.startsWith(`${url}/portal/`)).toBe(true);
+    const opened = await fetch(`${url}/v1/portal/sessions/exchange`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: new URL(link).hash.slice('#code='.length) }),
+    });
+    expect(opened.status).toBe(200);
 
     const users = await fetch(`${url}/v1/users`, { headers: { authorization: `Bearer ${key}` } });
     expect(users.status).toBe(200);

@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import { startWorker } from '../main.ts';
 import { resolveDatabase } from './database.ts';
 import { CliError } from './errors.ts';
+import { printPortalLink } from './portalLink.ts';
 import { superviseWorkerProcess } from './supervisor.ts';
 
 type Stop = () => Promise<void>;
@@ -119,8 +120,11 @@ export async function keysCreateCommand(
   }
 }
 
-/** Runs the API server until a signal; the database must be migrated. */
-async function runServer(env: Env & { DATABASE_URL: string }, logger: Logger): Promise<Stop> {
+/** Runs the API server until a signal; the database must be migrated. The stop function carries its URL. */
+async function runServer(
+  env: Env & { DATABASE_URL: string },
+  logger: Logger,
+): Promise<Stop & { url: string }> {
   const deps = await createServerDeps(env, logger);
   let server: Awaited<ReturnType<typeof listen>>;
   try {
@@ -136,10 +140,11 @@ async function runServer(env: Env & { DATABASE_URL: string }, logger: Logger): P
     throw err;
   }
   logger.info({ url: server.url, docs: `${server.url}/docs` }, 'API server listening');
-  return async () => {
+  const stop = async () => {
     await server.close();
     await closeServerDeps(deps);
   };
+  return Object.assign(stop, { url: server.url });
 }
 
 /** `switchyard serve`: the API server alone (run workers as separate processes). */
@@ -197,12 +202,13 @@ export async function startCommand(env: Env): Promise<void> {
   const logger = createLogger(env.LOG_LEVEL, 'switchyard');
   const db = await resolveDatabase(env, logger);
   const full = { ...env, DATABASE_URL: db.url };
-  let stopServer: Stop;
+  let stopServer: Stop & { url: string };
   try {
     const { applied } = await migrate(db.url);
     if (applied.length) logger.info({ applied }, 'migrations applied');
     await ensureDefaultAccount(full, logger);
     stopServer = await runServer(full, logger);
+    await printPortalLink(full, logger, env.PUBLIC_URL ?? stopServer.url);
   } catch (err) {
     await db.stop().catch(() => {});
     throw err;

@@ -10,6 +10,8 @@ export const Webhook = defineEntity({
   properties: {
     id: p.uuid().primary(),
     accountId: p.uuid(),
+    /** The end user who owns it (it then receives only that user's events); null: the account's own. */
+    userKey: p.text().nullable(),
     url: p.text(),
     name: p.string().nullable(),
     description: p.string().nullable(),
@@ -42,6 +44,6 @@ export const Webhook = defineEntity({
       .onCreate(() => new Date())
       .onUpdate(() => new Date()),
   },
-  uniques: [{ properties: ['accountId', 'url'] }],
+  // A URL is unique per owner (account_id, coalesce(user_key, ''), url): an expression index, in the migration.
 });
 export type Webhook = InferEntity<typeof Webhook>;

@@ -9,6 +9,7 @@ import { Execution } from './Execution.ts';
 import { ExecutionStep } from './ExecutionStep.ts';
 import { IdempotencyRecord } from './IdempotencyRecord.ts';
 import { Organisation } from './Organisation.ts';
+import { PortalSession } from './PortalSession.ts';
 import { User } from './User.ts';
 import { Webhook } from './Webhook.ts';
 import { Workflow } from './Workflow.ts';
@@ -18,6 +19,7 @@ export type { ApiKeyKind } from './ApiKey.ts';
 export type { ConnectionKind } from './Connection.ts';
 export type { DeliveryStatus } from './Delivery.ts';
 export type { ExecutionStatus } from './Execution.ts';
+export type { PortalFeature } from './PortalSession.ts';
 export type { UserConfig } from './User.ts';
 export type { WebhookStatus } from './Webhook.ts';
 export type { TemplateStatus, WorkflowRule } from './Workflow.ts';
@@ -33,6 +35,7 @@ export {
   ExecutionStep,
   IdempotencyRecord,
   Organisation,
+  PortalSession,
   User,
   Webhook,
   Workflow,
@@ -54,4 +57,5 @@ export const entities = [
   Execution,
   ExecutionStep,
   Connection,
+  PortalSession,
 ];

@@ -10,6 +10,7 @@ import { Migration20261201200000_idempotencyClaims } from './Migration2026120120
 import { Migration20261201300000_eventNames } from './Migration20261201300000_eventNames.ts';
 import { Migration20261201310000_environments } from './Migration20261201310000_environments.ts';
 import { Migration20261201320000_failureNotices } from './Migration20261201320000_failureNotices.ts';
+import { Migration20261201400000_portal } from './Migration20261201400000_portal.ts';
 
 /** Every migration, in order. Listed by hand so the runtime never globs the file system for them. */
 export const migrationsList = [
@@ -25,4 +26,5 @@ export const migrationsList = [
   Migration20261201300000_eventNames,
   Migration20261201310000_environments,
   Migration20261201320000_failureNotices,
+  Migration20261201400000_portal,
 ];

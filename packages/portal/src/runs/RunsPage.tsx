@@ -1,0 +1,83 @@
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { Link, useParams } from 'wouter';
+import { trpc } from '../api.ts';
+import { useFeatures } from '../features.ts';
+import { Icon } from '../ui/Icon.tsx';
+import { Empty, ErrorNote, formatMs, StatusBadge, Time } from '../ui/kit.tsx';
+
+const ACTIVE = new Set(['running', 'waiting']);
+
+/** A workflow's executions, newest first; refreshed while any is still going. */
+export default function RunsPage() {
+  const { id } = useParams<{ id: string }>();
+  const { readOnly } = useFeatures();
+  const workflow = useQuery(trpc.workflows.get.queryOptions({ id }));
+  const runs = useQuery({
+    ...trpc.executions.list.queryOptions({ workflow_id: id, limit: 50 }),
+    refetchInterval: (q) => (q.state.data?.data.some((e) => ACTIVE.has(e.status)) ? 1_000 : 5_000),
+  });
+  const run = useMutation(trpc.trigger.execute.mutationOptions({ onSuccess: () => void runs.refetch() }));
+  const rows = runs.data?.data ?? [];
+  return (
+    <section aria-labelledby="runs-title">
+      <Link href={`/workflows/${id}`} className="back">
+        ← {workflow.data?.data.name ?? 'Workflow'}
+      </Link>
+      <div className="page-head">
+        <h1 id="runs-title">Runs</h1>
+        {readOnly || !workflow.data?.data.last_published_at ? null : (
+          <button
+            type="button"
+            className="button"
+            onClick={() => run.mutate({ id })}
+            disabled={run.isPending}
+          >
+            <Icon name="play" /> Run now
+          </button>
+        )}
+      </div>
+      <ErrorNote error={runs.error ?? run.error} />
+      {!runs.isPending && rows.length === 0 ? (
+        <Empty title="No runs yet">
+          <p>Runs appear here when the workflow’s event happens.</p>
+        </Empty>
+      ) : null}
+      {rows.length > 0 ? (
+        <table className="table" data-testid="runs">
+          <thead>
+            <tr>
+              <th scope="col">Run</th>
+              <th scope="col">Status</th>
+              <th scope="col">Started</th>
+              <th scope="col">Took</th>
+              <th scope="col">Error</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((e) => (
+              <tr key={e.id}>
+                <td>
+                  <Link href={`/runs/${e.id}`} className="strong-link">
+                    <code>{e.id.slice(-12)}</code>
+                  </Link>
+                </td>
+                <td>
+                  <StatusBadge status={e.status} />
+                </td>
+                <td>
+                  <Time at={e.started_at ?? e.created_at} utc={e.started_at_utc ?? e.created_at_utc} />
+                </td>
+                <td>
+                  {e.started_at_utc && e.finished_at_utc
+                    ? formatMs(Date.parse(e.finished_at_utc) - Date.parse(e.started_at_utc))
+                    : '—'}
+                </td>
+                <td className="muted">{e.error ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </section>
+  );
+}

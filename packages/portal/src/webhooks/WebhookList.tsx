@@ -1,0 +1,72 @@
+import { useQuery } from '@tanstack/react-query';
+import { Link } from 'wouter';
+import { trpc } from '../api.ts';
+import { useFeatures } from '../features.ts';
+import { Icon } from '../ui/Icon.tsx';
+import { Empty, ErrorNote, StatusBadge, Time } from '../ui/kit.tsx';
+
+/** The user's webhook endpoints. */
+export default function WebhookList() {
+  const { readOnly } = useFeatures();
+  const list = useQuery(trpc.webhooks.list.queryOptions({ limit: 100 }));
+  const rows = list.data?.data ?? [];
+  return (
+    <section aria-labelledby="webhooks-title">
+      <div className="page-head">
+        <h1 id="webhooks-title">Webhooks</h1>
+        {readOnly ? null : (
+          <Link href="/webhooks/new" className="button primary">
+            <Icon name="plus" /> Add endpoint
+          </Link>
+        )}
+      </div>
+      <p className="muted">
+        Endpoints receive a signed HTTP request for each event they subscribe to, retried until they answer
+        2xx.
+      </p>
+      <ErrorNote error={list.error} />
+      {!list.isPending && rows.length === 0 ? (
+        <Empty title="No endpoints yet">
+          <p>Add the URL of your server and pick the events it should receive.</p>
+        </Empty>
+      ) : null}
+      {rows.length > 0 ? (
+        <table className="table" data-testid="endpoints">
+          <thead>
+            <tr>
+              <th scope="col">Endpoint</th>
+              <th scope="col">Events</th>
+              <th scope="col">Status</th>
+              <th scope="col">Last success</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((w) => (
+              <tr key={w.id}>
+                <td>
+                  <Link href={`/webhooks/${w.id}`} className="strong-link">
+                    {w.url}
+                  </Link>
+                  {w.description ? <div className="muted small">{w.description}</div> : null}
+                </td>
+                <td>
+                  {w.events.map((e) => (
+                    <code key={e} className="chip">
+                      {e}
+                    </code>
+                  ))}
+                </td>
+                <td>
+                  <StatusBadge status={w.status} />
+                </td>
+                <td>
+                  <Time at={w.last_success_at} utc={w.last_success_at_utc} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </section>
+  );
+}

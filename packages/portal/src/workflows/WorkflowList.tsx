@@ -1,0 +1,232 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { Link, useLocation } from 'wouter';
+import { type Outputs, trpc } from '../api.ts';
+import { useFeatures } from '../features.ts';
+import { Icon } from '../ui/Icon.tsx';
+import { Dialog, Empty, ErrorNote, StatusBadge, Time } from '../ui/kit.tsx';
+import { newTemplate } from './newTemplate.ts';
+
+type Workflow = Outputs['workflows']['list']['data'][number];
+
+function NameDialog({
+  title,
+  initial,
+  submitLabel,
+  onSubmit,
+  onClose,
+  pending,
+  error,
+}: {
+  title: string;
+  initial: string;
+  submitLabel: string;
+  onSubmit: (name: string) => void;
+  onClose: () => void;
+  pending: boolean;
+  error: unknown;
+}) {
+  const [name, setName] = useState(initial);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (name.trim()) onSubmit(name.trim());
+  };
+  return (
+    <Dialog open title={title} onClose={onClose}>
+      <form onSubmit={submit} className="form">
+        <label className="field">
+          <span>Name</span>
+          <input value={name} onChange={(e) => setName(e.target.value)} maxLength={120} required autoFocus />
+        </label>
+        <ErrorNote error={error} title="Not saved" />
+        <div className="actions">
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button primary" disabled={pending}>
+            {submitLabel}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+/** The user's workflows: create, rename, clone, enable or disable, delete; each opens in the builder. */
+export function WorkflowList() {
+  const { readOnly } = useFeatures();
+  const qc = useQueryClient();
+  const [, navigate] = useLocation();
+  const list = useQuery(trpc.workflows.list.queryOptions({ limit: 100 }));
+  const refresh = () => qc.invalidateQueries({ queryKey: trpc.workflows.list.queryKey() });
+  const [dialog, setDialog] = useState<
+    { kind: 'create' } | { kind: 'rename'; w: Workflow } | { kind: 'delete'; w: Workflow } | null
+  >(null);
+  const create = useMutation(
+    trpc.workflows.create.mutationOptions({
+      onSuccess: (out) => {
+        void refresh();
+        navigate(`/workflows/${out.data.id}`);
+      },
+    }),
+  );
+  const update = useMutation(trpc.workflows.update.mutationOptions({ onSuccess: refresh }));
+  const clone = useMutation(trpc.workflows.clone.mutationOptions({ onSuccess: refresh }));
+  const remove = useMutation(trpc.workflows.delete.mutationOptions({ onSuccess: refresh }));
+  const close = () => {
+    setDialog(null);
+    create.reset();
+    update.reset();
+  };
+  const rows = list.data?.data ?? [];
+
+  return (
+    <section aria-labelledby="workflows-title">
+      <div className="page-head">
+        <h1 id="workflows-title">Workflows</h1>
+        {readOnly ? null : (
+          <button type="button" className="button primary" onClick={() => setDialog({ kind: 'create' })}>
+            <Icon name="plus" /> New workflow
+          </button>
+        )}
+      </div>
+      <ErrorNote error={list.error ?? clone.error ?? remove.error} />
+      {list.isPending ? <p role="status">Loading…</p> : null}
+      {!list.isPending && rows.length === 0 ? (
+        <Empty title="No workflows yet">
+          <p>
+            A workflow starts when an event happens in the app, then waits, calls webhooks, sends messages…
+          </p>
+        </Empty>
+      ) : null}
+      {rows.length > 0 ? (
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Trigger</th>
+              <th scope="col">Status</th>
+              <th scope="col">Runs</th>
+              <th scope="col">Last triggered</th>
+              <th scope="col">Enabled</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((w) => (
+              <tr key={w.id}>
+                <td>
+                  <Link href={`/workflows/${w.id}`} className="strong-link">
+                    {w.name}
+                  </Link>
+                </td>
+                <td>
+                  <code>{typeof w.event_trigger_draft === 'string' ? w.event_trigger_draft : '—'}</code>
+                </td>
+                <td>
+                  <StatusBadge status={w.template_status} />
+                  {w.disabled_reason ? <small className="muted"> {w.disabled_reason}</small> : null}
+                </td>
+                <td>
+                  <Link href={`/workflows/${w.id}/runs`}>{w.executions_count}</Link>
+                </td>
+                <td>
+                  <Time at={w.last_triggered_at} utc={w.last_triggered_at_utc} />
+                </td>
+                <td>
+                  <label className="switch">
+                    <input
+                      type="checkbox"
+                      role="switch"
+                      checked={w.enabled}
+                      aria-checked={w.enabled}
+                      disabled={readOnly || update.isPending}
+                      aria-label={`${w.enabled ? 'Disable' : 'Enable'} ${w.name}`}
+                      onChange={(e) => update.mutate({ id: w.id, enabled: e.target.checked })}
+                    />
+                    <span aria-hidden="true" />
+                  </label>
+                </td>
+                <td className="row-actions">
+                  {readOnly ? null : (
+                    <>
+                      <button
+                        type="button"
+                        className="icon-button"
+                        aria-label={`Rename ${w.name}`}
+                        title="Rename"
+                        onClick={() => setDialog({ kind: 'rename', w })}
+                      >
+                        <Icon name="edit" />
+                      </button>
+                      <button
+                        type="button"
+                        className="icon-button"
+                        aria-label={`Clone ${w.name}`}
+                        title="Clone"
+                        onClick={() => clone.mutate({ id: w.id })}
+                      >
+                        <Icon name="copy" />
+                      </button>
+                      <button
+                        type="button"
+                        className="icon-button danger"
+                        aria-label={`Delete ${w.name}`}
+                        title="Delete"
+                        onClick={() => setDialog({ kind: 'delete', w })}
+                      >
+                        <Icon name="trash" />
+                      </button>
+                    </>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+
+      {dialog?.kind === 'create' ? (
+        <NameDialog
+          title="New workflow"
+          initial=""
+          submitLabel="Create"
+          pending={create.isPending}
+          error={create.error}
+          onClose={close}
+          onSubmit={(name) => create.mutate({ name, template: newTemplate(), enabled: true })}
+        />
+      ) : null}
+      {dialog?.kind === 'rename' ? (
+        <NameDialog
+          title={`Rename ${dialog.w.name}`}
+          initial={dialog.w.name}
+          submitLabel="Rename"
+          pending={update.isPending}
+          error={update.error}
+          onClose={close}
+          onSubmit={(name) => update.mutate({ id: dialog.w.id, name }, { onSuccess: close })}
+        />
+      ) : null}
+      {dialog?.kind === 'delete' ? (
+        <Dialog open title={`Delete ${dialog.w.name}?`} onClose={close}>
+          <p>It stops at once, and its running executions are stopped. This cannot be undone.</p>
+          <div className="actions">
+            <button type="button" className="button" onClick={close}>
+              Cancel
+            </button>
+            <button
+              type="button"
+              className="button danger"
+              onClick={() => remove.mutate({ id: dialog.w.id }, { onSuccess: close })}
+            >
+              Delete
+            </button>
+          </div>
+        </Dialog>
+      ) : null}
+    </section>
+  );
+}
