@@ -1011,7 +1011,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -1209,7 +1209,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -1390,7 +1390,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -1605,7 +1605,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -1808,7 +1808,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -1994,7 +1994,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -2170,7 +2170,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      /** @description duplicate_name: a connection with this name already exists; idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -2223,7 +2223,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -2414,7 +2414,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -2568,7 +2568,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      /** @description conflict: a published workflow has an action that would be left without a connection; idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -2621,7 +2621,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -2805,7 +2805,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      /** @description duplicate_name: a connection with this name already exists; idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -2858,7 +2858,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -3039,7 +3039,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -3250,7 +3250,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -3477,7 +3477,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -3639,7 +3639,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -3772,7 +3772,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      /** @description duplicate_name: the type is already registered; idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -3825,7 +3825,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -4009,7 +4009,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -4209,7 +4209,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -4396,7 +4396,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -4598,7 +4598,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -4819,7 +4819,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -5043,7 +5043,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -5230,7 +5230,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      /** @description conflict: the execution has not failed; idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -5283,7 +5283,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -5470,7 +5470,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      /** @description conflict: the execution is not waiting; idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -5523,7 +5523,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -5710,7 +5710,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      /** @description conflict: the execution has finished already; idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -5763,7 +5763,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -5939,7 +5939,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -6089,7 +6089,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      /** @description duplicate_webhook: a webhook with this URL already exists; idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -6142,7 +6142,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -6296,7 +6296,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -6458,7 +6458,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -6631,7 +6631,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -6794,7 +6794,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -6997,7 +6997,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -7191,7 +7191,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -7264,9 +7264,16 @@ export interface operations {
       /** @description validation_error, missing_required_field or another input error */
       400: {
         headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'X-Request-ID': components['headers']['X-Request-ID'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description invalid_key: the code is unknown, used already, or its session expired or was revoked (details[].reason) */
+      401: {
+        headers: {
           'X-Request-ID': components['headers']['X-Request-ID'];
           [name: string]: unknown;
         };
@@ -7277,9 +7284,6 @@ export interface operations {
       /** @description request_timeout: the request did not arrive in time */
       408: {
         headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           'X-Request-ID': components['headers']['X-Request-ID'];
           [name: string]: unknown;
         };
@@ -7290,9 +7294,6 @@ export interface operations {
       /** @description payload_too_large */
       413: {
         headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           'X-Request-ID': components['headers']['X-Request-ID'];
           [name: string]: unknown;
         };
@@ -7303,9 +7304,6 @@ export interface operations {
       /** @description headers_too_large: the request line and headers are over 16 KB */
       431: {
         headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           'X-Request-ID': components['headers']['X-Request-ID'];
           [name: string]: unknown;
         };
@@ -7313,12 +7311,9 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           'X-Request-ID': components['headers']['X-Request-ID'];
           [name: string]: unknown;
         };
@@ -7329,9 +7324,6 @@ export interface operations {
       /** @description unavailable: the database is unreachable for the moment; retry after the Retry-After header */
       503: {
         headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           'X-Request-ID': components['headers']['X-Request-ID'];
           [name: string]: unknown;
         };
@@ -7521,7 +7513,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -7705,7 +7697,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -7895,7 +7887,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -8104,7 +8096,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -8310,7 +8302,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -8454,7 +8446,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      /** @description duplicate_webhook: a webhook with this URL already exists; idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -8507,7 +8499,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -8707,7 +8699,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -8927,7 +8919,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      /** @description duplicate_webhook: a webhook with this URL already exists; idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -8980,7 +8972,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -9185,7 +9177,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -9406,7 +9398,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -9626,7 +9618,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      /** @description duplicate_webhook: a webhook with this URL already exists; idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -9679,7 +9671,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -9901,7 +9893,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -10091,7 +10083,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -10316,7 +10308,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -10497,7 +10489,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -10750,7 +10742,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -11023,7 +11015,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      /** @description duplicate_name or duplicate_key: the user already has a workflow with this name or key; idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -11076,7 +11068,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -11337,7 +11329,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -11632,7 +11624,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      /** @description duplicate_name or duplicate_key; idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -11685,7 +11677,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -11961,7 +11953,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -12198,7 +12190,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description idempotency_conflict: the Idempotency-Key was used with another body */
+      /** @description duplicate_name or duplicate_key (when given); idempotency_conflict: the Idempotency-Key was used with another body */
       409: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -12251,7 +12243,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -12543,7 +12535,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -12829,7 +12821,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description headers_too_large: the request line and headers are over 16 KB */
+      /** @description internal_error */
       500: {
         headers: {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];

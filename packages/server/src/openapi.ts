@@ -74,6 +74,14 @@ export function buildOpenApiDocument(router: AnyRouter, baseUrl: string): OpenAP
   });
   const byOperationId = new Map<string, number>();
   for (const [path, status] of successStatuses(router)) byOperationId.set(path.replace(/\./g, '-'), status);
+  // trpc-to-openapi keeps one response object per status for the whole document (the first route's description
+  // wins, and an edit to one edits all): each operation gets its own, described as its route's meta says.
+  const errorTexts = new Map<string, Record<string, string>>();
+  for (const [path, proc] of Object.entries(router._def.procedures)) {
+    const texts = (proc as { _def: { meta?: Meta } })._def.meta?.openapi?.errorResponses;
+    if (texts && !Array.isArray(texts))
+      errorTexts.set(path.replace(/\./g, '-'), texts as Record<string, string>);
+  }
 
   doc.components ??= {};
   doc.components.schemas = {
@@ -112,11 +120,13 @@ export function buildOpenApiDocument(router: AnyRouter, baseUrl: string): OpenAP
   for (const item of Object.values(doc.paths ?? {})) {
     for (const [method, op] of Object.entries(item as Record<string, Operation>)) {
       if (!op || typeof op !== 'object' || !op.responses) continue;
-      if (method !== 'get' && op.security) {
+      const authed = op.security !== undefined && op.security.length > 0;
+      if (method !== 'get' && authed) {
         op.parameters = [...(op.parameters ?? []), { $ref: '#/components/parameters/IdempotencyKey' }];
       }
-      // trpc-to-openapi lists both schemes as required together; either one authenticates.
-      if (op.security) op.security = [{ bearerAuth: [] }, { apiKeyHeader: [] }];
+      // trpc-to-openapi lists both schemes as required together; either one authenticates. A public route says
+      // so with an empty list (no credential), as OpenAPI has it.
+      op.security = authed ? [{ bearerAuth: [] }, { apiKeyHeader: [] }] : [];
       const ok = op.responses['200'];
       const status = op.operationId ? byOperationId.get(op.operationId) : undefined;
       if (ok && status && status !== 200) {
@@ -124,10 +134,13 @@ export function buildOpenApiDocument(router: AnyRouter, baseUrl: string): OpenAP
         delete op.responses['200'];
       }
       op.parameters = oneExpandParameter(op.parameters);
-      for (const [code, resp] of Object.entries(op.responses)) {
+      const texts = op.operationId ? errorTexts.get(op.operationId) : undefined;
+      for (const [code, shared] of Object.entries(op.responses)) {
         const n = Number(code);
+        const resp = { ...shared, description: texts?.[code] ?? shared.description };
+        op.responses[code] = resp;
         const headers: Record<string, unknown> = { 'X-Request-ID': headerRef('X-Request-ID') };
-        if (op.security) {
+        if (authed) {
           headers['X-RateLimit-Limit'] = headerRef('X-RateLimit-Limit');
           headers['X-RateLimit-Remaining'] = headerRef('X-RateLimit-Remaining');
           headers['X-RateLimit-Reset'] = headerRef('X-RateLimit-Reset');

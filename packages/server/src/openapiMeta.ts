@@ -18,6 +18,8 @@ export interface RouteSpec {
   conflict?: string;
   /** Public routes need no API key. */
   public?: boolean;
+  /** A public route that can still answer 401 `invalid_key` for a credential in its body (say why). */
+  unauthorized?: string;
 }
 
 const IDEMPOTENCY_CONFLICT = 'idempotency_conflict: the Idempotency-Key was used with another body';
@@ -34,7 +36,7 @@ export function openapi(spec: RouteSpec): Meta {
   if (!spec.public) {
     errors[401] = 'invalid_key: missing, invalid or revoked API key';
     errors[403] = 'insufficient_permissions: the key lacks the scope';
-  }
+  } else if (spec.unauthorized) errors[401] = `invalid_key: ${spec.unauthorized}`;
   if (spec.notFound) errors[404] = 'not_found';
   errors[408] = 'request_timeout: the request did not arrive in time';
   // Every write takes an Idempotency-Key (the SDK sends one with each).

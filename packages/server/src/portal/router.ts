@@ -81,6 +81,8 @@ export const portalRouter = router({
         summary: "Trade a portal link's single-use code for the browser's session token",
         description: 'The portal calls this when its link is opened; a code works once (401 afterwards).',
         public: true,
+        unauthorized:
+          'the code is unknown, used already, or its session expired or was revoked (details[].reason)',
       }),
     )
     .input(ExchangeCodeInput)
