@@ -5,10 +5,9 @@ import { Redis } from 'ioredis';
 import { paced, pool, type Receiver } from './harness.ts';
 import { spawnNode } from './processes.ts';
 
-export const REDIS = { host: '127.0.0.1', port: 6379 };
-
-/** Null when Redis answers PING at `REDIS` within `timeoutMs`, else why not (printed as the reason for the skip). */
-export function redisUnavailable(timeoutMs = 1000): Promise<string | null> {
+/** Null when Redis on 127.0.0.1:`port` answers PING within `timeoutMs`, else why not (the reason for the skip). */
+export function redisUnavailable(port: number, timeoutMs = 1000): Promise<string | null> {
+  const REDIS = { host: '127.0.0.1', port };
   return new Promise((resolve) => {
     const socket = createConnection(REDIS);
     const done = (reason: string | null) => {
@@ -29,11 +28,12 @@ export function redisUnavailable(timeoutMs = 1000): Promise<string | null> {
 }
 
 /**
- * The second baseline, what users pick instead: BullMQ on the machine's Redis, one `queue.add` per job from this
+ * The second baseline, what users pick instead: BullMQ on the machine's Redis (127.0.0.1:6379 unless BENCH_REDIS_PORT says otherwise), one `queue.add` per job from this
  * process and a worker process (concurrency as ours) making one plain POST per job. Completed jobs are removed, as
  * graphile-worker deletes its own. The queue has a name of its own and is obliterated at the end.
  */
-export async function startBullmq(receiver: Receiver, concurrency: number) {
+export async function startBullmq(receiver: Receiver, concurrency: number, port: number) {
+  const REDIS = { host: '127.0.0.1', port };
   const name = `switchyard-bench-${process.pid}`;
   const queue = new Queue(name, { connection: { ...REDIS } });
   const worker = await spawnNode(

@@ -49,11 +49,11 @@ try {
   const DB = { baseline: baseDb.name, pipeline: ourDb.name };
   const baseline = await startBaseline(baseDb.url, receiver, s.concurrency);
   stops.push(baseline.stop);
-  const redisSkip = await redisUnavailable();
+  const redisSkip = await redisUnavailable(s.redisPort);
   let bull: BullmqStack | null = null;
   if (redisSkip) progress(`BullMQ skipped: ${redisSkip}`);
   else {
-    bull = await startBullmq(receiver, s.concurrency);
+    bull = await startBullmq(receiver, s.concurrency, s.redisPort);
     stops.push(bull.stop);
   }
   const pipeline = await startPipeline(ourDb.url, receiver, s.concurrency);

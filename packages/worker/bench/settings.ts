@@ -12,6 +12,7 @@ const FLAGS = {
   'latency-seconds': ['BENCH_LATENCY_SECONDS', 5],
   'tx-events': ['BENCH_TX_EVENTS', 500],
   'scale-out-events': ['BENCH_SCALE_OUT_EVENTS', 5000],
+  'redis-port': ['BENCH_REDIS_PORT', 6379],
 } as const;
 type Flag = keyof typeof FLAGS;
 
@@ -31,6 +32,8 @@ export interface BenchSettings {
   txEvents: number;
   /** Events of the scale-out scenario; 0 skips it. */
   scaleOutEvents: number;
+  /** Port of the Redis on 127.0.0.1 that BullMQ uses (only loopback is ever contacted). */
+  redisPort: number;
   /** Concurrent callers of the throughput rows. */
   clients: number;
 }
@@ -61,6 +64,7 @@ export function readSettings(argv = process.argv.slice(2), env = process.env): B
     latencySeconds: read('latency-seconds'),
     txEvents: read('tx-events'),
     scaleOutEvents: read('scale-out-events'),
+    redisPort: read('redis-port'),
     clients: 32,
   };
   for (const k of ['rounds', 'events', 'concurrency', 'rate'] as const) {
