@@ -24,7 +24,7 @@ export default defineConfig({
         test: {
           name: 'worker',
           root: './packages/worker',
-          include: ['src/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'bench/**/*.test.ts'],
           globalSetup: ['../../test/globalSetup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,

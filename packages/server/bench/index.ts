@@ -1,7 +1,10 @@
 // Trigger matching: what an event costs in an account with 10,000 workflows that do not match it, against the same
 // account with 10. The goal (issue 5): at most 1.5× — workflows are found through the trigger index, not scanned.
-// `node bench/index.ts [--rounds 5] [--events 500] [--workflows 10000]` from packages/server, or `pnpm bench server`.
+// `node bench/index.ts [--rounds 5] [--events 500] [--workflows 10000]` from packages/server, or `pnpm bench server`
+// (BENCH_ROUNDS, BENCH_INGEST_EVENTS and BENCH_WORKFLOWS set the same). With BENCH_SUMMARY_DIR set (`pnpm bench`
+// sets it), the figures are also written there as server.json for the summary table.
 
+import { writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,14 +20,20 @@ import {
   parseEnv,
   type StoredEvent,
 } from '@switchyard/server';
-import { canConnect, migrate, recreateDatabase, startEmbeddedPostgres } from '@switchyard/server/db';
+import {
+  canConnect,
+  dropDatabase,
+  migrate,
+  recreateDatabase,
+  startEmbeddedPostgres,
+} from '@switchyard/server/db';
 import { uuidv7 } from 'uuidv7';
 
 const { values } = parseArgs({
   options: {
-    rounds: { type: 'string', default: '5' },
-    events: { type: 'string', default: '500' },
-    workflows: { type: 'string', default: '10000' },
+    rounds: { type: 'string', default: process.env.BENCH_ROUNDS || '5' },
+    events: { type: 'string', default: process.env.BENCH_INGEST_EVENTS || '500' },
+    workflows: { type: 'string', default: process.env.BENCH_WORKFLOWS || '10000' },
   },
 });
 const rounds = Number(values.rounds);
@@ -56,6 +65,8 @@ function median(xs: number[]): number {
   return s[Math.floor((s.length - 1) / 2)] as number;
 }
 
+const created: string[] = [];
+
 // Event types the workflows listen on: everything but deal.updated (and no `deal.*` / `*`), so none matches.
 const OTHER_TYPES = [
   'contact.created',
@@ -74,12 +85,19 @@ const OTHER_TYPES = [
 
 /** A server on its own database whose account has `count` published workflows, none triggered by deal.updated. */
 async function account(serverUrl: string, count: number) {
-  const url = await recreateDatabase(serverUrl, `sy_bench_triggers_${count}`);
+  // Named for this run: the server may be shared, and another bench at the same time must not drop ours.
+  const name = `sy_bench_${process.pid}_triggers_${count}`;
+  const url = await recreateDatabase(serverUrl, name);
+  created.push(name);
   await migrate(url);
   const env = parseEnv({
     DATABASE_URL: url,
     LOG_LEVEL: 'silent',
     RATE_LIMIT_POINTS: '100000000',
+    // The workflows' Webhook node points at loopback (never called: no event matches them), so that saving one
+    // resolves no name and nothing but this machine is ever contacted.
+    OUTBOUND_ALLOW_HTTP: 'true',
+    OUTBOUND_ALLOWLIST: '127.0.0.1',
     ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
   }) as Env & { DATABASE_URL: string };
   const deps = await createServerDeps(env, createLogger('silent', 'bench'), { poolSize: 20 });
@@ -100,7 +118,7 @@ async function account(serverUrl: string, count: number) {
     template: {
       nodes: [
         { id: 'start', type: 'Start' },
-        { id: 'hook', type: 'Webhook', url: 'https://example.com/hook', params: 'name: {{contact.name}}' },
+        { id: 'hook', type: 'Webhook', url: 'http://127.0.0.1:9/hook', params: 'name: {{contact.name}}' },
       ],
       edges: ['start-hook'],
     },
@@ -202,6 +220,26 @@ try {
   console.log('');
   console.log(`cost of an event with ${many} vs ${few} workflows: ${costRatio.toFixed(2)}× (goal ≤ 1.50×)`);
   console.log(`trigger lookup alone: ${lookupRatio.toFixed(2)}×`);
+  const dir = process.env.BENCH_SUMMARY_DIR;
+  if (dir) {
+    const summary: ServerSummary = {
+      workflows: many,
+      few,
+      costRatio,
+      ingestPerSec: { few: median(ingest.small), many: median(ingest.large) },
+    };
+    writeFileSync(path.join(dir, 'server.json'), JSON.stringify(summary, null, 2));
+  }
 } finally {
+  for (const name of created) await dropDatabase(pg.serverUrl, name);
   await pg.stop();
+}
+
+/** What `pnpm bench` reads from this bench. */
+export interface ServerSummary {
+  workflows: number;
+  few: number;
+  /** Cost of an event with `workflows` non-matching workflows over the cost with `few` (events/s few ÷ many). */
+  costRatio: number;
+  ingestPerSec: { few: number; many: number };
 }

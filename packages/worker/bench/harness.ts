@@ -2,7 +2,13 @@ import { mkdtemp } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { canConnect, migrate, recreateDatabase, startEmbeddedPostgres } from '@switchyard/server/db';
+import {
+  canConnect,
+  dropDatabase,
+  migrate,
+  recreateDatabase,
+  startEmbeddedPostgres,
+} from '@switchyard/server/db';
 
 /** A Postgres server for the benchmarks: DATABASE_URL's, else the local one, else an embedded one. */
 export async function benchPostgres(): Promise<{ serverUrl: string; stop(): Promise<void> }> {
@@ -14,11 +20,23 @@ export async function benchPostgres(): Promise<{ serverUrl: string; stop(): Prom
   return { serverUrl: db.url, stop: db.stop };
 }
 
-/** A fresh, migrated database on the bench server. */
-export async function freshDatabase(serverUrl: string, name: string): Promise<string> {
+/**
+ * A fresh, migrated database on the bench server, named for this run (`sy_bench_<pid>_<role>`): the server may be
+ * shared, and another bench running at the same time must not drop ours. Returns its name and connection string.
+ */
+export async function freshDatabase(serverUrl: string, role: string): Promise<{ name: string; url: string }> {
+  const name = `sy_bench_${process.pid}_${role}`;
   const url = await recreateDatabase(serverUrl, name);
+  created.add(name);
   await migrate(url);
-  return url;
+  return { name, url };
+}
+const created = new Set<string>();
+
+/** Drops the databases this run created. */
+export async function dropBenchDatabases(serverUrl: string): Promise<void> {
+  for (const name of created) await dropDatabase(serverUrl, name);
+  created.clear();
 }
 
 /**
