@@ -31,8 +31,8 @@ async function startSession(): Promise<void> {
   const stored = sessionStore.stored();
   if (code) {
     try {
-      // HOOK(publishable-key): embed.js passes the host's pk_… key as ?pk=; it goes with the exchange so the
-      // server can check the link belongs to that key's account once publishable keys exist.
+      // embed.js passes the host's pk_… key as ?pk=; it goes with the exchange, and the server trades only a link of
+      // that key's account.
       const pk = new URLSearchParams(window.location.search).get('pk') ?? undefined;
       const out = await client.portal.exchange.mutate({ code, publishable_key: pk });
       sessionStore.use(out.data.token);

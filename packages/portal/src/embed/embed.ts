@@ -33,9 +33,9 @@ export interface MountOptions {
   /** Called for every event the portal sends. */
   onEvent?: (event: PortalEvent) => void;
   /**
-   * HOOK(publishable-key): the account's publishable key (pk_live_… / pk_test_…). It is passed to the portal, which
-   * sends it with the link's exchange; the check that the link belongs to that key's account is wired on the
-   * server once publishable keys exist. Optional until then.
+   * The account's publishable key (pk_live_… / pk_test_…). It is passed to the portal, which sends it with the
+   * link's exchange: the server then trades only a link minted for that key's account (a link of another account,
+   * or of the other environment, opens the "link not valid" screen).
    */
   publishableKey?: string;
 }

@@ -88,7 +88,7 @@ export const portalRouter = router({
     .input(ExchangeCodeInput)
     .output(ExchangedSessionResponse)
     .mutation(async ({ ctx, input }) => {
-      const out = await exchangeCode(ctx.em, input);
+      const out = await exchangeCode(ctx.em, ctx.deps, input);
       return {
         data: {
           object: 'portal_token' as const,

@@ -60,9 +60,12 @@ export const PortalSessionIdInput = z.object({ id: z.uuid() });
 /** `POST /v1/portal/sessions/exchange`: what the portal sends when its link is opened. */
 export const ExchangeCodeInput = z.object({
   code: z.string().min(1).max(200).describe("The link's single-use code (its #code= fragment)"),
-  // HOOK(publishable-key): the embed script sends the host's pk_… key here; once publishable keys exist, the
-  // exchange refuses a code minted for another account than the key's. Accepted and not checked until then.
-  publishable_key: z.string().max(200).optional().describe('The publishable key the embed script was given'),
+  // The embed script sends the host's pk_… key here: a code minted for another account than the key's is refused.
+  publishable_key: z
+    .string()
+    .max(200)
+    .optional()
+    .describe("The publishable key the embed script was given: only a link of that key's account is traded"),
 });
 export type ExchangeCodeInput = z.infer<typeof ExchangeCodeInput>;
 

@@ -7,6 +7,7 @@ import { Account, PortalSession, User } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
 import type { ServerDeps } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
+import { classifyToken, resolveApiKey } from '../http/auth.ts';
 import type { CreatePortalSessionInput, ExchangeCodeInput } from './schema.ts';
 import { generateLinkCode, generatePortalToken, hashPortalSecret } from './tokens.ts';
 
@@ -57,6 +58,32 @@ export async function createPortalSession(
   return { session, userKey: user.key, token, url: `${portalBaseUrl(deps, publicUrl)}#code=${link.code}` };
 }
 
+/** The account a publishable key (`pk_…`) identifies, or 401 when the text is not one of ours. */
+async function publishableKeyAccount(
+  em: EntityManager,
+  deps: Pick<ServerDeps, 'pool'>,
+  raw: string,
+): Promise<string> {
+  const token = classifyToken(raw);
+  if (token.type !== 'api_key' || token.shape.kind !== 'publishable') {
+    throw linkRefusal(
+      'publishable_key_invalid',
+      'publishable_key is not a publishable key (pk_live_… or pk_test_…)',
+    );
+  }
+  try {
+    return (await resolveApiKey(em, deps.pool, raw, token.shape, new Date())).account.id;
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'invalid_key')
+      throw linkRefusal('publishable_key_invalid', 'publishable_key is unknown or revoked');
+    throw err;
+  }
+}
+
+function linkRefusal(reason: string, message: string): AppError {
+  return new AppError('invalid_key', message, [{ path: 'publishable_key', message, reason }]);
+}
+
 /** Why a code cannot be traded, as a 401 naming the reason (the portal shows the matching screen). */
 async function exchangeRefusal(em: EntityManager, codeHash: string): Promise<AppError> {
   const s = await em.findOne(PortalSession, { codeHash });
@@ -75,19 +102,34 @@ async function exchangeRefusal(em: EntityManager, codeHash: string): Promise<App
  */
 export async function exchangeCode(
   em: EntityManager,
+  deps: Pick<ServerDeps, 'pool'>,
   input: ExchangeCodeInput,
 ): Promise<{ sessionId: string; token: string; expiresAt: Date; timeZone: string }> {
   const codeHash = hashPortalSecret(input.code);
+  const accountId = input.publishable_key
+    ? await publishableKeyAccount(em, deps, input.publishable_key)
+    : null;
   const { token, hash } = generatePortalToken();
+  // With the embed script's publishable key, only a link of that key's account is traded: a link minted for
+  // another account reads as unknown there, and stays usable where it belongs.
   const [row] = await em.execute<{ id: string; expires_at: Date | string; time_zone: string }[]>(
     `update portal_sessions s set code_used_at = now(), browser_token_hash = ?
        from accounts a
       where a.id = s.account_id and s.code_hash = ? and s.code_used_at is null and s.revoked_at is null
-        and s.expires_at > now()
+        and s.expires_at > now() and (?::uuid is null or s.account_id = ?::uuid)
       returning s.id, s.expires_at, a.time_zone`,
-    [hash, codeHash],
+    [hash, codeHash, accountId, accountId],
   );
-  if (!row) throw await exchangeRefusal(em, codeHash);
+  if (!row) {
+    if (accountId) {
+      const [other] = await em.execute<{ n: number }[]>(
+        'select 1 as n from portal_sessions where code_hash = ? and account_id <> ?::uuid',
+        [codeHash, accountId],
+      );
+      if (other) throw linkRefusal('link_unknown', 'This portal link is not valid');
+    }
+    throw await exchangeRefusal(em, codeHash);
+  }
   return { sessionId: row.id, token, expiresAt: new Date(row.expires_at), timeZone: row.time_zone };
 }
 

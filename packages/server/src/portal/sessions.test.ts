@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAccount } from '../accounts/service.ts';
 import { startTestServer, type TestServer } from '../testing/index.ts';
 import { apiCaller, keyWithScopes } from '../webhooks/testHelpers.ts';
 
@@ -77,6 +78,30 @@ describe('POST /v1/portal/sessions', () => {
 });
 
 describe('the link and the token', () => {
+  it("with the embed's publishable key, trades only a link of that key's account", async () => {
+    const pk = await call('POST', '/v1/api-keys', { name: 'embed', kind: 'publishable' });
+    expect(pk.status, JSON.stringify(pk.body)).toBe(201);
+    const ours = pk.body.data.key as string;
+    const other = await createAccount(srv.deps.orm.em.fork(), { name: 'Elsewhere' });
+    const exchange = (code: string, publishable_key: string) =>
+      call('POST', '/v1/portal/sessions/exchange', { code, publishable_key }, { key: '' });
+
+    const s = await session('embedded');
+    // Another account's publishable key: the link is unknown there, and is not used up by the attempt.
+    const foreign = await exchange(codeOf(s.url), other.publishableKey);
+    expect(foreign.status).toBe(401);
+    expect(foreign.body.error.details[0].reason).toBe('link_unknown');
+    // Not a publishable key at all (a secret key, or garbage): refused as such.
+    const secret = await exchange(codeOf(s.url), srv.apiKey);
+    expect(secret.body.error.details[0].reason).toBe('publishable_key_invalid');
+    const junk = await exchange(codeOf(s.url), 'pk_live_not-a-key-of-ours-0000000000000');
+    expect(junk.body.error.details[0].reason).toBe('publishable_key_invalid');
+    // The account's own key trades it.
+    const mine = await exchange(codeOf(s.url), ours);
+    expect(mine.status, JSON.stringify(mine.body)).toBe(200);
+    expect(mine.body.data.token).toMatch(/^ps_/);
+  });
+
   it('trades the code once; the browser token then works until log out', async () => {
     const s = await session('ada');
     const first = await call('POST', '/v1/portal/sessions/exchange', { code: codeOf(s.url) }, { key: '' });
