@@ -1,3 +1,4 @@
+import pgLib from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type CliProcess,
@@ -47,15 +48,32 @@ async function restartUnderLoad(urls: string[], apiKey: string, during?: () => P
   return load;
 }
 
-async function allDelivered(acked: Set<number>, path: string, timeoutMs = 60_000) {
-  await waitUntil(
-    () => {
-      const seen = rx.seen(path);
-      return [...acked].every((n) => seen.has(n)) ? true : undefined;
-    },
-    timeoutMs,
-    'every acknowledged event delivered',
-  );
+// Generous: after an outage a job that failed waits out graphile-worker's backoff (7 s, 20 s, 55 s …) and a runner
+// that stopped waits out its restart backoff, which on a loaded machine add up. A miss says what is still queued.
+async function allDelivered(acked: Set<number>, path: string, timeoutMs = 150_000) {
+  try {
+    await waitUntil(
+      () => {
+        const seen = rx.seen(path);
+        return [...acked].every((n) => seen.has(n)) ? true : undefined;
+      },
+      timeoutMs,
+      'every acknowledged event delivered',
+    );
+  } catch (err) {
+    const seen = rx.seen(path);
+    const missing = [...acked].filter((n) => !seen.has(n));
+    const db = new pgLib.Client({ connectionString: pg.url });
+    await db.connect();
+    const { rows } = await db.query(
+      `select task_identifier, attempts, max_attempts, run_at, locked_by, left(last_error, 200) as last_error
+         from graphile_worker.jobs order by run_at limit 20`,
+    );
+    await db.end();
+    throw new Error(
+      `${(err as Error).message}: ${missing.length} missing (${missing.slice(0, 20).join(', ')}); jobs: ${JSON.stringify(rows)}`,
+    );
+  }
 }
 
 describe('a PostgreSQL restart under load', () => {
