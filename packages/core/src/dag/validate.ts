@@ -3,8 +3,8 @@ import { minuteOfDayProblem } from '../delays.ts';
 import type { Problem } from '../errors.ts';
 import { validateConfigTemplates, validateTemplate } from '../templating.ts';
 import { parseHeaderLines, parseParamLines, validateCustomHeaders } from '../webhookLines.ts';
-import { parseEdges } from './edges.ts';
-import { buildAdjacency, findCycles, reachableFrom } from './graph.ts';
+import { resolveEdges } from './edges.ts';
+import { findCycles, graphOfIndexes, reachableFrom, topologicalOrder } from './graph.ts';
 import {
   ConditionNode,
   CreateTaskNode,
@@ -90,6 +90,18 @@ function addNodeProblems(
   }
 }
 
+// The editor's layout: checked by the schema, with the common case (two finite numbers) decided without it. Any
+// position the shortcut does not accept goes to the schema, which is the authority on what is wrong with it.
+function addPositionProblems(problems: Problem[], positions: Record<string, unknown>): void {
+  for (const id in positions) {
+    if (!Object.hasOwn(positions, id)) continue;
+    const pos = positions[id];
+    if (isRecord(pos) && Number.isFinite(pos.x) && Number.isFinite(pos.y)) continue;
+    const r = NodePosition.safeParse(pos);
+    if (!r.success) problems.push(...issuesAt(`positions.${id}`, r.error.issues));
+  }
+}
+
 /**
  * Every problem of a workflow template, each at a path naming the node (`nodes.<id>.url`) or edge (`edges.<i>`):
  * malformed nodes and settings, duplicate ids, not exactly one Start, edges into Start, dangling or ambiguous edges,
@@ -112,18 +124,16 @@ export function validateWorkflowTemplate(template: unknown): Problem[] {
   if (positions !== undefined) {
     if (!isRecord(positions))
       problems.push({ path: 'positions', message: 'positions must be an object keyed by node id' });
-    else {
-      for (const [id, pos] of Object.entries(positions)) {
-        const r = NodePosition.safeParse(pos);
-        if (!r.success) problems.push(...issuesAt(`positions.${id}`, r.error.issues));
-      }
-    }
+    else addPositionProblems(problems, positions);
   }
   if (!Array.isArray(nodes) || !Array.isArray(edges)) return problems;
 
+  // Node ids by index: the one map the edges and the graph are resolved against.
   const ids: string[] = [];
-  const typeOf = new Map<string, NodeType>();
-  for (const [i, node] of nodes.entries()) {
+  const indexOf = new Map<string, number>();
+  const starts: number[] = [];
+  for (let i = 0; i < nodes.length; i++) {
+    const node: unknown = nodes[i];
     if (!isRecord(node)) {
       problems.push({ path: `nodes.${i}`, message: 'a node is an object' });
       continue;
@@ -134,7 +144,7 @@ export function validateWorkflowTemplate(template: unknown): Problem[] {
       continue;
     }
     const base = `nodes.${id}`;
-    if (typeOf.has(id)) {
+    if (indexOf.has(id)) {
       problems.push({ path: base, message: `node id ${JSON.stringify(id)} is used twice` });
       continue;
     }
@@ -146,26 +156,22 @@ export function validateWorkflowTemplate(template: unknown): Problem[] {
       });
       continue;
     }
+    if (type === 'Start') starts.push(ids.length);
+    indexOf.set(id, ids.length);
     ids.push(id);
-    typeOf.set(id, type as NodeType);
     const parsed = SCHEMA_OF[type as NodeType].safeParse(node);
     if (!parsed.success) problems.push(...issuesAt(base, parsed.error.issues));
     addNodeProblems(problems, node, type as NodeType, base);
   }
 
-  const starts = ids.filter((id) => typeOf.get(id) === 'Start');
   if (starts.length !== 1) {
-    const found = starts.length === 0 ? 'none' : starts.join(', ');
+    const found = starts.length === 0 ? 'none' : starts.map((i) => ids[i]).join(', ');
     problems.push({ path: 'nodes', message: `a template needs exactly one Start node (found ${found})` });
   }
-  const parsedEdges = parseEdges(
-    edges.map((e) => (typeof e === 'string' ? e : (undefined as unknown as string))),
-    ids,
-  );
-  problems.push(...parsedEdges.problems);
-  const graph = buildAdjacency(ids, parsedEdges.edges);
-  const startIdx = starts.map((id) => graph.indexOf.get(id) as number);
-  for (const i of startIdx) {
+  const resolved = resolveEdges(edges, indexOf);
+  for (const p of resolved.problems) problems.push(p);
+  const graph = graphOfIndexes(ids, indexOf, resolved);
+  for (const i of starts) {
     const into = graph.parents[i] ?? [];
     if (into.length > 0) {
       problems.push({
@@ -174,18 +180,21 @@ export function validateWorkflowTemplate(template: unknown): Problem[] {
       });
     }
   }
-  for (const cycle of findCycles(graph)) {
-    problems.push({ path: `nodes.${cycle[0]}`, message: `cycle through ${cycle.join(', ')}` });
+  // A topological order exists exactly when there is no cycle; only then is the costlier search for the cycles run.
+  if (topologicalOrder(graph) === undefined) {
+    for (const cycle of findCycles(graph)) {
+      problems.push({ path: `nodes.${cycle[0]}`, message: `cycle through ${cycle.join(', ')}` });
+    }
   }
-  if (startIdx.length > 0) {
-    const reached = reachableFrom(graph, startIdx);
-    ids.forEach((id, i) => {
+  if (starts.length > 0) {
+    const reached = reachableFrom(graph, starts);
+    for (let i = 0; i < ids.length; i++) {
       if (reached[i] === 0)
         problems.push({
-          path: `nodes.${id}`,
-          message: `node ${JSON.stringify(id)} is not reachable from Start`,
+          path: `nodes.${ids[i]}`,
+          message: `node ${JSON.stringify(ids[i])} is not reachable from Start`,
         });
-    });
+    }
   }
   return problems;
 }
