@@ -66,7 +66,7 @@ describe('the built SDK', () => {
       }
     }
     // Receivers load only the signing module of core (no liquidjs, date-fns or zod at run time).
-    expect([...imported].sort()).toEqual(['@switchyard/core/signing', '@trpc/client']);
+    expect([...imported].sort()).toEqual(['@switchyard/core/signing', '@trpc/client', 'ky']);
     for (const file of files('.js')) {
       const text = readFileSync(join(dist, file), 'utf8');
       expect(text, file).not.toMatch(
