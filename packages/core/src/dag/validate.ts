@@ -19,15 +19,17 @@ import {
   WebhookNode,
 } from './schema.ts';
 
+// Validation reads only the issues, so each node is checked against the schema without its catchall: the same
+// fields and rules (refinements included), without copying the node's unknown keys into an output nobody reads.
 const SCHEMA_OF: Record<NodeType, z.ZodType> = {
-  Start: StartNode,
-  Delay: DelayNode,
-  Webhook: WebhookNode,
-  SendEmail: SendEmailNode,
-  SendChannelMessage: SendChannelMessageNode,
-  CreateTask: CreateTaskNode,
-  UpdateField: UpdateFieldNode,
-  Condition: ConditionNode,
+  Start: StartNode.strip(),
+  Delay: DelayNode.strip(),
+  Webhook: WebhookNode.strip(),
+  SendEmail: SendEmailNode.strip(),
+  SendChannelMessage: SendChannelMessageNode.strip(),
+  CreateTask: CreateTaskNode.strip(),
+  UpdateField: UpdateFieldNode.strip(),
+  Condition: ConditionNode.strip(),
 };
 
 const ACTION_TYPES: ReadonlySet<string> = new Set([
@@ -82,7 +84,9 @@ function addNodeProblems(
       if (key === 'id' || key === 'name' || key === 'type') continue;
       const v = node[key];
       if (typeof v === 'string') {
-        if (!v.includes('{{') && !v.includes('{%')) continue;
+        // Most settings have no brace at all: one scan rules them out.
+        const brace = v.indexOf('{');
+        if (brace === -1 || (!v.includes('{{', brace) && !v.includes('{%', brace))) continue;
         for (const p of validateTemplate(v)) problems.push({ path: `${base}.${key}`, message: p.message });
       } else if (typeof v === 'object' && v !== null)
         problems.push(...validateConfigTemplates(v, `${base}.${key}`));
@@ -93,10 +97,11 @@ function addNodeProblems(
 // The editor's layout: checked by the schema, with the common case (two finite numbers) decided without it. Any
 // position the shortcut does not accept goes to the schema, which is the authority on what is wrong with it.
 function addPositionProblems(problems: Problem[], positions: Record<string, unknown>): void {
-  for (const id in positions) {
-    if (!Object.hasOwn(positions, id)) continue;
-    const pos = positions[id];
-    if (isRecord(pos) && Number.isFinite(pos.x) && Number.isFinite(pos.y)) continue;
+  const fine = (pos: unknown) => isRecord(pos) && Number.isFinite(pos.x) && Number.isFinite(pos.y);
+  // Values first (no key lookups); the ids are needed only to name a problem.
+  if (Object.values(positions).every(fine)) return;
+  for (const [id, pos] of Object.entries(positions)) {
+    if (fine(pos)) continue;
     const r = NodePosition.safeParse(pos);
     if (!r.success) problems.push(...issuesAt(`positions.${id}`, r.error.issues));
   }
