@@ -50,9 +50,16 @@ function lineEnd(text: string, from: number): number {
   return text.length;
 }
 
-function splitLines(text: string, field: string): { lines: Line[]; problems: Problem[] } {
-  const out: Line[] = [];
-  const problems: Problem[] = [];
+/**
+ * Walks a setting's lines: `visit(key, line, colon, index)` for each `key: value` line (the value is
+ * `line.slice(colon + 1).trim()`, cut only by callers that keep it), a problem for each malformed one.
+ */
+function forEachLine(
+  text: string,
+  field: string,
+  problems: Problem[],
+  visit: (key: string, line: string, colon: number, index: number) => void,
+): void {
   for (let i = 0, start = 0; ; i++) {
     const end = lineEnd(text, start);
     const line = start === 0 && end === text.length ? text : text.slice(start, end);
@@ -66,11 +73,19 @@ function splitLines(text: string, field: string): { lines: Line[]; problems: Pro
     } else {
       const key = line.slice(0, colon).trim();
       if (key === '') problems.push({ path: `${field}[${i}]`, message: `line ${i + 1} has an empty key` });
-      else out.push({ key, value: line.slice(colon + 1).trim(), index: i });
+      else visit(key, line, colon, i);
     }
-    if (end === text.length) break;
+    if (end === text.length) return;
     start = end + (text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? 2 : 1);
   }
+}
+
+function splitLines(text: string, field: string): { lines: Line[]; problems: Problem[] } {
+  const out: Line[] = [];
+  const problems: Problem[] = [];
+  forEachLine(text, field, problems, (key, line, colon, index) => {
+    out.push({ key, value: line.slice(colon + 1).trim(), index });
+  });
   return { lines: out, problems };
 }
 
@@ -125,12 +140,31 @@ export function parseParamLines(text: string, field = 'params'): ParsedLines {
   const value: Record<string, string> = {};
   for (const { key, value: v, index } of lines) {
     if (Object.hasOwn(value, key)) {
-      problems.push({ path: `${field}[${index}]`, message: `param "${key}" is given more than once` });
+      problems.push(repeatedParam(field, index, key));
       continue;
     }
     value[key] = v;
   }
   return { value, problems };
+}
+
+/**
+ * The problems {@link parseParamLines} reports, without building the params: template validation checks every
+ * Webhook node's params and keeps only the problems, and making the object (its keys interned one by one) was most
+ * of the cost.
+ */
+export function paramLineProblems(text: string, field = 'params'): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new SeenNames();
+  forEachLine(text, field, problems, (key, _line, _colon, index) => {
+    // parseParamLines stores into a plain object, where `__proto__` never becomes a key, so never repeats.
+    if (key !== '__proto__' && seen.repeat(key)) problems.push(repeatedParam(field, index, key));
+  });
+  return problems;
+}
+
+function repeatedParam(field: string, index: number, key: string): Problem {
+  return { path: `${field}[${index}]`, message: `param "${key}" is given more than once` };
 }
 
 /** Why a header name may not be set by a user, or null when it may. */

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { minuteOfDayProblem } from '../delays.ts';
 import type { Problem } from '../errors.ts';
 import { validateConfigTemplates, validateTemplate } from '../templating.ts';
-import { parseHeaderLines, parseParamLines, validateCustomHeaders } from '../webhookLines.ts';
+import { paramLineProblems, parseHeaderLines, validateCustomHeaders } from '../webhookLines.ts';
 import { resolveEdges } from './edges.ts';
 import { findCycles, graphOfIndexes, reachableFrom, topologicalOrder } from './graph.ts';
 import {
@@ -74,8 +74,8 @@ function addNodeProblems(
       if (parsed.problems.length > 0 || bad.length > 0) problems.push(...parsed.problems, ...bad);
     }
     if (typeof node.params === 'string') {
-      const parsed = parseParamLines(node.params, `${base}.params`);
-      if (parsed.problems.length > 0) problems.push(...parsed.problems);
+      const bad = paramLineProblems(node.params, `${base}.params`);
+      if (bad.length > 0) problems.push(...bad);
     }
   }
   if (ACTION_TYPES.has(type)) {
