@@ -8,7 +8,9 @@ const fence = '```';
 process.stdout.write(`## Use from TypeScript
 
 \`@switchyard/client\` is typed from the server's router: every API procedure is a method, inputs and results are
-typed end to end, and a router the server adds shows up in the client with no client code.
+typed end to end, and a router the server adds shows up in the client with no client code (\`pnpm build\` regenerates
+the map of procedures the client calls, \`src/procedures.ts\`, from the router). The package installs alone: its one
+declaration file has the router's type inlined, and it depends only on \`@trpc/client\`, \`@trpc/server\` and \`ky\`.
 
 ${fence}ts
 import { createClient, SwitchyardError } from '@switchyard/client';
@@ -25,10 +27,13 @@ ${fence}
   paginated \`list…\` also has a \`list…All\` async iterator (or use \`paginate(client.users.list, input)\`).
 - Mutations send an automatic \`Idempotency-Key\`, the same on every retry of that call; pass
   \`{ idempotencyKey }\` as the second argument to choose your own (\`life-…\` keys never expire).
-- Network errors, timeouts, 5xx and 429 are retried with backoff (429 waits for \`Retry-After\`); other 4xx never.
-  Tune with \`maxRetries\`, \`timeoutMs\`, \`baseDelayMs\` in \`createClient\`.
+- Requests go through [ky](https://github.com/sindresorhus/ky): network errors, timed-out attempts, 5xx and 429
+  are retried with exponential backoff (429 and 503 wait for \`Retry-After\`, unless it asks for more than
+  \`maxRetryAfterMs\`); other 4xx never. Tune with \`maxRetries\`, \`timeoutMs\` (per attempt), \`baseDelayMs\`,
+  \`maxDelayMs\` in \`createClient\`; pass ky \`hooks\` (\`beforeRequest\`, \`beforeRetry\`, \`afterResponse\`,
+  \`beforeError\`) to log, trace or add headers.
 - Errors are \`SwitchyardError\` with \`code\` (\`not_found\`, \`validation_error\`, … or \`network_error\`/\`timeout\`),
-  \`status\`, \`requestId\` and \`details\`.
+  \`status\`, \`requestId\`, \`details\` and the answer's \`headers\` (\`Retry-After\`, \`X-RateLimit-*\`).
 
 ### Verify webhook deliveries
 

@@ -3,8 +3,15 @@ import { createTRPCUntypedClient, httpLink, type TRPCClientError } from '@trpc/c
 import type { AnyTRPCRouter } from '@trpc/server';
 import { toSwitchyardError } from './errors.ts';
 import { paginate } from './pagination.ts';
-import { createRetryingFetch, DEFAULT_RETRY_POLICY, type FetchLike, type RetryPolicy } from './request.ts';
-import type { CallOptions, Page, SwitchyardClient } from './types.ts';
+import { PROCEDURES } from './procedures.ts';
+import {
+  type ClientHooks,
+  createHttp,
+  DEFAULT_RETRY_POLICY,
+  type FetchLike,
+  type RetryPolicy,
+} from './request.ts';
+import type { CallOptions, Page, ProcedureKind, SwitchyardClient } from './types.ts';
 
 /** Options of {@link createClient}. */
 export interface ClientOptions extends Partial<RetryPolicy> {
@@ -12,22 +19,13 @@ export interface ClientOptions extends Partial<RetryPolicy> {
   baseUrl: string;
   /** A secret API key (`sk_live_…` or `sk_test_…`); sent as `Authorization: Bearer`. */
   apiKey: string;
-  /** A `fetch` to use instead of the global one. */
+  /** A `fetch` to use instead of the global one; it is called with a `Request` for every attempt. */
   fetch?: FetchLike;
   /** Extra headers on every request. */
   headers?: Record<string, string>;
+  /** ky hooks around every request: log attempts, trace, add headers (`beforeRequest`, `beforeRetry`, …). */
+  hooks?: ClientHooks;
 }
-
-type Kind = 'query' | 'mutation';
-
-// The router type does not exist at run time, so the client cannot ask it whether a procedure is a query or a
-// mutation. It guesses from the name (`get…`/`list…` read, everything else writes) and, when the server answers
-// METHOD_NOT_SUPPORTED (it checks the HTTP method before running anything), switches and remembers.
-function guessKind(name: string): Kind {
-  return /^(get|list)([A-Z]|$)/.test(name) ? 'query' : 'mutation';
-}
-
-const ITERATOR = /^(list.*)All$/;
 
 function unwrap(result: unknown): unknown {
   if (result && typeof result === 'object' && 'data' in result && !('meta' in result)) {
@@ -43,8 +41,17 @@ function unwrap(result: unknown): unknown {
  * batching, so each mutation carries its own `Idempotency-Key`), and are retried on network errors, timeouts, 5xx and
  * 429 (honouring `Retry-After`) with backoff, never on another 4xx.
  */
-export function createClient<TRouter extends AnyTRPCRouter = AppRouter>(
+export function createClient(options: ClientOptions): SwitchyardClient {
+  return clientFor<AppRouter>(options, PROCEDURES);
+}
+
+/**
+ * The client of any router, given the kind of each of its procedures (as scripts/procedures.ts reads them from a
+ * router): {@link createClient} is this with Switchyard's own map, generated from its router at build time.
+ */
+export function clientFor<TRouter extends AnyTRPCRouter>(
   options: ClientOptions,
+  procedures: Readonly<Record<string, ProcedureKind>>,
 ): SwitchyardClient<TRouter> {
   const policy: RetryPolicy = {
     maxRetries: options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries,
@@ -54,11 +61,12 @@ export function createClient<TRouter extends AnyTRPCRouter = AppRouter>(
     maxRetryAfterMs: options.maxRetryAfterMs ?? DEFAULT_RETRY_POLICY.maxRetryAfterMs,
   };
   const baseFetch: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  // Calls go by path string, so the router type only shapes the link options: Switchyard's has no transformer.
   const trpc = createTRPCUntypedClient<AppRouter>({
     links: [
       httpLink({
         url: `${options.baseUrl.replace(/\/+$/, '')}/trpc`,
-        fetch: createRetryingFetch(baseFetch, policy),
+        fetch: createHttp(baseFetch, policy, options.hooks),
         headers: ({ op }) => {
           const headers: Record<string, string> = {
             ...options.headers,
@@ -71,50 +79,43 @@ export function createClient<TRouter extends AnyTRPCRouter = AppRouter>(
       }),
     ],
   });
-  const kinds = new Map<string, Kind>();
 
-  async function call(path: string[], input: unknown, opts: CallOptions = {}): Promise<unknown> {
-    const dotted = path.join('.');
-    const idempotencyKey = opts.idempotencyKey ?? `auto-${crypto.randomUUID()}`;
-    let kind = kinds.get(dotted) ?? guessKind(path.at(-1) ?? '');
-    for (let switched = false; ; switched = true) {
-      try {
-        const reqOpts = { signal: opts.signal, context: { idempotencyKey } };
-        const result =
-          kind === 'query'
-            ? await trpc.query(dotted, input, reqOpts)
-            : await trpc.mutation(dotted, input, reqOpts);
-        kinds.set(dotted, kind);
-        return unwrap(result);
-      } catch (err) {
-        const code = (err as TRPCClientError<AnyTRPCRouter>).data?.code;
-        if (code === 'METHOD_NOT_SUPPORTED' && !switched) {
-          kind = kind === 'query' ? 'mutation' : 'query';
-          continue;
-        }
-        throw toSwitchyardError(err as TRPCClientError<AnyTRPCRouter>);
-      }
+  async function call(path: string, kind: ProcedureKind, input: unknown, opts: CallOptions = {}) {
+    // One key per call, kept across that call's retries, so a mutation whose answer was lost runs once.
+    const context = { idempotencyKey: opts.idempotencyKey ?? `auto-${crypto.randomUUID()}` };
+    try {
+      const result =
+        kind === 'mutation'
+          ? await trpc.mutation(path, input, { signal: opts.signal, context })
+          : await trpc.query(path, input, { signal: opts.signal, context });
+      return unwrap(result);
+    } catch (err) {
+      throw toSwitchyardError(err as TRPCClientError<AnyTRPCRouter>);
     }
   }
 
-  function node(path: string[]): unknown {
-    const fn = (input?: unknown, opts?: CallOptions) => {
-      const iterated = ITERATOR.exec(path.at(-1) ?? '');
-      if (iterated?.[1]) {
-        const listPath = [...path.slice(0, -1), iterated[1]];
-        const list = (i: unknown, o?: CallOptions) => call(listPath, i, o) as Promise<Page<{ id: string }>>;
-        return paginate(list, input as Record<string, never> | undefined, opts);
-      }
-      return call(path, input, opts);
+  const root: Record<string, unknown> = {};
+  for (const [path, kind] of Object.entries(procedures)) {
+    const parts = path.split('.');
+    const name = parts.pop() as string;
+    let node = root;
+    for (const part of parts) {
+      node[part] ??= {};
+      node = node[part] as Record<string, unknown>;
+    }
+    const methods: Record<string, unknown> = {
+      [name]: (input?: unknown, opts?: CallOptions) => call(path, kind, input, opts),
     };
-    return new Proxy(fn, {
-      get(_target, prop) {
-        // Not a thenable: `await client.users` must not try to call a procedure named `then`.
-        if (typeof prop !== 'string' || prop === 'then') return undefined;
-        return node([...path, prop]);
-      },
-    });
+    // As the types have it: a paginated `list…` gets its `list…All`.
+    if (kind === 'paginated' && name.startsWith('list')) {
+      const list = (i: unknown, o?: CallOptions) => call(path, kind, i, o) as Promise<Page<{ id: string }>>;
+      methods[`${name}All`] = (input?: Record<string, never>, opts?: CallOptions) =>
+        paginate(list, input, opts);
+    }
+    for (const [key, fn] of Object.entries(methods)) {
+      if (Object.hasOwn(node, key)) throw new Error(`two client methods named ${[...parts, key].join('.')}`);
+      node[key] = fn;
+    }
   }
-
-  return node([]) as SwitchyardClient<TRouter>;
+  return root as SwitchyardClient<TRouter>;
 }

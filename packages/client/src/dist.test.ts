@@ -1,24 +1,18 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { distDir, ensureBuiltSdk, pkgDir } from '../test/builtSdk.ts';
 
-// What `npm publish` would ship: packages/client/dist as `tsc -b` (pnpm build) emits it. CI builds before testing;
-// run alone, the test builds the library project itself with the workspace's TypeScript.
-const pkgDir = new URL('..', import.meta.url).pathname;
-const dist = join(pkgDir, 'dist');
+// What `pnpm publish` ships: packages/client/dist as `pnpm build` bundles it (rolldown.config.ts). pack.test.ts
+// installs it into an empty project; this checks what is inside.
 const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as {
   dependencies: Record<string, string>;
 };
 
 /** Most bytes the SDK's own JavaScript may have (not its dependencies); raise it knowingly. */
 const JS_BUDGET_BYTES = 32 * 1024;
-
-function files(ext: string): string[] {
-  return readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith(ext));
-}
 
 /** Every module specifier a file imports or re-exports, statically or dynamically. */
 function specifiers(source: string): string[] {
@@ -35,68 +29,58 @@ function packageOf(spec: string): string {
   return spec.startsWith('@') ? `${parts[0]}/${parts[1]}` : (parts[0] as string);
 }
 
-beforeAll(() => {
-  if (existsSync(join(dist, 'index.js'))) return;
-  const tsc = join(pkgDir, '../../node_modules/typescript/bin/tsc');
-  try {
-    execFileSync(process.execPath, [tsc, '-b', join(pkgDir, 'tsconfig.lib.json')], { stdio: 'pipe' });
-  } catch (err) {
-    // tsc still emits when another package has a type error; only a missing build is this test's failure.
-    if (!existsSync(join(dist, 'index.js'))) throw err;
-  }
-}, 120_000);
+const read = (file: string) => readFileSync(join(distDir, file), 'utf8');
+
+beforeAll(() => ensureBuiltSdk(), 120_000);
 
 describe('the built SDK', () => {
-  it('holds only the library: no tests, no examples', () => {
-    const js = files('.js');
-    expect(js).toContain('index.js');
-    expect(js.filter((f) => /\.test\.js$|examples|scripts/.test(f))).toEqual([]);
+  it('is two bundles (the SDK and its browser-safe tRPC client) and their declarations, nothing else', () => {
+    const files = readdirSync(distDir).sort();
+    // The declarations the two entries share are one chunk, named by rolldown with a content hash.
+    const shared = files.filter((f) => /^trpc-[\w-]+\.d\.ts$/.test(f));
+    expect(shared).toHaveLength(1);
+    expect(files.filter((f) => !shared.includes(f))).toEqual([
+      'index.d.ts',
+      'index.js',
+      'index.js.map',
+      'trpc.d.ts',
+      'trpc.js',
+      'trpc.js.map',
+    ]);
+    expect(existsSync(join(distDir, 'index.d.ts.map'))).toBe(false);
   });
 
-  it('imports at run time only its declared dependencies and Node built-ins: no server code', () => {
-    const allowed = new Set(Object.keys(pkg.dependencies));
-    const imported = new Set<string>();
-    for (const file of files('.js')) {
-      for (const spec of specifiers(readFileSync(join(dist, file), 'utf8'))) {
-        if (spec.startsWith('.')) continue;
-        imported.add(spec);
-        const name = packageOf(spec);
-        const builtin = spec.startsWith('node:') || builtinModules.includes(name);
-        expect(builtin || allowed.has(name), `${file} imports ${spec}`).toBe(true);
-      }
+  it('imports at run time only its declared dependencies and Node built-ins: no Switchyard package', () => {
+    const imported = specifiers(read('index.js'));
+    for (const spec of imported) {
+      const builtin = spec.startsWith('node:') || builtinModules.includes(packageOf(spec));
+      expect(builtin || packageOf(spec) in pkg.dependencies, `index.js imports ${spec}`).toBe(true);
     }
-    // Receivers load only the signing module of core (no liquidjs, date-fns or zod at run time).
-    expect([...imported].sort()).toEqual(['@switchyard/core/signing', '@trpc/client']);
-    for (const file of files('.js')) {
-      const text = readFileSync(join(dist, file), 'utf8');
-      expect(text, file).not.toMatch(
-        /@switchyard\/server|@mikro-orm|graphile-worker|\bpg\b['"]|nodemailer|pino/,
-      );
-    }
-  });
-
-  it('refers to the server only for types, in declaration files', () => {
-    const typeRefs = files('.d.ts').filter((f) =>
-      readFileSync(join(dist, f), 'utf8').includes('@switchyard/server'),
+    // Receivers get core's signing inlined (no liquidjs, date-fns or zod at run time).
+    expect(imported.sort()).toEqual(['@trpc/client', 'ky', 'node:crypto']);
+    expect(read('index.js')).not.toMatch(
+      /@switchyard\/|@mikro-orm|graphile-worker|\bpg\b['"]|nodemailer|pino/,
     );
-    for (const f of typeRefs) {
-      const lines = readFileSync(join(dist, f), 'utf8')
-        .split('\n')
-        .filter((l) => l.includes('@switchyard/server'));
-      for (const line of lines)
-        expect(line, f).toMatch(/^import type .* from '@switchyard\/server\/router';$/);
-    }
+    // The tRPC client bundles for a browser: no Node built-in at all.
+    expect(specifiers(read('trpc.js')).sort()).toEqual(['@trpc/client', 'ky']);
+  });
+
+  it("has the server's AppRouter type inlined: the declarations import only the package's dependencies", () => {
+    const declarations = readdirSync(distDir).filter((f) => f.endsWith('.d.ts'));
+    const imported = new Set(
+      declarations.flatMap((f) => specifiers(read(f))).filter((s) => !s.startsWith('./')),
+    );
+    expect([...imported].map(packageOf).filter((p) => !(p in pkg.dependencies))).toEqual([]);
+    const types = declarations.map(read).join('\n');
+    expect(types).toMatch(/declare const appRouter: .*TRPCBuiltRouter/);
+    expect(types).toMatch(/\busers: import\("@trpc\/server"\).TRPCBuiltRouter/);
   });
 
   it(`stays within ${JS_BUDGET_BYTES / 1024} KB of JavaScript`, () => {
-    const js = files('.js').map((f) => readFileSync(join(dist, f)));
-    const bytes = js.reduce((n, b) => n + b.length, 0);
-    const gzipped = gzipSync(Buffer.concat(js)).length;
-    const maps = files('.map').reduce((n, f) => n + statSync(join(dist, f)).size, 0);
-    console.info(
-      `@switchyard/client dist: ${js.length} JS files, ${bytes} B (${gzipped} B gzipped), maps ${maps} B`,
-    );
-    expect(bytes).toBeGreaterThan(1000);
-    expect(bytes).toBeLessThan(JS_BUDGET_BYTES);
+    const js = readFileSync(join(distDir, 'index.js'));
+    const gzipped = gzipSync(js).length;
+    console.info(`@switchyard/client dist: ${js.length} B of JavaScript (${gzipped} B gzipped)`);
+    expect(js.length).toBeGreaterThan(1000);
+    expect(js.length).toBeLessThan(JS_BUDGET_BYTES);
   });
 });

@@ -13,26 +13,30 @@ export interface SwitchyardErrorInit {
   message: string;
   status: number | null;
   requestId: string | null;
+  /** The answer's headers; null when no answer came. */
+  headers?: Headers | null;
   details?: unknown;
   cause?: unknown;
 }
 
 /**
  * The one error every client call throws: the API's stable `code` (`not_found`, `validation_error`, …), the HTTP
- * `status` (null when no response came), the server's `requestId` (quote it in a bug report) and `details`
- * (field-level problems for validation errors).
+ * `status` and the answer's `headers` (`Retry-After`, `X-RateLimit-*`; both null when no answer came), the
+ * server's `requestId` (quote it in a bug report) and `details` (field-level problems for validation errors).
  */
 export class SwitchyardError extends Error {
   override readonly name = 'SwitchyardError';
   readonly code: SwitchyardErrorCode;
   readonly status: number | null;
   readonly requestId: string | null;
+  readonly headers: Headers | null;
   readonly details: unknown;
   constructor(init: SwitchyardErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
     this.code = init.code;
     this.status = init.status;
     this.requestId = init.requestId;
+    this.headers = init.headers ?? null;
     this.details = init.details;
   }
 }
@@ -56,7 +60,7 @@ export interface TRPCClientErrorLike {
   message: string;
   data?: unknown;
   cause?: unknown;
-  meta?: { response?: { status?: number; headers?: { get(name: string): string | null } } };
+  meta?: { response?: { status?: number; headers?: Headers } };
 }
 
 function findCause<T>(err: unknown, test: (e: unknown) => e is T): T | null {
@@ -100,13 +104,15 @@ function isAbort(err: unknown): 'timeout' | 'abort' | null {
 export function toSwitchyardError(err: TRPCClientErrorLike): Error {
   const data = err.data as ServerErrorData | undefined | null;
   const response = err.meta?.response;
-  const headerId = response?.headers?.get('x-request-id') ?? null;
+  const headers = response?.headers ?? null;
+  const headerId = headers?.get('x-request-id') ?? null;
   if (data && (data.appCode || data.httpStatus)) {
     return new SwitchyardError({
       code: data.appCode ?? 'internal_error',
       message: err.message,
       status: data.httpStatus ?? response?.status ?? null,
       requestId: data.requestId ?? headerId,
+      headers,
       details: data.details,
       cause: err,
     });
@@ -120,6 +126,7 @@ export function toSwitchyardError(err: TRPCClientErrorLike): Error {
       message: `Unexpected response from the API: ${foreign?.message ?? `HTTP ${status}`}`,
       status,
       requestId: foreign?.requestId ?? headerId,
+      headers: foreign?.headers ?? headers,
       cause: err,
     });
   }

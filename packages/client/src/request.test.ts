@@ -20,6 +20,7 @@ interface Seen {
   method: string;
   url: string;
   idempotencyKey: string | undefined;
+  trace?: string;
 }
 
 let srv: TestServer;
@@ -48,10 +49,12 @@ beforeAll(async () => {
     for await (const c of req) chunks.push(c as Buffer);
     const step = plan.shift() ?? 'forward';
     const key = req.headers['idempotency-key'];
+    const trace = req.headers['x-trace'];
     seen.push({
       method: req.method ?? '',
       url: req.url ?? '',
       idempotencyKey: typeof key === 'string' ? key : undefined,
+      ...(typeof trace === 'string' ? { trace } : {}),
     });
     if (step === 'drop') return req.socket.destroy();
     if (step === 'hang') return;
@@ -79,6 +82,15 @@ beforeEach(() => {
 
 function client(opts: Partial<ClientOptions> = {}) {
   return createClient({ baseUrl: proxyUrl, apiKey: srv.apiKey, baseDelayMs: 5, maxDelayMs: 20, ...opts });
+}
+
+async function failure(call: Promise<unknown>): Promise<SwitchyardError> {
+  const err = await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(err instanceof SwitchyardError)) throw new Error(`expected a SwitchyardError, got ${String(err)}`);
+  return err;
 }
 
 describe('retries', () => {
@@ -171,6 +183,37 @@ describe('retries', () => {
   });
 });
 
+describe('hooks and headers', () => {
+  it('runs ky hooks: beforeRequest once per call, beforeRetry before each retry', async () => {
+    plan = [{ status: 503 }, { status: 502 }, 'forward'];
+    const retries: number[] = [];
+    const user = await client({
+      hooks: {
+        beforeRequest: [({ request }) => request.headers.set('x-trace', 'abc')],
+        beforeRetry: [({ retryCount }) => void retries.push(retryCount)],
+      },
+    }).users.get({ key: 'retried' });
+    expect(user.key).toBe('retried');
+    expect(retries).toEqual([1, 2]);
+    expect(seen.map((s) => s.trace)).toEqual(['abc', 'abc', 'abc']);
+  });
+
+  it("a SwitchyardError carries the answer's headers, a proxy's too; none without an answer", async () => {
+    const notFound = await failure(client().users.get({ key: 'nobody' }));
+    expect(notFound.headers?.get('x-request-id')).toBe(notFound.requestId);
+    expect(notFound.headers?.get('content-type')).toMatch(/json/);
+
+    plan = [{ status: 502, headers: { 'x-proxy': 'edge-1' } }];
+    const proxied = await failure(client({ maxRetries: 0 }).users.get({ key: 'retried' }));
+    expect(proxied).toMatchObject({ code: 'internal_error', status: 502 });
+    expect(proxied.headers?.get('x-proxy')).toBe('edge-1');
+
+    const dead = createClient({ baseUrl: 'http://127.0.0.1:9', apiKey: 'x', maxRetries: 0 });
+    const unreachable = await failure(dead.users.get({ key: 'a' }));
+    expect(unreachable).toMatchObject({ code: 'network_error', status: null, headers: null });
+  });
+});
+
 describe('parseRetryAfter', () => {
   it('reads seconds and HTTP dates', () => {
     const now = Date.parse('2026-11-22T10:00:00Z');
@@ -214,6 +257,10 @@ describe("the server's own rate limit", () => {
       expect((err as SwitchyardError).details).toEqual([
         expect.objectContaining({ retry_after_seconds: expect.any(Number) }),
       ]);
+      // The rate-limit headers come with the error, so a caller can wait on its own.
+      const headers = (err as SwitchyardError).headers;
+      expect(headers?.get('retry-after')).toMatch(/^\d+$/);
+      expect(headers?.get('x-ratelimit-limit')).toBe('2');
     } finally {
       await limited.close();
     }

@@ -1,5 +1,15 @@
-/** A `fetch` as the client uses it (the global one, undici's, or a test's). */
+import ky, { type Hooks, type HTTPError, isHTTPError } from 'ky';
+
+/**
+ * A `fetch` as the client uses it (the global one, undici's, or a test's). ky calls it with a `Request` (method,
+ * headers and body are on it) for every attempt.
+ */
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+/** ky hooks run on every call: `beforeRequest` and `afterResponse` each attempt, `beforeRetry`, `beforeError`. */
+export type ClientHooks = Partial<
+  Pick<Hooks, 'beforeRequest' | 'beforeRetry' | 'afterResponse' | 'beforeError'>
+>;
 
 /** How the client retries and times out each HTTP request. */
 export interface RetryPolicy {
@@ -22,21 +32,14 @@ export interface RetryPolicy {
 export class UnexpectedResponseError extends Error {
   override readonly name = 'UnexpectedResponseError';
   readonly status: number;
+  readonly headers: Headers;
   readonly requestId: string | null;
-  constructor(status: number, requestId: string | null, body: string) {
+  constructor(status: number, headers: Headers, body: string) {
     super(`HTTP ${status}${body ? `: ${body.slice(0, 200)}` : ''}`);
     this.status = status;
-    this.requestId = requestId;
+    this.headers = headers;
+    this.requestId = headers.get('x-request-id');
   }
-}
-
-async function checked(res: Response): Promise<Response> {
-  if (res.ok || (res.headers.get('content-type') ?? '').includes('json')) return res;
-  throw new UnexpectedResponseError(
-    res.status,
-    res.headers.get('x-request-id'),
-    await res.text().catch(() => ''),
-  );
 }
 
 /** The defaults of {@link RetryPolicy}. */
@@ -53,6 +56,8 @@ export function isRetriableStatus(status: number): boolean {
   return status === 429 || status >= 500;
 }
 
+const RETRIABLE_STATUSES = [429, ...Array.from({ length: 100 }, (_, i) => 500 + i)];
+
 /** Milliseconds a `Retry-After` header asks for (delta-seconds or an HTTP date), or null when absent or unreadable. */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
   if (!value) return null;
@@ -62,55 +67,72 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
-function backoff(policy: RetryPolicy, retry: number): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry);
-  // "Equal jitter": at least half the delay, so retries from many clients spread out without ever being instant.
-  return ceiling / 2 + Math.random() * (ceiling / 2);
+function isJson(res: Response): boolean {
+  return (res.headers.get('content-type') ?? '').includes('json');
 }
 
-function sleep(ms: number, signal: AbortSignal | null | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+async function checked(res: Response): Promise<Response> {
+  if (res.ok || isJson(res)) return res;
+  throw new UnexpectedResponseError(res.status, res.headers, await res.text().catch(() => ''));
+}
+
+// ky read the body of the last retriable answer into `error.data` (parsed when it was JSON). A JSON answer is
+// Switchyard's error envelope, handed back to tRPC as a response; anything else is a proxy's page.
+function lastAnswer(error: HTTPError): Response {
+  const { response, data } = error;
+  if (isJson(response) && data !== undefined && typeof data !== 'string') {
+    const headers = new Headers(response.headers);
+    headers.delete('content-length');
+    headers.delete('content-encoding');
+    return new Response(JSON.stringify(data), {
+      status: response.status,
+      statusText: response.statusText,
+      headers,
+    });
+  }
+  throw new UnexpectedResponseError(response.status, response.headers, typeof data === 'string' ? data : '');
 }
 
 /**
- * Wraps `fetch` so each request is retried on a network error, a timed-out attempt, a 5xx or a 429 (waiting as
- * `Retry-After` says), with exponential backoff, and never on any other status. Every attempt sends the very same
- * headers, so a mutation's `Idempotency-Key` is the same on each retry and the server runs it at most once.
- * The request body must be replayable (a string, as tRPC sends).
+ * The client's HTTP layer: ky, over `baseFetch`. Each attempt has its own timeout; network errors, timed-out
+ * attempts, 429 and 5xx are retried with exponential backoff and jitter (waiting as `Retry-After` says on 429 and
+ * 503, up to `maxRetryAfterMs`, beyond which the answer is returned at once), any other status never. GET and POST
+ * are both retried: tRPC sends queries as GET and mutations as POST, and every mutation carries an
+ * `Idempotency-Key` that each attempt repeats, so the server runs it at most once. The body must be replayable (a
+ * string, as tRPC sends).
  */
-export function createRetryingFetch(baseFetch: FetchLike, policy: RetryPolicy): FetchLike {
-  return async (input, init = {}) => {
-    const callerSignal = init.signal;
-    for (let attempt = 0; ; attempt++) {
-      const last = attempt >= policy.maxRetries;
-      const timeout = AbortSignal.timeout(policy.timeoutMs);
-      const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
-      let wait: number;
-      try {
-        const res = await baseFetch(input, { ...init, signal });
-        if (last || !isRetriableStatus(res.status)) return await checked(res);
-        const asked = parseRetryAfter(res.headers.get('retry-after'));
-        if (asked !== null && asked > policy.maxRetryAfterMs) return await checked(res);
-        wait = asked ?? backoff(policy, attempt);
-        await res.body?.cancel().catch(() => {});
-      } catch (err) {
-        if (err instanceof UnexpectedResponseError) throw err;
-        // The caller's own abort ends the call at once; a network failure or our per-attempt timeout is retried.
-        if (callerSignal?.aborted || last) throw err;
-        wait = backoff(policy, attempt);
-      }
-      await sleep(wait, callerSignal);
+export function createHttp(baseFetch: FetchLike, policy: RetryPolicy, hooks: ClientHooks = {}): FetchLike {
+  const api = ky.create({
+    fetch: baseFetch,
+    timeout: policy.timeoutMs,
+    // Only answers worth retrying become errors, so ky retries them; every other one goes to tRPC untouched.
+    throwHttpErrors: isRetriableStatus,
+    retry: {
+      limit: policy.maxRetries,
+      methods: ['get', 'post'],
+      statusCodes: RETRIABLE_STATUSES,
+      afterStatusCodes: [429, 503],
+      maxRetryAfter: policy.maxRetryAfterMs,
+      retryOnTimeout: true,
+      delay: (attempt) => Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1)),
+      // "Equal jitter": at least half the delay, so retries from many clients spread out without ever being instant.
+      jitter: (delay) => delay / 2 + Math.random() * (delay / 2),
+      shouldRetry: ({ error }) => {
+        if (!isHTTPError(error)) return undefined;
+        const asked = parseRetryAfter(error.response.headers.get('retry-after'));
+        return asked !== null && asked > policy.maxRetryAfterMs ? false : undefined;
+      },
+    },
+    hooks,
+  });
+  return async (input, init) => {
+    let res: Response;
+    try {
+      res = await api(input, init);
+    } catch (err) {
+      if (isHTTPError(err)) return lastAnswer(err);
+      throw err;
     }
+    return checked(res);
   };
 }

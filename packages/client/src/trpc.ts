@@ -2,7 +2,7 @@
 // @trpc/tanstack-react-query. Nothing here imports Node modules, so it bundles for the browser.
 import type { AppRouter } from '@switchyard/server/router';
 import { createTRPCClient, httpLink, type TRPCClient } from '@trpc/client';
-import { createRetryingFetch, DEFAULT_RETRY_POLICY, type FetchLike, type RetryPolicy } from './request.ts';
+import { createHttp, DEFAULT_RETRY_POLICY, type FetchLike, type RetryPolicy } from './request.ts';
 
 export { isSwitchyardError, SwitchyardError, toSwitchyardError } from './errors.ts';
 export type { AppRouter };
@@ -41,7 +41,7 @@ export function createTrpcClient(options: TrpcClientOptions): TRPCClient<AppRout
     links: [
       httpLink({
         url: `${options.baseUrl.replace(/\/+$/, '')}/trpc`,
-        fetch: createRetryingFetch(baseFetch, policy),
+        fetch: createHttp(baseFetch, policy),
         headers: ({ op }) => {
           const headers: Record<string, string> = { ...options.headers };
           const current = typeof credential === 'function' ? credential() : credential;

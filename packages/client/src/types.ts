@@ -8,6 +8,12 @@ import type {
   TRPCRouterRecord,
 } from '@trpc/server';
 
+/**
+ * How a procedure is called: a `query` is sent as GET, a `mutation` as POST with an `Idempotency-Key`, and a
+ * `paginated` query also gets a `…All` iterator over its pages.
+ */
+export type ProcedureKind = 'query' | 'paginated' | 'mutation';
+
 /** `meta` of every list response. */
 export interface PageMeta {
   page_limit: number;

@@ -1,12 +1,21 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  ConditionNode,
+  CreateTaskNode,
   countActions,
+  DelayNode,
+  NodePosition,
   nodeConfig,
   nodeTypeOfAction,
   parseEdges,
   planNext,
+  SendChannelMessageNode,
+  SendEmailNode,
+  StartNode,
+  UpdateFieldNode,
   validateWorkflowTemplate,
+  WebhookNode,
   WorkflowTemplate,
 } from './dag.ts';
 import { InvalidInputError } from './errors.ts';
@@ -311,6 +320,101 @@ describe('properties', () => {
         // And scheduling works exactly when the graph is acyclic.
         if (!hasCycle) expect(() => planNext(WorkflowTemplate.parse({ nodes, edges }), {})).not.toThrow();
       }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('reports every repeated edge, and only those, whatever the ids look like', () => {
+    fc.assert(
+      fc.property(graphArb, fc.array(fc.nat(), { maxLength: 8 }), ({ ids, pairs }, picks) => {
+        const edges = pairs.map(([a, b]) => `${a}-${b}`);
+        if (edges.length === 0) return;
+        const again = picks.map((k) => edges[k % edges.length] as string);
+        const parsed = parseEdges([...edges, ...again], ids);
+        const ambiguous = new Set(
+          parsed.problems.filter((p) => p.message.includes('ambiguous')).map((p) => p.message),
+        );
+        const repeats = parsed.problems.filter((p) => p.message.endsWith('is listed more than once'));
+        // A repeat of an ambiguous edge is reported as ambiguous again, never as a repeat.
+        const expected = again
+          .map((e, i) => ({ e, path: `edges.${edges.length + i}` }))
+          .filter(
+            ({ e }) => ![...ambiguous].some((m) => m.startsWith(`edge ${JSON.stringify(e)} is ambiguous`)),
+          );
+        expect(repeats.map((p) => p.path)).toEqual(expected.map((x) => x.path));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('validation shortcuts decide as the schemas do', () => {
+  it("positions: the problems are exactly the schema's, for any values", () => {
+    const value = fc.oneof(fc.double(), fc.integer(), fc.string(), fc.constant(null), fc.constant(undefined));
+    const position = fc.oneof(
+      fc.record({ x: value, y: value }, { requiredKeys: [] }),
+      fc.record({ x: fc.double(), y: fc.double(), z: fc.anything() }),
+      fc.anything(),
+    );
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ minLength: 1, maxLength: 4 }), position), (positions) => {
+        const problems = validateWorkflowTemplate({ nodes: [start], edges: [], positions });
+        const expected = Object.entries(positions).flatMap(([id, pos]) => {
+          const r = NodePosition.safeParse(pos);
+          return r.success
+            ? []
+            : r.error.issues.map((i) => ({
+                path: [`positions.${id}`, ...i.path.map(String)].join('.'),
+                message: i.message,
+              }));
+        });
+        expect(problems).toEqual(expected);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('node schemas without their catchall report the same issues as the loose ones', () => {
+    const schemas = [
+      StartNode,
+      DelayNode,
+      WebhookNode,
+      SendEmailNode,
+      SendChannelMessageNode,
+      CreateTaskNode,
+      UpdateFieldNode,
+      ConditionNode,
+    ];
+    const keys = [
+      'id',
+      'name',
+      'type',
+      'url',
+      'headers',
+      'to',
+      'subject',
+      'text',
+      'delay_n',
+      'delay_unit',
+      'extra',
+    ];
+    const field = fc.oneof(
+      fc.string(),
+      fc.integer(),
+      fc.constant('Webhook'),
+      fc.constant('day'),
+      fc.anything(),
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...schemas),
+        fc.dictionary(fc.constantFrom(...keys), field),
+        (schema, node) => {
+          const issues = (r: { success: boolean; error?: { issues: unknown[] } }) =>
+            r.success ? [] : r.error?.issues;
+          expect(issues(schema.strip().safeParse(node))).toEqual(issues(schema.safeParse(node)));
+        },
+      ),
       { numRuns: 1000 },
     );
   });

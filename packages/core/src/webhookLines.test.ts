@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   MAX_CUSTOM_HEADERS,
+  paramLineProblems,
   parseHeaderLines,
   parseParamLines,
   validateCustomHeaders,
@@ -83,5 +85,53 @@ describe('validateCustomHeaders', () => {
 
   it('refuses names differing only in case', () => {
     expect(validateCustomHeaders({ 'x-api-key': 'a', 'X-Api-Key': 'b' })).toHaveLength(1);
+  });
+});
+
+describe('line splitting', () => {
+  // The rule as first written: split on \r\n, \n or \r, split each line at its first colon, trim both sides.
+  function reference(text: string) {
+    const lines: { key: string; value: string; index: number }[] = [];
+    const bad: number[] = [];
+    text.split(/\r\n|\n|\r/).forEach((line, index) => {
+      const colon = line.indexOf(':');
+      if (colon < 0) {
+        if (line.trim() !== '') bad.push(index);
+      } else if (line.slice(0, colon).trim() === '') bad.push(index);
+      else lines.push({ key: line.slice(0, colon).trim(), value: line.slice(colon + 1).trim(), index });
+    });
+    return { lines, bad };
+  }
+
+  it('finds the same lines, keys, values and bad lines as a regex split, for any text', () => {
+    const text = fc
+      .array(
+        fc.constantFrom('a', 'B', ':', ' ', '\n', '\r', '\r\n', 'x-y', '\t', '{{v}}', '__proto__', '1'),
+        {
+          maxLength: 24,
+        },
+      )
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(text, (t) => {
+        const ref = reference(t);
+        const params = parseParamLines(t, 'p');
+        const firsts = new Map<string, string>();
+        // A plain object never takes `__proto__` as a key (assigning it sets the prototype, a string is ignored).
+        const keyed = ref.lines.filter((l) => l.key !== '__proto__');
+        for (const l of keyed) if (!firsts.has(l.key)) firsts.set(l.key, l.value);
+        expect(params.value).toEqual(Object.fromEntries(firsts));
+        const lineProblems = params.problems.filter((p) => !p.message.includes('given more than once'));
+        expect(lineProblems.map((p) => p.path)).toEqual(ref.bad.map((i) => `p[${i}]`));
+        const headers = parseHeaderLines(t, 'h');
+        const names = keyed.filter((l) => /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(l.key));
+        const kept = new Map<string, { key: string; value: string }>();
+        for (const l of names) if (!kept.has(l.key.toLowerCase())) kept.set(l.key.toLowerCase(), l);
+        expect(headers.value).toEqual(Object.fromEntries([...kept.values()].map((l) => [l.key, l.value])));
+        // Validation's problems-only check reports exactly what the parser does.
+        expect(paramLineProblems(t, 'p')).toEqual(params.problems);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -10,7 +10,13 @@ export interface ConditionLeaf {
 }
 
 /** A condition: a leaf comparison, or an `all` (and) / `any` (or) group of conditions. */
-export type Condition = ConditionLeaf | { all: Condition[] } | { any: Condition[] };
+export type ConditionTree = ConditionLeaf | { all: ConditionTree[] } | { any: ConditionTree[] };
+
+/**
+ * {@link ConditionTree}, under the schema's name. API types name `ConditionTree`: a type that names `Condition` brings
+ * the schema constant (and zod) into declarations that only need the shape, such as the SDK's.
+ */
+export type Condition = ConditionTree;
 
 // The shape only (it documents the API); the operator/value rules run in the refinement below, because a union's
 // own errors ("invalid input") would hide which field of which leaf is wrong.
@@ -42,7 +48,7 @@ export const Condition = z
       });
     }
   })
-  .pipe(ConditionShape) as unknown as z.ZodType<Condition>;
+  .pipe(ConditionShape) as unknown as z.ZodType<ConditionTree>;
 
 /** The data a condition is evaluated against: the entity now and, when known, the entity before the event. */
 export interface EvaluationInput {

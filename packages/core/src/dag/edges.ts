@@ -9,15 +9,27 @@ export interface ParsedEdges {
   problems: Problem[];
 }
 
+const DASH = 45; // '-'
+/** Above this many distinct id lengths, the dashes of an edge are visited instead of the lengths. */
+const MAX_LENGTHS_TRIED = 4;
+
+/** Edges resolved to node indexes (`from[k] → to[k]` for `k < count`), and every problem with the edge strings. */
+export interface IndexedEdges {
+  from: Int32Array;
+  to: Int32Array;
+  count: number;
+  problems: Problem[];
+}
+
 /**
  * Splits one `"from-to"` edge string. Node ids may contain `-` (UUIDs do), so every dash is tried and the split
  * where both sides are known ids wins; none is a dangling edge, several an ambiguous one (e.g. ids `a`, `a-b`, `b`,
  * `b-c` make `a-b-c` readable two ways). `idLengths` (the lengths of the known ids) lets most dashes be ruled out
- * without cutting the string, which is what keeps a 500-node template fast.
+ * without cutting the string.
  */
 export function splitEdge(
   edge: string,
-  nodeIds: ReadonlySet<string>,
+  nodeIds: ReadonlySet<string> | ReadonlyMap<string, unknown>,
   idLengths?: ReadonlySet<number>,
 ): Edge[] {
   const found: Edge[] = [];
@@ -32,34 +44,99 @@ export function splitEdge(
   return found;
 }
 
+/** The split of `edge` at the dash `i` as `from * nodeCount + to`, or -1 when a side is not a known id. */
+function pairAt(
+  edge: string,
+  i: number,
+  indexOf: ReadonlyMap<string, number>,
+  lengths: ReadonlySet<number>,
+): number {
+  if (!lengths.has(edge.length - i - 1)) return -1;
+  const a = indexOf.get(edge.slice(0, i));
+  if (a === undefined) return -1;
+  const b = indexOf.get(edge.slice(i + 1));
+  return b === undefined ? -1 : a * indexOf.size + b;
+}
+
+/**
+ * Resolves every edge string to a pair of node indexes (`indexOf` maps each known id to its index), reporting
+ * dangling, ambiguous and repeated edges at `edges.<i>`. This is the hot path of template validation, so it cuts
+ * each string only at dashes whose both sides have the length of some id, and finds repeats by index pair instead
+ * of hashing the whole edge string again.
+ */
+export function resolveEdges(edges: readonly unknown[], indexOf: ReadonlyMap<string, number>): IndexedEdges {
+  const lengthSet = new Set<number>();
+  for (const id of indexOf.keys()) lengthSet.add(id.length);
+  // Templates usually have one or two id lengths (UUIDs are all 36): trying each length is then cheaper than
+  // visiting every dash of the string, and gives the same candidate splits.
+  const lengths = lengthSet.size <= MAX_LENGTHS_TRIED ? [...lengthSet].sort((x, y) => x - y) : undefined;
+  const from = new Int32Array(edges.length);
+  const to = new Int32Array(edges.length);
+  const problems: Problem[] = [];
+  const seen = new Set<number>();
+  let count = 0;
+  for (let k = 0; k < edges.length; k++) {
+    const edge = edges[k];
+    if (typeof edge !== 'string') {
+      problems.push({ path: `edges.${k}`, message: 'an edge is a "from-to" string' });
+      continue;
+    }
+    let first = -1;
+    let splits = 0;
+    if (lengths !== undefined) {
+      for (const i of lengths) {
+        if (edge.charCodeAt(i) !== DASH) continue;
+        const pair = pairAt(edge, i, indexOf, lengthSet);
+        if (pair !== -1 && splits++ === 0) first = pair;
+      }
+    } else {
+      for (let i = edge.indexOf('-'); i !== -1; i = edge.indexOf('-', i + 1)) {
+        if (!lengthSet.has(i)) continue;
+        const pair = pairAt(edge, i, indexOf, lengthSet);
+        if (pair !== -1 && splits++ === 0) first = pair;
+      }
+    }
+    if (splits === 0) {
+      problems.push({
+        path: `edges.${k}`,
+        message: `edge ${JSON.stringify(edge)} does not join two known node ids`,
+      });
+    } else if (splits > 1) {
+      // Rare, so the readings are listed by the plain splitter.
+      const ways = splitEdge(edge, indexOf, lengthSet)
+        .map(([a, b]) => `${a} → ${b}`)
+        .join(' or ');
+      problems.push({ path: `edges.${k}`, message: `edge ${JSON.stringify(edge)} is ambiguous: ${ways}` });
+    } else {
+      // One string makes one pair and one pair one string (`from-to`), so a repeated pair is a repeated edge.
+      const nodeCount = indexOf.size;
+      if (seen.has(first)) {
+        problems.push({
+          path: `edges.${k}`,
+          message: `edge ${JSON.stringify(edge)} is listed more than once`,
+        });
+        continue;
+      }
+      seen.add(first);
+      from[count] = Math.floor(first / nodeCount);
+      to[count] = first % nodeCount;
+      count++;
+    }
+  }
+  return { from, to, count, problems };
+}
+
 /** Parses every edge string against the known node ids, reporting dangling, ambiguous and repeated edges. */
 export function parseEdges(edges: readonly string[], nodeIds: Iterable<string>): ParsedEdges {
-  const ids = nodeIds instanceof Set ? (nodeIds as ReadonlySet<string>) : new Set(nodeIds);
-  const lengths = new Set<number>();
-  for (const id of ids) lengths.add(id.length);
+  const ids = [...new Set(nodeIds)];
+  const indexOf = new Map<string, number>();
+  for (let i = 0; i < ids.length; i++) indexOf.set(ids[i] as string, i);
+  const resolved = resolveEdges(edges, indexOf);
   const out: Edge[] = [];
-  const problems: Problem[] = [];
-  const seen = new Set<string>();
-  edges.forEach((edge, i) => {
-    const path = `edges.${i}`;
-    if (typeof edge !== 'string') {
-      problems.push({ path, message: 'an edge is a "from-to" string' });
-      return;
-    }
-    const splits = splitEdge(edge, ids, lengths);
-    if (splits.length === 0) {
-      problems.push({ path, message: `edge ${JSON.stringify(edge)} does not join two known node ids` });
-    } else if (splits.length > 1) {
-      const ways = splits.map(([f, t]) => `${f} → ${t}`).join(' or ');
-      problems.push({ path, message: `edge ${JSON.stringify(edge)} is ambiguous: ${ways}` });
-    } else if (seen.has(edge)) {
-      problems.push({ path, message: `edge ${JSON.stringify(edge)} is listed more than once` });
-    } else {
-      seen.add(edge);
-      out.push(splits[0] as Edge);
-    }
-  });
-  return { edges: out, problems };
+  for (let k = 0; k < resolved.count; k++) {
+    out.push([ids[resolved.from[k] as number] as string, ids[resolved.to[k] as number] as string]);
+  }
+  return { edges: out, problems: resolved.problems };
 }
 
 /** The edge string for `[from, to]`. */

@@ -17,14 +17,53 @@ export function buildAdjacency(ids: readonly string[], edges: readonly Edge[]): 
   ids.forEach((id, i) => {
     indexOf.set(id, i);
   });
-  const children: number[][] = ids.map(() => []);
-  const parents: number[][] = ids.map(() => []);
-  for (const [from, to] of edges) {
-    const f = indexOf.get(from);
-    const t = indexOf.get(to);
-    if (f === undefined || t === undefined) continue;
-    children[f]?.push(t);
-    parents[t]?.push(f);
+  const from = new Int32Array(edges.length);
+  const to = new Int32Array(edges.length);
+  let count = 0;
+  for (const [f, t] of edges) {
+    const fi = indexOf.get(f);
+    const ti = indexOf.get(t);
+    if (fi === undefined || ti === undefined) continue;
+    from[count] = fi;
+    to[count] = ti;
+    count++;
+  }
+  return graphOfIndexes(ids, indexOf, { from, to, count });
+}
+
+/** Builds the graph from edges already resolved to indexes (`from[k] → to[k]`, as `resolveEdges` gives them). */
+export function graphOfIndexes(
+  ids: readonly string[],
+  indexOf: ReadonlyMap<string, number>,
+  edges: { from: Int32Array; to: Int32Array; count: number },
+): Graph {
+  const n = ids.length;
+  // Exact-size arrays, filled in edge order, so no array grows while the graph is built.
+  const outDegree = new Int32Array(n);
+  const inDegree = new Int32Array(n);
+  for (let k = 0; k < edges.count; k++) {
+    const f = edges.from[k] as number;
+    const t = edges.to[k] as number;
+    outDegree[f] = (outDegree[f] as number) + 1;
+    inDegree[t] = (inDegree[t] as number) + 1;
+  }
+  const children: number[][] = new Array(n);
+  const parents: number[][] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    children[i] = new Array(outDegree[i]);
+    parents[i] = new Array(inDegree[i]);
+  }
+  outDegree.fill(0);
+  inDegree.fill(0);
+  for (let k = 0; k < edges.count; k++) {
+    const f = edges.from[k] as number;
+    const t = edges.to[k] as number;
+    const c = outDegree[f] as number;
+    const p = inDegree[t] as number;
+    (children[f] as number[])[c] = t;
+    (parents[t] as number[])[p] = f;
+    outDegree[f] = c + 1;
+    inDegree[t] = p + 1;
   }
   return { ids, indexOf, children, parents };
 }

@@ -2,9 +2,9 @@ import type { z } from 'zod';
 import { minuteOfDayProblem } from '../delays.ts';
 import type { Problem } from '../errors.ts';
 import { validateConfigTemplates, validateTemplate } from '../templating.ts';
-import { parseHeaderLines, parseParamLines, validateCustomHeaders } from '../webhookLines.ts';
-import { parseEdges } from './edges.ts';
-import { buildAdjacency, findCycles, reachableFrom } from './graph.ts';
+import { paramLineProblems, parseHeaderLines, validateCustomHeaders } from '../webhookLines.ts';
+import { resolveEdges } from './edges.ts';
+import { findCycles, graphOfIndexes, reachableFrom, topologicalOrder } from './graph.ts';
 import {
   ConditionNode,
   CreateTaskNode,
@@ -19,15 +19,17 @@ import {
   WebhookNode,
 } from './schema.ts';
 
+// Validation reads only the issues, so each node is checked against the schema without its catchall: the same
+// fields and rules (refinements included), without copying the node's unknown keys into an output nobody reads.
 const SCHEMA_OF: Record<NodeType, z.ZodType> = {
-  Start: StartNode,
-  Delay: DelayNode,
-  Webhook: WebhookNode,
-  SendEmail: SendEmailNode,
-  SendChannelMessage: SendChannelMessageNode,
-  CreateTask: CreateTaskNode,
-  UpdateField: UpdateFieldNode,
-  Condition: ConditionNode,
+  Start: StartNode.strip(),
+  Delay: DelayNode.strip(),
+  Webhook: WebhookNode.strip(),
+  SendEmail: SendEmailNode.strip(),
+  SendChannelMessage: SendChannelMessageNode.strip(),
+  CreateTask: CreateTaskNode.strip(),
+  UpdateField: UpdateFieldNode.strip(),
+  Condition: ConditionNode.strip(),
 };
 
 const ACTION_TYPES: ReadonlySet<string> = new Set([
@@ -72,8 +74,8 @@ function addNodeProblems(
       if (parsed.problems.length > 0 || bad.length > 0) problems.push(...parsed.problems, ...bad);
     }
     if (typeof node.params === 'string') {
-      const parsed = parseParamLines(node.params, `${base}.params`);
-      if (parsed.problems.length > 0) problems.push(...parsed.problems);
+      const bad = paramLineProblems(node.params, `${base}.params`);
+      if (bad.length > 0) problems.push(...bad);
     }
   }
   if (ACTION_TYPES.has(type)) {
@@ -82,11 +84,26 @@ function addNodeProblems(
       if (key === 'id' || key === 'name' || key === 'type') continue;
       const v = node[key];
       if (typeof v === 'string') {
-        if (!v.includes('{{') && !v.includes('{%')) continue;
+        // Most settings have no brace at all: one scan rules them out.
+        const brace = v.indexOf('{');
+        if (brace === -1 || (!v.includes('{{', brace) && !v.includes('{%', brace))) continue;
         for (const p of validateTemplate(v)) problems.push({ path: `${base}.${key}`, message: p.message });
       } else if (typeof v === 'object' && v !== null)
         problems.push(...validateConfigTemplates(v, `${base}.${key}`));
     }
+  }
+}
+
+// The editor's layout: checked by the schema, with the common case (two finite numbers) decided without it. Any
+// position the shortcut does not accept goes to the schema, which is the authority on what is wrong with it.
+function addPositionProblems(problems: Problem[], positions: Record<string, unknown>): void {
+  const fine = (pos: unknown) => isRecord(pos) && Number.isFinite(pos.x) && Number.isFinite(pos.y);
+  // Values first (no key lookups); the ids are needed only to name a problem.
+  if (Object.values(positions).every(fine)) return;
+  for (const [id, pos] of Object.entries(positions)) {
+    if (fine(pos)) continue;
+    const r = NodePosition.safeParse(pos);
+    if (!r.success) problems.push(...issuesAt(`positions.${id}`, r.error.issues));
   }
 }
 
@@ -112,18 +129,16 @@ export function validateWorkflowTemplate(template: unknown): Problem[] {
   if (positions !== undefined) {
     if (!isRecord(positions))
       problems.push({ path: 'positions', message: 'positions must be an object keyed by node id' });
-    else {
-      for (const [id, pos] of Object.entries(positions)) {
-        const r = NodePosition.safeParse(pos);
-        if (!r.success) problems.push(...issuesAt(`positions.${id}`, r.error.issues));
-      }
-    }
+    else addPositionProblems(problems, positions);
   }
   if (!Array.isArray(nodes) || !Array.isArray(edges)) return problems;
 
+  // Node ids by index: the one map the edges and the graph are resolved against.
   const ids: string[] = [];
-  const typeOf = new Map<string, NodeType>();
-  for (const [i, node] of nodes.entries()) {
+  const indexOf = new Map<string, number>();
+  const starts: number[] = [];
+  for (let i = 0; i < nodes.length; i++) {
+    const node: unknown = nodes[i];
     if (!isRecord(node)) {
       problems.push({ path: `nodes.${i}`, message: 'a node is an object' });
       continue;
@@ -134,7 +149,7 @@ export function validateWorkflowTemplate(template: unknown): Problem[] {
       continue;
     }
     const base = `nodes.${id}`;
-    if (typeOf.has(id)) {
+    if (indexOf.has(id)) {
       problems.push({ path: base, message: `node id ${JSON.stringify(id)} is used twice` });
       continue;
     }
@@ -146,26 +161,22 @@ export function validateWorkflowTemplate(template: unknown): Problem[] {
       });
       continue;
     }
+    if (type === 'Start') starts.push(ids.length);
+    indexOf.set(id, ids.length);
     ids.push(id);
-    typeOf.set(id, type as NodeType);
     const parsed = SCHEMA_OF[type as NodeType].safeParse(node);
     if (!parsed.success) problems.push(...issuesAt(base, parsed.error.issues));
     addNodeProblems(problems, node, type as NodeType, base);
   }
 
-  const starts = ids.filter((id) => typeOf.get(id) === 'Start');
   if (starts.length !== 1) {
-    const found = starts.length === 0 ? 'none' : starts.join(', ');
+    const found = starts.length === 0 ? 'none' : starts.map((i) => ids[i]).join(', ');
     problems.push({ path: 'nodes', message: `a template needs exactly one Start node (found ${found})` });
   }
-  const parsedEdges = parseEdges(
-    edges.map((e) => (typeof e === 'string' ? e : (undefined as unknown as string))),
-    ids,
-  );
-  problems.push(...parsedEdges.problems);
-  const graph = buildAdjacency(ids, parsedEdges.edges);
-  const startIdx = starts.map((id) => graph.indexOf.get(id) as number);
-  for (const i of startIdx) {
+  const resolved = resolveEdges(edges, indexOf);
+  for (const p of resolved.problems) problems.push(p);
+  const graph = graphOfIndexes(ids, indexOf, resolved);
+  for (const i of starts) {
     const into = graph.parents[i] ?? [];
     if (into.length > 0) {
       problems.push({
@@ -174,18 +185,21 @@ export function validateWorkflowTemplate(template: unknown): Problem[] {
       });
     }
   }
-  for (const cycle of findCycles(graph)) {
-    problems.push({ path: `nodes.${cycle[0]}`, message: `cycle through ${cycle.join(', ')}` });
+  // A topological order exists exactly when there is no cycle; only then is the costlier search for the cycles run.
+  if (topologicalOrder(graph) === undefined) {
+    for (const cycle of findCycles(graph)) {
+      problems.push({ path: `nodes.${cycle[0]}`, message: `cycle through ${cycle.join(', ')}` });
+    }
   }
-  if (startIdx.length > 0) {
-    const reached = reachableFrom(graph, startIdx);
-    ids.forEach((id, i) => {
+  if (starts.length > 0) {
+    const reached = reachableFrom(graph, starts);
+    for (let i = 0; i < ids.length; i++) {
       if (reached[i] === 0)
         problems.push({
-          path: `nodes.${id}`,
-          message: `node ${JSON.stringify(id)} is not reachable from Start`,
+          path: `nodes.${ids[i]}`,
+          message: `node ${JSON.stringify(ids[i])} is not reachable from Start`,
         });
-    });
+    }
   }
   return problems;
 }

@@ -106,7 +106,10 @@ export function parseTemplate(template: string): ParsedTemplate {
   return scan(template, false);
 }
 
-/** Parses a template into text and tokens; never throws, every syntax problem is listed. */
+/**
+ * Parses a template into text and tokens; never throws, every syntax problem is listed. With `checkOnly` it keeps
+ * neither text nor tokens: whole-workflow validation scans every setting of every node for problems alone.
+ */
 function scan(template: string, checkOnly: boolean): ParsedTemplate {
   const parts: (string | Token)[] = [];
   const problems: Problem[] = [];
@@ -119,19 +122,19 @@ function scan(template: string, checkOnly: boolean): ParsedTemplate {
       problems.push(problem(tag, 'tags ({% … %}) are not supported; use {{ path }} merge tokens'));
     }
     if (open === -1) {
-      text += template.slice(i);
+      if (!checkOnly) text += template.slice(i);
       break;
     }
-    text += template.slice(i, open);
+    if (!checkOnly) text += template.slice(i, open);
     const close = template.indexOf('}}', open + 2);
     if (close === -1) {
       problems.push(problem(open, 'unclosed merge token: "{{" without "}}"'));
-      text += template.slice(open);
+      if (!checkOnly) text += template.slice(open);
       break;
     }
     const token = parseToken(template.slice(open + 2, close), open, checkOnly);
     if (Array.isArray(token)) problems.push(...token);
-    else {
+    else if (!checkOnly) {
       if (text !== '') parts.push(text);
       text = '';
       parts.push(token);

@@ -1,4 +1,4 @@
-import { type Condition, OPERATORS } from '@switchyard/core';
+import { type ConditionTree, OPERATORS } from '@switchyard/core';
 import { z } from 'zod';
 import { CONTENT_TYPES, METHODS } from '../deliveries/payload.ts';
 import { listOutput, PageInput } from '../pagination.ts';
@@ -118,7 +118,7 @@ export type TestDeliveryOutput = z.infer<typeof TestDeliveryOutput>;
  * A stored filter as responses show it: one condition (seed 003's from/to shorthand is stored as the conditions it
  * means). Recursive, so the document has it once as the `Condition` component.
  */
-const StoredCondition: z.ZodType<Condition> = z
+const StoredCondition: z.ZodType<ConditionTree> = z
   .lazy(() =>
     z.union([
       z.object({
