@@ -16,6 +16,12 @@ export interface RunningWorker {
   deps: WorkerDeps;
   /** The graphile-worker runner of the moment (a new one replaces a runner that stopped on its own). */
   readonly runner: Runner;
+  /**
+   * Gives the current runner up and starts a new one, as if it had stopped, when that runner is shutting down: for a
+   * shutdown known to have hung (graphile-worker's local queue could not hand its jobs back), whose jobs would
+   * otherwise stay locked under a heartbeat that never stops. A runner not shutting down is left alone.
+   */
+  abandonRunner(reason: string): void;
   /** Resolves once `stop()` is done; rejects if the worker gave up (its runner kept stopping): exit non-zero then. */
   readonly done: Promise<void>;
   /** Stops taking jobs, waits for the running ones, closes connections. */
@@ -34,6 +40,9 @@ export interface WorkerOptions {
   /** Restarts in a row (each runner living under a minute) before the worker gives up. Default 10. */
   maxRestarts?: number;
 }
+
+/** A runner's own shutdown taking longer than this is hung (longer than any job's timeout): it is given up. */
+const SHUTDOWN_HANG_MS = 60_000;
 
 /** A runner that lived this long was healthy: the restart backoff starts over. */
 const STABLE_MS = 60_000;
@@ -87,11 +96,42 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const parsedCronItems = housekeepingCrontab();
   const gLogger = graphileLogger(logger.child({ component: 'graphile-worker' }));
 
-  async function startRunner(): Promise<{ runner: Runner; stopHeartbeat: () => Promise<void> }> {
+  interface RunnerHandle {
+    runner: Runner;
+    stopHeartbeat: () => Promise<void>;
+    /** Settles when the runner is given up on without having stopped (see `abandonRunner`). */
+    abandoned: Promise<void>;
+    abandon: () => void;
+    /** Set once graphile-worker began shutting the runner's pool down (its own failure, or our stop). */
+    shuttingDown: boolean;
+  }
+
+  async function startRunner(): Promise<RunnerHandle> {
     const events: WorkerEvents = new EventEmitter();
     let workerPoolId: string | undefined;
+    let shuttingDown = false;
+    let abandon = () => {};
+    const abandoned = new Promise<void>((resolve) => {
+      abandon = resolve;
+    });
     events.on('pool:create', ({ workerPool }) => {
       workerPoolId = workerPool.id;
+    });
+    // A runner that stops on its own (the database failed under it) may hang in its shutdown: graphile-worker 0.18's
+    // local queue cannot hand its jobs back while the database is away, and the runner's promise then never settles.
+    // Its heartbeat would keep those jobs locked for good. A shutdown that failed is given up at once (it runs
+    // nothing cleanly any more); one that takes longer than any job may is given up then.
+    const giveUp = () => {
+      if (!stopping) abandon();
+    };
+    events.on('pool:gracefulShutdown', () => {
+      shuttingDown = true;
+      setTimeout(giveUp, SHUTDOWN_HANG_MS).unref();
+    });
+    events.on('pool:gracefulShutdown:error', giveUp);
+    events.on('pool:forcefulShutdown', () => {
+      shuttingDown = true;
+      giveUp();
     });
     const runner = await run({
       pgPool,
@@ -123,7 +163,15 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
         deadAfterMs: env.WORKER_DEAD_AFTER_SECONDS * 1000,
         logger,
       });
-      return { runner, stopHeartbeat };
+      return {
+        runner,
+        stopHeartbeat,
+        abandoned,
+        abandon,
+        get shuttingDown() {
+          return shuttingDown;
+        },
+      };
     } catch (err) {
       await runner.stop().catch(() => {});
       throw err;
@@ -136,7 +184,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
 
   // The database may refuse for longer than one checkout waits when the worker starts (a crowd of processes
   // starting at once against a low max_connections): the first runner is retried like a restart.
-  async function startFirstRunner(): Promise<Awaited<ReturnType<typeof startRunner>>> {
+  async function startFirstRunner(): Promise<RunnerHandle> {
     const maxRestarts = opts.maxRestarts ?? 10;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -163,9 +211,17 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     let restarts = 0;
     let startedAt = Date.now();
     for (;;) {
-      await current.runner.promise.catch(() => {});
+      const settled = await Promise.race([
+        current.runner.promise.then(
+          () => 'stopped' as const,
+          () => 'stopped' as const,
+        ),
+        current.abandoned.then(() => 'abandoned' as const),
+      ]);
       // Whatever stopped it, this pool takes no more jobs: stop vouching for the jobs it still has locked.
       await current.stopHeartbeat();
+      // An abandoned runner may never settle (its shutdown hung): it is asked to stop, and not waited for.
+      if (settled === 'abandoned') void current.runner.stop().catch(() => {});
       if (stopping) return;
       restarts = Date.now() - startedAt >= STABLE_MS ? 1 : restarts + 1;
       for (;;) {
@@ -200,6 +256,13 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       return current.runner;
     },
     done,
+    abandonRunner(reason: string) {
+      // Only a runner already shutting down can be stuck in its shutdown: a later rejection from the old runner's
+      // retries must not take down the runner that replaced it.
+      if (!current.shuttingDown || stopping) return;
+      logger.warn({ reason }, 'the job runner is stuck shutting down; replacing it');
+      current.abandon();
+    },
     async stop() {
       stopping = true;
       wake?.();

@@ -19,7 +19,7 @@ import { type OwnPostgres, startOwnPostgres, waitUntil } from './testSupport.ts'
 // job runners stop and are started again, as in a long outage with the default settings.
 const OUTAGE_MS = Number(process.env.SWITCHYARD_TEST_OUTAGE_SECONDS ?? 5) * 1000;
 const ENCRYPTION_KEY = newEncryptionKey();
-const TIMEOUT = OUTAGE_MS + 90_000;
+const TIMEOUT = OUTAGE_MS + 100_000;
 
 let pg: OwnPostgres;
 let rx: Awaited<ReturnType<typeof startCountingReceiver>>;
@@ -50,7 +50,7 @@ async function restartUnderLoad(urls: string[], apiKey: string, during?: () => P
 
 // Generous: after an outage a job that failed waits out graphile-worker's backoff (7 s, 20 s, 55 s …) and a runner
 // that stopped waits out its restart backoff, which on a loaded machine add up. A miss says what is still queued.
-async function allDelivered(acked: Set<number>, path: string, timeoutMs = 150_000) {
+async function allDelivered(acked: Set<number>, path: string, timeoutMs = 70_000) {
   try {
     await waitUntil(
       () => {

@@ -11,10 +11,11 @@ import {
 } from '@switchyard/server';
 import { migrate } from '@switchyard/server/db';
 import type { Logger } from 'pino';
-import { startWorker } from '../main.ts';
+import { type RunningWorker, startWorker } from '../main.ts';
 import { resolveDatabase } from './database.ts';
 import { CliError } from './errors.ts';
 import { printPortalLink } from './portalLink.ts';
+import { handleLibraryRejections } from './rejections.ts';
 import { superviseWorkerProcess } from './supervisor.ts';
 
 type Stop = () => Promise<void>;
@@ -164,8 +165,10 @@ export async function serveCommand(env: Env): Promise<void> {
 /** `switchyard worker`: graphile-worker over the job catalog; any number may run beside the server. */
 export async function workerCommand(env: Env): Promise<void> {
   const logger = createLogger(env.LOG_LEVEL, 'worker');
+  let worker: RunningWorker | undefined;
+  handleLibraryRejections(logger, (reason) => worker?.abandonRunner(reason));
   const db = await resolveDatabase(env, logger);
-  const worker = await startWorker({ env: { ...env, DATABASE_URL: db.url }, logger }).catch(
+  worker = await startWorker({ env: { ...env, DATABASE_URL: db.url }, logger }).catch(
     async (err: unknown) => {
       await db.stop().catch(() => {});
       throw err;
