@@ -6,3 +6,4 @@ export * from './entities/index.ts';
 export * from './migrate.ts';
 export * from './orm.ts';
 export * from './pool.ts';
+export * from './statement.ts';
