@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type pg from 'pg';
 
 /**
@@ -12,8 +13,6 @@ import type pg from 'pg';
 export interface Statement<P extends readonly unknown[], R> {
   readonly name: string;
   readonly text: string;
-  /** The same statement as the ORM takes it (`?` placeholders), and which parameter each `?` stands for. */
-  readonly orm: { readonly text: string; readonly order: readonly number[] };
   /** Carries the types only; never set. */
   readonly types?: { params: P; row: R };
 }
@@ -21,21 +20,12 @@ export interface Statement<P extends readonly unknown[], R> {
 /** Where a statement runs: the plain pool (or one of its clients), or an EntityManager inside its transaction. */
 export type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'> | EntityManager;
 
-/**
- * Declares a statement. The ORM form is derived here, once, when the module loads. A `?` in the text (the jsonb
- * operators) would be taken for a placeholder by the ORM, so it is refused: use `jsonb_exists` and its kin.
- */
+/** Declares a statement. */
 export function statement<P extends readonly unknown[], R = Record<string, never>>(
   name: string,
   text: string,
 ): Statement<P, R> {
-  if (text.includes('?')) throw new Error(`statement ${name}: a "?" in its text would read as a placeholder`);
-  const order: number[] = [];
-  const ormText = text.replace(/\$(\d+)/g, (_m, n: string) => {
-    order.push(Number(n) - 1);
-    return '?';
-  });
-  return { name, text, orm: { text: ormText, order } };
+  return { name, text };
 }
 
 function isEntityManager(on: Queryable): on is EntityManager {
@@ -51,10 +41,13 @@ export async function run<P extends readonly unknown[], R>(
   params: P,
 ): Promise<R[]> {
   if (isEntityManager(on)) {
-    const values = stmt.orm.order.map((i) => params[i]);
-    return on.execute<R[]>(stmt.orm.text, values);
+    // `em.execute` would write the values into the text (arrays as `(a, b)` lists). The statement goes to the
+    // driver as it is, with its parameters, on the transaction's connection when there is one.
+    const target = on.getTransactionContext<Kysely<unknown>>() ?? on.getConnection().getClient();
+    const result = await target.executeQuery<R>(CompiledQuery.raw(stmt.text, [...params]));
+    return result.rows as R[];
   }
-  const result = await on.query({ name: stmt.name, text: stmt.text, values: params as unknown[] });
+  const result = await on.query({ name: stmt.name, text: stmt.text, values: [...params] });
   return result.rows as R[];
 }
 
