@@ -1,6 +1,6 @@
 import { createClient } from '@switchyard/client';
 import { createLogger, type Env, parseEnv } from '@switchyard/server';
-import { startTestServer, type TestServer } from '@switchyard/server/testing';
+import { startTestServer, type TestServer, waitUntil } from '@switchyard/server/testing';
 import { type RunningWorker, startWorker } from '@switchyard/worker';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runExampleApp } from './app.ts';
@@ -39,20 +39,10 @@ it('subscribes to itself, receives a verified delivery, and runs a workflow it c
   // The workflow's Webhook node called the app with the execution data's merge tokens filled in.
   expect(run.workflowCall.body).toEqual({ greeting: 'Hello Grace', email: 'grace@example.com' });
   expect(run.executionIds).toHaveLength(1);
-  const execution = await waitFor(async () => {
+  const execution = await waitUntil(async () => {
     const e = await switchyard.executions.get({ id: run.executionIds[0] as string });
     return e.status === 'completed' ? e : undefined;
   });
   expect(execution.workflow_id).toBe(run.workflowId);
   expect(execution.steps?.find((s) => s.node_id === 'welcome')).toMatchObject({ status: 'succeeded' });
 });
-
-async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

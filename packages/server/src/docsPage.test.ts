@@ -1,19 +1,15 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './testing/index.ts';
+import { describe, expect, it } from 'vitest';
+import { serverForFile } from './testing/index.ts';
 
 const run = promisify(execFile);
 const browser = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) =>
   existsSync(p),
 );
 
-let srv: TestServer;
-beforeAll(async () => {
-  srv = await startTestServer();
-});
-afterAll(() => srv?.close());
+const srv = serverForFile();
 
 describe('/docs', () => {
   it('serves the page and its script from this server, with no CDN', async () => {

@@ -1,3 +1,4 @@
+import { waitUntil } from '@switchyard/server/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   type CliProcess,
@@ -10,7 +11,7 @@ import {
   startOwnServer,
   subscribe,
 } from './faultHarness.ts';
-import { type OwnPostgres, startOwnPostgres, waitUntil } from './testSupport.ts';
+import { type OwnPostgres, startOwnPostgres } from './testSupport.ts';
 
 // Three worker processes and an API server with their default pool sizes (10 + 3 × 17 connections at most) on a
 // PostgreSQL of this test's own that allows 15: connections are refused ("sorry, too many clients already") while

@@ -1,6 +1,6 @@
 import { createLogger, type Env, parseEnv } from '@switchyard/server';
 import { enqueueJob } from '@switchyard/server/db';
-import { createTestDatabase, type TestDatabase } from '@switchyard/server/testing';
+import { createTestDatabase, type TestDatabase, waitUntil } from '@switchyard/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineTask } from './defineTask.ts';
 import { type RunningWorker, startWorker } from './main.ts';
@@ -37,14 +37,6 @@ async function jobCount(w: RunningWorker): Promise<number> {
   return Number(row?.n);
 }
 
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 describe('worker', () => {
   it('runs a job enqueued in a committed transaction, and never one whose transaction rolled back', async () => {
     worker = await startWorker({
@@ -61,8 +53,8 @@ describe('worker', () => {
       })
       .catch(() => {});
     await em.transactional(async (tem) => enqueueJob(tem, 'noop', { n: 'committed' }));
-    await until(() => seen.length >= 1);
-    await until(async () => (await jobCount(worker as RunningWorker)) === 0);
+    await waitUntil(() => seen.length >= 1);
+    await waitUntil(async () => (await jobCount(worker as RunningWorker)) === 0);
     expect(seen).toEqual([{ n: 'committed' }]);
   });
 
@@ -71,7 +63,7 @@ describe('worker', () => {
     await w.deps.orm.em
       .fork()
       .transactional(async (tem) => enqueueJob(tem, 'noop', { n: 'held', hold: true }));
-    await until(() => release !== undefined);
+    await waitUntil(() => release !== undefined);
     const stopped = w.stop();
     setTimeout(() => release?.(), 200);
     await stopped;
@@ -112,15 +104,15 @@ describe('a job runner that stops on its own', () => {
       const first = w.runner;
       // Stopped behind the worker's back, as graphile-worker stops its runner when it cannot record a finished job.
       await first.stop();
-      await until(async () => w.runner !== first);
-      await until(async () => {
+      await waitUntil(async () => w.runner !== first);
+      await waitUntil(async () => {
         const now = await heartbeats(w);
         return now.length === 1 && now[0] !== before[0];
       });
       await w.deps.orm.em
         .fork()
         .transactional(async (tem) => enqueueJob(tem, 'noop', { n: 'after-restart' }));
-      await until(() => seen.some((p) => p.n === 'after-restart'));
+      await waitUntil(() => seen.some((p) => p.n === 'after-restart'));
     } finally {
       await w.stop();
     }

@@ -1,3 +1,4 @@
+import { waitUntil } from '@switchyard/server/testing';
 import pgLib from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,7 +12,7 @@ import {
   startOwnServer,
   subscribe,
 } from './faultHarness.ts';
-import { type OwnPostgres, startOwnPostgres, waitUntil } from './testSupport.ts';
+import { type OwnPostgres, startOwnPostgres } from './testSupport.ts';
 
 // PostgreSQL restarts under load, on a PostgreSQL of this test's own (never the shared one): every acknowledged event
 // is delivered, no process exits, and meanwhile the API answers 503 `unavailable` with Retry-After. The outage lasts
@@ -100,7 +101,10 @@ describe('a PostgreSQL restart under load', () => {
       await pg.start();
     }
     // Back without a restart of the server: its pool connects again.
-    await waitUntil(async () => ((await fetch(`${srv.url}/ready`)).status === 200 ? true : undefined));
+    await waitUntil(
+      async () => ((await fetch(`${srv.url}/ready`)).status === 200 ? true : undefined),
+      20_000,
+    );
     const after = await fetch(`${srv.url}/v1/events`, {
       method: 'POST',
       headers: auth,
@@ -117,7 +121,9 @@ describe('a PostgreSQL restart under load', () => {
       const workers = [spawnCli(['worker'], env), spawnCli(['worker'], env)];
       processes.push(...workers);
       await Promise.all(
-        workers.map((w) => waitUntil(() => (w.output().includes('worker running') ? true : undefined))),
+        workers.map((w) =>
+          waitUntil(() => (w.output().includes('worker running') ? true : undefined), 20_000),
+        ),
       );
       const load = await restartUnderLoad([srv.url], srv.apiKey);
       expect(load.acked.size).toBeGreaterThan(50);
@@ -157,8 +163,11 @@ describe('a PostgreSQL restart under load', () => {
         PORT: '0',
       });
       processes.push(start);
-      const url = await waitUntil(() => start.output().match(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/)?.[1]);
-      await waitUntil(() => (start.output().includes('worker running') ? true : undefined));
+      const url = await waitUntil(
+        () => start.output().match(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/)?.[1],
+        20_000,
+      );
+      await waitUntil(() => (start.output().includes('worker running') ? true : undefined), 20_000);
       const workerPid = start.output().match(/"workerPid":(\d+)/)?.[1];
       // The account `start` made on the first test's database already exists: a key of its own for this test.
       const keys = spawnCli(['keys', 'create', '--name', 'fault'], faultSettings(pg.url, ENCRYPTION_KEY));

@@ -1,6 +1,6 @@
 import { createLogger, type Env, parseEnv } from '@switchyard/server';
 import { enqueueJob } from '@switchyard/server/db';
-import { createTestDatabase, type TestDatabase } from '@switchyard/server/testing';
+import { createTestDatabase, type TestDatabase, waitUntil } from '@switchyard/server/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineTask } from './defineTask.ts';
@@ -23,14 +23,6 @@ afterAll(async () => {
   await admin?.end();
   await db?.drop();
 });
-
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** Leaves a job the way a worker killed mid-job does: locked, by a pool that no longer beats. */
 async function lockAsIfDead(n: string, lockedBy: string, heartbeatAgeSeconds: number | null) {
@@ -75,7 +67,7 @@ describe('dead worker recovery', () => {
       100,
     );
     try {
-      await until(() => ran.length >= 2);
+      await waitUntil(() => ran.length >= 2);
       await new Promise((r) => setTimeout(r, 600));
       expect(ran.sort()).toEqual(['killed-no-heartbeat', 'killed-stale-heartbeat']);
       const { rows } = await admin.query(

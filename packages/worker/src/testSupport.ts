@@ -132,18 +132,3 @@ export async function startOwnPostgres(opts: { maxConnections?: number } = {}): 
     },
   };
 }
-
-/** Polls `check` until it returns something other than undefined. */
-export async function waitUntil<T>(
-  check: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 20_000,
-  what = 'condition',
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`${what} not met in ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

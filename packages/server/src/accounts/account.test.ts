@@ -1,15 +1,10 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../testing/index.ts';
-import { apiCaller, keyWithScopes } from '../webhooks/testHelpers.ts';
+import { expect, it } from 'vitest';
+import { serverForFile } from '../testing/index.ts';
+import { keyWithScopes } from '../webhooks/testHelpers.ts';
 import { createAccount } from './service.ts';
 
-let srv: TestServer;
-let call: ReturnType<typeof apiCaller>;
-beforeAll(async () => {
-  srv = await startTestServer();
-  call = apiCaller(srv);
-});
-afterAll(() => srv?.close());
+const srv = serverForFile();
+const call = srv.call;
 
 it('shows the account and changes only the settings given', async () => {
   const before = (await call('GET', '/v1/account')).body.data;

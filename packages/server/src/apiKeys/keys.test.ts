@@ -1,22 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { uuidv7 } from 'uuidv7';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createOrganisation } from '../accounts/service.ts';
-import { startTestServer, type TestServer } from '../testing/index.ts';
-import { apiCaller } from '../webhooks/testHelpers.ts';
+import { serverForFile } from '../testing/index.ts';
 import { hashApiKey } from './keys.ts';
 
 // Seed 004: "two types of keys per environment: publishable key and secret key … pk_test / sk_test, pk_live /
 // sk_live". Every key here is made the way a host gets it (the API, or the organisation's creation).
-let srv: TestServer;
-let call: ReturnType<typeof apiCaller>;
+const srv = serverForFile();
+const call = srv.call;
 let org: Awaited<ReturnType<typeof createOrganisation>>;
 beforeAll(async () => {
-  srv = await startTestServer();
-  call = apiCaller(srv);
   org = await createOrganisation(srv.deps.orm.em.fork(), { name: 'Acme' });
 });
-afterAll(() => srv?.close());
 
 const as = (key: string) => (method: string, path: string, body?: unknown) =>
   call(method, path, body, { key });

@@ -1,16 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../testing/index.ts';
-import { apiCaller, keyWithScopes } from '../webhooks/testHelpers.ts';
+import { describe, expect, it } from 'vitest';
+import { serverForFile } from '../testing/index.ts';
+import { keyWithScopes } from '../webhooks/testHelpers.ts';
 
 // The API alone (no worker): executions are created by the server in the event's transaction and stay `running`
 // with their first job queued, which is all these tests look at.
-let srv: TestServer;
-let call: ReturnType<typeof apiCaller>;
-beforeAll(async () => {
-  srv = await startTestServer({ WORKFLOW_MAX_CHAIN_DEPTH: '2', RATE_LIMIT_POINTS: '100000' });
-  call = apiCaller(srv);
-});
-afterAll(() => srv?.close());
+const srv = serverForFile({ WORKFLOW_MAX_CHAIN_DEPTH: '2', RATE_LIMIT_POINTS: '100000' });
+const call = srv.call;
 
 const hook = 'https://hooks.example.com/in';
 

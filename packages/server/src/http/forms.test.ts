@@ -1,18 +1,13 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiCaller, startTestServer, type TestServer } from '../testing/index.ts';
+import { describe, expect, it } from 'vitest';
+import { serverForFile } from '../testing/index.ts';
 
 // Seed 004: "accepts form-encoded request bodies". A form is the same request as its JSON body, so the same
 // validation answers it: bracket notation makes objects and lists, and each value gets the type the schema wants.
-let srv: TestServer;
-let json: ReturnType<typeof apiCaller>;
-beforeAll(async () => {
-  srv = await startTestServer();
-  json = apiCaller(srv);
-});
-afterAll(() => srv?.close());
+const srv = serverForFile();
+const json = srv.call;
 
 async function form(method: string, path: string, body: string | URLSearchParams) {
   const res = await fetch(`${srv.url}${path}`, {

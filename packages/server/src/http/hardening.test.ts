@@ -1,14 +1,10 @@
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../testing/index.ts';
+import { describe, expect, it } from 'vitest';
+import { serverForFile } from '../testing/index.ts';
 
 // What third-party clients and fuzzers sent that once answered 500 or the wrong thing, each now a clear 400 (or the
 // right answer) in the one error envelope.
-let srv: TestServer;
-beforeAll(async () => {
-  srv = await startTestServer({ RATE_LIMIT_POINTS: '100000' });
-});
-afterAll(() => srv?.close());
+const srv = serverForFile({ RATE_LIMIT_POINTS: '100000' });
 
 interface Answer {
   status: number;

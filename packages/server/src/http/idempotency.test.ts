@@ -2,22 +2,17 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiCaller, startTestServer, type TestServer } from '../testing/index.ts';
+import { serverForFile } from '../testing/index.ts';
 
 // Idempotency-Key as the SDK uses it (on every mutation): the key is claimed in a statement of its own, the work
 // runs as without a key, and the response is stored sealed.
-let srv: TestServer;
-let call: ReturnType<typeof apiCaller>;
+const srv = serverForFile({ RATE_LIMIT_POINTS: '100000' });
+const call = srv.call;
 let db: pg.Pool;
 beforeAll(async () => {
-  srv = await startTestServer({ RATE_LIMIT_POINTS: '100000' });
-  call = apiCaller(srv);
   db = new pg.Pool({ connectionString: srv.db.url, max: 2 });
 });
-afterAll(async () => {
-  await db?.end();
-  await srv?.close();
-});
+afterAll(() => db?.end());
 
 const withKey = (key: string) => ({ headers: { 'idempotency-key': key } });
 

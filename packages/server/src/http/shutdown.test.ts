@@ -7,6 +7,7 @@ import { type Env, parseEnv } from '../env.ts';
 import { createLogger } from '../logger.ts';
 import { closeServerDeps, createServerDeps } from '../server.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/db.ts';
+import { waitUntil } from '../testing/index.ts';
 
 // Graceful shutdown as a client sees it, over raw sockets: an idle keep-alive connection is closed at once, a request
 // in flight finishes (its response says Connection: close), and one still unfinished after SHUTDOWN_GRACE_SECONDS is cut.
@@ -35,13 +36,7 @@ function connect(port: number) {
   return state;
 }
 
-const until = async (check: () => boolean, ms = 5_000) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
+const until = (check: () => boolean, ms = 5_000) => waitUntil(check, ms, 'socket state', 10);
 
 const EVENT = JSON.stringify({ type: 'deal.won', data: { id: 'd1' } });
 const head = (length: number) =>

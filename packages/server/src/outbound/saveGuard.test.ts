@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { webhookAction } from '../actions/webhook.ts';
-import { startTestServer, type TestServer } from '../testing/index.ts';
-import { apiCaller } from '../webhooks/testHelpers.ts';
+import { serverForFile } from '../testing/index.ts';
 import { redactUrl } from './guard.ts';
 
 // One save-time guard for every URL Switchyard will call, the same rules as when it calls: with the allowlist empty
 // and HTTPS only (what production runs with), these are refused when saved, wherever they are saved.
-let srv: TestServer;
-let call: ReturnType<typeof apiCaller>;
-beforeAll(async () => {
-  srv = await startTestServer({ OUTBOUND_ALLOWLIST: '', OUTBOUND_ALLOW_HTTP: 'false' });
-  call = apiCaller(srv);
-});
-afterAll(() => srv?.close());
+const srv = serverForFile({ OUTBOUND_ALLOWLIST: '', OUTBOUND_ALLOW_HTTP: 'false' });
+const call = srv.call;
 
 let n = 0;
 const unique = (what: string) => `${what} ${++n}`;

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendRaw, startTestServer, type TestServer } from '../testing/index.ts';
-import { apiCaller, keyWithScopes } from '../webhooks/testHelpers.ts';
+import { describe, expect, it } from 'vitest';
+import { sendRaw, serverForFile } from '../testing/index.ts';
+import { keyWithScopes } from '../webhooks/testHelpers.ts';
 
 // Seed 000 (LeadLex, "create workflow"): its one request example, sent byte for byte (the key replaced), and each
 // answer its page documents: the created record, the response headers, the retry deduplication and the error table.
@@ -23,13 +23,8 @@ const SEED_BODY = `{
 }`;
 const RATE_LIMIT = 25;
 
-let srv: TestServer;
-let call: ReturnType<typeof apiCaller>;
-beforeAll(async () => {
-  srv = await startTestServer({ RATE_LIMIT_POINTS: String(RATE_LIMIT) });
-  call = apiCaller(srv);
-});
-afterAll(() => srv?.close());
+const srv = serverForFile({ RATE_LIMIT_POINTS: String(RATE_LIMIT) });
+const call = srv.call;
 
 /** The page's request: `-H "Authorization: Bearer …" -H "Content-Type: application/json" -d '…'`. */
 function send(opts: { key?: string; body?: string; headers?: Record<string, string> } = {}) {

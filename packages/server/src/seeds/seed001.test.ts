@@ -1,7 +1,7 @@
 import { BUILT_IN_EVENT_TYPE_NAMES } from '@switchyard/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendRaw, startTestServer, type TestServer } from '../testing/index.ts';
-import { apiCaller, keyWithScopes } from '../webhooks/testHelpers.ts';
+import { describe, expect, it } from 'vitest';
+import { sendRaw, serverForFile } from '../testing/index.ts';
+import { keyWithScopes } from '../webhooks/testHelpers.ts';
 
 // Seed 001 (LeadLex, "create webhook"): both request examples of the page, sent byte for byte (the URL pointed at
 // 127.0.0.1, the key replaced), and every row of its error table. HTTPS only, as the page says: plain http is off
@@ -30,17 +30,12 @@ const EXAMPLE_BODY = `{
   }`.replace('https://example.com/leadlex/webhook', HOOK_URL);
 const RATE_LIMIT = 30;
 
-let srv: TestServer;
-let call: ReturnType<typeof apiCaller>;
-beforeAll(async () => {
-  srv = await startTestServer({
-    OUTBOUND_ALLOW_HTTP: 'false',
-    OUTBOUND_ALLOWLIST: '127.0.0.1',
-    RATE_LIMIT_POINTS: String(RATE_LIMIT),
-  });
-  call = apiCaller(srv);
+const srv = serverForFile({
+  OUTBOUND_ALLOW_HTTP: 'false',
+  OUTBOUND_ALLOWLIST: '127.0.0.1',
+  RATE_LIMIT_POINTS: String(RATE_LIMIT),
 });
-afterAll(() => srv?.close());
+const call = srv.call;
 
 function send(body: string, opts: { key?: string | null } = {}) {
   const auth: Record<string, string> =

@@ -4,3 +4,4 @@ export * from '../webhooks/testHelpers.ts';
 export * from './db.ts';
 export * from './raw.ts';
 export * from './server.ts';
+export * from './wait.ts';

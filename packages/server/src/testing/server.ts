@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { createAccount } from '../accounts/service.ts';
 import type { ActionProvider } from '../actions/provider.ts';
 import { listen } from '../app.ts';
@@ -5,6 +6,7 @@ import type { ServerDeps } from '../deps.ts';
 import { type Env, parseEnv } from '../env.ts';
 import { createLogger } from '../logger.ts';
 import { closeServerDeps, createServerDeps } from '../server.ts';
+import { apiCaller } from '../webhooks/testHelpers.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 
 /** A real server on a random port, on its own database, with one account and its admin key. */
@@ -46,4 +48,48 @@ export async function startTestServer(
       await db.drop();
     },
   };
+}
+
+/** The {@link TestServer} of one test file, with a REST caller holding its admin key. */
+export interface FileServer extends TestServer {
+  call: ReturnType<typeof apiCaller>;
+}
+
+/**
+ * Starts a {@link TestServer} before the file's tests and closes it after them (call it at the top of the file).
+ * What it returns reads through to that server, so it can be held in a `const` before the server starts.
+ */
+export function serverForFile(
+  env: Record<string, string> = {},
+  opts: { actions?: readonly ActionProvider<never>[] } = {},
+): FileServer {
+  let started: TestServer | undefined;
+  beforeAll(async () => {
+    started = await startTestServer(env, opts);
+  });
+  afterAll(() => started?.close());
+  const current = (): TestServer => {
+    if (!started) throw new Error('the test server starts in beforeAll: use it inside a test or hook');
+    return started;
+  };
+  const srv: FileServer = {
+    get url() {
+      return current().url;
+    },
+    get apiKey() {
+      return current().apiKey;
+    },
+    get accountId() {
+      return current().accountId;
+    },
+    get deps() {
+      return current().deps;
+    },
+    get db() {
+      return current().db;
+    },
+    close: () => current().close(),
+    call: (...args) => apiCaller(current())(...args),
+  };
+  return srv;
 }

@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../testing/index.ts';
-import { apiCaller } from '../webhooks/testHelpers.ts';
+import { describe, expect, it } from 'vitest';
+import { serverForFile } from '../testing/index.ts';
 
 // Seed 004: "Users can be auto-discovered … so there is no need to create users ahead of time". An event, a trigger
 // or an execute naming a user key the account does not have creates that user, once, however many requests race.
-let srv: TestServer;
-let call: ReturnType<typeof apiCaller>;
-beforeAll(async () => {
-  srv = await startTestServer({ RATE_LIMIT_POINTS: '100000' });
-  call = apiCaller(srv);
-});
-afterAll(() => srv?.close());
+const srv = serverForFile({ RATE_LIMIT_POINTS: '100000' });
+const call = srv.call;
 
 const template = {
   nodes: [

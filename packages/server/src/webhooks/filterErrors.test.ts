@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../testing/index.ts';
-import { apiCaller } from './testHelpers.ts';
+import { describe, expect, it } from 'vitest';
+import { serverForFile } from '../testing/index.ts';
 
 // A stored filter that cannot be evaluated (written before a rule changed, or edited in the database) must not drop
 // the event silently: the delivery is recorded as skipped, with the reason, beside the webhooks that did match.
-let srv: TestServer;
-let call: ReturnType<typeof apiCaller>;
-beforeAll(async () => {
-  srv = await startTestServer();
-  call = apiCaller(srv);
-});
-afterAll(() => srv?.close());
+const srv = serverForFile();
+const call = srv.call;
 
 describe('a webhook filter that cannot be evaluated', () => {
   it('records a skipped delivery saying why, and the event still reaches the other webhooks', async () => {

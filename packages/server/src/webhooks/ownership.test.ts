@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../testing/index.ts';
-import { apiCaller } from './testHelpers.ts';
+import { describe, expect, it } from 'vitest';
+import { serverForFile } from '../testing/index.ts';
 
-let srv: TestServer;
-let call: ReturnType<typeof apiCaller>;
-beforeAll(async () => {
-  srv = await startTestServer();
-  call = apiCaller(srv);
-});
-afterAll(() => srv?.close());
+const srv = serverForFile();
+const call = srv.call;
 
 async function hook(body: Record<string, unknown>): Promise<string> {
   const res = await call('POST', '/v1/webhooks', { events: ['deal.*'], ...body });

@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../testing/index.ts';
-import { apiCaller } from './testHelpers.ts';
+import { describe, expect, it } from 'vitest';
+import { serverForFile } from '../testing/index.ts';
 
 // The SSRF guard at creation, with the allowlist empty and plain HTTP off: what production runs with.
-let srv: TestServer;
-let call: ReturnType<typeof apiCaller>;
-beforeAll(async () => {
-  srv = await startTestServer({ OUTBOUND_ALLOWLIST: '', OUTBOUND_ALLOW_HTTP: 'false' });
-  call = apiCaller(srv);
-});
-afterAll(() => srv?.close());
+const srv = serverForFile({ OUTBOUND_ALLOWLIST: '', OUTBOUND_ALLOW_HTTP: 'false' });
+const call = srv.call;
 
 const PRIVATE = [
   'https://127.0.0.1/hook',

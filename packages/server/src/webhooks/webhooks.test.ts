@@ -1,19 +1,16 @@
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../accounts/service.ts';
-import { startTestServer, type TestServer } from '../testing/index.ts';
+import { serverForFile } from '../testing/index.ts';
 import { apiCaller, keyWithScopes, type Receiver, startReceiver } from './testHelpers.ts';
 
-let srv: TestServer;
-let call: ReturnType<typeof apiCaller>;
+const srv = serverForFile();
+const call = srv.call;
 let rx: Receiver;
 beforeAll(async () => {
-  [srv, rx] = await Promise.all([startTestServer(), startReceiver()]);
-  call = apiCaller(srv);
+  rx = await startReceiver();
 });
-afterAll(async () => {
-  await Promise.all([srv?.close(), rx?.close()]);
-});
+afterAll(() => rx?.close());
 
 let n = 0;
 const url = (path = 'hook') => `${rx.url}/${path}-${++n}`;

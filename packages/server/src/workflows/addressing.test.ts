@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../testing/index.ts';
-import { apiCaller } from '../webhooks/testHelpers.ts';
+import { describe, expect, it } from 'vitest';
+import { serverForFile } from '../testing/index.ts';
 
 // Seed 004 addresses a workflow by key with `id_type=key` on every route that takes an id, and every workflow
 // response carries `stats`. Here each route is called both ways: in the query string and in the body.
-let srv: TestServer;
-let call: ReturnType<typeof apiCaller>;
-beforeAll(async () => {
-  srv = await startTestServer();
-  call = apiCaller(srv);
-});
-afterAll(() => srv?.close());
+const srv = serverForFile();
+const call = srv.call;
 
 const template = {
   nodes: [

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ActionProvider } from '../actions/provider.ts';
-import { startTestServer, type TestServer } from '../testing/index.ts';
-import { apiCaller } from '../webhooks/testHelpers.ts';
+import { serverForFile } from '../testing/index.ts';
 
 // Providers a host registers: one replacing the built-in e-mail node's checks, one of the host's own node type.
 const strictEmail: ActionProvider<{ to: string; subject: string }> = {
@@ -28,13 +27,8 @@ const crmNote: ActionProvider<{ endpoint: string }> = {
   },
 };
 
-let srv: TestServer;
-let call: ReturnType<typeof apiCaller>;
-beforeAll(async () => {
-  srv = await startTestServer({}, { actions: [strictEmail, crmNote] as ActionProvider<never>[] });
-  call = apiCaller(srv);
-});
-afterAll(() => srv?.close());
+const srv = serverForFile({}, { actions: [strictEmail, crmNote] as ActionProvider<never>[] });
+const call = srv.call;
 
 const start = { id: 'start', type: 'Start' };
 

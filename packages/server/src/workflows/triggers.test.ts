@@ -1,18 +1,16 @@
 import { uuidv7 } from 'uuidv7';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../accounts/service.ts';
 import type { EntityManager } from '../db/orm.ts';
 import type { StoredEvent } from '../events/consumers.ts';
-import { startTestServer, type TestServer } from '../testing/index.ts';
+import { serverForFile } from '../testing/index.ts';
 import { findTriggeredWorkflows, lookupKeysOf } from './triggers.ts';
 
-let srv: TestServer;
+const srv = serverForFile();
 let otherAccountId: string;
 beforeAll(async () => {
-  srv = await startTestServer();
   otherAccountId = (await createAccount(srv.deps.orm.em.fork(), { name: 'Other' })).account.id;
 });
-afterAll(() => srv?.close());
 
 interface Row {
   accountId?: string;

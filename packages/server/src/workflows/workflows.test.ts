@@ -1,15 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAccount } from '../accounts/service.ts';
-import { startTestServer, type TestServer } from '../testing/index.ts';
-import { apiCaller, keyWithScopes } from '../webhooks/testHelpers.ts';
+import { serverForFile } from '../testing/index.ts';
+import { keyWithScopes } from '../webhooks/testHelpers.ts';
 
-let srv: TestServer;
-let call: ReturnType<typeof apiCaller>;
-beforeAll(async () => {
-  srv = await startTestServer();
-  call = apiCaller(srv);
-});
-afterAll(() => srv?.close());
+const srv = serverForFile();
+const call = srv.call;
 
 /** Seed 004's example template, as written. */
 const seedTemplate = () => ({

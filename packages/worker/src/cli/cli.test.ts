@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { createTestDatabase, type TestDatabase } from '@switchyard/server/testing';
+import { createTestDatabase, type TestDatabase, waitUntil } from '@switchyard/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const BIN = path.resolve(import.meta.dirname, '../bin/switchyard.ts');
@@ -25,15 +25,8 @@ function cli(args: string[], env: Record<string, string> = {}) {
   return { child, exited, out: () => out, err: () => err };
 }
 
-async function waitFor<T>(probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** A CLI process takes its time to migrate and start: a longer wait than the default. */
+const waitFor = <T>(probe: () => T | undefined) => waitUntil(probe, 20_000);
 
 describe('switchyard CLI', () => {
   let running: ChildProcess | undefined;

@@ -2,9 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { waitUntil } from '@switchyard/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliProcess, spawnCli } from '../faultHarness.ts';
-import { waitUntil } from '../testSupport.ts';
 
 // `switchyard start` on its embedded PostgreSQL (no DATABASE_URL), as a newcomer runs it: the other commands work
 // beside it, and a start killed with kill -9 leaves a PostgreSQL that the next start recovers.

@@ -4,10 +4,10 @@ import {
   type Receiver,
   startReceiver,
   type TestDatabase,
+  waitUntil,
 } from '@switchyard/server/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type CliProcess, spawnCli } from '../faultHarness.ts';
-import { waitUntil } from '../testSupport.ts';
 
 // What a newcomer's console shows at LOG_LEVEL=info while the seeds' requests are walked through `switchyard start`:
 // one line per meaningful thing (started, stopped, a failure for good), no line per job or per request.

@@ -1,7 +1,7 @@
 import { enqueueJob } from '@switchyard/server/db';
-import { apiCaller } from '@switchyard/server/testing';
+import { apiCaller, waitUntil } from '@switchyard/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerAndWorker, startServerAndWorker, waitUntil } from '../testSupport.ts';
+import { type ServerAndWorker, startServerAndWorker } from '../testSupport.ts';
 import { uuidv7Floor } from './housekeeping.ts';
 
 // The housekeeping tasks run by a real worker on a real database: each job is queued as graphile-worker's crontab
@@ -28,7 +28,7 @@ async function run(task: 'purge_idempotency_records' | 'apply_retention' | 'clea
       [task],
     );
     return row?.n === 0 ? true : undefined;
-  });
+  }, 20_000);
 }
 
 /** An id as UUIDv7 would have made it `daysAgo` days ago. */

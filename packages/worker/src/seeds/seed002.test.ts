@@ -5,6 +5,7 @@ import {
   sendRaw,
   startReceiver,
   type TestServer,
+  waitUntil,
 } from '@switchyard/server/testing';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,16 +54,6 @@ function create(body: string, opts: { key?: string | null } = {}) {
 
 const pointedAt = (path: string) =>
   SEED_BODY.replace('https://example.org/webhooks/email-sent', `${rx.url}${path}`);
-
-async function until<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('seed 002: POST /v1/webhook/create as written', () => {
   let pausedId = '';
@@ -116,7 +107,7 @@ describe('seed 002: POST /v1/webhook/create as written', () => {
       data: { id: 'mail-1', to: 'ada@example.com', sequence: 'Onboarding' },
     });
     expect(sent.status).toBe(202);
-    const [delivery] = await until(() => {
+    const [delivery] = await waitUntil(() => {
       const got = rx.requests.slice(before).filter((r) => JSON.parse(r.body).type === 'email-sent');
       return got.length > 0 ? got : undefined;
     });

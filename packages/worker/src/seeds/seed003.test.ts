@@ -5,6 +5,7 @@ import {
   sendRaw,
   startReceiver,
   type TestServer,
+  waitUntil,
 } from '@switchyard/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -78,16 +79,6 @@ function create(body: string, opts: { key?: string | null; contentType?: string;
 const pointedAt = (path: string, body = SEED_BODY) =>
   body.replace('https://requestb.in/19n3y3u1', `${rx.url}${path}`);
 
-async function until<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 const at = (path: string): ReceivedRequest[] => rx.requests.filter((r) => r.path === path);
 const settle = () => new Promise((r) => setTimeout(r, 500));
 
@@ -121,7 +112,9 @@ describe('seed 003: the request as written', () => {
       landing_page_url: 'https://lp.example/spring',
       email: 'a@b.c',
     });
-    const [delivery] = await until(() => (at('/lsq/landing').length > 0 ? at('/lsq/landing') : undefined));
+    const [delivery] = await waitUntil(() =>
+      at('/lsq/landing').length > 0 ? at('/lsq/landing') : undefined,
+    );
     expect(JSON.parse(delivery?.body ?? '{}')).toMatchObject({
       type: 'landing_page.submitted',
       data: { id: 'sub-1' },
@@ -136,7 +129,7 @@ describe('seed 003: the request as written', () => {
     const res = await create(pointedAt('/down/lsq'));
     expect(res.status, res.text).toBe(200);
     await emit('landing_page.submitted', { id: 'sub-2' });
-    const mail = await until(() =>
+    const mail = await waitUntil(() =>
       mails.find((m) => decodeQuotedPrintable(m.raw).includes(res.body.Message.Id)),
     );
     expect(mail.to).toEqual(['crm-ops@example.com']);
@@ -194,7 +187,7 @@ describe('seed 003: WebhookProperties and landing pages become filters', () => {
     // 2: activity 247.
     await emit('lead.activity_created', { id: 'a1', activity_event: 247 });
     await emit('lead.activity_created', { id: 'a2', activity_event: 248 });
-    await until(() =>
+    await waitUntil(() =>
       at('/lsq/props-2').length >= 1 && at('/lsq/props-33').length >= 1 && at('/lsq/props-34').length >= 1
         ? true
         : undefined,
@@ -215,7 +208,7 @@ describe('seed 003: WebhookProperties and landing pages become filters', () => {
     expect(res.status, res.text).toBe(200);
     await emit('landing_page.submitted', { id: 'sub-3', landing_page_url: 'https://lp.example/autumn' });
     await emit('landing_page.submitted', { id: 'sub-4', landing_page_url: 'https://lp.example/spring' });
-    await until(() => (at('/lsq/spring').length > 0 ? true : undefined));
+    await waitUntil(() => (at('/lsq/spring').length > 0 ? true : undefined));
     await settle();
     expect(at('/lsq/spring').map((r) => JSON.parse(r.body).data.id)).toEqual(['sub-4']);
     const missing = await create(

@@ -6,6 +6,7 @@ import {
   sendRaw,
   startReceiver,
   type TestServer,
+  waitUntil,
 } from '@switchyard/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServerAndWorker, startServerAndWorker } from '../testSupport.ts';
@@ -100,16 +101,6 @@ function send(method: string, path: string, body?: string, headers: Record<strin
     },
     body,
   });
-}
-
-async function until<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const calledAt = (path: string): ReceivedRequest[] => rx.requests.filter((r) => r.path === path);
@@ -345,7 +336,7 @@ describe('seed 004: execute, trigger and stop', () => {
       execution_id: expect.any(String),
       stats: { start: expect.any(Object), hook: expect.any(Object) },
     });
-    const [hit] = await until(() => (calledAt('/execute').length > 0 ? calledAt('/execute') : undefined));
+    const [hit] = await waitUntil(() => (calledAt('/execute').length > 0 ? calledAt('/execute') : undefined));
     expect(JSON.parse(hit?.body ?? '{}')).toEqual({ name: 'Ada' });
     // The same with id_type in the query string.
     const again = await send(
@@ -354,7 +345,7 @@ describe('seed 004: execute, trigger and stop', () => {
       '{"execution_data": {"name": "Grace"}}',
     );
     expect(again.status, again.text).toBe(202);
-    await until(() => (calledAt('/execute').length > 1 ? true : undefined));
+    await waitUntil(() => (calledAt('/execute').length > 1 ? true : undefined));
     expect(JSON.parse(calledAt('/execute')[1]?.body ?? '{}')).toEqual({ name: 'Grace' });
   });
 
@@ -381,8 +372,8 @@ describe('seed 004: execute, trigger and stop', () => {
     const user = await send('GET', '/v1/users/fresh');
     expect(user.status).toBe(200);
     expect(user.body.data).toMatchObject({ key: 'fresh', object: 'user' });
-    await until(() => (calledAt('/new-user').length > 0 ? true : undefined));
-    const execution = await until(async () => {
+    await waitUntil(() => (calledAt('/new-user').length > 0 ? true : undefined));
+    const execution = await waitUntil(async () => {
       const e = (await send('GET', `/v1/executions/${res.body.data.executions[0].execution_id}`)).body.data;
       return e.status === 'completed' ? e : undefined;
     });
@@ -421,7 +412,7 @@ describe('seed 004: execute, trigger and stop', () => {
     expect(byKeys.body.data.executions).toHaveLength(2);
     const all = await send('POST', '/v1/trigger', '{"all_workflows": true, "user_key": "u7"}');
     expect(all.body.data.executions).toHaveLength(2);
-    await until(() =>
+    await waitUntil(() =>
       calledAt('/by-id').length === 3 && calledAt('/by-key').length === 3 ? true : undefined,
     );
     expect(calledAt('/by-key').map((r) => JSON.parse(r.body).name)).toContain('Linus');

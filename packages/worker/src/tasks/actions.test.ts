@@ -6,6 +6,7 @@ import {
   type ReceiverReply,
   startReceiver,
   type TestServer,
+  waitUntil,
 } from '@switchyard/server/testing';
 import { SMTPServer } from 'smtp-server';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
@@ -59,16 +60,6 @@ const json = (body: unknown, status = 200): ReceiverReply => ({
   body: JSON.stringify(body),
 });
 
-async function until<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 async function connect(body: Record<string, unknown>) {
   const res = await call('POST', '/v1/connections', body);
   expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -95,7 +86,7 @@ async function workflowWith(name: string, event: string, node: Record<string, un
 
 /** The workflow's only execution once it has finished, with its action step. */
 async function finishedStep(workflowId: string) {
-  const ex = await until(async () => {
+  const ex = await waitUntil(async () => {
     const [e] = (await call('GET', `/v1/executions?workflow_id=${workflowId}`)).body.data;
     return e && !['running', 'waiting'].includes(e.status) ? e : undefined;
   });
@@ -134,7 +125,7 @@ describe('send_email', () => {
     expect(execution.status).toBe('completed');
     expect(step.output).toMatchObject({ accepted: ['ada@example.test', 'team@acme.test'] });
 
-    const mail = await until(() => mails.find((m) => m.to.includes('ada@example.test')));
+    const mail = await waitUntil(() => mails.find((m) => m.to.includes('ada@example.test')));
     expect(mail.to).toEqual(['ada@example.test', 'team@acme.test']);
     const raw = decodeQuotedPrintable(mail.raw);
     expect(raw).toContain('Subject: Welcome there'); // a missing first name takes the default

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import net from 'node:net';
 import { USER_AGENT } from '@switchyard/server';
-import { apiCaller } from '@switchyard/server/testing';
+import { apiCaller, waitUntil } from '@switchyard/server/testing';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServerAndWorker, startServerAndWorker } from '../testSupport.ts';
@@ -65,16 +65,6 @@ afterAll(async () => {
   await rx?.close();
 });
 
-async function until<T>(check: () => T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('delivery bodies', () => {
   it('arrive whole at a receiver that reads exactly Content-Length bytes, for every content type and size', async () => {
     const call = apiCaller(env.srv);
@@ -101,8 +91,9 @@ describe('delivery bodies', () => {
       expect((await call('POST', '/v1/events', { type: 'deal.won', data })).status).toBe(202);
     }
     const pings = types.length;
-    const all = await until(() =>
-      rx.seen.length >= pings + types.length * events.length ? rx.seen : undefined,
+    const all = await waitUntil(
+      () => (rx.seen.length >= pings + types.length * events.length ? rx.seen : undefined),
+      15_000,
     );
     expect(all).toHaveLength(pings + types.length * events.length);
 

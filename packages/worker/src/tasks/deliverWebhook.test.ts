@@ -4,6 +4,7 @@ import {
   type ReceiverReply,
   startReceiver,
   type TestServer,
+  waitUntil,
 } from '@switchyard/server/testing';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,19 +54,6 @@ function route(reply?: (index: number) => ReceiverReply): {
   };
 }
 
-async function until<T>(
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 8000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 async function subscribe(url: string, body: Record<string, unknown> = {}) {
   const res = await call('POST', '/v1/webhooks', { url, events: ['deal.*'], ...body });
   expect(res.status).toBe(201);
@@ -77,7 +65,7 @@ async function deliveriesOf(webhookId: string) {
 }
 
 async function settled(webhookId: string, count = 1) {
-  return until(async () => {
+  return waitUntil(async () => {
     const list = await deliveriesOf(webhookId);
     return list.length >= count && list.every((d) => d.status !== 'pending') ? list : undefined;
   });
@@ -93,7 +81,7 @@ describe('webhook delivery by the worker', () => {
       occurred_at: '2026-11-22T09:30:00Z',
     });
     expect(ev.status).toBe(202);
-    const [req] = await until(() => (r.got().length > 0 ? r.got() : undefined));
+    const [req] = await waitUntil(() => (r.got().length > 0 ? r.got() : undefined));
     const payload = new StandardWebhook(hook.secret).verify(req!.body, req!.headers);
     expect(payload).toEqual({
       type: 'deal.won',
@@ -157,7 +145,7 @@ describe('webhook delivery by the worker', () => {
       active: false,
       disabled_reason: 'The endpoint answered 410 Gone',
     });
-    const [notice] = await until(() => (watcher.got().length > 0 ? watcher.got() : undefined));
+    const [notice] = await waitUntil(() => (watcher.got().length > 0 ? watcher.got() : undefined));
     expect(JSON.parse(notice!.body)).toMatchObject({
       type: 'webhook.disabled',
       data: { id: hook.id, url: gone.url, reason: 'The endpoint answered 410 Gone' },
@@ -186,7 +174,7 @@ describe('webhook delivery by the worker', () => {
     expect(r.got()).toHaveLength(0);
     await call('PATCH', `/v1/webhooks/${hook.id}`, { active: true });
     await call('POST', '/v1/events', { type: 'deal.updated', data: { id: 'after-resume' } });
-    await until(() => r.got().length > 0);
+    await waitUntil(() => r.got().length > 0);
     await new Promise((res) => setTimeout(res, 300));
     expect(r.got().map((g) => JSON.parse(g.body).data.id)).toEqual(['after-resume']);
   });
@@ -204,7 +192,7 @@ describe('webhook delivery by the worker', () => {
     await post('Lost');
     await post('Open'); // the only Lost → Open
     await post('Lost');
-    await until(() => r.got().length > 0);
+    await waitUntil(() => r.got().length > 0);
     await new Promise((res) => setTimeout(res, 300));
     expect(r.got().map((g) => JSON.parse(g.body).data.status)).toEqual(['Open']);
   });
@@ -219,8 +207,8 @@ describe('webhook delivery by the worker', () => {
     });
     await subscribe(text.url, { method: 'PATCH', content_type: 'text/plain' });
     await call('POST', '/v1/events', { type: 'deal.created', data: { id: 'd6', owner: { email: 'a@b.c' } } });
-    const [f] = await until(() => (form.got().length > 0 ? form.got() : undefined));
-    const [t] = await until(() => (text.got().length > 0 ? text.got() : undefined));
+    const [f] = await waitUntil(() => (form.got().length > 0 ? form.got() : undefined));
+    const [t] = await waitUntil(() => (text.got().length > 0 ? text.got() : undefined));
     expect(f!.method).toBe('PUT');
     expect(f!.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(f!.headers['x-webhook-source']).toBe('switchyard-test');
@@ -256,7 +244,7 @@ describe('webhook delivery by the worker', () => {
     const retried = await call('POST', `/v1/deliveries/${failed[0]!.id}/retry`, {});
     expect(retried.status).toBe(202);
     expect(retried.body.data.status).toBe('pending');
-    await until(
+    await waitUntil(
       async () => (await call('GET', `/v1/deliveries/${failed[0]!.id}`)).body.data.status === 'succeeded',
     );
 

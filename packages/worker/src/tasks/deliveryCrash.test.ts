@@ -7,6 +7,7 @@ import {
   startReceiver,
   startTestServer,
   type TestServer,
+  waitUntil,
 } from '@switchyard/server/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
@@ -66,17 +67,9 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-async function until(
-  what: string,
-  check: () => Promise<boolean> | boolean,
-  timeoutMs: number,
-): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`${what}: not in ${timeoutMs} ms\n${logs.join('').slice(-4000)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** Waits for `check`; a miss names `what` and ends with the workers' log. */
+const until = (what: string, check: () => Promise<boolean> | boolean, timeoutMs: number) =>
+  waitUntil(check, timeoutMs, () => `${what}\n${logs.join('').slice(-4000)}`);
 
 async function sql<T>(query: string, params: unknown[] = []): Promise<T[]> {
   return srv.deps.orm.em.fork().execute<T[]>(query, params);

@@ -1,4 +1,10 @@
-import { apiCaller, type Receiver, startReceiver, type TestServer } from '@switchyard/server/testing';
+import {
+  apiCaller,
+  type Receiver,
+  startReceiver,
+  type TestServer,
+  waitUntil,
+} from '@switchyard/server/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   decodeQuotedPrintable,
@@ -39,16 +45,6 @@ afterAll(async () => {
   await Promise.all([rx?.close(), sink?.close()]);
 });
 
-async function until<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 it('disables a webhook failing for longer than the limit, emits webhook.disabled and e-mails the account', async () => {
   const call = apiCaller(srv);
   const settings = await call('PATCH', '/v1/account', { notification_email: 'ops@example.com' });
@@ -69,7 +65,7 @@ it('disables a webhook failing for longer than the limit, emits webhook.disabled
   const started = Date.now();
   await call('POST', '/v1/events', { type: 'deal.updated', data: { id: 'd1' } });
 
-  const hook = await until(async () => {
+  const hook = await waitUntil(async () => {
     const h = (await call('GET', `/v1/webhooks/${hookId}`)).body.data;
     return h.status === 'disabled' ? h : undefined;
   });
@@ -80,12 +76,12 @@ it('disables a webhook failing for longer than the limit, emits webhook.disabled
   expect(delivery).toMatchObject({ status: 'failed' });
   expect(delivery.attempts_count).toBeGreaterThan(3);
 
-  const notice = await until(() => rx.requests.find((r) => r.path === '/watcher'));
+  const notice = await waitUntil(() => rx.requests.find((r) => r.path === '/watcher'));
   expect(JSON.parse(notice.body)).toMatchObject({ type: 'webhook.disabled', data: { id: hookId } });
   const events = await call('GET', '/v1/events?type=webhook.disabled');
   expect(events.body.data).toHaveLength(1);
 
-  const mail = await until(() => mails[0]);
+  const mail = await waitUntil(() => mails[0]);
   expect(mail.to).toEqual(['ops@example.com']);
   expect(mail.raw).toContain('Subject: Webhook disabled: Flaky CRM sync');
   const body = decodeQuotedPrintable(mail.raw);
@@ -104,7 +100,7 @@ it('a success resets the failure clock: a flaky endpoint is not disabled', async
     await call('POST', '/v1/events', { type: 'contact.updated', data: { id: `c${k}` } });
     await new Promise((r) => setTimeout(r, 250));
   }
-  await until(async () => {
+  await waitUntil(async () => {
     const list = (await call('GET', `/v1/webhooks/${hookId}/deliveries`)).body.data as Array<{
       status: string;
     }>;

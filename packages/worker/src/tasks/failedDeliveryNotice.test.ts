@@ -1,4 +1,10 @@
-import { apiCaller, type Receiver, startReceiver, type TestServer } from '@switchyard/server/testing';
+import {
+  apiCaller,
+  type Receiver,
+  startReceiver,
+  type TestServer,
+  waitUntil,
+} from '@switchyard/server/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   decodeQuotedPrintable,
@@ -43,16 +49,6 @@ afterAll(async () => {
   await Promise.all([rx?.close(), sink?.close()]);
 });
 
-async function until<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 async function failedCount(hookId: string): Promise<number> {
   const list = (await call('GET', `/v1/webhooks/${hookId}/deliveries?status=failed&limit=100`)).body.data;
   return list.length;
@@ -74,7 +70,7 @@ it('notifies once per interval when deliveries fail for good, counting what fail
   // The first failure: a notice at once.
   const t0 = Date.now();
   await call('POST', '/v1/events', { type: 'deal.updated', data: { id: 'inv-1' } });
-  const first = await until(() => mails[0]);
+  const first = await waitUntil(() => mails[0]);
   expect(first.to).toEqual(['ops@example.com']);
   expect(first.raw).toContain('Subject: Webhook deliveries failed: Billing sync');
   const firstBody = decodeQuotedPrintable(first.raw);
@@ -87,10 +83,10 @@ it('notifies once per interval when deliveries fail for good, counting what fail
   for (const id of ['inv-2', 'inv-3', 'inv-4']) {
     await call('POST', '/v1/events', { type: 'deal.updated', data: { id } });
   }
-  await until(async () => ((await failedCount(hookId)) === 4 ? true : undefined));
+  await waitUntil(async () => ((await failedCount(hookId)) === 4 ? true : undefined));
   expect(Date.now() - t0).toBeLessThan(INTERVAL_MS);
   expect(mails).toHaveLength(1);
-  const second = await until(() => mails[1]);
+  const second = await waitUntil(() => mails[1]);
   expect(Date.now() - t0).toBeGreaterThanOrEqual(INTERVAL_MS - 100);
   expect(decodeQuotedPrintable(second.raw)).toContain(
     '3 deliveries to your webhook "Billing sync" failed for good',

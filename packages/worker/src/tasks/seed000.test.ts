@@ -4,6 +4,7 @@ import {
   type ReceiverReply,
   startReceiver,
   type TestServer,
+  waitUntil,
 } from '@switchyard/server/testing';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,16 +77,6 @@ async function connect(body: Record<string, unknown>) {
   return res.body.data as { id: string; signing_secret?: string };
 }
 
-async function until<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** A seed 000 rule, created with the seed's flat body; its id. */
 async function rule(body: Record<string, unknown>) {
   const res = await call('POST', '/v1/workflows', body);
@@ -106,7 +97,7 @@ const executionsOf = async (workflowId: string) =>
 
 /** Waits until the workflow has `n` executions, all finished; returns them with their steps. */
 async function finished(workflowId: string, n: number) {
-  const list = await until(async () => {
+  const list = await waitUntil(async () => {
     const all = await executionsOf(workflowId);
     return all.length === n && all.every((e) => !['running', 'waiting'].includes(e.status)) ? all : undefined;
   });
@@ -261,7 +252,7 @@ describe('seed 000: every action_type through the rule form', () => {
     });
     const [run] = await finished(id, 1);
     expect(run.status).toBe('completed');
-    const mail = await until(() => mails.find((m) => m.to.includes('grace@example.test')));
+    const mail = await waitUntil(() => mails.find((m) => m.to.includes('grace@example.test')));
     const raw = decodeQuotedPrintable(mail.raw);
     expect(raw).toContain('Subject: Welcome aboard, friend');
     expect(raw).toContain('Thanks for choosing us, A&B <Co>.');

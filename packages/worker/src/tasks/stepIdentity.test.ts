@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { apiCaller, type Receiver, startReceiver } from '@switchyard/server/testing';
+import { apiCaller, type Receiver, startReceiver, waitUntil } from '@switchyard/server/testing';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServerAndWorker, startServerAndWorker } from '../testSupport.ts';
@@ -37,15 +37,9 @@ afterAll(async () => {
   await rx?.close();
 });
 
-async function until<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** Steps here run several attempts with backoff: a longer wait than the default. */
+const until = <T>(check: Parameters<typeof waitUntil<T>>[0], timeoutMs = 15_000) =>
+  waitUntil(check, timeoutMs);
 
 /** Publishes Start → `node` on `event`, sends the event, and returns the finished execution. */
 async function runOnce(name: string, event: string, node: Record<string, unknown>) {

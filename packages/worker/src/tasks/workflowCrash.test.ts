@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
-import { apiCaller, startTestServer, type TestServer } from '@switchyard/server/testing';
+import { apiCaller, startTestServer, type TestServer, waitUntil } from '@switchyard/server/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 // Crash safety of executions, as an operator would see it: real `switchyard worker` processes, a real receiver that
@@ -74,13 +74,9 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number) {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`${what}: not in ${timeoutMs} ms\n${logs.join('').slice(-4000)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** Waits for `check`; a miss names `what` and ends with the workers' log. */
+const until = (what: string, check: () => Promise<boolean> | boolean, timeoutMs: number) =>
+  waitUntil(check, timeoutMs, () => `${what}\n${logs.join('').slice(-4000)}`);
 
 async function sql<T>(query: string, params: unknown[] = []): Promise<T[]> {
   return srv.deps.orm.em.fork().execute<T[]>(query, params);

@@ -5,6 +5,7 @@ import {
   type ReceiverReply,
   startReceiver,
   type TestServer,
+  waitUntil,
 } from '@switchyard/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServerAndWorker, startServerAndWorker } from '../testSupport.ts';
@@ -58,19 +59,6 @@ function route(reply?: (index: number) => ReceiverReply) {
   };
 }
 
-async function until<T>(
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 10_000,
-) {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 async function createWorkflow(body: Record<string, unknown>) {
   const res = await call('POST', '/v1/workflows', { template_status: 'published', ...body });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -90,7 +78,7 @@ async function execution(id: string) {
 }
 
 async function finished(workflowId: string, count = 1) {
-  const list = await until(async () => {
+  const list = await waitUntil(async () => {
     const l = await executionsOf(workflowId);
     return l.length >= count && l.every((e) => !['running', 'waiting'].includes(e.status)) ? l : undefined;
   });
@@ -265,7 +253,7 @@ describe('failures', () => {
     expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(190);
     expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(190);
     expect(after.got()).toHaveLength(0);
-    const failedEvents = await until(async () => {
+    const failedEvents = await waitUntil(async () => {
       const l = (await eventsOfType('workflow.execution_failed')).filter(
         (e) => e.data.execution_id === ex!.id,
       );
@@ -284,7 +272,7 @@ describe('failures', () => {
     healthy = true;
     const rerun = await call('POST', `/v1/executions/${ex!.id}/rerun`);
     expect(rerun.status, JSON.stringify(rerun.body)).toBe(200);
-    const done = await until(async () => {
+    const done = await waitUntil(async () => {
       const e = await execution(ex!.id);
       return e.status === 'completed' ? e : undefined;
     });
@@ -396,7 +384,7 @@ describe('stopping', () => {
     );
     expect(posted.every((p) => p.status === 202)).toBe(true);
     // Every execution is waiting in its Delay: the Webhook steps are scheduled for later.
-    const running = await until(async () => {
+    const running = await waitUntil(async () => {
       const l = (await call('GET', `/v1/executions?workflow_id=${wf.id}&status=running&limit=100`)).body.data;
       return l.length === N ? l : undefined;
     });
@@ -456,7 +444,7 @@ describe('stopping', () => {
       },
     });
     await call('POST', '/v1/events', { type: 'meeting.scheduled', data: { id: 'm-1' } });
-    const [ex] = await until(async () => {
+    const [ex] = await waitUntil(async () => {
       const l = await executionsOf(wf.id);
       return l.length === 1 && stepsById(await execution(l[0]!.id)).remind.status === 'scheduled'
         ? l
@@ -489,7 +477,7 @@ describe('stopping', () => {
       },
     });
     await call('POST', '/v1/events', { type: 'meeting.completed', data: { id: 'm-9' } });
-    const [ex] = await until(async () => {
+    const [ex] = await waitUntil(async () => {
       const l = await executionsOf(wf.id);
       return l.length === 1 && stepsById(await execution(l[0]!.id)).follow_up.status === 'scheduled'
         ? l
@@ -535,7 +523,7 @@ describe('loop guard', () => {
     }, 20);
     try {
       await call('POST', '/v1/events', { type: 'deal.stage_changed', data: { id: 'loop' } });
-      const list = await until(async () => {
+      const list = await waitUntil(async () => {
         const l = await executionsOf(wf.id);
         return l.some((e) => e.status === 'skipped') ? l : undefined;
       });
@@ -574,7 +562,7 @@ describe('redelivery', () => {
         },
       });
       await call('POST', '/v1/events', { type: 'email.sent', data: { id: 'e-1' } });
-      const [ex] = await until(async () => {
+      const [ex] = await waitUntil(async () => {
         const l = await executionsOf(wf.id);
         return l.length === 1 && stepsById(await execution(l[0]!.id)).once.status === 'scheduled'
           ? l
@@ -725,7 +713,7 @@ describe('Delay in the account time zone', () => {
     );
     expect(wf.status, JSON.stringify(wf.body)).toBe(201);
     await call('POST', '/v1/events', { type: 'contact.created', data: { id: 'paris-1' } }, { key: apiKey });
-    const ex = await until(async () => {
+    const ex = await waitUntil(async () => {
       const list = (
         await call('GET', `/v1/executions?workflow_id=${wf.body.data.id}`, undefined, { key: apiKey })
       ).body.data;
