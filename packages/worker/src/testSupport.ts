@@ -11,8 +11,18 @@ import {
   migrate,
   startEmbeddedPostgres,
 } from '@switchyard/server/db';
-import { startTestServer, type TestServer } from '@switchyard/server/testing';
+import {
+  apiCaller,
+  late,
+  type ReceivedRequest,
+  type Receiver,
+  type ReceiverReply,
+  startReceiver,
+  startTestServer,
+  type TestServer,
+} from '@switchyard/server/testing';
 import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll } from 'vitest';
 import { type RunningWorker, startWorker } from './main.ts';
 
 // Shared by the worker's tests: real servers on 127.0.0.1, never stand-ins for our own parts.
@@ -90,6 +100,75 @@ export async function startServerAndWorker(settings: Record<string, string> = {}
     async close() {
       await worker.stop();
       await srv.close();
+    },
+  };
+}
+
+/** The pipeline of one test file: an API server and a worker, a receiver, and an SMTP server when asked. */
+export interface FilePipeline {
+  srv: TestServer;
+  worker: RunningWorker;
+  /** Answers by path from `replies`, else `otherwise`. */
+  rx: Receiver;
+  /** Only with the `smtp` option. */
+  sink: SmtpSink;
+  call: ReturnType<typeof apiCaller>;
+  /** The receiver's answer for a path; `index` counts that path's requests (0 for the first). */
+  replies: Map<string, (index: number) => ReceiverReply>;
+  /** A fresh path on the receiver answered by `reply`, with the requests that reached it. */
+  route(reply?: (index: number) => ReceiverReply): {
+    url: string;
+    path: string;
+    got: () => ReceivedRequest[];
+  };
+}
+
+/**
+ * Starts a {@link FilePipeline} before the file's tests and closes it after them (call it at the top of the file;
+ * what it returns reads through to the running parts). `smtp: 'sink'` starts an SMTP server for the tests' own
+ * connections; `smtp: 'mailer'` also makes it the server's mailer (SMTP_URL, MAIL_FROM switchyard@example.com).
+ */
+export function pipelineForFile(
+  settings: Record<string, string> = {},
+  opts: { smtp?: 'sink' | 'mailer'; otherwise?: (req: ReceivedRequest) => ReceiverReply } = {},
+): FilePipeline {
+  let running: { pipeline: ServerAndWorker; rx: Receiver; sink?: SmtpSink } | undefined;
+  const replies = new Map<string, (index: number) => ReceiverReply>();
+  const otherwise = opts.otherwise ?? (() => ({ status: 200, body: 'ok' }));
+  const pathOf = (req: ReceivedRequest) => req.path.split('?')[0] as string;
+  beforeAll(async () => {
+    const sink = opts.smtp ? await startSmtpSink() : undefined;
+    const mailer: Record<string, string> =
+      opts.smtp === 'mailer' && sink
+        ? { SMTP_URL: `smtp://127.0.0.1:${sink.port}`, MAIL_FROM: 'switchyard@example.com' }
+        : {};
+    const [pipeline, rx] = await Promise.all([
+      startServerAndWorker({ ...settings, ...mailer }),
+      startReceiver((req: ReceivedRequest): ReceiverReply => {
+        const seen = rx.requests.filter((r: ReceivedRequest) => pathOf(r) === pathOf(req)).length - 1;
+        return replies.get(pathOf(req))?.(seen) ?? otherwise(req);
+      }),
+    ]);
+    running = { pipeline, rx, sink };
+  });
+  afterAll(async () => {
+    await running?.pipeline.close();
+    await Promise.all([running?.rx.close(), running?.sink?.close()]);
+  });
+  const srv = late(() => running?.pipeline.srv, 'the test server');
+  const rx = late(() => running?.rx, 'the receiver');
+  let n = 0;
+  return {
+    srv,
+    worker: late(() => running?.pipeline.worker, 'the worker'),
+    rx,
+    sink: late(() => running?.sink, 'the SMTP server (the smtp option)'),
+    call: apiCaller(srv),
+    replies,
+    route(reply) {
+      const path = `/hook-${++n}`;
+      if (reply) replies.set(path, reply);
+      return { url: `${rx.url}${path}`, path, got: () => rx.requests.filter((r) => pathOf(r) === path) };
     },
   };
 }

@@ -68,28 +68,23 @@ export function serverForFile(
     started = await startTestServer(env, opts);
   });
   afterAll(() => started?.close());
-  const current = (): TestServer => {
-    if (!started) throw new Error('the test server starts in beforeAll: use it inside a test or hook');
-    return started;
+  const srv = late(() => started, 'the test server');
+  return Object.assign(Object.create(srv) as TestServer, { call: apiCaller(srv) });
+}
+
+/**
+ * Stands for an object a `beforeAll` makes: every property read or write goes to what `current` returns then, so a
+ * test file can hold it in a `const` at the top. Throws, naming `what`, when it is used before it exists.
+ */
+export function late<T extends object>(current: () => T | undefined, what: string): T {
+  const target = (): T => {
+    const value = current();
+    if (!value) throw new Error(`${what} is made in beforeAll: use it inside a test or hook`);
+    return value;
   };
-  const srv: FileServer = {
-    get url() {
-      return current().url;
-    },
-    get apiKey() {
-      return current().apiKey;
-    },
-    get accountId() {
-      return current().accountId;
-    },
-    get deps() {
-      return current().deps;
-    },
-    get db() {
-      return current().db;
-    },
-    close: () => current().close(),
-    call: (...args) => apiCaller(current())(...args),
-  };
-  return srv;
+  return new Proxy({} as T, {
+    get: (_, key) => Reflect.get(target(), key),
+    set: (_, key, value) => Reflect.set(target(), key, value),
+    has: (_, key) => Reflect.has(target(), key),
+  });
 }

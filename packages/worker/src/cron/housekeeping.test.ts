@@ -1,21 +1,15 @@
 import { enqueueJob } from '@switchyard/server/db';
-import { apiCaller, waitUntil } from '@switchyard/server/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerAndWorker, startServerAndWorker } from '../testSupport.ts';
+import { waitUntil } from '@switchyard/server/testing';
+import { describe, expect, it } from 'vitest';
+import { pipelineForFile } from '../testSupport.ts';
 import { uuidv7Floor } from './housekeeping.ts';
 
 // The housekeeping tasks run by a real worker on a real database: each job is queued as graphile-worker's crontab
 // queues it, and the test checks what is left.
-let pipeline: ServerAndWorker;
-let call: ReturnType<typeof apiCaller>;
+const pipeline = pipelineForFile({ RETENTION_DAYS: '30' });
+const { call } = pipeline;
 const sql = <R = Record<string, unknown>>(text: string, values: unknown[] = []) =>
   pipeline.srv.deps.pool.query(text, values).then((r) => r.rows as R[]);
-
-beforeAll(async () => {
-  pipeline = await startServerAndWorker({ RETENTION_DAYS: '30' });
-  call = apiCaller(pipeline.srv);
-});
-afterAll(() => pipeline?.close());
 
 /** Queues `task` and waits until the worker has run it (its job is gone). */
 async function run(task: 'purge_idempotency_records' | 'apply_retention' | 'clean_up_job_queue') {

@@ -1,15 +1,8 @@
 import { SALESHANDY_EVENT_TYPES } from '@switchyard/core';
-import {
-  apiCaller,
-  type Receiver,
-  sendRaw,
-  startReceiver,
-  type TestServer,
-  waitUntil,
-} from '@switchyard/server/testing';
+import { sendRaw, waitUntil } from '@switchyard/server/testing';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerAndWorker, startServerAndWorker } from '../testSupport.ts';
+import { describe, expect, it } from 'vitest';
+import { pipelineForFile } from '../testSupport.ts';
 
 // Seed 002 (Saleshandy, "Create Webhook"): its request body example sent byte for byte to its own path with its own
 // `x-api-key` header (the URL pointed at a receiver here, the key replaced). The page's response example is a webhook
@@ -26,22 +19,10 @@ const SEED_BODY = `{
 }
 }`;
 
-let pipeline: ServerAndWorker;
-let srv: TestServer;
-let rx: Receiver;
-let call: ReturnType<typeof apiCaller>;
-beforeAll(async () => {
-  [pipeline, rx] = await Promise.all([
-    startServerAndWorker({ WEBHOOK_RETRY_SCHEDULE: '0', WEBHOOK_RETRY_JITTER: '0' }),
-    startReceiver((req) => (req.path.startsWith('/down') ? { status: 500, body: 'no' } : { status: 200 })),
-  ]);
-  srv = pipeline.srv;
-  call = apiCaller(srv);
-});
-afterAll(async () => {
-  await pipeline?.close();
-  await rx?.close();
-});
+const { srv, rx, call } = pipelineForFile(
+  { WEBHOOK_RETRY_SCHEDULE: '0', WEBHOOK_RETRY_JITTER: '0' },
+  { otherwise: (req) => (req.path.startsWith('/down') ? { status: 500, body: 'no' } : { status: 200 }) },
+);
 
 /** The page's request: `POST /v1/webhook/create`, `x-api-key`, JSON. */
 function create(body: string, opts: { key?: string | null } = {}) {

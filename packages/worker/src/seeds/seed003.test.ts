@@ -1,21 +1,6 @@
-import {
-  apiCaller,
-  type ReceivedRequest,
-  type Receiver,
-  sendRaw,
-  startReceiver,
-  type TestServer,
-  waitUntil,
-} from '@switchyard/server/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  decodeQuotedPrintable,
-  type ReceivedMail,
-  type ServerAndWorker,
-  type SmtpSink,
-  startServerAndWorker,
-  startSmtpSink,
-} from '../testSupport.ts';
+import { type ReceivedRequest, sendRaw, waitUntil } from '@switchyard/server/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeQuotedPrintable, pipelineForFile } from '../testSupport.ts';
 
 // Seed 003 (LeadSquared, "Create a Webhook"): its request example sent byte for byte to the compatibility route
 // (POST /v1/leadsquared/webhooks; the page names no path), its URL pointed at a receiver here, with our key. Then
@@ -41,31 +26,12 @@ const PROPERTIES = [
 ] as const;
 const straight = (s: string) => s.replace(/[“”″]/g, '"');
 
-let pipeline: ServerAndWorker;
-let srv: TestServer;
-let rx: Receiver;
-let sink: SmtpSink;
-let mails: ReceivedMail[] = [];
-let call: ReturnType<typeof apiCaller>;
+const { srv, rx, sink, call } = pipelineForFile(
+  { WEBHOOK_RETRY_SCHEDULE: '0', WEBHOOK_RETRY_JITTER: '0' },
+  { smtp: 'mailer', otherwise: (req) => (req.path.startsWith('/down') ? { status: 500 } : { status: 200 }) },
+);
 beforeAll(async () => {
-  sink = await startSmtpSink();
-  mails = sink.mails;
-  [pipeline, rx] = await Promise.all([
-    startServerAndWorker({
-      WEBHOOK_RETRY_SCHEDULE: '0',
-      WEBHOOK_RETRY_JITTER: '0',
-      SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
-      MAIL_FROM: 'switchyard@example.com',
-    }),
-    startReceiver((req) => (req.path.startsWith('/down') ? { status: 500 } : { status: 200 })),
-  ]);
-  srv = pipeline.srv;
-  call = apiCaller(srv);
   await call('PATCH', '/v1/account', { notification_email: 'crm-ops@example.com' });
-});
-afterAll(async () => {
-  await pipeline?.close();
-  await Promise.all([rx?.close(), sink?.close()]);
 });
 
 function create(body: string, opts: { key?: string | null; contentType?: string; path?: string } = {}) {
@@ -130,7 +96,7 @@ describe('seed 003: the request as written', () => {
     expect(res.status, res.text).toBe(200);
     await emit('landing_page.submitted', { id: 'sub-2' });
     const mail = await waitUntil(() =>
-      mails.find((m) => decodeQuotedPrintable(m.raw).includes(res.body.Message.Id)),
+      sink.mails.find((m) => decodeQuotedPrintable(m.raw).includes(res.body.Message.Id)),
     );
     expect(mail.to).toEqual(['crm-ops@example.com']);
     expect(mail.raw).toContain('Subject: Webhook deliveries failed: Description of webhook');

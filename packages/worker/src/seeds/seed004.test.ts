@@ -1,15 +1,8 @@
 import http from 'node:http';
 import { createOrganisation } from '@switchyard/server';
-import {
-  type ReceivedRequest,
-  type Receiver,
-  sendRaw,
-  startReceiver,
-  type TestServer,
-  waitUntil,
-} from '@switchyard/server/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerAndWorker, startServerAndWorker } from '../testSupport.ts';
+import { type ReceivedRequest, sendRaw, waitUntil } from '@switchyard/server/testing';
+import { describe, expect, it } from 'vitest';
+import { pipelineForFile } from '../testSupport.ts';
 
 // Seed 004 (Embed Workflow's whole API): each endpoint called with the parameters its page lists, its JSON examples
 // sent as printed (URLs pointed at a receiver here, keys replaced), through a real server and worker, and its
@@ -77,17 +70,7 @@ const TEMPLATE = `{
 const STRING_TIME = /^[A-Z][a-z]{2} \d{2}, \d{4} \d{2}:\d{2} [ap]m UTC$/;
 const UTC_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
-let pipeline: ServerAndWorker;
-let srv: TestServer;
-let rx: Receiver;
-beforeAll(async () => {
-  [pipeline, rx] = await Promise.all([startServerAndWorker(), startReceiver()]);
-  srv = pipeline.srv;
-});
-afterAll(async () => {
-  await pipeline?.close();
-  await rx?.close();
-});
+const { srv, rx } = pipelineForFile();
 
 const here = (text: string) => text.replaceAll('https://domain.com', rx.url);
 

@@ -1,57 +1,18 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import {
-  apiCaller,
-  type Receiver,
-  type ReceiverReply,
-  startReceiver,
-  type TestServer,
-  waitUntil,
-} from '@switchyard/server/testing';
+import { type ReceiverReply, waitUntil } from '@switchyard/server/testing';
 import { SMTPServer } from 'smtp-server';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  decodeQuotedPrintable,
-  type ReceivedMail,
-  type ServerAndWorker,
-  type SmtpSink,
-  startServerAndWorker,
-  startSmtpSink,
-} from '../testSupport.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeQuotedPrintable, pipelineForFile } from '../testSupport.ts';
 
 // Every built-in action doing its real job, end to end: the API, a worker, an SMTP server started here, an HTTP
 // server that speaks Slack's chat.postMessage, a Discord-style incoming webhook and a host action endpoint.
 const SETTINGS = { WORKFLOW_STEP_MAX_ATTEMPTS: '3', WORKFLOW_STEP_BACKOFF: '200ms' };
 
-let pipeline: ServerAndWorker;
-let srv: TestServer;
-let rx: Receiver;
-let sink: SmtpSink;
-let smtpPort = 0;
-let call: ReturnType<typeof apiCaller>;
-let mails: ReceivedMail[] = [];
-const replies = new Map<string, (index: number) => ReceiverReply>();
-
-beforeAll(async () => {
-  [pipeline, rx, sink] = await Promise.all([
-    startServerAndWorker(SETTINGS),
-    startReceiver(),
-    startSmtpSink(),
-  ]);
-  srv = pipeline.srv;
-  smtpPort = sink.port;
-  mails = sink.mails;
-  rx.reply = (req) => {
-    const path = req.path.split('?')[0] as string;
-    const seen = rx.requests.filter((r) => r.path.split('?')[0] === path).length - 1;
-    return replies.get(path)?.(seen) ?? { status: 404 };
-  };
-  call = apiCaller(srv);
-});
-afterAll(async () => {
-  await pipeline?.close();
-  await Promise.all([rx?.close(), sink?.close()]);
+const { rx, sink, call, replies } = pipelineForFile(SETTINGS, {
+  smtp: 'sink',
+  otherwise: () => ({ status: 404 }),
 });
 
 const json = (body: unknown, status = 200): ReceiverReply => ({
@@ -104,7 +65,7 @@ describe('send_email', () => {
       kind: 'smtp',
       name: 'Mail',
       host: '127.0.0.1',
-      port: smtpPort,
+      port: sink.port,
       from: 'CRM <crm@acme.test>',
     });
     const wf = await workflowWith('Welcome e-mail', 'contact.created', {
@@ -125,7 +86,7 @@ describe('send_email', () => {
     expect(execution.status).toBe('completed');
     expect(step.output).toMatchObject({ accepted: ['ada@example.test', 'team@acme.test'] });
 
-    const mail = await waitUntil(() => mails.find((m) => m.to.includes('ada@example.test')));
+    const mail = await waitUntil(() => sink.mails.find((m) => m.to.includes('ada@example.test')));
     expect(mail.to).toEqual(['ada@example.test', 'team@acme.test']);
     const raw = decodeQuotedPrintable(mail.raw);
     expect(raw).toContain('Subject: Welcome there'); // a missing first name takes the default

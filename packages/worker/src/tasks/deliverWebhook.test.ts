@@ -1,58 +1,14 @@
-import {
-  apiCaller,
-  type Receiver,
-  type ReceiverReply,
-  startReceiver,
-  type TestServer,
-  waitUntil,
-} from '@switchyard/server/testing';
+import { waitUntil } from '@switchyard/server/testing';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerAndWorker, startServerAndWorker } from '../testSupport.ts';
+import { describe, expect, it } from 'vitest';
+import { pipelineForFile } from '../testSupport.ts';
 
 // A real server and a real worker on one test database, real receivers on 127.0.0.1, and a compressed schedule:
 // three attempts, 250 ms apart, no jitter.
 const SCHEDULE = { WEBHOOK_RETRY_SCHEDULE: '0,250ms,250ms', WEBHOOK_RETRY_JITTER: '0' };
 
-let pipeline: ServerAndWorker;
-let srv: TestServer;
-let rx: Receiver;
-let call: ReturnType<typeof apiCaller>;
-const replies = new Map<string, (index: number) => ReceiverReply>();
-
-beforeAll(async () => {
-  [pipeline, rx] = await Promise.all([
-    startServerAndWorker({ ...SCHEDULE, WORKER_CONCURRENCY: '4' }),
-    startReceiver(),
-  ]);
-  srv = pipeline.srv;
-  // Each test routes its own path; `index` counts that path's requests.
-  rx.reply = (req) => {
-    const path = req.path.split('?')[0] as string;
-    const seen = rx.requests.filter((r) => r.path.split('?')[0] === path).length - 1;
-    return replies.get(path)?.(seen) ?? { status: 200, body: 'ok' };
-  };
-  call = apiCaller(srv);
-});
-afterAll(async () => {
-  await pipeline?.close();
-  await rx?.close();
-});
-
-let n = 0;
-function route(reply?: (index: number) => ReceiverReply): {
-  url: string;
-  path: string;
-  got: () => typeof rx.requests;
-} {
-  const path = `/hook-${++n}`;
-  if (reply) replies.set(path, reply);
-  return {
-    url: `${rx.url}${path}`,
-    path,
-    got: () => rx.requests.filter((r) => r.path.split('?')[0] === path),
-  };
-}
+// Each test routes its own path.
+const { call, route } = pipelineForFile({ ...SCHEDULE, WORKER_CONCURRENCY: '4' });
 
 async function subscribe(url: string, body: Record<string, unknown> = {}) {
   const res = await call('POST', '/v1/webhooks', { url, events: ['deal.*'], ...body });

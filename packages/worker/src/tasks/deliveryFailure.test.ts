@@ -1,19 +1,6 @@
-import {
-  apiCaller,
-  type Receiver,
-  startReceiver,
-  type TestServer,
-  waitUntil,
-} from '@switchyard/server/testing';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  decodeQuotedPrintable,
-  type ReceivedMail,
-  type ServerAndWorker,
-  type SmtpSink,
-  startServerAndWorker,
-  startSmtpSink,
-} from '../testSupport.ts';
+import { apiCaller, waitUntil } from '@switchyard/server/testing';
+import { beforeAll, expect, it } from 'vitest';
+import { decodeQuotedPrintable, pipelineForFile } from '../testSupport.ts';
 
 // An endpoint failing for longer than WEBHOOK_DISABLE_AFTER_DAYS (compressed to about a second) is disabled:
 // a `webhook.disabled` event goes to the other subscribers and, with notify_on_failure, an e-mail goes to the
@@ -21,31 +8,17 @@ import {
 const DISABLE_AFTER_DAYS = String(1 / 86_400);
 const SCHEDULE = `0,${Array.from({ length: 20 }, () => '150ms').join(',')}`;
 
-let pipeline: ServerAndWorker;
-let srv: TestServer;
-let rx: Receiver;
-let sink: SmtpSink;
-let mails: ReceivedMail[] = [];
-
-beforeAll(async () => {
-  sink = await startSmtpSink();
-  mails = sink.mails;
-  const settings = {
+const { srv, rx, sink } = pipelineForFile(
+  {
     WEBHOOK_RETRY_SCHEDULE: SCHEDULE,
     WEBHOOK_RETRY_JITTER: '0',
     WEBHOOK_DISABLE_AFTER_DAYS: DISABLE_AFTER_DAYS,
-    SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
-    MAIL_FROM: 'switchyard@example.com',
-  };
-  [pipeline, rx] = await Promise.all([startServerAndWorker(settings), startReceiver()]);
-  srv = pipeline.srv;
-});
-afterAll(async () => {
-  await pipeline?.close();
-  await Promise.all([rx?.close(), sink?.close()]);
-});
+  },
+  { smtp: 'mailer' },
+);
+beforeAll(async () => {});
 
-it('disables a webhook failing for longer than the limit, emits webhook.disabled and e-mails the account', async () => {
+it('disables a webhook failing for longer than the limit, emits webhook.disabled and e-sink.mails the account', async () => {
   const call = apiCaller(srv);
   const settings = await call('PATCH', '/v1/account', { notification_email: 'ops@example.com' });
   expect(settings.status).toBe(200);
@@ -81,7 +54,7 @@ it('disables a webhook failing for longer than the limit, emits webhook.disabled
   const events = await call('GET', '/v1/events?type=webhook.disabled');
   expect(events.body.data).toHaveLength(1);
 
-  const mail = await waitUntil(() => mails[0]);
+  const mail = await waitUntil(() => sink.mails[0]);
   expect(mail.to).toEqual(['ops@example.com']);
   expect(mail.raw).toContain('Subject: Webhook disabled: Flaky CRM sync');
   const body = decodeQuotedPrintable(mail.raw);

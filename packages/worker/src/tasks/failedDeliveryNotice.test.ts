@@ -1,19 +1,6 @@
-import {
-  apiCaller,
-  type Receiver,
-  startReceiver,
-  type TestServer,
-  waitUntil,
-} from '@switchyard/server/testing';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  decodeQuotedPrintable,
-  type ReceivedMail,
-  type ServerAndWorker,
-  type SmtpSink,
-  startServerAndWorker,
-  startSmtpSink,
-} from '../testSupport.ts';
+import { waitUntil } from '@switchyard/server/testing';
+import { beforeAll, expect, it } from 'vitest';
+import { decodeQuotedPrintable, pipelineForFile } from '../testSupport.ts';
 
 // notify_on_failure (seed 003's NotifyOnFailure: "notified whenever a webhook fails"): a delivery whose last attempt
 // fails sends the account a notice, at most one per webhook per WEBHOOK_FAILURE_NOTICE_INTERVAL (an hour by default,
@@ -21,33 +8,18 @@ import {
 // through a real SMTP server.
 const INTERVAL_MS = 3000;
 
-let pipeline: ServerAndWorker;
-let srv: TestServer;
-let rx: Receiver;
-let sink: SmtpSink;
-let mails: ReceivedMail[] = [];
-let call: ReturnType<typeof apiCaller>;
-
-beforeAll(async () => {
-  sink = await startSmtpSink();
-  mails = sink.mails;
-  [pipeline, rx] = await Promise.all([
-    startServerAndWorker({
-      WEBHOOK_RETRY_SCHEDULE: '0,50ms',
-      WEBHOOK_RETRY_JITTER: '0',
-      WEBHOOK_FAILURE_NOTICE_INTERVAL: `${INTERVAL_MS}ms`,
-      SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
-      MAIL_FROM: 'switchyard@example.com',
-    }),
-    startReceiver((req) => (req.path.startsWith('/down') ? { status: 503, body: 'down' } : { status: 200 })),
-  ]);
-  srv = pipeline.srv;
-  call = apiCaller(srv);
-});
-afterAll(async () => {
-  await pipeline?.close();
-  await Promise.all([rx?.close(), sink?.close()]);
-});
+const { rx, sink, call } = pipelineForFile(
+  {
+    WEBHOOK_RETRY_SCHEDULE: '0,50ms',
+    WEBHOOK_RETRY_JITTER: '0',
+    WEBHOOK_FAILURE_NOTICE_INTERVAL: `${INTERVAL_MS}ms`,
+  },
+  {
+    smtp: 'mailer',
+    otherwise: (req) => (req.path.startsWith('/down') ? { status: 503, body: 'down' } : { status: 200 }),
+  },
+);
+beforeAll(async () => {});
 
 async function failedCount(hookId: string): Promise<number> {
   const list = (await call('GET', `/v1/webhooks/${hookId}/deliveries?status=failed&limit=100`)).body.data;
@@ -70,7 +42,7 @@ it('notifies once per interval when deliveries fail for good, counting what fail
   // The first failure: a notice at once.
   const t0 = Date.now();
   await call('POST', '/v1/events', { type: 'deal.updated', data: { id: 'inv-1' } });
-  const first = await waitUntil(() => mails[0]);
+  const first = await waitUntil(() => sink.mails[0]);
   expect(first.to).toEqual(['ops@example.com']);
   expect(first.raw).toContain('Subject: Webhook deliveries failed: Billing sync');
   const firstBody = decodeQuotedPrintable(first.raw);
@@ -85,8 +57,8 @@ it('notifies once per interval when deliveries fail for good, counting what fail
   }
   await waitUntil(async () => ((await failedCount(hookId)) === 4 ? true : undefined));
   expect(Date.now() - t0).toBeLessThan(INTERVAL_MS);
-  expect(mails).toHaveLength(1);
-  const second = await waitUntil(() => mails[1]);
+  expect(sink.mails).toHaveLength(1);
+  const second = await waitUntil(() => sink.mails[1]);
   expect(Date.now() - t0).toBeGreaterThanOrEqual(INTERVAL_MS - 100);
   expect(decodeQuotedPrintable(second.raw)).toContain(
     '3 deliveries to your webhook "Billing sync" failed for good',
@@ -95,7 +67,7 @@ it('notifies once per interval when deliveries fail for good, counting what fail
   // The webhook that did not ask failed just as often and sent nothing; neither webhook was disabled.
   expect(await failedCount(quietId)).toBe(4);
   await new Promise((r) => setTimeout(r, 500));
-  expect(mails).toHaveLength(2);
-  expect(mails.every((m) => m.raw.includes('Billing sync'))).toBe(true);
+  expect(sink.mails).toHaveLength(2);
+  expect(sink.mails.every((m) => m.raw.includes('Billing sync'))).toBe(true);
   expect((await call('GET', `/v1/webhooks/${hookId}`)).body.data.status).toBe('active');
 });

@@ -1,33 +1,16 @@
-import {
-  apiCaller,
-  type Receiver,
-  type ReceiverReply,
-  startReceiver,
-  type TestServer,
-  waitUntil,
-} from '@switchyard/server/testing';
+import { type ReceiverReply, waitUntil } from '@switchyard/server/testing';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  decodeQuotedPrintable,
-  type ReceivedMail,
-  type ServerAndWorker,
-  type SmtpSink,
-  startServerAndWorker,
-  startSmtpSink,
-} from '../testSupport.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeQuotedPrintable, pipelineForFile } from '../testSupport.ts';
 
 // Seed 000 end to end: workflows created with the seed's flat rule body (condition_* + action_type + action_config),
 // events posted through the API, a real worker running the actions against servers started here.
 const SETTINGS = { WORKFLOW_STEP_MAX_ATTEMPTS: '3', WORKFLOW_STEP_BACKOFF: '200ms' };
 
-let pipeline: ServerAndWorker;
-let srv: TestServer;
-let rx: Receiver;
-let sink: SmtpSink;
-let call: ReturnType<typeof apiCaller>;
-let mails: ReceivedMail[] = [];
-const replies = new Map<string, () => ReceiverReply>();
+const { rx, sink, call, replies } = pipelineForFile(SETTINGS, {
+  smtp: 'sink',
+  otherwise: () => ({ status: 404 }),
+});
 
 const json = (body: unknown, status = 200): ReceiverReply => ({
   status,
@@ -36,16 +19,6 @@ const json = (body: unknown, status = 200): ReceiverReply => ({
 });
 
 beforeAll(async () => {
-  [pipeline, rx, sink] = await Promise.all([
-    startServerAndWorker(SETTINGS),
-    startReceiver(),
-    startSmtpSink(),
-  ]);
-  srv = pipeline.srv;
-  mails = sink.mails;
-  rx.reply = (req) => replies.get(req.path.split('?')[0] as string)?.() ?? { status: 404 };
-  call = apiCaller(srv);
-
   // The account's connections: a Slack bot (its API here), a Teams incoming webhook, SMTP and the host endpoint.
   await connect({
     kind: 'slack',
@@ -63,10 +36,6 @@ beforeAll(async () => {
   });
   hostSecret = (await connect({ kind: 'host_endpoint', name: 'CRM', url: `${rx.url}/host` }))
     .signing_secret as string;
-});
-afterAll(async () => {
-  await pipeline?.close();
-  await Promise.all([rx?.close(), sink?.close()]);
 });
 
 let hostSecret = '';
@@ -252,7 +221,7 @@ describe('seed 000: every action_type through the rule form', () => {
     });
     const [run] = await finished(id, 1);
     expect(run.status).toBe('completed');
-    const mail = await waitUntil(() => mails.find((m) => m.to.includes('grace@example.test')));
+    const mail = await waitUntil(() => sink.mails.find((m) => m.to.includes('grace@example.test')));
     const raw = decodeQuotedPrintable(mail.raw);
     expect(raw).toContain('Subject: Welcome aboard, friend');
     expect(raw).toContain('Thanks for choosing us, A&B <Co>.');

@@ -1,41 +1,32 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { apiCaller, type Receiver, startReceiver, waitUntil } from '@switchyard/server/testing';
+import { waitUntil } from '@switchyard/server/testing';
 import { SMTPServer } from 'smtp-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerAndWorker, startServerAndWorker } from '../testSupport.ts';
+import { describe, expect, it } from 'vitest';
+import { pipelineForFile } from '../testSupport.ts';
 
 // Every action request of one step carries one identifier on all its attempts, so a receiver can deduplicate: real
 // receivers on 127.0.0.1 that fail the first attempt and accept the second.
-let pipeline: ServerAndWorker;
-let rx: Receiver;
-let call: ReturnType<typeof apiCaller>;
 const failedOnce = new Set<string>();
-
-beforeAll(async () => {
-  [pipeline, rx] = await Promise.all([
-    startServerAndWorker({ WORKFLOW_STEP_MAX_ATTEMPTS: '3', WORKFLOW_STEP_BACKOFF: '100ms' }),
-    startReceiver(),
-  ]);
-  // Each path fails its first request (a 503, retried), then answers 2xx.
-  rx.reply = (req) => {
-    const path = req.path.split('?')[0] as string;
-    if (!failedOnce.has(path)) {
-      failedOnce.add(path);
-      return { status: 503, body: 'busy' };
-    }
-    return {
-      status: path === '/host' ? 201 : 200,
-      headers: { 'content-type': 'application/json' },
-      body: '{}',
-    };
-  };
-  call = apiCaller(pipeline.srv);
-});
-afterAll(async () => {
-  await pipeline?.close();
-  await rx?.close();
-});
+// Each path fails its first request (a 503, retried), then answers 2xx.
+const pipeline = pipelineForFile(
+  { WORKFLOW_STEP_MAX_ATTEMPTS: '3', WORKFLOW_STEP_BACKOFF: '100ms' },
+  {
+    otherwise: (req) => {
+      const path = req.path.split('?')[0] as string;
+      if (!failedOnce.has(path)) {
+        failedOnce.add(path);
+        return { status: 503, body: 'busy' };
+      }
+      return {
+        status: path === '/host' ? 201 : 200,
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      };
+    },
+  },
+);
+const { rx, call } = pipeline;
 
 /** Steps here run several attempts with backoff: a longer wait than the default. */
 const until = <T>(check: Parameters<typeof waitUntil<T>>[0], timeoutMs = 15_000) =>

@@ -1,14 +1,7 @@
 import { createAccount } from '@switchyard/server';
-import {
-  apiCaller,
-  type Receiver,
-  type ReceiverReply,
-  startReceiver,
-  type TestServer,
-  waitUntil,
-} from '@switchyard/server/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerAndWorker, startServerAndWorker } from '../testSupport.ts';
+import { waitUntil } from '@switchyard/server/testing';
+import { describe, expect, it } from 'vitest';
+import { pipelineForFile } from '../testSupport.ts';
 
 // A real server and a real worker on one test database, real receivers on 127.0.0.1, step retries compressed to
 // three attempts 200 ms apart.
@@ -18,46 +11,12 @@ const SCHEDULE = {
   WORKFLOW_MAX_CHAIN_DEPTH: '3',
 };
 
-let pipeline: ServerAndWorker;
-let srv: TestServer;
-let rx: Receiver;
-let call: ReturnType<typeof apiCaller>;
-const replies = new Map<string, (index: number) => ReceiverReply>();
-
-beforeAll(async () => {
-  [pipeline, rx] = await Promise.all([
-    startServerAndWorker({ ...SCHEDULE, WORKER_CONCURRENCY: '4' }),
-    startReceiver(),
-  ]);
-  srv = pipeline.srv;
-  rx.reply = (req) => {
-    const path = req.path.split('?')[0] as string;
-    const seen = rx.requests.filter((r) => r.path.split('?')[0] === path).length - 1;
-    return (
-      replies.get(path)?.(seen) ?? {
-        status: 200,
-        headers: { 'content-type': 'application/json' },
-        body: '{"ok":true}',
-      }
-    );
-  };
-  call = apiCaller(srv);
-});
-afterAll(async () => {
-  await pipeline?.close();
-  await rx?.close();
-});
-
-let n = 0;
-function route(reply?: (index: number) => ReceiverReply) {
-  const path = `/hook-${++n}`;
-  if (reply) replies.set(path, reply);
-  return {
-    url: `${rx.url}${path}`,
-    path,
-    got: () => rx.requests.filter((r) => r.path.split('?')[0] === path),
-  };
-}
+const { srv, call, route } = pipelineForFile(
+  { ...SCHEDULE, WORKER_CONCURRENCY: '4' },
+  {
+    otherwise: () => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' }),
+  },
+);
 
 async function createWorkflow(body: Record<string, unknown>) {
   const res = await call('POST', '/v1/workflows', { template_status: 'published', ...body });
