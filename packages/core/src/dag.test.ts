@@ -19,39 +19,10 @@ import {
   WorkflowTemplate,
 } from './dag.ts';
 import { InvalidInputError } from './errors.ts';
+import { seed004Template } from './testing.ts';
 
 // Seed 004's template, verbatim.
-const seedTemplate = {
-  nodes: [
-    { id: 'a', name: 'Wait 2 hours', type: 'Delay', delay_n: 2, delay_unit: 'hour' },
-    {
-      id: 'b',
-      name: 'Webhook 1',
-      type: 'Webhook',
-      url: 'https://domain.com/webhook_example_1',
-      headers: 'X-Custom-Header: my_value',
-      params: 'one: 1\ntwo: 2',
-    },
-    {
-      id: 'c',
-      name: 'Webhook 2',
-      type: 'Webhook',
-      url: 'https://domain.com/webhook_example_2',
-      headers: 'X-Custom-Header: my_value',
-      params: 'one: 1\ntwo: 2',
-    },
-    { id: 'start_of_workflow', name: 'Start Workflow', type: 'Start' },
-  ],
-  edges: ['a-b', 'a-c', 'start_of_workflow-a'],
-  width: 1500,
-  height: 1200,
-  positions: {
-    start_of_workflow: { x: 450, y: 0 },
-    a: { x: 450, y: 300 },
-    b: { x: 200, y: 600 },
-    c: { x: 700, y: 600 },
-  },
-};
+const seedTemplate = seed004Template();
 
 const template = (nodes: object[], edges: string[]) => WorkflowTemplate.parse({ nodes, edges });
 const start = { id: 'start', type: 'Start' };

@@ -1,3 +1,4 @@
+import { seed000Rule } from '@switchyard/core/testing';
 import { describe, expect, it } from 'vitest';
 import { sendRaw, serverForFile } from '../testing/index.ts';
 import { keyWithScopes } from '../webhooks/testHelpers.ts';
@@ -61,22 +62,11 @@ describe('seed 000: POST /v1/workflows as written', () => {
     const key = crypto.randomUUID();
     const res = await send({ headers: { 'Idempotency-Key': key } });
     expect(res.status, res.text).toBe(201);
-    // The page's example response, field for field.
+    // The page's example response, field for field: the rule as sent, with its id, state and times.
     expect(res.body.data).toMatchObject({
+      ...seed000Rule(),
       id: expect.any(String),
-      name: 'Ping owner on won deals',
       enabled: true,
-      condition_entity: 'deal',
-      condition_field: 'status',
-      condition_operator: 'changed_to',
-      condition_value: 'won',
-      action_type: 'send_channel_message',
-      action_config: {
-        channel: 'slack',
-        recipient: '#sales-wins',
-        message: 'Deal {{deal.name}} closed at {{deal.value}} {{deal.currency}}',
-      },
-      max_triggers_per_day: 50,
       last_triggered_at: null,
       created_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/),
     });

@@ -1,3 +1,4 @@
+import { seed000Rule, seed004Template } from '@switchyard/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createAccount } from '../accounts/service.ts';
 import { serverForFile } from '../testing/index.ts';
@@ -7,37 +8,7 @@ const srv = serverForFile();
 const call = srv.call;
 
 /** Seed 004's example template, as written. */
-const seedTemplate = () => ({
-  nodes: [
-    { id: 'a', name: 'Wait 2 hours', type: 'Delay', delay_n: 2, delay_unit: 'hour' },
-    {
-      id: 'b',
-      name: 'Webhook 1',
-      type: 'Webhook',
-      url: 'https://domain.com/webhook_example_1',
-      headers: 'X-Custom-Header: my_value',
-      params: 'one: 1\ntwo: 2',
-    },
-    {
-      id: 'c',
-      name: 'Webhook 2',
-      type: 'Webhook',
-      url: 'https://domain.com/webhook_example_2',
-      headers: 'X-Custom-Header: my_value',
-      params: 'one: 1\ntwo: 2',
-    },
-    { id: 'start_of_workflow', name: 'Start Workflow', type: 'Start' },
-  ],
-  edges: ['a-b', 'a-c', 'start_of_workflow-a'],
-  width: 1500,
-  height: 1200,
-  positions: {
-    start_of_workflow: { x: 450, y: 0 },
-    a: { x: 450, y: 300 },
-    b: { x: 200, y: 600 },
-    c: { x: 700, y: 600 },
-  },
-});
+const seedTemplate = seed004Template;
 
 const UTC_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const READABLE = /^[A-Z][a-z]{2} \d{2}, \d{4} \d{2}:\d{2} [ap]m UTC$/;
@@ -381,20 +352,7 @@ describe('publishing checks the template', () => {
 });
 
 describe('seed 000 rules', () => {
-  const seedBody = () => ({
-    name: 'Ping owner on won deals',
-    condition_entity: 'deal',
-    condition_field: 'status',
-    condition_operator: 'changed_to',
-    condition_value: 'won',
-    action_type: 'send_channel_message',
-    action_config: {
-      channel: 'slack',
-      recipient: '#sales-wins',
-      message: 'Deal {{deal.name}} closed at {{deal.value}} {{deal.currency}}',
-    },
-    max_triggers_per_day: 50,
-  });
+  const seedBody = seed000Rule;
 
   it('refuses the rule while the account has no Slack connection to send through, and creates nothing', async () => {
     const res = await call('POST', '/v1/workflows', seedBody());

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { seed000Rule } from '@switchyard/core/testing';
 import { type ReceiverReply, waitUntil } from '@switchyard/server/testing';
 import { SMTPServer } from 'smtp-server';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
@@ -140,20 +141,7 @@ describe('send_channel_message', () => {
       bot_token: 'xoxb-test-token',
       api_base_url: `${rx.url}/slack`,
     });
-    const rule = await call('POST', '/v1/workflows', {
-      name: 'Ping owner on won deals',
-      condition_entity: 'deal',
-      condition_field: 'status',
-      condition_operator: 'changed_to',
-      condition_value: 'won',
-      action_type: 'send_channel_message',
-      action_config: {
-        channel: 'slack',
-        recipient: '#sales-wins',
-        message: 'Deal {{deal.name}} closed at {{deal.value}} {{deal.currency}}',
-      },
-      max_triggers_per_day: 50,
-    });
+    const rule = await call('POST', '/v1/workflows', seed000Rule());
     expect(rule.status, JSON.stringify(rule.body)).toBe(201);
 
     // A change that is not to `won` runs nothing; the change to `won` posts the message.

@@ -1,3 +1,4 @@
+import { seed000Rule } from '@switchyard/core/testing';
 import { type ReceiverReply, waitUntil } from '@switchyard/server/testing';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -80,20 +81,7 @@ const actionStep = (execution: { steps: { type: string }[] }) =>
 const settle = () => new Promise((r) => setTimeout(r, 600));
 
 describe('seed 000: "Ping owner on won deals", sent as written', () => {
-  const example = {
-    name: 'Ping owner on won deals',
-    condition_entity: 'deal',
-    condition_field: 'status',
-    condition_operator: 'changed_to',
-    condition_value: 'won',
-    action_type: 'send_channel_message',
-    action_config: {
-      channel: 'slack',
-      recipient: '#sales-wins',
-      message: 'Deal {{deal.name}} closed at {{deal.value}} {{deal.currency}}',
-    },
-    max_triggers_per_day: 50,
-  };
+  const example = seed000Rule();
 
   it('posts "Deal Acme closed at 5000 USD" once, when the status changes to won, with the bot token', async () => {
     const posted: { auth?: string; body: unknown }[] = [];

@@ -1,3 +1,4 @@
+import { seed004Template } from '@switchyard/core/testing';
 import { createAccount } from '@switchyard/server';
 import { waitUntil } from '@switchyard/server/testing';
 import { describe, expect, it } from 'vitest';
@@ -55,7 +56,9 @@ describe('seed 004 example template', () => {
     const wf = await createWorkflow({
       name: 'Seed 004 example',
       event_trigger: 'deal.won',
+      // Seed 004's template, its delay shortened and its webhooks pointed here with merge tokens.
       template: {
+        ...seed004Template(),
         nodes: [
           { id: 'a', name: 'Wait 2 seconds', type: 'Delay', delay_n: 2, delay_unit: 'sec' },
           {
@@ -77,15 +80,6 @@ describe('seed 004 example template', () => {
           },
           { id: 'start_of_workflow', name: 'Start Workflow', type: 'Start' },
         ],
-        edges: ['a-b', 'a-c', 'start_of_workflow-a'],
-        width: 1500,
-        height: 1200,
-        positions: {
-          start_of_workflow: { x: 450, y: 0 },
-          a: { x: 450, y: 300 },
-          b: { x: 200, y: 600 },
-          c: { x: 700, y: 600 },
-        },
       },
     });
     const t0 = Date.now();
