@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '@switchyard/core';
 
 /** Where the generated REST types live (committed, so the REST test and example type-check without a server). */
 export const OPENAPI_TYPES_FILE = new URL('../test/openapi.d.ts', import.meta.url);
@@ -14,15 +15,6 @@ export const GENERATOR = { 'openapi-typescript': '7.13.0', typescript: '5.9.3' }
 export const CHECKED_OPERATIONS = ['users-upsert', 'users-get', 'users-list', 'apiKeys-create'] as const;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-function canonical(value: Json): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(value[k] as Json)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /** Every `#/components/...` reference reachable from `value` through the document, each once. */
 function referenced(doc: Json, value: Json, found = new Map<string, Json>()): Map<string, Json> {
@@ -54,9 +46,7 @@ export function operationFingerprint(document: unknown, operationId: string): st
       if (op?.operationId !== operationId) continue;
       const refs = referenced(doc, op as Json);
       const closure = { path, method, op, refs: Object.fromEntries([...refs].sort()) };
-      return createHash('sha256')
-        .update(canonical(closure as unknown as Json))
-        .digest('hex');
+      return createHash('sha256').update(canonicalJson(closure)).digest('hex');
     }
   }
   throw new Error(`no operation ${operationId} in the document`);

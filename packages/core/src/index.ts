@@ -5,6 +5,7 @@ export * from './delays.ts';
 export * from './errors.ts';
 export * from './events.ts';
 export * from './jobs.ts';
+export * from './json.ts';
 export * from './signing.ts';
 export * from './templating.ts';
 export * from './webhookLines.ts';

@@ -5,6 +5,7 @@ import { callSlack, postIncomingWebhook, SLACK_API_BASE_URL } from '../actions/c
 import { sendHostRequest } from '../actions/hostRequest.ts';
 import { Connection, type ConnectionKind } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
+import { run } from '../db/statement.ts';
 import type { ServerDeps } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
 import { outboundUrlRefusal } from '../outbound/saveGuard.ts';
@@ -16,6 +17,7 @@ import type {
   ListConnectionsInput,
   UpdateConnectionInput,
 } from './schema.ts';
+import { CONNECTIONS_NAMED, PUBLISHED_WORKFLOWS } from './sql.ts';
 import {
   type ConnectionCredentials,
   findConnection,
@@ -106,10 +108,7 @@ async function assertNameFree(
   name: string,
   exceptId?: string,
 ): Promise<void> {
-  const rows = await em.execute<{ id: string }[]>(
-    'select id from connections where account_id = ? and lower(name) = lower(?)',
-    [accountId, name],
-  );
+  const rows = await run(em, CONNECTIONS_NAMED, [accountId, name]);
   if (rows.some((r) => r.id !== exceptId)) {
     throw new AppError('duplicate_name', `A connection named ${JSON.stringify(name)} already exists`);
   }
@@ -199,11 +198,7 @@ export async function deleteConnection(
     await tem.remove(conn).flush();
     // A published workflow must not be left with an action that cannot run: one naming this connection, or one
     // relying on the account's default of a kind this was the last of. Checked after the delete, then undone.
-    const live = await tem.execute<{ id: string; name: string; template: unknown }[]>(
-      `select id, name, template from workflows
-        where account_id = ? and deleted_at is null and template is not null order by id`,
-      [accountId],
-    );
+    const live = await run(tem, PUBLISHED_WORKFLOWS, [accountId]);
     const broken: Problem[] = [];
     for (const w of live) {
       for (const p of await publishedActionProblems(tem, deps, accountId, w.template)) {

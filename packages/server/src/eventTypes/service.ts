@@ -8,10 +8,11 @@ import {
 import { uuidv7 } from 'uuidv7';
 import { CustomEventType } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
+import { run, runOne } from '../db/statement.ts';
 import { AppError } from '../errors.ts';
 import { timestampFields } from '../time.ts';
-import { pgTextArray } from '../workflows/triggers.ts';
 import type { CreateEventTypeInput, EventTypeOutput } from './schema.ts';
+import { ENSURE_TYPES, OWN_TYPE_NAMES, RECORD_SENT_TYPES, REGISTER_TYPE } from './sql.ts';
 
 /** The account's own event types (registered and sent), by name. */
 export async function listCustomEventTypes(em: EntityManager, accountId: string): Promise<CustomEventType[]> {
@@ -20,9 +21,7 @@ export async function listCustomEventTypes(em: EntityManager, accountId: string)
 
 /** Every type name in an account's catalog: the built-in ones, the ones it registered and the ones it sent. */
 export async function knownEventTypeNames(em: EntityManager, accountId: string): Promise<string[]> {
-  const own = await em.execute<{ type: string }[]>('select type from event_types where account_id = ?', [
-    accountId,
-  ]);
+  const own = await run(em, OWN_TYPE_NAMES, [accountId]);
   return [...BUILT_IN_EVENT_TYPES.map((t) => t.type), ...own.map((r) => r.type)];
 }
 
@@ -38,15 +37,7 @@ export async function createEventType(
   const problems = validateEventTypeName(input.type);
   if (problems.length > 0)
     throw new AppError('validation_error', problems[0]?.message ?? 'Invalid type', problems);
-  const [row] = await em.execute<{ id: string }[]>(
-    `insert into event_types (id, account_id, type, description, registered, created_at)
-     values (?, ?, ?, ?, true, now())
-     on conflict (account_id, type) do update
-       set registered = true, description = coalesce(excluded.description, event_types.description)
-       where not event_types.registered
-     returning id`,
-    [uuidv7(), accountId, input.type, input.description ?? null],
-  );
+  const row = await runOne(em, REGISTER_TYPE, [uuidv7(), accountId, input.type, input.description ?? null]);
   if (!row) throw new AppError('duplicate_name', `Event type ${input.type} already exists`);
   return em.findOneOrFail(CustomEventType, { id: row.id }, { refresh: true });
 }
@@ -67,12 +58,7 @@ export async function recordSentEventTypes(
 ): Promise<void> {
   const names = catalogCandidates(types);
   if (names.length === 0) return;
-  await em.execute(
-    `insert into event_types (id, account_id, type, description, registered, created_at)
-     select t.id, ?, t.type, null, false, now() from unnest(?::uuid[], ?::text[]) as t(id, type)
-     on conflict (account_id, type) do nothing`,
-    [accountId, pgTextArray(names.map(() => uuidv7())), pgTextArray(names)],
-  );
+  await run(em, RECORD_SENT_TYPES, [accountId, names.map(() => uuidv7()), names]);
 }
 
 /**
@@ -86,20 +72,12 @@ export async function ensureEventTypes(
 ): Promise<void> {
   const own = types.filter((t) => !isBuiltInEventType(t.type)).sort((a, b) => a.type.localeCompare(b.type));
   if (own.length === 0) return;
-  await em.execute(
-    `insert into event_types (id, account_id, type, description, registered, created_at)
-     select t.id, ?, t.type, t.description, true, now()
-       from unnest(?::uuid[], ?::text[], ?::text[]) as t(id, type, description)
-     on conflict (account_id, type) do update
-       set registered = true, description = coalesce(event_types.description, excluded.description)
-       where not event_types.registered`,
-    [
-      accountId,
-      pgTextArray(own.map(() => uuidv7())),
-      pgTextArray(own.map((t) => t.type)),
-      pgTextArray(own.map((t) => t.description)),
-    ],
-  );
+  await run(em, ENSURE_TYPES, [
+    accountId,
+    own.map(() => uuidv7()),
+    own.map((t) => t.type),
+    own.map((t) => t.description),
+  ]);
 }
 
 /** The API shape of the catalog for an account: the built-in types, then its own by name. */

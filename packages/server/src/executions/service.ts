@@ -2,6 +2,7 @@ import { looseEqual, reachableFrom, type WorkflowTemplate, workflowGraph } from 
 import { accountStopEvents } from '../accounts/settings.ts';
 import { Account, Execution, ExecutionStep, Workflow } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
+import { run, runOne } from '../db/statement.ts';
 import type { ServerDeps } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { EventInput } from '../events/schema.ts';
@@ -9,7 +10,6 @@ import { ingestEvents } from '../events/service.ts';
 import { type PageInput, paginate } from '../pagination.ts';
 import { discoverUsers } from '../users/service.ts';
 import { getWorkflow } from '../workflows/service.ts';
-import { pgTextArray } from '../workflows/triggers.ts';
 import { advanceLocked, lockExecution, stepJobKey } from './engine.ts';
 import type {
   ExecuteWorkflowInput,
@@ -17,6 +17,17 @@ import type {
   StopExecutionsInput,
   TriggerInput,
 } from './schema.ts';
+import {
+  LIVE_BY_STOP_EVENT,
+  LOCK_STATUS,
+  MARK_RERUN,
+  MARK_STARTED,
+  REMOVE_JOBS,
+  RESET_STEPS,
+  SKIP_QUEUED_STEPS,
+  STEP_STATUSES,
+  STOP_EXECUTIONS,
+} from './sql.ts';
 import { type StartResult, startWorkflows, triggerExtras } from './start.ts';
 
 /** A page of the account's executions, newest first. */
@@ -61,25 +72,13 @@ export function filtersMatch(
  */
 export async function stopExecutions(em: EntityManager, ids: string[], reason: string): Promise<string[]> {
   if (ids.length === 0) return [];
-  const stopped = await em.execute<{ id: string }[]>(
-    `update executions set status = 'stopped', error = ?, finished_at = now(), updated_at = now()
-      where id = any(?::uuid[]) and status in ('running', 'waiting') returning id`,
-    [reason, pgTextArray(ids)],
-  );
+  const stopped = await run(em, STOP_EXECUTIONS, [reason, ids]);
   if (stopped.length === 0) return [];
   const stoppedIds = stopped.map((r) => r.id);
-  const steps = await em.execute<{ execution_id: string; node_id: string; was: string }[]>(
-    `with s as (
-       select id, status as was from execution_steps
-        where execution_id = any(?::uuid[]) and status in ('pending', 'scheduled') for update
-     )
-     update execution_steps t set status = 'skipped', finished_at = now(), updated_at = now()
-       from s where t.id = s.id returning t.execution_id, t.node_id, s.was`,
-    [pgTextArray(stoppedIds)],
-  );
+  const steps = await run(em, SKIP_QUEUED_STEPS, [stoppedIds]);
   const keys = steps.filter((s) => s.was === 'scheduled').map((s) => stepJobKey(s.execution_id, s.node_id));
   if (keys.length > 0) {
-    await em.execute('select graphile_worker.remove_job(k) from unnest(?::text[]) as k', [pgTextArray(keys)]);
+    await run(em, REMOVE_JOBS, [keys]);
   }
   return stoppedIds;
 }
@@ -94,12 +93,7 @@ export async function stopByEvent(em: EntityManager, accountId: string, input: S
     ]);
   }
   return em.transactional(async (tem) => {
-    const rows = await tem.execute<{ id: string; data: Record<string, unknown> }[]>(
-      `select id, data from executions
-        where account_id = ? and user_key = ? and stop_event = ? and status in ('running', 'waiting')
-        order by id for update`,
-      [accountId, input.user_key, input.stop_event],
-    );
+    const rows = await run(tem, LIVE_BY_STOP_EVENT, [accountId, input.user_key, input.stop_event]);
     const ids = rows.filter((r) => filtersMatch(r.data, input.filters)).map((r) => r.id);
     return stopExecutions(tem, ids, `stopped by stop event ${input.stop_event}`);
   });
@@ -108,10 +102,7 @@ export async function stopByEvent(em: EntityManager, accountId: string, input: S
 /** `POST /v1/executions/{id}/stop`. 409 `conflict` when it has finished already. */
 export async function stopOne(em: EntityManager, accountId: string, id: string) {
   await em.transactional(async (tem) => {
-    const [row] = await tem.execute<{ status: string }[]>(
-      'select status from executions where id = ? and account_id = ? for update',
-      [id, accountId],
-    );
+    const row = await runOne(tem, LOCK_STATUS, [id, accountId]);
     if (!row) throw notFound(`Execution ${id}`);
     if (row.status !== 'running' && row.status !== 'waiting') {
       throw new AppError(
@@ -135,10 +126,7 @@ export async function startWaiting(em: EntityManager, deps: ServerDeps, accountI
         `Execution ${id} is ${ex.status}; only a waiting execution can be started`,
       );
     }
-    await tem.execute(
-      `update executions set status = 'running', started_at = now(), updated_at = now() where id = ?`,
-      [id],
-    );
+    await run(tem, MARK_STARTED, [id]);
     ex.status = 'running';
     await advanceLocked(tem, deps, ex);
   });
@@ -156,10 +144,7 @@ export async function rerunExecution(em: EntityManager, deps: ServerDeps, accoun
     if (ex.status !== 'failed') {
       throw new AppError('conflict', `Execution ${id} is ${ex.status}; only a failed execution can be rerun`);
     }
-    const steps = await tem.execute<{ node_id: string; status: string }[]>(
-      'select node_id, status from execution_steps where execution_id = ?',
-      [id],
-    );
+    const steps = await run(tem, STEP_STATUSES, [id]);
     const graph = workflowGraph(ex.template as WorkflowTemplate);
     const failed = steps
       .filter((s) => s.status === 'failed')
@@ -171,16 +156,8 @@ export async function rerunExecution(em: EntityManager, deps: ServerDeps, accoun
           s.status === 'failed' || (s.status === 'skipped' && below[graph.indexOf.get(s.node_id) as number]),
       )
       .map((s) => s.node_id);
-    await tem.execute(
-      `update execution_steps set status = 'pending', attempts = 0, output = null, error = null, run_at = null,
-              started_at = null, finished_at = null, updated_at = now()
-        where execution_id = ? and node_id = any(?::text[])`,
-      [id, pgTextArray(reset)],
-    );
-    await tem.execute(
-      `update executions set status = 'running', error = null, finished_at = null, updated_at = now() where id = ?`,
-      [id],
-    );
+    await run(tem, RESET_STEPS, [id, reset]);
+    await run(tem, MARK_RERUN, [id]);
     ex.status = 'running';
     await advanceLocked(tem, deps, ex);
   });

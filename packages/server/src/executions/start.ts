@@ -4,11 +4,23 @@ import { uuidv7 } from 'uuidv7';
 import { enqueueJob } from '../db/enqueue.ts';
 import type { Workflow } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
+import { run, runOne } from '../db/statement.ts';
 import type { ServerDeps } from '../deps.ts';
 import type { EventConsumer, StoredEvent } from '../events/consumers.ts';
 import { emitEvent } from '../events/service.ts';
-import { findTriggeredWorkflows, pgTextArray } from '../workflows/triggers.ts';
+import { findTriggeredWorkflows } from '../workflows/triggers.ts';
 import { buildContext } from './context.ts';
+import {
+  ACCOUNT_ZONE,
+  CAUSES_OF,
+  COUNT_EXECUTION,
+  COUNT_TRIGGER,
+  DISABLE_WORKFLOW,
+  INSERT_EXECUTION,
+  INSERT_STEPS,
+  TODAY_IN_ZONE,
+  USER_FOR_DATA,
+} from './sql.ts';
 
 /** How workflows are being started. */
 export interface StartOptions {
@@ -49,23 +61,12 @@ export async function causeChain(
   causedBy: string[],
 ): Promise<string[]> {
   if (causedBy.length === 0) return [];
-  const rows = await em.execute<{ caused_by: string[] }[]>(
-    'select caused_by from executions where account_id = ? and id = any(?::uuid[])',
-    [accountId, pgTextArray(causedBy)],
-  );
+  const rows = await run(em, CAUSES_OF, [accountId, causedBy]);
   const chain = new Set<string>();
   for (const r of rows) for (const id of r.caused_by ?? []) chain.add(id);
   for (const id of causedBy) chain.add(id);
   return [...chain];
 }
-
-// The circuit breaker: one atomic count per workflow and day of the account's zone. The insert or the increment
-// returns a row only while the count is under the limit; concurrent triggers queue on the row, so exactly `max` pass.
-const COUNT_TRIGGER = `
-  insert into workflow_trigger_counts (workflow_id, day, n) values (?, (now() at time zone ?)::date, 1)
-  on conflict (workflow_id, day) do update set n = workflow_trigger_counts.n + 1
-    where workflow_trigger_counts.n < ?
-  returning n`;
 
 async function passesBreaker(
   em: EntityManager,
@@ -77,20 +78,13 @@ async function passesBreaker(
   const max = wf.maxTriggersPerDay;
   if (max === null || max === undefined) return true;
   if (max > 0) {
-    const rows = await em.execute<{ n: number }[]>(COUNT_TRIGGER, [wf.id, timeZone, max]);
+    const rows = await run(em, COUNT_TRIGGER, [wf.id, timeZone, max]);
     if (rows.length > 0) return true;
   }
-  const [day] = await em.execute<{ day: string }[]>(
-    `select to_char(now() at time zone ?, 'YYYY-MM-DD') as day`,
-    [timeZone],
-  );
+  const day = await runOne(em, TODAY_IN_ZONE, [timeZone]);
   const reason = `max_triggers_per_day exceeded: more than ${max} triggers on ${day?.day} (${timeZone})`;
   // Only the trigger that flips `enabled` raises the alert: concurrent refusals find it disabled already.
-  const flipped = await em.execute<{ id: string }[]>(
-    `update workflows set enabled = false, disabled_reason = ?, updated_at = now()
-      where id = ? and enabled returning id`,
-    [reason, wf.id],
-  );
+  const flipped = await run(em, DISABLE_WORKFLOW, [reason, wf.id]);
   if (flipped.length > 0) {
     deps.logger.warn({ workflowId: wf.id, max }, 'workflow disabled by its circuit breaker');
     await emitEvent(em, deps, wf.accountId, {
@@ -113,16 +107,6 @@ async function passesBreaker(
   return false;
 }
 
-const INSERT_EXECUTION = `
-  insert into executions (id, account_id, workflow_id, user_key, status, template, data, event_id, caused_by,
-    stop_event, error, started_at, finished_at, created_at, updated_at)
-  values (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, now(), now())`;
-
-const INSERT_STEPS = `
-  insert into execution_steps (id, execution_id, node_id, type, created_at, updated_at)
-  select u.id, ?, u.node_id, u.type, now(), now()
-    from unnest(?::uuid[], ?::text[], ?::text[]) as u(id, node_id, type)`;
-
 /**
  * Starts executions of `workflows` in `em`'s transaction (the event's own, when an event triggers them): applies the
  * loop guard (an event caused by WORKFLOW_MAX_CHAIN_DEPTH chained executions starts nothing; the refusal is kept as
@@ -137,15 +121,10 @@ export async function startWorkflows(
   opts: StartOptions,
 ): Promise<StartResult[]> {
   if (workflows.length === 0) return [];
-  const [account] = await em.execute<{ time_zone: string }[]>('select time_zone from accounts where id = ?', [
-    accountId,
-  ]);
+  const account = await runOne(em, ACCOUNT_ZONE, [accountId]);
   const timeZone = account?.time_zone ?? 'UTC';
-  const [user] = await em.execute<
-    { key: string; name: string | null; email: string | null; config: unknown }[]
-  >('select key, name, email, config from users where account_id = ? and key = ?', [accountId, opts.userKey]);
-  const userData = ((user?.config as { user_data?: Record<string, unknown> } | null)?.user_data ??
-    {}) as Record<string, unknown>;
+  const user = await runOne(em, USER_FOR_DATA, [accountId, opts.userKey]);
+  const userData = user?.config?.user_data ?? {};
   const results: StartResult[] = [];
   const tooDeep = opts.causedBy.length >= deps.env.WORKFLOW_MAX_CHAIN_DEPTH;
   for (const wf of workflows) {
@@ -155,14 +134,14 @@ export async function startWorkflows(
       continue;
     }
     const id = uuidv7();
-    const base = [id, accountId, wf.id, wf.userKey];
+    const base = [id, accountId, wf.id, wf.userKey] as const;
     if (tooDeep) {
       const reason = `loop_guard: caused by a chain of ${opts.causedBy.length} executions (WORKFLOW_MAX_CHAIN_DEPTH is ${deps.env.WORKFLOW_MAX_CHAIN_DEPTH})`;
       deps.logger.warn(
         { workflowId: wf.id, eventId: opts.event?.id, chain: opts.causedBy },
         'loop guard refused',
       );
-      await em.execute(INSERT_EXECUTION, [
+      await run(em, INSERT_EXECUTION, [
         ...base,
         'skipped',
         JSON.stringify(template),
@@ -197,7 +176,7 @@ export async function startWorkflows(
       workflow: { id: wf.id, key: wf.key, name: wf.name },
     });
     const status = wf.autoStart || opts.forceStart ? 'running' : 'waiting';
-    await em.execute(INSERT_EXECUTION, [
+    await run(em, INSERT_EXECUTION, [
       ...base,
       status,
       JSON.stringify(template),
@@ -209,16 +188,13 @@ export async function startWorkflows(
       status === 'running' ? new Date() : null,
       null,
     ]);
-    await em.execute(INSERT_STEPS, [
+    await run(em, INSERT_STEPS, [
       id,
-      pgTextArray(template.nodes.map(() => uuidv7())),
-      pgTextArray(template.nodes.map((n) => n.id)),
-      pgTextArray(template.nodes.map((n) => n.type)),
+      template.nodes.map(() => uuidv7()),
+      template.nodes.map((n) => n.id),
+      template.nodes.map((n) => n.type),
     ]);
-    await em.execute(
-      `update workflows set executions_count = executions_count + 1, last_triggered_at = now() where id = ?`,
-      [wf.id],
-    );
+    await run(em, COUNT_EXECUTION, [wf.id]);
     if (status === 'running') {
       await enqueueJob(em, 'start_execution', { execution_id: id }, { jobKey: `execution:${id}:start` });
     }

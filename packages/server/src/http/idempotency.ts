@@ -1,18 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { canonicalJson } from '@switchyard/core';
 import type pg from 'pg';
 import { uuidv7 } from 'uuidv7';
 import type { SecretBox } from '../crypto/secretBox.ts';
+import { run, runOne } from '../db/statement.ts';
 import { AppError } from '../errors.ts';
-import { CLAIM, DELETE_EXPIRED, READ, RECORD, RELEASE, TAKE_OVER } from './idempotencySql.ts';
-
-/** JSON with object keys sorted, so the same body hashes the same whatever its key order. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
-}
+import { CLAIM, DELETE_EXPIRED, READ, RECORD, RELEASE, TAKE_OVER } from './sql.ts';
 
 /** What an idempotent call is about. */
 export interface IdempotentCall {
@@ -39,15 +32,6 @@ export interface IdempotencyStore {
 /** The outcome of claiming a key: do the work (then record or release it), or replay what the first call answered. */
 export type Claim = { kind: 'claimed'; id: string; token: string } | { kind: 'replay'; response: unknown };
 
-interface RecordRow {
-  id: string;
-  request_hash: string;
-  response: unknown;
-  response_sealed: string | null;
-  expired: boolean;
-  lapsed: boolean;
-}
-
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -67,8 +51,6 @@ export async function claimIdempotencyKey(store: IdempotencyStore, call: Idempot
     .update(canonicalJson(call.input ?? null))
     .digest('hex');
   const token = randomUUID();
-  const q = async <R>(statement: { name: string; text: string }, values: unknown[]): Promise<R[]> =>
-    (await store.pool.query({ ...statement, values })).rows as R[];
 
   const giveUpAt = now().getTime() + 2 * call.leaseMs;
   for (let round = 0; ; round++) {
@@ -84,7 +66,7 @@ export async function claimIdempotencyKey(store: IdempotencyStore, call: Idempot
     const lockedUntil = new Date(t.getTime() + call.leaseMs);
     const expiresAt = call.key.startsWith('life-') ? null : new Date(t.getTime() + call.ttlHours * 3_600_000);
     const id = uuidv7();
-    const [claimed] = await q<{ id: string }>(CLAIM, [
+    const claimed = await runOne(store.pool, CLAIM, [
       id,
       call.accountId,
       call.key,
@@ -96,10 +78,10 @@ export async function claimIdempotencyKey(store: IdempotencyStore, call: Idempot
       lockedUntil,
     ]);
     if (claimed) return { kind: 'claimed', id, token };
-    const [row] = await q<RecordRow>(READ, [call.accountId, call.key, call.operation, t]);
+    const row = await runOne(store.pool, READ, [call.accountId, call.key, call.operation, t]);
     if (!row) continue; // released since: claim again
     if (row.expired) {
-      await q(DELETE_EXPIRED, [row.id, t]);
+      await run(store.pool, DELETE_EXPIRED, [row.id, t]);
       continue;
     }
     if (row.request_hash !== hash) {
@@ -113,7 +95,7 @@ export async function claimIdempotencyKey(store: IdempotencyStore, call: Idempot
       return { kind: 'replay', response: JSON.parse(store.box.open(row.response_sealed)) };
     if (row.response !== null) return { kind: 'replay', response: row.response };
     if (row.lapsed) {
-      const [taken] = await q<{ id: string }>(TAKE_OVER, [row.id, token, lockedUntil, t]);
+      const taken = await runOne(store.pool, TAKE_OVER, [row.id, token, lockedUntil, t]);
       if (taken) return { kind: 'claimed', id: row.id, token };
       continue;
     }
@@ -129,7 +111,7 @@ export async function recordIdempotentResponse(
   response: unknown,
 ): Promise<void> {
   const sealed = store.box.seal(JSON.stringify(response ?? null));
-  await store.pool.query({ ...RECORD, values: [claim.id, claim.token, sealed] });
+  await run(store.pool, RECORD, [claim.id, claim.token, sealed]);
 }
 
 /** Gives a claim up (the call failed: a failure is not remembered, and the next call with the key does the work). */
@@ -137,5 +119,5 @@ export async function releaseIdempotencyKey(
   store: IdempotencyStore,
   claim: { id: string; token: string },
 ): Promise<void> {
-  await store.pool.query({ ...RELEASE, values: [claim.id, claim.token] });
+  await run(store.pool, RELEASE, [claim.id, claim.token]);
 }

@@ -2,20 +2,13 @@ import type pg from 'pg';
 import type { AuthInfo, Context } from '../context.ts';
 import { Account } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
+import { runOne } from '../db/statement.ts';
 import { AppError } from '../errors.ts';
 import { assertOwned, SESSION_PROCEDURES, scopesOfFeatures } from '../portal/access.ts';
 import { hashPortalSecret } from '../portal/tokens.ts';
+import { SESSION_BY_TOKEN } from './sql.ts';
 
 const ARCHIVED = 'ARCHIVED__';
-
-interface SessionColumns {
-  sy_session_id: string;
-  sy_session_features: string[] | string;
-  sy_session_expires_at: Date | string;
-  sy_session_revoked_at: Date | string | null;
-  sy_user_id: string;
-  sy_user_key: string;
-}
 
 function sessionError(reason: 'unknown' | 'expired' | 'revoked'): AppError {
   const message = {
@@ -38,16 +31,7 @@ export async function resolvePortalSession(
   now: Date,
 ): Promise<AuthInfo> {
   const hash = hashPortalSecret(token);
-  const {
-    rows: [row],
-  } = await pool.query<Record<string, unknown> & SessionColumns>({
-    name: 'switchyard_resolve_portal_session',
-    text: `select s.id as sy_session_id, s.features as sy_session_features, s.expires_at as sy_session_expires_at,
-                  s.revoked_at as sy_session_revoked_at, u.id as sy_user_id, u.key as sy_user_key, a.*
-             from portal_sessions s join users u on u.id = s.user_id join accounts a on a.id = s.account_id
-            where s.token_hash = $1 or s.browser_token_hash = $1`,
-    values: [hash],
-  });
+  const row = await runOne(pool, SESSION_BY_TOKEN, [hash]);
   if (!row) throw sessionError('unknown');
   const {
     sy_session_id: id,

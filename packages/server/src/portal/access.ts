@@ -1,7 +1,9 @@
 import type pg from 'pg';
 import type { Scope } from '../apiKeys/scopes.ts';
 import type { PortalFeature } from '../db/entities/index.ts';
+import { runOne } from '../db/statement.ts';
 import { notFound } from '../errors.ts';
+import { OWNS_DELIVERY, OWNS_EXECUTION, OWNS_WEBHOOK } from './sql.ts';
 
 /**
  * How a procedure a portal session may call is confined to the session's user:
@@ -54,21 +56,7 @@ export const SESSION_PROCEDURES: Readonly<Record<string, SessionRule>> = {
   'portal.eventFields': session,
 };
 
-const OWNERSHIP: Record<'execution' | 'webhook' | 'delivery', { name: string; text: string }> = {
-  execution: {
-    name: 'switchyard_portal_owns_execution',
-    text: 'select 1 from executions where id = $1::uuid and account_id = $2 and user_key = $3',
-  },
-  webhook: {
-    name: 'switchyard_portal_owns_webhook',
-    text: 'select 1 from webhooks where id = $1::uuid and account_id = $2 and user_key = $3',
-  },
-  delivery: {
-    name: 'switchyard_portal_owns_delivery',
-    text: `select 1 from deliveries d join webhooks w on w.id = d.webhook_id
-            where d.id = $1::uuid and d.account_id = $2 and w.user_key = $3`,
-  },
-};
+const OWNERSHIP = { execution: OWNS_EXECUTION, webhook: OWNS_WEBHOOK, delivery: OWNS_DELIVERY } as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NOUN = { execution: 'Execution', webhook: 'Webhook', delivery: 'Delivery' } as const;
@@ -85,8 +73,7 @@ export async function assertOwned(
   userKey: string,
 ): Promise<void> {
   if (typeof id !== 'string' || !UUID.test(id)) return;
-  const { rowCount } = await pool.query({ ...OWNERSHIP[of], values: [id, accountId, userKey] });
-  if (!rowCount) throw notFound(`${NOUN[of]} ${id}`);
+  if (!(await runOne(pool, OWNERSHIP[of], [id, accountId, userKey]))) throw notFound(`${NOUN[of]} ${id}`);
 }
 
 /** The scopes a session's features grant; never `admin`, `users:*` or `events:*`. */

@@ -5,19 +5,19 @@ import type { AuthInfo } from '../context.ts';
 import type { PortalFeature } from '../db/entities/index.ts';
 import { Account, PortalSession, User } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
+import { run, runOne } from '../db/statement.ts';
 import type { ServerDeps } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
 import { classifyToken, resolveApiKey } from '../http/auth.ts';
+import { EMPTY_USER_CONFIG } from '../users/service.ts';
+import { INSERT_USER_IF_ABSENT } from '../users/sql.ts';
 import type { CreatePortalSessionInput, ExchangeCodeInput } from './schema.ts';
+import { CODE_OF_OTHER_ACCOUNT, EXCHANGE_CODE, USER_EVENT_SAMPLE } from './sql.ts';
 import { generateLinkCode, generatePortalToken, hashPortalSecret } from './tokens.ts';
 
 /** The user of `key`, created when the account has none (seed 004: users are discovered when the UI loads). */
 async function ensureUser(em: EntityManager, accountId: string, key: string): Promise<User> {
-  await em.execute(
-    `insert into users (id, account_id, key, groups, config, created_at, updated_at)
-     values (?, ?, ?, '[]', ?, now(), now()) on conflict (account_id, key) do nothing`,
-    [uuidv7(), accountId, key, JSON.stringify({ primary_color: null, logo_url: null, user_data: {} })],
-  );
+  await run(em, INSERT_USER_IF_ABSENT, [uuidv7(), accountId, key, EMPTY_USER_CONFIG]);
   return em.findOneOrFail(User, { accountId, key });
 }
 
@@ -112,20 +112,10 @@ export async function exchangeCode(
   const { token, hash } = generatePortalToken();
   // With the embed script's publishable key, only a link of that key's account is traded: a link minted for
   // another account reads as unknown there, and stays usable where it belongs.
-  const [row] = await em.execute<{ id: string; expires_at: Date | string; time_zone: string }[]>(
-    `update portal_sessions s set code_used_at = now(), browser_token_hash = ?
-       from accounts a
-      where a.id = s.account_id and s.code_hash = ? and s.code_used_at is null and s.revoked_at is null
-        and s.expires_at > now() and (?::uuid is null or s.account_id = ?::uuid)
-      returning s.id, s.expires_at, a.time_zone`,
-    [hash, codeHash, accountId, accountId],
-  );
+  const row = await runOne(em, EXCHANGE_CODE, [hash, codeHash, accountId]);
   if (!row) {
     if (accountId) {
-      const [other] = await em.execute<{ n: number }[]>(
-        'select 1 as n from portal_sessions where code_hash = ? and account_id <> ?::uuid',
-        [codeHash, accountId],
-      );
+      const other = await runOne(em, CODE_OF_OTHER_ACCOUNT, [codeHash, accountId]);
       if (other) throw linkRefusal('link_unknown', 'This portal link is not valid');
     }
     throw await exchangeRefusal(em, codeHash);
@@ -196,12 +186,7 @@ const SAMPLE_WINDOW = 500;
  */
 export async function eventFields(em: EntityManager, auth: AuthInfo, type: string) {
   const { user } = requireSession(auth);
-  const rows = await em.execute<{ data: Record<string, unknown> }[]>(
-    `select data from (
-       select data, user_key from events where account_id = ? and type = ? order by id desc limit ?
-     ) e where e.user_key = ? limit 20`,
-    [auth.account.id, type, SAMPLE_WINDOW, user.key],
-  );
+  const rows = await run(em, USER_EVENT_SAMPLE, [auth.account.id, type, SAMPLE_WINDOW, user.key]);
   const fields = new Map<string, string>();
   for (const r of rows) collectPaths(r.data, '', fields, 0);
   return {

@@ -69,22 +69,34 @@ export function serverForFile(
   });
   afterAll(() => started?.close());
   const srv = late(() => started, 'the test server');
-  return Object.assign(Object.create(srv) as TestServer, { call: apiCaller(srv) });
+  return late(() => started, 'the test server', { call: apiCaller(srv) });
 }
 
 /**
  * Stands for an object a `beforeAll` makes: every property read or write goes to what `current` returns then, so a
- * test file can hold it in a `const` at the top. Throws, naming `what`, when it is used before it exists.
+ * test file can hold it in a `const` at the top (and spread it in a test). `own` holds properties of its own, which
+ * can be read before the object exists. Throws, naming `what`, when it is used before it exists.
  */
-export function late<T extends object>(current: () => T | undefined, what: string): T {
+export function late<T extends object, O extends object = Record<never, never>>(
+  current: () => T | undefined,
+  what: string,
+  own?: O,
+): T & O {
+  const mine = (own ?? {}) as O;
+  const ours = (key: string | symbol) => Object.hasOwn(mine, key);
   const target = (): T => {
     const value = current();
     if (!value) throw new Error(`${what} is made in beforeAll: use it inside a test or hook`);
     return value;
   };
-  return new Proxy({} as T, {
-    get: (_, key) => Reflect.get(target(), key),
-    set: (_, key, value) => Reflect.set(target(), key, value),
-    has: (_, key) => Reflect.has(target(), key),
+  return new Proxy({} as T & O, {
+    get: (_, key) => (ours(key) ? Reflect.get(mine, key) : Reflect.get(target(), key)),
+    set: (_, key, value) => Reflect.set(ours(key) ? mine : target(), key, value),
+    has: (_, key) => ours(key) || Reflect.has(target(), key),
+    ownKeys: () => [...new Set([...Reflect.ownKeys(target()), ...Reflect.ownKeys(mine)])],
+    getOwnPropertyDescriptor: (_, key) => {
+      const d = Reflect.getOwnPropertyDescriptor(ours(key) ? mine : target(), key);
+      return d && { ...d, configurable: true };
+    },
   });
 }

@@ -1,10 +1,11 @@
 import { uuidv7 } from 'uuidv7';
 import { User } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
+import { run } from '../db/statement.ts';
 import { AppError, notFound } from '../errors.ts';
 import { type PageInput, paginate } from '../pagination.ts';
-import { pgTextArray } from '../workflows/triggers.ts';
 import type { UpsertUserInput } from './schema.ts';
+import { DISCOVER_USERS, INSERT_USER_IF_ABSENT } from './sql.ts';
 
 /** The key of the account's admin user, created with the account. */
 export const MAIN_USER_KEY = 'main';
@@ -19,11 +20,7 @@ export async function upsertUser(
 ): Promise<User> {
   return em.transactional(async (tem) => {
     // Insert-if-absent first, so two concurrent first upserts cannot both create the user.
-    await tem.execute(
-      `insert into users (id, account_id, key, groups, config, created_at, updated_at)
-       values (?, ?, ?, '[]', ?, now(), now()) on conflict (account_id, key) do nothing`,
-      [uuidv7(), accountId, input.key, EMPTY_USER_CONFIG],
-    );
+    await run(tem, INSERT_USER_IF_ABSENT, [uuidv7(), accountId, input.key, EMPTY_USER_CONFIG]);
     const user = await tem.findOneOrFail(
       User,
       { accountId, key: input.key },
@@ -61,14 +58,7 @@ export async function discoverUsers(
 ): Promise<void> {
   const distinct = [...new Set(keys)].sort();
   if (distinct.length === 0) return;
-  await em.execute(
-    `insert into users (id, account_id, key, groups, config, created_at, updated_at)
-     select u.id, ?, u.key, '[]', ?::jsonb, now(), now()
-       from unnest(?::uuid[], ?::text[]) with ordinality as u(id, key, n)
-      order by u.n
-     on conflict (account_id, key) do nothing`,
-    [accountId, EMPTY_USER_CONFIG, pgTextArray(distinct.map(() => uuidv7())), pgTextArray(distinct)],
-  );
+  await run(em, DISCOVER_USERS, [accountId, EMPTY_USER_CONFIG, distinct.map(() => uuidv7()), distinct]);
 }
 
 /** A user by key, or 404. */

@@ -8,6 +8,7 @@ import {
 import { uuidv7 } from 'uuidv7';
 import { Webhook } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
+import { run } from '../db/statement.ts';
 import { attemptDelivery } from '../deliveries/attempt.ts';
 import { outboundOf, secretBoxOf } from '../deliveries/ports.ts';
 import type { ServerDeps } from '../deps.ts';
@@ -24,6 +25,7 @@ import type {
   UpdateWebhookInput,
 } from './schema.ts';
 import { generateSecret, sealHeaders } from './secrets.ts';
+import { INSERT_TEST_DELIVERY, INSERT_WEBHOOK } from './sql.ts';
 
 /** How long the secret before a rotation keeps signing. */
 export const ROTATION_GRACE_MS = 24 * 3_600_000;
@@ -139,29 +141,22 @@ export async function createWebhook(
   const filters = checkFilters(input.filters);
   const secret = generateSecret();
   const id = uuidv7();
-  const inserted = await em.execute<{ id: string }[]>(
-    // The URL is unique per owner (the account, or one end user): the only unique index a new id can meet.
-    `insert into webhooks (id, account_id, user_key, url, name, description, events, filters, method, content_type,
-       headers_sealed, status, notify_on_failure, secret_sealed, created_at, updated_at)
-     values (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, now(), now())
-     on conflict do nothing returning id`,
-    [
-      id,
-      accountId,
-      input.user_key ?? null,
-      input.url,
-      input.name ?? null,
-      input.description ?? null,
-      JSON.stringify(input.events),
-      filters === null ? null : JSON.stringify(filters),
-      input.method ?? 'POST',
-      input.content_type ?? 'application/json',
-      sealHeaders(headers, secretBoxOf(deps)),
-      input.active === false ? 'paused' : 'active',
-      input.notify_on_failure ?? false,
-      secretBoxOf(deps).seal(secret),
-    ],
-  );
+  const inserted = await run(em, INSERT_WEBHOOK, [
+    id,
+    accountId,
+    input.user_key ?? null,
+    input.url,
+    input.name ?? null,
+    input.description ?? null,
+    JSON.stringify(input.events),
+    filters === null ? null : JSON.stringify(filters),
+    input.method ?? 'POST',
+    input.content_type ?? 'application/json',
+    sealHeaders(headers, secretBoxOf(deps)),
+    input.active === false ? 'paused' : 'active',
+    input.notify_on_failure ?? false,
+    secretBoxOf(deps).seal(secret),
+  ]);
   if (inserted.length === 0)
     throw new AppError('duplicate_webhook', `A webhook with URL ${input.url} already exists`);
   if (opts.register) await ensureEventTypes(em, accountId, opts.register);
@@ -251,11 +246,7 @@ export async function sendTestDelivery(
   webhookId: string,
 ): Promise<TestDeliveryOutput> {
   const deliveryId = uuidv7();
-  await em.execute(
-    `insert into deliveries (id, account_id, webhook_id, event_id, event_type, status, attempts, created_at, updated_at)
-     values (?, ?, ?, null, 'webhook.test', 'pending', 0, now(), now())`,
-    [deliveryId, accountId, webhookId],
-  );
+  await run(em, INSERT_TEST_DELIVERY, [deliveryId, accountId, webhookId]);
   const outcome = await attemptDelivery(deps, deliveryId, { test: true, em });
   return {
     delivery_id: deliveryId,

@@ -1,7 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { Workflow } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
+import { run } from '../db/statement.ts';
 import { AppError } from '../errors.ts';
+import { WORKFLOWS_NAMED } from './sql.ts';
 
 /** A key made from a name: `My First Workflow` → `my_first_workflow` (seed 004). */
 export function slug(name: string): string {
@@ -39,10 +41,7 @@ export async function nameTaken(
   name: string,
   exceptId?: string,
 ): Promise<boolean> {
-  const rows = await em.execute<{ id: string }[]>(
-    `select id from workflows where account_id = ? and user_key = ? and lower(name) = lower(?) and deleted_at is null`,
-    [accountId, userKey, name],
-  );
+  const rows = await run(em, WORKFLOWS_NAMED, [accountId, userKey, name]);
   return rows.some((r) => r.id !== exceptId);
 }
 

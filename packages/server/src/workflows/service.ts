@@ -1,9 +1,10 @@
 import { randomInt } from 'node:crypto';
-import { countActions } from '@switchyard/core';
+import { canonicalJson, countActions } from '@switchyard/core';
 import { uuidv7 } from 'uuidv7';
 import { accountStopEvents } from '../accounts/settings.ts';
 import { Account, Workflow } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
+import { run } from '../db/statement.ts';
 import type { ServerDeps } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
 import { knownEventTypeNames } from '../eventTypes/service.ts';
@@ -18,6 +19,7 @@ import type {
   UpdateWorkflowInput,
   WorkflowRefInput,
 } from './schema.ts';
+import { LIVE_EXECUTIONS_OF } from './sql.ts';
 import { triggerKeysOf } from './triggers.ts';
 import { draftProblems, failWith, type WorkflowProblem } from './validation.ts';
 
@@ -77,19 +79,8 @@ function conditionsOrNull(c: unknown): unknown {
 }
 
 // Key order is not meaning: jsonb stores objects in its own key order, a request in the client's.
-function canonical(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(canonical);
-  if (typeof v !== 'object' || v === null) return v;
-  const o = v as Record<string, unknown>;
-  return Object.fromEntries(
-    Object.keys(o)
-      .sort()
-      .map((k) => [k, canonical(o[k])]),
-  );
-}
-
 function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(canonical(a ?? null)) === JSON.stringify(canonical(b ?? null));
+  return canonicalJson(a ?? null) === canonicalJson(b ?? null);
 }
 
 /** Whether the drafts equal the published copies (nothing left to publish). */
@@ -295,10 +286,7 @@ export async function deleteWorkflow(
     w.updatedAt = w.deletedAt;
     await tem.flush();
     // Its running and waiting executions stop with it: nothing it queued runs after the delete.
-    const running = await tem.execute<{ id: string }[]>(
-      `select id from executions where workflow_id = ? and status in ('running', 'waiting') order by id for update`,
-      [w.id],
-    );
+    const running = await run(tem, LIVE_EXECUTIONS_OF, [w.id]);
     await stopExecutions(
       tem,
       running.map((r) => r.id),

@@ -6,7 +6,9 @@ import {
 } from '@switchyard/core';
 import { Workflow } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
+import { run } from '../db/statement.ts';
 import type { StoredEvent } from '../events/consumers.ts';
+import { TRIGGER_CANDIDATES } from './sql.ts';
 
 /**
  * The lookup keys of a published trigger, stored in `workflows.trigger_keys` (GIN-indexed): the `event_trigger` as
@@ -28,7 +30,10 @@ export function lookupKeysOf(event: Pick<StoredEvent, 'type' | 'entity'>): strin
   return [...keys];
 }
 
-/** A Postgres text[] literal (`{"a","b"}`), every element quoted: bound as one parameter, never expanded. */
+/**
+ * A Postgres text[] literal (`{"a","b"}`), every element quoted: bound as one parameter, never expanded. Left for
+ * the statements still run through `em.execute` (the engine's); a statement of db/statement.ts takes the array.
+ */
 export function pgTextArray(items: readonly string[]): string {
   return `{${items.map((s) => `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 }
@@ -82,16 +87,7 @@ function candidateRows(em: EntityManager, event: StoredEvent): Promise<Record<st
   }
   let rows = cache.get(cacheKey);
   if (!rows) {
-    // The predicate repeats the index's own (enabled, not deleted) so the planner can use it. Only a published
-    // template has trigger keys; `template is not null` guards rows written by hand.
-    rows = em.execute<Record<string, unknown>[]>(
-      `select * from workflows
-       where trigger_keys && ?::text[]
-         and enabled and deleted_at is null and template is not null
-         and account_id = ? and user_key = ?
-       order by id`,
-      [pgTextArray(keys), event.accountId, event.userKey],
-    );
+    rows = run(em, TRIGGER_CANDIDATES, [keys, event.accountId, event.userKey]);
     cache.set(cacheKey, rows);
   }
   return rows;

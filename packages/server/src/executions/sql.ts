@@ -1,0 +1,165 @@
+import { statement } from '../db/statement.ts';
+
+// The statements of executions on the API side: starting (executions/start.ts) and stopping, starting by hand and
+// rerunning (executions/service.ts). The ORM's pool returns timestamps as strings.
+
+/** Stops those of `ids` still running or waiting; the ids stopped. */
+export const STOP_EXECUTIONS = statement<[reason: string, ids: string[]], { id: string }>(
+  'executions_stop',
+  `update executions set status = 'stopped', error = $1, finished_at = now(), updated_at = now()
+    where id = any($2::uuid[]) and status in ('running', 'waiting') returning id`,
+);
+
+/** Skips the pending and scheduled steps of `executionIds`; each with the status it had. */
+export const SKIP_QUEUED_STEPS = statement<
+  [executionIds: string[]],
+  { execution_id: string; node_id: string; was: 'pending' | 'scheduled' }
+>(
+  'executions_skip_queued_steps',
+  `with s as (
+     select id, status as was from execution_steps
+      where execution_id = any($1::uuid[]) and status in ('pending', 'scheduled') for update
+   )
+   update execution_steps t set status = 'skipped', finished_at = now(), updated_at = now()
+     from s where t.id = s.id returning t.execution_id, t.node_id, s.was`,
+);
+
+/** Removes queued jobs by their job keys. */
+export const REMOVE_JOBS = statement<[jobKeys: string[]]>(
+  'executions_remove_jobs',
+  'select graphile_worker.remove_job(k) from unnest($1::text[]) as k',
+);
+
+/** The user's live executions waiting for `stopEvent`, locked, oldest first. */
+export const LIVE_BY_STOP_EVENT = statement<
+  [accountId: string, userKey: string, stopEvent: string],
+  { id: string; data: Record<string, unknown> }
+>(
+  'executions_live_by_stop_event',
+  `select id, data from executions
+    where account_id = $1 and user_key = $2 and stop_event = $3 and status in ('running', 'waiting')
+    order by id for update`,
+);
+
+/** One execution's status, locked. */
+export const LOCK_STATUS = statement<[id: string, accountId: string], { status: string }>(
+  'executions_lock_status',
+  'select status from executions where id = $1 and account_id = $2 for update',
+);
+
+/** A waiting execution starts running. */
+export const MARK_STARTED = statement<[id: string]>(
+  'executions_mark_started',
+  `update executions set status = 'running', started_at = now(), updated_at = now() where id = $1`,
+);
+
+/** Every step of an execution with its status. */
+export const STEP_STATUSES = statement<[executionId: string], { node_id: string; status: string }>(
+  'executions_step_statuses',
+  'select node_id, status from execution_steps where execution_id = $1',
+);
+
+/** Puts the named steps back to pending, as never run. */
+export const RESET_STEPS = statement<[executionId: string, nodeIds: string[]]>(
+  'executions_reset_steps',
+  `update execution_steps set status = 'pending', attempts = 0, output = null, error = null, run_at = null,
+          started_at = null, finished_at = null, updated_at = now()
+    where execution_id = $1 and node_id = any($2::text[])`,
+);
+
+/** A failed execution runs again. */
+export const MARK_RERUN = statement<[id: string]>(
+  'executions_mark_rerun',
+  `update executions set status = 'running', error = null, finished_at = null, updated_at = now() where id = $1`,
+);
+
+/** The causes recorded on the named executions of an account. */
+export const CAUSES_OF = statement<[accountId: string, ids: string[]], { caused_by: string[] | null }>(
+  'executions_causes_of',
+  'select caused_by from executions where account_id = $1 and id = any($2::uuid[])',
+);
+
+/**
+ * The circuit breaker: one atomic count per workflow and day of the account's zone. The insert or the increment
+ * returns a row only while the count is under the limit; concurrent triggers queue on the row, so exactly `max` pass.
+ */
+export const COUNT_TRIGGER = statement<[workflowId: string, timeZone: string, max: number], { n: number }>(
+  'executions_count_trigger',
+  `insert into workflow_trigger_counts (workflow_id, day, n) values ($1, (now() at time zone $2)::date, 1)
+   on conflict (workflow_id, day) do update set n = workflow_trigger_counts.n + 1
+     where workflow_trigger_counts.n < $3
+   returning n`,
+);
+
+/** Today in a time zone, `YYYY-MM-DD`. */
+export const TODAY_IN_ZONE = statement<[timeZone: string], { day: string }>(
+  'executions_today_in_zone',
+  `select to_char(now() at time zone $1, 'YYYY-MM-DD') as day`,
+);
+
+/** Disables a workflow that is still enabled, saying why; its id when this call flipped it. */
+export const DISABLE_WORKFLOW = statement<[reason: string, workflowId: string], { id: string }>(
+  'executions_disable_workflow',
+  `update workflows set enabled = false, disabled_reason = $1, updated_at = now()
+    where id = $2 and enabled returning id`,
+);
+
+/** An account's time zone. */
+export const ACCOUNT_ZONE = statement<[accountId: string], { time_zone: string }>(
+  'executions_account_zone',
+  'select time_zone from accounts where id = $1',
+);
+
+/** What an execution's data takes from its user. */
+export const USER_FOR_DATA = statement<
+  [accountId: string, userKey: string],
+  {
+    key: string;
+    name: string | null;
+    email: string | null;
+    config: { user_data?: Record<string, unknown> } | null;
+  }
+>(
+  'executions_user_for_data',
+  'select key, name, email, config from users where account_id = $1 and key = $2',
+);
+
+/** Writes an execution. Template, data and caused_by go as JSON text. */
+export const INSERT_EXECUTION = statement<
+  [
+    id: string,
+    accountId: string,
+    workflowId: string,
+    userKey: string,
+    status: 'running' | 'waiting' | 'skipped',
+    template: string,
+    data: string,
+    eventId: string | null,
+    causedBy: string,
+    stopEvent: string | null,
+    error: string | null,
+    startedAt: Date | null,
+    finishedAt: Date | null,
+  ]
+>(
+  'executions_insert',
+  `insert into executions (id, account_id, workflow_id, user_key, status, template, data, event_id, caused_by,
+     stop_event, error, started_at, finished_at, created_at, updated_at)
+   values ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9::jsonb, $10, $11, $12, $13, now(), now())`,
+);
+
+/** Writes an execution's steps, one per node, pending. */
+export const INSERT_STEPS = statement<
+  [executionId: string, ids: string[], nodeIds: string[], types: string[]]
+>(
+  'executions_insert_steps',
+  `insert into execution_steps (id, execution_id, node_id, type, created_at, updated_at)
+   select u.id, $1, u.node_id, u.type, now(), now()
+     from unnest($2::uuid[], $3::text[], $4::text[]) as u(id, node_id, type)`,
+);
+
+/** Counts an execution on its workflow. */
+export const COUNT_EXECUTION = statement<[workflowId: string]>(
+  'executions_count_on_workflow',
+  'update workflows set executions_count = executions_count + 1, last_triggered_at = now() where id = $1',
+);
