@@ -1,3 +1,4 @@
+import type { EntityName, FilterQuery, FindOptions } from '@mikro-orm/core';
 import { z } from 'zod';
 import type { EntityManager } from './db/orm.ts';
 import { AppError } from './errors.ts';
@@ -35,9 +36,8 @@ export function listOutput<T extends z.ZodType>(item: T) {
  */
 export async function paginate<T extends { id: string }>(
   em: EntityManager,
-  // biome-ignore lint/suspicious/noExplicitAny: any MikroORM entity definition
-  entity: any,
-  where: Record<string, unknown>,
+  entity: EntityName<T>,
+  where: FilterQuery<NoInfer<T>>,
   page: PageInput,
 ): Promise<{ rows: T[]; meta: PageMeta }> {
   if (page.starting_after && page.ending_before) {
@@ -46,22 +46,22 @@ export async function paginate<T extends { id: string }>(
     ]);
   }
   const limit = page.limit;
+  // The cursor narrows `where` by id; the order is by id (every entity paged here has a UUIDv7 `id`).
+  const find = (cursor: { $gt: string } | { $lt: string } | undefined, order: 'asc' | 'desc') => {
+    // TypeScript cannot resolve MikroORM's query types over a type parameter; `id` exists on every T here.
+    const filter = (cursor ? { $and: [where, { id: cursor }] } : where) as FilterQuery<T>;
+    const options = { orderBy: { id: order }, limit: limit + 1 } as FindOptions<T> & { using?: never };
+    return em.find<T, never, never, never, never>(entity, filter, options) as Promise<T[]>;
+  };
   if (page.ending_before) {
-    const rows = (await em.find(entity, { ...where, id: { $gt: page.ending_before } } as never, {
-      orderBy: { id: 'asc' } as never,
-      limit: limit + 1,
-    })) as T[];
+    const rows = await find({ $gt: page.ending_before }, 'asc');
     const more = rows.length > limit;
     return {
       rows: rows.slice(0, limit).reverse(),
       meta: { page_limit: limit, has_next_page: true, has_previous_page: more },
     };
   }
-  const cursor = page.starting_after ? { id: { $lt: page.starting_after } } : {};
-  const rows = (await em.find(entity, { ...where, ...cursor } as never, {
-    orderBy: { id: 'desc' } as never,
-    limit: limit + 1,
-  })) as T[];
+  const rows = await find(page.starting_after ? { $lt: page.starting_after } : undefined, 'desc');
   return {
     rows: rows.slice(0, limit),
     meta: {

@@ -1,11 +1,13 @@
 import { enqueueJob } from '../db/enqueue.ts';
 import { Delivery, DeliveryAttempt } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
+import { run } from '../db/statement.ts';
 import { AppError, notFound } from '../errors.ts';
 import { type PageInput, paginate } from '../pagination.ts';
 import { getWebhook } from '../webhooks/service.ts';
 import { deliveryJobKey } from './fanOut.ts';
 import type { ListDeliveriesInput, RecoverInput } from './schema.ts';
+import { REQUEUE_FAILED } from './sql.ts';
 
 /** A page of one webhook's deliveries, newest first. */
 export async function listDeliveries(em: EntityManager, accountId: string, input: ListDeliveriesInput) {
@@ -70,13 +72,12 @@ export async function recoverDeliveries(
 ): Promise<number> {
   await requireActive(em, accountId, input.id);
   return em.transactional(async (tem) => {
-    const rows = await tem.execute<{ id: string }[]>(
-      `update deliveries set status = 'pending', next_attempt_at = now(), completed_at = null, updated_at = now()
-       where account_id = ? and webhook_id = ? and status in ('failed', 'canceled') and event_id is not null
-         and created_at >= ? and (?::timestamptz is null or created_at < ?::timestamptz)
-       returning id`,
-      [accountId, input.id, new Date(input.since), input.until ?? null, input.until ?? null],
-    );
+    const rows = await run(tem, REQUEUE_FAILED, [
+      accountId,
+      input.id,
+      new Date(input.since),
+      input.until ?? null,
+    ]);
     for (const { id } of rows)
       await enqueueJob(tem, 'deliver_webhook', { delivery_id: id }, { jobKey: deliveryJobKey(id) });
     return rows.length;
