@@ -114,9 +114,9 @@ describe('GET /openapi.json', () => {
   });
 });
 
-describe('the committed REST types (test/openapi.d.ts)', () => {
+describe('the generated REST types (test/openapi.d.ts)', () => {
   it('are current for every operation the REST example calls', async () => {
-    // Regenerate with `pnpm --filter @switchyard/client gen:openapi`; the REST example (examples/rest.ts)
+    // `pnpm build` writes them (`pnpm --filter @switchyard/client gen:openapi`); the REST example (examples/rest.ts)
     // type-checks against the file and runs against the real server. Only these operations are held current, so
     // a route added elsewhere does not make the file stale.
     const written = readFingerprints(await readFile(OPENAPI_TYPES_FILE, 'utf8'));
