@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { timestamps } from './columns.ts';
 
 /** Which environment of its organisation an account is (seed 004: `pk_test`/`sk_test`, `pk_live`/`sk_live`). */
 export type Environment = 'live' | 'test';
@@ -17,11 +18,7 @@ export const Account = defineEntity({
     timeZone: p.string().default('UTC'),
     /** Custom event types, stop events, notification e-mail and other per-account settings. */
     settings: p.json<Record<string, unknown>>().default('{}'),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    ...timestamps(),
   },
 });
 export type Account = InferEntity<typeof Account>;

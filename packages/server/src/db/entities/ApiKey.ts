@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { created } from './columns.ts';
 
 /** `secret` keys (`sk_…`, and the older `sy_…`) carry scopes; `publishable` keys (`pk_…`) only identify the account. */
 export type ApiKeyKind = 'secret' | 'publishable';
@@ -18,7 +19,7 @@ export const ApiKey = defineEntity({
     scopes: p.json<string[]>(),
     lastUsedAt: p.datetime().nullable(),
     revokedAt: p.datetime().nullable(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    ...created(),
   },
 });
 export type ApiKey = InferEntity<typeof ApiKey>;

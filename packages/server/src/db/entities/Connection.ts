@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { accountOwned, timestamps } from './columns.ts';
 
 /** The services a connection reaches. */
 export type ConnectionKind = 'smtp' | 'slack' | 'incoming_webhook' | 'host_endpoint';
@@ -8,19 +9,14 @@ export const Connection = defineEntity({
   name: 'Connection',
   tableName: 'connections',
   properties: {
-    id: p.uuid().primary(),
-    accountId: p.uuid(),
+    ...accountOwned(),
     kind: p.string().$type<ConnectionKind>(),
     name: p.string(),
     settings: p.json<Record<string, unknown>>().default('{}'),
     credentialsSealed: p.text(),
     lastTestedAt: p.datetime().nullable(),
     lastTestError: p.text().nullable(),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    ...timestamps(),
   },
 });
 export type Connection = InferEntity<typeof Connection>;

@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { accountOwned, timestamps } from './columns.ts';
 
 /** Where a delivery stands: `pending` (queued or waiting to retry), `succeeded`, `failed`, `canceled`. */
 /** `skipped`: nothing was sent (the webhook's filter could not be evaluated; `last_error` says why). */
@@ -9,8 +10,7 @@ export const Delivery = defineEntity({
   name: 'Delivery',
   tableName: 'deliveries',
   properties: {
-    id: p.uuid().primary(),
-    accountId: p.uuid(),
+    ...accountOwned(),
     webhookId: p.uuid(),
     /** Null for a test ping. */
     eventId: p.uuid().nullable(),
@@ -20,11 +20,7 @@ export const Delivery = defineEntity({
     nextAttemptAt: p.datetime().nullable(),
     lastStatusCode: p.integer().nullable(),
     lastError: p.text().nullable(),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    ...timestamps(),
     completedAt: p.datetime().nullable(),
   },
 });

@@ -1,12 +1,12 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { accountOwned, created } from './columns.ts';
 
 /** What the host app reported (or Switchyard emitted): a typed change of one entity. */
 export const Event = defineEntity({
   name: 'Event',
   tableName: 'events',
   properties: {
-    id: p.uuid().primary(),
-    accountId: p.uuid(),
+    ...accountOwned(),
     /** The host's own id of the event; a resend with the same id is a duplicate. */
     externalId: p.string().nullable(),
     type: p.string(),
@@ -18,7 +18,7 @@ export const Event = defineEntity({
     occurredAt: p.datetime(),
     /** Execution ids that caused this event (loop guard). */
     causedBy: p.json<string[]>().default('[]'),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    ...created(),
   },
 });
 export type Event = InferEntity<typeof Event>;

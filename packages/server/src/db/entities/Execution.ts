@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { accountOwned, timestamps } from './columns.ts';
 
 /**
  * Where an execution stands: `waiting` (its workflow does not auto-start), `running`, `completed`, `failed`,
@@ -11,8 +12,7 @@ export const Execution = defineEntity({
   name: 'Execution',
   tableName: 'executions',
   properties: {
-    id: p.uuid().primary(),
-    accountId: p.uuid(),
+    ...accountOwned(),
     workflowId: p.uuid(),
     userKey: p.text().default('main'),
     status: p.text().$type<ExecutionStatus>(),
@@ -24,11 +24,7 @@ export const Execution = defineEntity({
     error: p.text().nullable(),
     startedAt: p.datetime().nullable(),
     finishedAt: p.datetime().nullable(),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    ...timestamps(),
   },
 });
 export type Execution = InferEntity<typeof Execution>;

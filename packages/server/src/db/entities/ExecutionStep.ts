@@ -1,5 +1,6 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import type { StepState } from '@switchyard/core';
+import { timestamps } from './columns.ts';
 
 /** One node of one execution: its state, attempts, when it runs, and what it produced or why it failed. */
 export const ExecutionStep = defineEntity({
@@ -17,11 +18,7 @@ export const ExecutionStep = defineEntity({
     error: p.json<unknown>().nullable(),
     startedAt: p.datetime().nullable(),
     finishedAt: p.datetime().nullable(),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    ...timestamps(),
   },
 });
 export type ExecutionStep = InferEntity<typeof ExecutionStep>;

@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { accountOwned, created } from './columns.ts';
 
 /**
  * A remembered POST: the same key on the same operation replays its response. Claimed before the work (`claimedBy`,
@@ -8,8 +9,7 @@ export const IdempotencyRecord = defineEntity({
   name: 'IdempotencyRecord',
   tableName: 'idempotency_records',
   properties: {
-    id: p.uuid().primary(),
-    accountId: p.uuid(),
+    ...accountOwned(),
     key: p.string(),
     /** The procedure the key was used on (REST method + path and tRPC path map to the same procedure). */
     operation: p.string(),
@@ -22,7 +22,7 @@ export const IdempotencyRecord = defineEntity({
     claimedBy: p.uuid().nullable(),
     /** Until when that claim holds; a later request takes over a lapsed one (its process died). */
     lockedUntil: p.datetime().nullable(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    ...created(),
     /** Null for `life-` keys, which never expire. */
     expiresAt: p.datetime().nullable().index(),
   },

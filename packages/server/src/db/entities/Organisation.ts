@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { created } from './columns.ts';
 
 /** The host app's company: it has a `live` and a `test` environment, each an account of its own. */
 export const Organisation = defineEntity({
@@ -7,7 +8,7 @@ export const Organisation = defineEntity({
   properties: {
     id: p.uuid().primary(),
     name: p.string(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    ...created(),
   },
 });
 export type Organisation = InferEntity<typeof Organisation>;

@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { accountOwned, created } from './columns.ts';
 
 /** What a portal session may show and do: the workflow builder and runs, the webhook portal, or read only. */
 export type PortalFeature = 'workflows' | 'webhooks' | 'read_only';
@@ -11,8 +12,7 @@ export const PortalSession = defineEntity({
   name: 'PortalSession',
   tableName: 'portal_sessions',
   properties: {
-    id: p.uuid().primary(),
-    accountId: p.uuid(),
+    ...accountOwned(),
     userId: p.uuid(),
     /** The token returned to the host's backend. */
     tokenHash: p.string().unique(),
@@ -23,7 +23,7 @@ export const PortalSession = defineEntity({
     features: p.json<PortalFeature[]>(),
     expiresAt: p.datetime(),
     revokedAt: p.datetime().nullable(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    ...created(),
   },
 });
 export type PortalSession = InferEntity<typeof PortalSession>;

@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { accountOwned, timestamps } from './columns.ts';
 
 /** Branding and data of an end user; `user_data` feeds merge tokens. */
 export interface UserConfig {
@@ -12,18 +13,13 @@ export const User = defineEntity({
   name: 'User',
   tableName: 'users',
   properties: {
-    id: p.uuid().primary(),
-    accountId: p.uuid(),
+    ...accountOwned(),
     key: p.string(),
     name: p.string().nullable(),
     email: p.string().nullable(),
     groups: p.json<string[]>().default('[]'),
     config: p.json<UserConfig>(),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    ...timestamps(),
   },
   uniques: [{ properties: ['accountId', 'key'] }],
 });

@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { accountOwned, timestamps } from './columns.ts';
 
 /** Whether a webhook receives deliveries: `paused` by its owner or a failed test, `disabled` by failures. */
 export type WebhookStatus = 'active' | 'paused' | 'disabled';
@@ -8,8 +9,7 @@ export const Webhook = defineEntity({
   name: 'Webhook',
   tableName: 'webhooks',
   properties: {
-    id: p.uuid().primary(),
-    accountId: p.uuid(),
+    ...accountOwned(),
     /** The end user who owns it (it then receives only that user's events); null: the account's own. */
     userKey: p.text().nullable(),
     url: p.text(),
@@ -38,11 +38,7 @@ export const Webhook = defineEntity({
     /** Deliveries that failed for good since that notice, and when the first of them did. */
     failuresUnnoticed: p.integer().default(0),
     firstUnnoticedFailureAt: p.datetime().nullable(),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    ...timestamps(),
   },
   // A URL is unique per owner (account_id, coalesce(user_key, ''), url): an expression index, in the migration.
 });

@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { accountOwned, timestamps } from './columns.ts';
 
 /** Whether the editable draft has been published since it last changed. */
 export type TemplateStatus = 'draft' | 'published';
@@ -21,8 +22,7 @@ export const Workflow = defineEntity({
   name: 'Workflow',
   tableName: 'workflows',
   properties: {
-    id: p.uuid().primary(),
-    accountId: p.uuid(),
+    ...accountOwned(),
     key: p.text(),
     userKey: p.text().default('main'),
     name: p.text(),
@@ -45,11 +45,7 @@ export const Workflow = defineEntity({
     executionsCount: p.integer().default(0),
     actionsCount: p.integer().default(0),
     lastPublishedAt: p.datetime().nullable(),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    ...timestamps(),
     deletedAt: p.datetime().nullable(),
   },
 });
