@@ -1,3 +1,4 @@
+import { delayThenWebhook } from '@switchyard/core/testing';
 import { startTestServer, type TestServer } from '@switchyard/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Execution, type SwitchyardClient, SwitchyardError } from './index.ts';
@@ -17,14 +18,7 @@ describe('executions through the typed client', () => {
       name: 'Typed',
       template_status: 'published',
       stop_event: 'signed_up',
-      template: {
-        nodes: [
-          { id: 'start', type: 'Start' },
-          { id: 'wait', type: 'Delay', delay_n: 1, delay_unit: 'hour' },
-          { id: 'call', type: 'Webhook', url: 'https://hooks.example.com/x' },
-        ],
-        edges: ['start-wait', 'wait-call'],
-      },
+      template: delayThenWebhook('https://hooks.example.com/x', { n: 1, unit: 'hour' }),
     });
     const triggered = await client.trigger.trigger({ workflow_ids: wf.id, execution_data: { who: 'typed' } });
     const id = triggered.executions[0]?.execution_id as string;

@@ -53,3 +53,22 @@ export function seed000Rule() {
     max_triggers_per_day: 50,
   };
 }
+
+/**
+ * Start → Delay → Webhook (nodes `start`, `wait`, `call`): the smallest workflow that waits, then calls `url`;
+ * `webhook` adds to the Webhook node (params, headers, method).
+ */
+export function delayThenWebhook(
+  url: string,
+  delay: { n: number; unit: 'sec' | 'min' | 'hour' | 'day' },
+  webhook: { params?: string; headers?: string; method?: 'GET' | 'POST' } = {},
+) {
+  return {
+    nodes: [
+      { id: 'start', type: 'Start' as const },
+      { id: 'wait', type: 'Delay' as const, delay_n: delay.n, delay_unit: delay.unit },
+      { id: 'call', type: 'Webhook' as const, url, ...webhook },
+    ],
+    edges: ['start-wait', 'wait-call'],
+  };
+}

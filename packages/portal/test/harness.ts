@@ -5,9 +5,10 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createLogger, type Env, parseEnv } from '@switchyard/server';
-import { startTestServer, type TestServer } from '@switchyard/server/testing';
+import { late, startTestServer, type TestServer } from '@switchyard/server/testing';
 import { type RunningWorker, startWorker } from '@switchyard/worker';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 // Shared by the portal's browser tests: the real server and worker on a test database, a real receiver, the
 // machine's Chromium. Nothing of ours is replaced.
@@ -155,6 +156,37 @@ export async function startStack(settings: Record<string, string> = {}): Promise
       await worker.stop();
       await srv.close();
     },
+  };
+}
+
+/** What a browser test runs on: the stack, a receiver and Chromium. */
+export interface PortalRig {
+  stack: Stack;
+  rx: Receiver;
+  browser: Browser;
+}
+
+/**
+ * Starts a {@link PortalRig} before the tests of the calling `describe` (call it first in it, so its own
+ * `beforeAll` runs after) and closes it after them; what it returns reads through to the running parts.
+ */
+export function portalRig(
+  opts: { settings?: Record<string, string>; files?: Parameters<typeof startReceiver>[0] } = {},
+): PortalRig {
+  let rig: PortalRig | undefined;
+  beforeAll(async () => {
+    const rx = await startReceiver(opts.files);
+    const [stack, browser] = await Promise.all([startStack(opts.settings), launchBrowser()]);
+    rig = { stack, rx, browser };
+  }, 120_000);
+  afterAll(async () => {
+    await rig?.browser.close();
+    await Promise.all([rig?.stack.close(), rig?.rx.close()]);
+  });
+  return {
+    stack: late(() => rig?.stack, 'the stack'),
+    rx: late(() => rig?.rx, 'the receiver'),
+    browser: late(() => rig?.browser, 'the browser'),
   };
 }
 

@@ -1,19 +1,7 @@
 import { verifyWebhookSignature } from '@switchyard/client';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  axeViolations,
-  drag,
-  HAS_CHROMIUM,
-  launchBrowser,
-  newPage,
-  type Receiver,
-  SKIP_REASON,
-  type Stack,
-  screenshot,
-  startReceiver,
-  startStack,
-} from './harness.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations, drag, HAS_CHROMIUM, newPage, portalRig, SKIP_REASON, screenshot } from './harness.ts';
 
 if (!HAS_CHROMIUM) console.warn(`portal browser tests ${SKIP_REASON}`);
 
@@ -22,9 +10,7 @@ const LOGO =
 
 // One user's whole day in the portal, in order: the steps share the stack, the browser and ada's page.
 describe.skipIf(!HAS_CHROMIUM)('the portal in Chromium', () => {
-  let stack: Stack;
-  let rx: Receiver;
-  let browser: Browser;
+  const { stack, rx, browser } = portalRig({ files: { '/logo.svg': { type: 'image/svg+xml', body: LOGO } } });
   let page: Page;
   let workflowId: string;
   let adaToken: string;
@@ -41,8 +27,6 @@ describe.skipIf(!HAS_CHROMIUM)('the portal in Chromium', () => {
   }
 
   beforeAll(async () => {
-    rx = await startReceiver({ '/logo.svg': { type: 'image/svg+xml', body: LOGO } });
-    [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
     // Ada has branding, and one deal.won event already (the builder suggests its fields as merge tokens).
     const ada = await stack.api('PUT', '/v1/users/ada', {
       name: 'Ada’s CRM',
@@ -52,11 +36,6 @@ describe.skipIf(!HAS_CHROMIUM)('the portal in Chromium', () => {
     await event('ada', { id: 'd-1', name: 'First deal', amount: 5 });
     page = await newPage(browser);
   }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await Promise.all([stack?.close(), rx?.close()]);
-  });
 
   it('opens a fresh session link: the code leaves the address bar, the branding applies', async () => {
     await page.goto(await sessionUrl('ada'));

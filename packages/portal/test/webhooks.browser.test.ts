@@ -1,24 +1,14 @@
 import { verifyWebhookSignature } from '@switchyard/client';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  HAS_CHROMIUM,
-  launchBrowser,
-  newPage,
-  type Receiver,
-  SKIP_REASON,
-  type Stack,
-  startReceiver,
-  startStack,
-} from './harness.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HAS_CHROMIUM, newPage, portalRig, SKIP_REASON } from './harness.ts';
 
 if (!HAS_CHROMIUM) console.warn(`portal webhook tests ${SKIP_REASON}`);
 
 // The webhook portal past the first delivery: editing, secret rotation, retrying one delivery, recovering many.
 describe.skipIf(!HAS_CHROMIUM)('the webhook portal', () => {
-  let stack: Stack;
-  let rx: Receiver;
-  let browser: Browser;
+  // One attempt per delivery: a failure is final until retried.
+  const { stack, rx, browser } = portalRig({ settings: { WEBHOOK_RETRY_SCHEDULE: '0' } });
   let page: Page;
   let hookId: string;
   let secret: string;
@@ -27,19 +17,11 @@ describe.skipIf(!HAS_CHROMIUM)('the webhook portal', () => {
     expect((await stack.api('POST', '/v1/events', { type, user_key: 'lin', data: { id } })).status).toBe(202);
 
   beforeAll(async () => {
-    rx = await startReceiver();
-    // One attempt per delivery: a failure is final until retried.
-    [stack, browser] = await Promise.all([startStack({ WEBHOOK_RETRY_SCHEDULE: '0' }), launchBrowser()]);
     const res = await stack.api('POST', '/v1/portal/sessions', { user_key: 'lin', features: ['webhooks'] });
     page = await newPage(browser);
     await page.goto(res.body.data.url);
     await page.getByRole('heading', { name: 'Webhooks', exact: true }).waitFor();
   }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await Promise.all([stack?.close(), rx?.close()]);
-  });
 
   it('opens on webhooks alone when the session has only that feature', async () => {
     expect(page.url()).toMatch(/\/portal\/webhooks$/);

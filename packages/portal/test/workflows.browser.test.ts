@@ -1,29 +1,16 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  HAS_CHROMIUM,
-  launchBrowser,
-  newPage,
-  type Receiver,
-  SKIP_REASON,
-  type Stack,
-  startReceiver,
-  startStack,
-} from './harness.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HAS_CHROMIUM, newPage, portalRig, SKIP_REASON } from './harness.ts';
 
 if (!HAS_CHROMIUM) console.warn(`portal workflow tests ${SKIP_REASON}`);
 
 // The list's actions, the builder's layout and publish problems, and the run controls (start, stop, rerun).
 describe.skipIf(!HAS_CHROMIUM)('managing workflows and runs in the portal', () => {
-  let stack: Stack;
-  let rx: Receiver;
-  let browser: Browser;
+  // One attempt per step, so a failing Webhook fails its run at once.
+  const { stack, rx, browser } = portalRig({ settings: { WORKFLOW_STEP_MAX_ATTEMPTS: '1' } });
   let page: Page;
 
   beforeAll(async () => {
-    rx = await startReceiver();
-    // One attempt per step, so a failing Webhook fails its run at once.
-    [stack, browser] = await Promise.all([startStack({ WORKFLOW_STEP_MAX_ATTEMPTS: '1' }), launchBrowser()]);
     // The account's stop events are what the Start step offers (seed 004's drop-down).
     expect(
       (await stack.api('PATCH', '/v1/account', { stop_events: ['unsubscribed', 'deal_closed'] })).status,
@@ -33,11 +20,6 @@ describe.skipIf(!HAS_CHROMIUM)('managing workflows and runs in the portal', () =
     await page.goto(res.body.data.url);
     await page.getByRole('heading', { name: 'Workflows', exact: true }).waitFor();
   }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await Promise.all([stack?.close(), rx?.close()]);
-  });
 
   async function workflows() {
     return (await stack.api('GET', '/v1/workflows?user_key=grace')).body.data as {

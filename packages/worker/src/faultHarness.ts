@@ -12,7 +12,7 @@ import {
   type RunningServer,
   type ServerDeps,
 } from '@switchyard/server';
-import { type Receiver, startReceiver } from '@switchyard/server/testing';
+import { type Receiver, startReceiver, waitUntil } from '@switchyard/server/testing';
 
 // What the fault tests share: real `switchyard` processes and an API server on a PostgreSQL of the test's own,
 // a real receiver, and a load of events whose acknowledged ones must all arrive.
@@ -54,6 +54,44 @@ export function spawnCli(args: string[], env: Record<string, string>): CliProces
   child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, output: () => out, exited };
+}
+
+/** `switchyard worker` processes a test starts (each with `env()` then) and kills, their output kept. */
+export interface WorkerFleet {
+  spawn(): CliProcess;
+  /** Every worker's output so far, each line tagged with its worker. */
+  log(): string;
+  /** Kills every worker still running (SIGKILL). */
+  killAll(): void;
+  /** Waits for `check`; a miss names `what` and ends with the workers' log. */
+  until(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<true>;
+}
+
+export function workerFleet(env: () => Record<string, string>): WorkerFleet {
+  const workers: CliProcess[] = [];
+  const log = () =>
+    workers
+      .flatMap((w, i) =>
+        w
+          .output()
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => `worker ${i + 1}: ${line}`),
+      )
+      .join('\n');
+  return {
+    spawn() {
+      const worker = spawnCli(['worker'], env());
+      workers.push(worker);
+      return worker;
+    },
+    log,
+    killAll() {
+      for (const { child } of workers)
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+    until: (what, check, timeoutMs) => waitUntil(check, timeoutMs, () => `${what}\n${log().slice(-4000)}`),
+  };
 }
 
 /** An API server in this process on `databaseUrl`, with an account. */

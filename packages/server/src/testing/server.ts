@@ -90,7 +90,13 @@ export function late<T extends object, O extends object = Record<never, never>>(
     return value;
   };
   return new Proxy({} as T & O, {
-    get: (_, key) => (ours(key) ? Reflect.get(mine, key) : Reflect.get(target(), key)),
+    get: (_, key) => {
+      if (ours(key)) return Reflect.get(mine, key);
+      const real = target();
+      const value = Reflect.get(real, key);
+      // A method runs on the real object: a class instance may keep state a proxy cannot reach (#private fields).
+      return typeof value === 'function' ? value.bind(real) : value;
+    },
     set: (_, key, value) => Reflect.set(ours(key) ? mine : target(), key, value),
     has: (_, key) => ours(key) || Reflect.has(target(), key),
     ownKeys: () => [...new Set([...Reflect.ownKeys(target()), ...Reflect.ownKeys(mine)])],

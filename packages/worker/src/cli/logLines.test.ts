@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { delayThenWebhook } from '@switchyard/core/testing';
 import {
   createTestDatabase,
   type Receiver,
@@ -90,14 +91,11 @@ it(`a walk through the seeds' requests prints well under ${LIMIT} lines at info`
     name: 'Welcome',
     event_trigger: 'contact.created',
     user_key: 'grace',
-    template: {
-      nodes: [
-        { id: 'start', type: 'Start' },
-        { id: 'wait', type: 'Delay', delay_n: 1, delay_unit: 'sec' },
-        { id: 'call', type: 'Webhook', url: `${rx.url}/node`, params: 'contact: {{contact.id}}' },
-      ],
-      edges: ['start-wait', 'wait-call'],
-    },
+    template: delayThenWebhook(
+      `${rx.url}/node`,
+      { n: 1, unit: 'sec' },
+      { params: 'contact: {{contact.id}}' },
+    ),
   });
   await call('POST', `/v1/workflows/${wf.data.id}/publish`);
   await call('POST', `/v1/workflows/${wf.data.id}/clone`);

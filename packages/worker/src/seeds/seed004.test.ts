@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { delayThenWebhook } from '@switchyard/core/testing';
 import { createOrganisation } from '@switchyard/server';
 import { type ReceivedRequest, sendRaw, waitUntil } from '@switchyard/server/testing';
 import { describe, expect, it } from 'vitest';
@@ -416,14 +417,7 @@ describe('seed 004: execute, trigger and stop', () => {
         key: 'nurture',
         stop_event: 'signed_up',
         template_status: 'published',
-        template: {
-          nodes: [
-            { id: 'start', type: 'Start' },
-            { id: 'wait', type: 'Delay', delay_n: 1, delay_unit: 'day' },
-            { id: 'nudge', type: 'Webhook', url: `${rx.url}/nudge` },
-          ],
-          edges: ['start-wait', 'wait-nudge'],
-        },
+        template: delayThenWebhook(`${rx.url}/nudge`, { n: 1, unit: 'day' }),
       }),
     );
     expect(wf.status, wf.text).toBe(201);

@@ -1,15 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import {
   apiCaller,
   type Receiver,
   startReceiver,
   startTestServer,
   type TestServer,
-  waitUntil,
 } from '@switchyard/server/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { faultSettings, newEncryptionKey, workerFleet } from '../faultHarness.ts';
 
 // Crash safety, as an operator would see it: real `switchyard worker` processes (the CLI), a real receiver on
 // 127.0.0.1, 1,000 events reported in batches. The first worker is killed with SIGKILL while it delivers and while
@@ -19,57 +16,27 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 const EVENTS = 1000;
 const BATCH = 100;
 const CONCURRENCY = 10;
-const BIN = path.resolve(import.meta.dirname, '../bin/switchyard.ts');
 // One key for the API process and both workers, whatever their working directory.
-const ENCRYPTION_KEY = randomBytes(32).toString('base64');
+const ENCRYPTION_KEY = newEncryptionKey();
 
 let srv: TestServer;
 let rx: Receiver;
-const children: ChildProcess[] = [];
-const logs: string[] = [];
+const workers = workerFleet(() => ({
+  ...faultSettings(srv.db.url, ENCRYPTION_KEY),
+  WORKER_CONCURRENCY: String(CONCURRENCY),
+  WORKER_HEARTBEAT_SECONDS: '0.2',
+  WORKER_DEAD_AFTER_SECONDS: '1',
+  WEBHOOK_RETRY_SCHEDULE: '0,100ms,100ms,100ms',
+}));
+const until = workers.until;
 
 beforeAll(async () => {
   [srv, rx] = await Promise.all([startTestServer({ ENCRYPTION_KEY }), startReceiver()]);
 });
 afterAll(async () => {
-  for (const child of children)
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  workers.killAll();
   await Promise.all([srv?.close(), rx?.close()]);
 });
-
-/** Starts `switchyard worker` as its own process against the test database. */
-function spawnWorker(): ChildProcess {
-  const child = spawn(process.execPath, [BIN, 'worker'], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      DATABASE_URL: srv.db.url,
-      ENCRYPTION_KEY,
-      LOG_LEVEL: 'warn',
-      OUTBOUND_ALLOW_HTTP: 'true',
-      OUTBOUND_ALLOWLIST: '127.0.0.1',
-      WORKER_CONCURRENCY: String(CONCURRENCY),
-      WORKER_HEARTBEAT_SECONDS: '0.2',
-      WORKER_DEAD_AFTER_SECONDS: '1',
-      WEBHOOK_RETRY_SCHEDULE: '0,100ms,100ms,100ms',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const tag = `worker ${children.length + 1}`;
-  child.stdout?.on('data', (c: Buffer) => logs.push(`${tag}: ${c}`));
-  child.stderr?.on('data', (c: Buffer) => logs.push(`${tag}: ${c}`));
-  children.push(child);
-  return child;
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
-/** Waits for `check`; a miss names `what` and ends with the workers' log. */
-const until = (what: string, check: () => Promise<boolean> | boolean, timeoutMs: number) =>
-  waitUntil(check, timeoutMs, () => `${what}\n${logs.join('').slice(-4000)}`);
 
 async function sql<T>(query: string, params: unknown[] = []): Promise<T[]> {
   return srv.deps.orm.em.fork().execute<T[]>(query, params);
@@ -91,13 +58,13 @@ it('kill -9 of a worker during a burst of 1,000 events loses none', { timeout: 9
     for (const e of res.body.data as { id: string }[]) eventIds.add(e.id);
   };
 
-  const first = spawnWorker();
+  const first = workers.spawn();
   // The first part of the burst goes in while the first worker delivers it.
   for (const batch of batches.slice(0, 3)) await report(batch);
   await until('the first worker delivers', () => rx.requests.length >= 150, 30_000);
 
-  first.kill('SIGKILL');
-  await exited(first);
+  first.child.kill('SIGKILL');
+  await first.exited;
   const receivedAtKill = rx.requests.length;
   const [locked] = await sql<{ n: number }>(
     'select count(*)::int as n from graphile_worker.jobs where locked_by is not null',
@@ -110,7 +77,7 @@ it('kill -9 of a worker during a burst of 1,000 events loses none', { timeout: 9
   for (const batch of batches.slice(3)) await report(batch);
   expect(eventIds.size).toBe(EVENTS);
 
-  const second = spawnWorker();
+  const second = workers.spawn();
   await until(
     'every delivery succeeds after the restart',
     async () => {
@@ -122,8 +89,8 @@ it('kill -9 of a worker during a burst of 1,000 events loses none', { timeout: 9
     },
     60_000,
   );
-  second.kill('SIGTERM');
-  await exited(second);
+  second.child.kill('SIGTERM');
+  await second.exited;
 
   // One delivery per event, all succeeded, none left in the queue.
   const deliveries = await sql<{ id: string; event_id: string; status: string }>(

@@ -1,9 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import path from 'node:path';
-import { apiCaller, startTestServer, type TestServer, waitUntil } from '@switchyard/server/testing';
+import { apiCaller, startTestServer, type TestServer } from '@switchyard/server/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { faultSettings, newEncryptionKey, workerFleet } from '../faultHarness.ts';
 
 // Crash safety of executions, as an operator would see it: real `switchyard worker` processes, a real receiver that
 // answers after 150 ms (so the kill lands while steps are in flight), 100 executions of Start → Webhook → Delay →
@@ -11,15 +9,21 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 // the database, so a job that comes back never runs a finished step again; a step the dead worker was running is
 // taken over when its job is reclaimed (or once its lease is over) — at least once: its request may arrive twice.
 const EXECUTIONS = 100;
-const BIN = path.resolve(import.meta.dirname, '../bin/switchyard.ts');
-const ENCRYPTION_KEY = randomBytes(32).toString('base64');
+const ENCRYPTION_KEY = newEncryptionKey();
 
 let srv: TestServer;
 let rx: Server;
 let rxUrl: string;
 const received: { execution: string; node: string }[] = [];
-const children: ChildProcess[] = [];
-const logs: string[] = [];
+const workers = workerFleet(() => ({
+  ...faultSettings(srv.db.url, ENCRYPTION_KEY),
+  WORKER_CONCURRENCY: '10',
+  WORKER_HEARTBEAT_SECONDS: '0.2',
+  WORKER_DEAD_AFTER_SECONDS: '1',
+  WORKFLOW_STEP_TIMEOUT_SECONDS: '1',
+  WORKFLOW_STEP_BACKOFF: '100ms',
+}));
+const until = workers.until;
 
 beforeAll(async () => {
   srv = await startTestServer({ ENCRYPTION_KEY, RATE_LIMIT_POINTS: '100000' });
@@ -38,45 +42,10 @@ beforeAll(async () => {
   rxUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
 });
 afterAll(async () => {
-  for (const child of children)
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  workers.killAll();
   await new Promise((resolve) => rx?.close(resolve));
   await srv?.close();
 });
-
-function spawnWorker(): ChildProcess {
-  const child = spawn(process.execPath, [BIN, 'worker'], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      DATABASE_URL: srv.db.url,
-      ENCRYPTION_KEY,
-      LOG_LEVEL: 'warn',
-      OUTBOUND_ALLOW_HTTP: 'true',
-      OUTBOUND_ALLOWLIST: '127.0.0.1',
-      WORKER_CONCURRENCY: '10',
-      WORKER_HEARTBEAT_SECONDS: '0.2',
-      WORKER_DEAD_AFTER_SECONDS: '1',
-      WORKFLOW_STEP_TIMEOUT_SECONDS: '1',
-      WORKFLOW_STEP_BACKOFF: '100ms',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const tag = `worker ${children.length + 1}`;
-  child.stdout?.on('data', (c: Buffer) => logs.push(`${tag}: ${c}`));
-  child.stderr?.on('data', (c: Buffer) => logs.push(`${tag}: ${c}`));
-  children.push(child);
-  return child;
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
-/** Waits for `check`; a miss names `what` and ends with the workers' log. */
-const until = (what: string, check: () => Promise<boolean> | boolean, timeoutMs: number) =>
-  waitUntil(check, timeoutMs, () => `${what}\n${logs.join('').slice(-4000)}`);
 
 async function sql<T>(query: string, params: unknown[] = []): Promise<T[]> {
   return srv.deps.orm.em.fork().execute<T[]>(query, params);
@@ -107,17 +76,17 @@ it('kill -9 of the worker mid-run: after a restart every execution finishes, non
   }));
   expect((await call('POST', '/v1/events/batch', { events })).status).toBe(202);
 
-  const first = spawnWorker();
+  const first = workers.spawn();
   await until('the first worker runs steps', () => received.length >= 30, 30_000);
-  first.kill('SIGKILL');
-  await exited(first);
+  first.child.kill('SIGKILL');
+  await first.exited;
   const [inFlight] = await sql<{ n: number }>(
     "select count(*)::int as n from execution_steps where status = 'running'",
   );
   const receivedAtKill = received.length;
   expect(receivedAtKill).toBeLessThan(2 * EXECUTIONS);
 
-  const second = spawnWorker();
+  const second = workers.spawn();
   await until(
     'every execution completes after the restart',
     async () => {
@@ -128,8 +97,8 @@ it('kill -9 of the worker mid-run: after a restart every execution finishes, non
     },
     60_000,
   );
-  second.kill('SIGTERM');
-  await exited(second);
+  second.child.kill('SIGTERM');
+  await second.exited;
 
   const steps = await sql<{ node_id: string; status: string; attempts: number }>(
     'select node_id, status, attempts from execution_steps',

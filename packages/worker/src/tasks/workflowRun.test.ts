@@ -1,4 +1,4 @@
-import { seed004Template } from '@switchyard/core/testing';
+import { delayThenWebhook, seed004Template } from '@switchyard/core/testing';
 import { createAccount } from '@switchyard/server';
 import { waitUntil } from '@switchyard/server/testing';
 import { describe, expect, it } from 'vitest';
@@ -317,14 +317,7 @@ describe('stopping', () => {
       name: 'Nurture',
       event_trigger: 'contact.created',
       stop_event: 'signed_up',
-      template: {
-        nodes: [
-          { id: 'start', type: 'Start' },
-          { id: 'wait', type: 'Delay', delay_n: 3, delay_unit: 'sec' },
-          { id: 'mail', type: 'Webhook', url: r.url, params: 'contact: {{contact.id}}' },
-        ],
-        edges: ['start-wait', 'wait-mail'],
-      },
+      template: delayThenWebhook(r.url, { n: 3, unit: 'sec' }, { params: 'contact: {{contact.id}}' }),
     });
     const N = 100;
     const posted = await Promise.all(
@@ -342,7 +335,7 @@ describe('stopping', () => {
       return l.length === N ? l : undefined;
     });
     const detail = await execution(running[0].id);
-    expect(stepsById(detail).mail.status).toBe('scheduled');
+    expect(stepsById(detail).call.status).toBe('scheduled');
 
     const stop = await call('POST', '/v1/executions/stop', {
       stop_event: 'signed_up',
@@ -372,7 +365,7 @@ describe('stopping', () => {
     expect(completed).toHaveLength(N / 2);
     for (const e of stopped) {
       expect(e.data.contact.plan).toBe('trial');
-      expect(stepsById(e).mail).toMatchObject({ status: 'skipped', attempts: 0 });
+      expect(stepsById(e).call).toMatchObject({ status: 'skipped', attempts: 0 });
     }
     // Past the delay, only the paid contacts were called, once each.
     await new Promise((res) => setTimeout(res, 500));
