@@ -4,9 +4,9 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { createLogger, type Env, parseEnv } from '@switchyard/server';
-import { late, startTestServer, type TestServer } from '@switchyard/server/testing';
-import { type RunningWorker, startWorker } from '@switchyard/worker';
+import { apiCaller, late, type TestServer } from '@switchyard/server/testing';
+import type { RunningWorker } from '@switchyard/worker';
+import { startServerAndWorker } from '@switchyard/worker/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 
@@ -128,35 +128,9 @@ export interface Stack {
 
 export async function startStack(settings: Record<string, string> = {}): Promise<Stack> {
   await ensurePortalBuilt();
-  const srv = await startTestServer(settings);
-  const env = parseEnv({
-    DATABASE_URL: srv.db.url,
-    LOG_LEVEL: 'silent',
-    OUTBOUND_ALLOW_HTTP: 'true',
-    OUTBOUND_ALLOWLIST: '127.0.0.1',
-    ...settings,
-  }) as Env & { DATABASE_URL: string };
-  const worker = await startWorker({ env, logger: createLogger('silent', 'test'), pollIntervalMs: 100 });
-  return {
-    srv,
-    worker,
-    async api(method, path, body, key = srv.apiKey) {
-      const res = await fetch(`${srv.url}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${key}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : undefined };
-    },
-    async close() {
-      await worker.stop();
-      await srv.close();
-    },
-  };
+  const { srv, worker, close } = await startServerAndWorker(settings);
+  const call = apiCaller(srv);
+  return { srv, worker, api: (method, path, body, key) => call(method, path, body, { key }), close };
 }
 
 /** What a browser test runs on: the stack, a receiver and Chromium. */

@@ -30,6 +30,11 @@ export function listOutput<T extends z.ZodType>(item: T) {
   return z.object({ data: z.array(item), meta: PageMeta });
 }
 
+/** `where` without the fields not given (`undefined` or `''`): a list's optional filters. `null` is kept. */
+export function given<W extends Record<string, unknown>>(where: W): W {
+  return Object.fromEntries(Object.entries(where).filter(([, v]) => v !== undefined && v !== '')) as W;
+}
+
 /**
  * One page of `entity` rows matching `where`, newest first, by UUIDv7 id (time-ordered, so the cursor is an index
  * scan). `starting_after` pages to older rows, `ending_before` to newer ones.

@@ -22,7 +22,7 @@ import {
   type TestServer,
 } from '@switchyard/server/testing';
 import { SMTPServer } from 'smtp-server';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { type RunningWorker, startWorker } from './main.ts';
 
 // Shared by the worker's tests: real servers on 127.0.0.1, never stand-ins for our own parts.
@@ -121,6 +121,10 @@ export interface FilePipeline {
     path: string;
     got: () => ReceivedRequest[];
   };
+  /** Creates a connection of the account (201 expected); its id, and its signing secret for a host endpoint. */
+  connect(body: Record<string, unknown>): Promise<{ id: string; signing_secret?: string }>;
+  /** Publishes Start → one action `node` (id `act`), triggered by `event`; the workflow's id. */
+  publishAction(name: string, event: string, node: Record<string, unknown>): Promise<string>;
 }
 
 /**
@@ -157,18 +161,40 @@ export function pipelineForFile(
   });
   const srv = late(() => running?.pipeline.srv, 'the test server');
   const rx = late(() => running?.rx, 'the receiver');
+  const call = apiCaller(srv);
   let n = 0;
   return {
     srv,
     worker: late(() => running?.pipeline.worker, 'the worker'),
     rx,
     sink: late(() => running?.sink, 'the SMTP server (the smtp option)'),
-    call: apiCaller(srv),
+    call,
     replies,
     route(reply) {
       const path = `/hook-${++n}`;
       if (reply) replies.set(path, reply);
       return { url: `${rx.url}${path}`, path, got: () => rx.requests.filter((r) => pathOf(r) === path) };
+    },
+    async connect(body) {
+      const res = await call('POST', '/v1/connections', body);
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body.data;
+    },
+    async publishAction(name, event, node) {
+      const res = await call('POST', '/v1/workflows', {
+        name,
+        event_trigger: event,
+        template_status: 'published',
+        template: {
+          nodes: [
+            { id: 'start', type: 'Start' },
+            { id: 'act', ...node },
+          ],
+          edges: ['start-act'],
+        },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body.data.id;
     },
   };
 }

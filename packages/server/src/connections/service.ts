@@ -9,7 +9,7 @@ import { run } from '../db/statement.ts';
 import type { ServerDeps } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
 import { outboundUrlRefusal } from '../outbound/saveGuard.ts';
-import { type PageInput, paginate } from '../pagination.ts';
+import { given, type PageInput, paginate } from '../pagination.ts';
 import { publishedActionProblems } from '../workflows/validation.ts';
 import type {
   ChatProvider,
@@ -156,9 +156,7 @@ export async function getConnection(em: EntityManager, accountId: string, id: st
 }
 
 export function listConnections(em: EntityManager, accountId: string, input: ListConnectionsInput) {
-  const where: Record<string, unknown> = { accountId };
-  if (input.kind) where.kind = input.kind;
-  return paginate<Connection>(em, Connection, where, input as PageInput);
+  return paginate(em, Connection, given({ accountId, kind: input.kind }), input as PageInput);
 }
 
 /** Changes the fields given; a credential given replaces the stored one (the others are kept). */

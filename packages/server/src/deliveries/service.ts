@@ -3,7 +3,7 @@ import { Delivery, DeliveryAttempt } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
 import { run } from '../db/statement.ts';
 import { AppError, notFound } from '../errors.ts';
-import { type PageInput, paginate } from '../pagination.ts';
+import { given, type PageInput, paginate } from '../pagination.ts';
 import { getWebhook } from '../webhooks/service.ts';
 import { deliveryJobKey } from './fanOut.ts';
 import type { ListDeliveriesInput, RecoverInput } from './schema.ts';
@@ -12,9 +12,8 @@ import { REQUEUE_FAILED } from './sql.ts';
 /** A page of one webhook's deliveries, newest first. */
 export async function listDeliveries(em: EntityManager, accountId: string, input: ListDeliveriesInput) {
   await getWebhook(em, accountId, input.id);
-  const where: Record<string, unknown> = { accountId, webhookId: input.id };
-  if (input.status) where.status = input.status;
-  return paginate<Delivery>(em, Delivery, where, input as PageInput);
+  const where = given({ accountId, webhookId: input.id, status: input.status });
+  return paginate(em, Delivery, where, input as PageInput);
 }
 
 /** A delivery with every attempt, oldest attempt first, or 404. */

@@ -7,7 +7,7 @@ import type { ServerDeps } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { EventInput } from '../events/schema.ts';
 import { ingestEvents } from '../events/service.ts';
-import { type PageInput, paginate } from '../pagination.ts';
+import { given, type PageInput, paginate } from '../pagination.ts';
 import { discoverUsers } from '../users/service.ts';
 import { getWorkflow } from '../workflows/service.ts';
 import { advanceLocked, lockExecution, stepJobKey } from './engine.ts';
@@ -32,11 +32,13 @@ import { type StartResult, startWorkflows, triggerExtras } from './start.ts';
 
 /** A page of the account's executions, newest first. */
 export async function listExecutions(em: EntityManager, accountId: string, input: ListExecutionsInput) {
-  const where: Record<string, unknown> = { accountId };
-  if (input.workflow_id) where.workflowId = input.workflow_id;
-  if (input.status) where.status = input.status;
-  if (input.user_key) where.userKey = input.user_key;
-  return paginate<Execution>(em, Execution, where, input as PageInput);
+  const where = given({
+    accountId,
+    workflowId: input.workflow_id,
+    status: input.status,
+    userKey: input.user_key,
+  });
+  return paginate(em, Execution, where, input as PageInput);
 }
 
 /** One execution of the account with every step, or 404. */

@@ -2,21 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { serverForFile } from '../testing/index.ts';
 
 const srv = serverForFile();
-
-async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${srv.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${srv.apiKey}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const out = { status: res.status, headers: res.headers, body: (await res.json()) as any };
-  if (process.env.DEBUG_HTTP) console.log(method, path, out.status, JSON.stringify(out.body));
-  return out;
-}
+const call = srv.call;
 
 describe('users over REST', () => {
   it('upserts, fetches and changes only the attributes given', async () => {

@@ -15,7 +15,7 @@ import type { ServerDeps } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
 import { ensureEventTypes, knownEventTypeNames } from '../eventTypes/service.ts';
 import { outboundUrlRefusal } from '../outbound/saveGuard.ts';
-import { type PageInput, paginate } from '../pagination.ts';
+import { given, type PageInput, paginate } from '../pagination.ts';
 import { normalizeFilters } from './filters.ts';
 import type {
   CreateWebhookInput,
@@ -116,9 +116,7 @@ export async function getWebhook(em: EntityManager, accountId: string, id: strin
 
 /** A page of the account's webhooks, newest first (one end user's, when `user_key` is given). */
 export async function listWebhooks(em: EntityManager, accountId: string, input: ListWebhooksInput) {
-  const where: Record<string, unknown> = { accountId };
-  if (input.user_key) where.userKey = input.user_key;
-  return paginate<Webhook>(em, Webhook, where, input as PageInput);
+  return paginate(em, Webhook, given({ accountId, userKey: input.user_key }), input as PageInput);
 }
 
 /**

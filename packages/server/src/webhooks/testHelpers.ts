@@ -66,6 +66,11 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
+/** A receiver's JSON answer. */
+export function jsonReply(body: unknown, status = 200): ReceiverReply {
+  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
 /** Starts a {@link Receiver}. */
 export async function startReceiver(
   reply: (req: ReceivedRequest, index: number) => ReceiverReply = () => ({ status: 200, body: 'ok' }),

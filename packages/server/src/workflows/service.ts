@@ -9,7 +9,7 @@ import type { ServerDeps } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
 import { knownEventTypeNames } from '../eventTypes/service.ts';
 import { stopExecutions } from '../executions/service.ts';
-import { paginate } from '../pagination.ts';
+import { given, paginate } from '../pagination.ts';
 import { duplicateName, freeKey, nameTaken, slug } from './names.ts';
 import { isRuleBody, ruleProblem, ruleWorkflow } from './rule.ts';
 import type {
@@ -54,10 +54,13 @@ export async function getWorkflow(
 
 /** A page of the account's workflows, newest first (one user's, when `user_key` is given). */
 export async function listWorkflows(em: EntityManager, accountId: string, input: ListWorkflowsInput) {
-  const where: Record<string, unknown> = { accountId, deletedAt: null };
-  if (input.user_key) where.userKey = input.user_key;
-  if (input.template_status) where.templateStatus = input.template_status;
-  return paginate<Workflow>(em, Workflow, where, input);
+  const where = given({
+    accountId,
+    deletedAt: null,
+    userKey: input.user_key,
+    templateStatus: input.template_status,
+  });
+  return paginate(em, Workflow, where, input);
 }
 
 /** Flushes, turning the unique indexes' refusals into 409s (a concurrent request may have taken the name or key). */

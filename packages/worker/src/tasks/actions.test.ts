@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { seed000Rule } from '@switchyard/core/testing';
-import { type ReceiverReply, waitUntil } from '@switchyard/server/testing';
+import { jsonReply, waitUntil } from '@switchyard/server/testing';
 import { SMTPServer } from 'smtp-server';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,40 +11,17 @@ import { decodeQuotedPrintable, pipelineForFile } from '../testSupport.ts';
 // server that speaks Slack's chat.postMessage, a Discord-style incoming webhook and a host action endpoint.
 const SETTINGS = { WORKFLOW_STEP_MAX_ATTEMPTS: '3', WORKFLOW_STEP_BACKOFF: '200ms' };
 
-const { rx, sink, call, replies } = pipelineForFile(SETTINGS, {
+const {
+  rx,
+  sink,
+  call,
+  replies,
+  connect,
+  publishAction: workflowWith,
+} = pipelineForFile(SETTINGS, {
   smtp: 'sink',
   otherwise: () => ({ status: 404 }),
 });
-
-const json = (body: unknown, status = 200): ReceiverReply => ({
-  status,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
-
-async function connect(body: Record<string, unknown>) {
-  const res = await call('POST', '/v1/connections', body);
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.data as { id: string; signing_secret?: string };
-}
-
-/** A published workflow: Start → one action node, triggered by `event`. */
-async function workflowWith(name: string, event: string, node: Record<string, unknown>) {
-  const res = await call('POST', '/v1/workflows', {
-    name,
-    event_trigger: event,
-    template_status: 'published',
-    template: {
-      nodes: [
-        { id: 'start', type: 'Start' },
-        { id: 'act', ...node },
-      ],
-      edges: ['start-act'],
-    },
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.data.id as string;
-}
 
 /** The workflow's only execution once it has finished, with its action step. */
 async function finishedStep(workflowId: string) {
@@ -133,7 +110,7 @@ describe('send_channel_message', () => {
     replies.set('/slack/chat.postMessage', () => {
       const req = rx.requests.at(-1);
       seen.push({ auth: req?.headers.authorization, body: JSON.parse(req?.body ?? 'null') });
-      return json({ ok: true, channel: 'C123', ts: '1700000000.000100' });
+      return jsonReply({ ok: true, channel: 'C123', ts: '1700000000.000100' });
     });
     await connect({
       kind: 'slack',
@@ -199,7 +176,7 @@ describe('create_task and update_field (host endpoint)', () => {
     replies.set('/host-actions', () => {
       const req = rx.requests.at(-1);
       verified.push(new StandardWebhook(secret).verify(req?.body ?? '', req?.headers ?? {}));
-      return json({ task_id: 'task_42', created: true }, 201);
+      return jsonReply({ task_id: 'task_42', created: true }, 201);
     });
     const wf = await workflowWith('Follow up', 'deal.won', {
       type: 'CreateTask',
@@ -227,7 +204,7 @@ describe('create_task and update_field (host endpoint)', () => {
   it('update_field: a 500 is retried, then the answer lands; a 400 fails at once with the answer recorded', async () => {
     let calls = 0;
     replies.set('/host-actions', () =>
-      calls++ === 0 ? json({ error: 'busy' }, 500) : json({ updated: true }),
+      calls++ === 0 ? jsonReply({ error: 'busy' }, 500) : jsonReply({ updated: true }),
     );
     const retried = await workflowWith('Mark customer', 'contact.updated', {
       type: 'UpdateField',
@@ -246,7 +223,7 @@ describe('create_task and update_field (host endpoint)', () => {
     // The same message id on the retry: the host can tell it is one action.
     expect(new Set(deliveries.slice(-2).map((r) => r.headers['webhook-id'])).size).toBe(1);
 
-    replies.set('/host-actions', () => json({ error: 'unknown field lifecycle' }, 400));
+    replies.set('/host-actions', () => jsonReply({ error: 'unknown field lifecycle' }, 400));
     const refused = await workflowWith('Bad field', 'deal.updated', {
       type: 'UpdateField',
       field: 'lifecycle',

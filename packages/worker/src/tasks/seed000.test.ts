@@ -1,5 +1,5 @@
 import { seed000Rule } from '@switchyard/core/testing';
-import { type ReceiverReply, waitUntil } from '@switchyard/server/testing';
+import { jsonReply, waitUntil } from '@switchyard/server/testing';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeQuotedPrintable, pipelineForFile } from '../testSupport.ts';
@@ -8,15 +8,9 @@ import { decodeQuotedPrintable, pipelineForFile } from '../testSupport.ts';
 // events posted through the API, a real worker running the actions against servers started here.
 const SETTINGS = { WORKFLOW_STEP_MAX_ATTEMPTS: '3', WORKFLOW_STEP_BACKOFF: '200ms' };
 
-const { rx, sink, call, replies } = pipelineForFile(SETTINGS, {
+const { rx, sink, call, replies, connect } = pipelineForFile(SETTINGS, {
   smtp: 'sink',
   otherwise: () => ({ status: 404 }),
-});
-
-const json = (body: unknown, status = 200): ReceiverReply => ({
-  status,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
 });
 
 beforeAll(async () => {
@@ -40,12 +34,6 @@ beforeAll(async () => {
 });
 
 let hostSecret = '';
-
-async function connect(body: Record<string, unknown>) {
-  const res = await call('POST', '/v1/connections', body);
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.data as { id: string; signing_secret?: string };
-}
 
 /** A seed 000 rule, created with the seed's flat body; its id. */
 async function rule(body: Record<string, unknown>) {
@@ -88,7 +76,7 @@ describe('seed 000: "Ping owner on won deals", sent as written', () => {
     replies.set('/slack/chat.postMessage', () => {
       const req = rx.requests.at(-1);
       posted.push({ auth: req?.headers.authorization, body: JSON.parse(req?.body ?? 'null') });
-      return json({ ok: true, channel: 'C0SALES', ts: '1763860000.000200' });
+      return jsonReply({ ok: true, channel: 'C0SALES', ts: '1763860000.000200' });
     });
     const id = await rule(example);
 
@@ -128,7 +116,7 @@ describe('seed 000: "Ping owner on won deals", sent as written', () => {
     const posted: unknown[] = [];
     replies.set('/slack/chat.postMessage', () => {
       posted.push(JSON.parse(rx.requests.at(-1)?.body ?? 'null'));
-      return json({ ok: true, channel: 'C0SALES', ts: '1' });
+      return jsonReply({ ok: true, channel: 'C0SALES', ts: '1' });
     });
     const id = await rule({ ...example, name: 'Won deals, host-sent previous' });
     // No snapshot of this deal yet: the host says what it was.
@@ -226,7 +214,7 @@ describe('seed 000: every action_type through the rule form', () => {
         req?.headers ?? {},
       ) as (typeof seen)[0];
       seen.push(msg);
-      return msg.type === 'create_task' ? json({ task_id: 'T-1' }, 201) : json({ updated: true });
+      return msg.type === 'create_task' ? jsonReply({ task_id: 'T-1' }, 201) : jsonReply({ updated: true });
     });
     const task = await rule({
       name: 'Follow up on tagged VIPs',

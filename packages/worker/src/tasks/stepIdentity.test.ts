@@ -34,22 +34,10 @@ const until = <T>(check: Parameters<typeof waitUntil<T>>[0], timeoutMs = 15_000)
 
 /** Publishes Start → `node` on `event`, sends the event, and returns the finished execution. */
 async function runOnce(name: string, event: string, node: Record<string, unknown>) {
-  const wf = await call('POST', '/v1/workflows', {
-    name,
-    event_trigger: event,
-    template_status: 'published',
-    template: {
-      nodes: [
-        { id: 'start', type: 'Start' },
-        { id: 'act', ...node },
-      ],
-      edges: ['start-act'],
-    },
-  });
-  expect(wf.status, JSON.stringify(wf.body)).toBe(201);
+  const workflowId = await pipeline.publishAction(name, event, node);
   expect((await call('POST', '/v1/events', { type: event, data: { id: 'x1' } })).status).toBe(202);
   return until(async () => {
-    const [e] = (await call('GET', `/v1/executions?workflow_id=${wf.body.data.id}`)).body.data;
+    const [e] = (await call('GET', `/v1/executions?workflow_id=${workflowId}`)).body.data;
     return e && e.status === 'completed' ? (e as { id: string }) : undefined;
   });
 }
