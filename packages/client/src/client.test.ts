@@ -1,5 +1,5 @@
-import { startTestServer, type TestServer } from '@switchyard/server/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serverForFile } from '@switchyard/server/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   createClient,
   isSwitchyardError,
@@ -8,13 +8,11 @@ import {
   SwitchyardError,
 } from './index.ts';
 
-let srv: TestServer;
+const srv = serverForFile();
 let client: SwitchyardClient;
-beforeAll(async () => {
-  srv = await startTestServer();
+beforeAll(() => {
   client = createClient({ baseUrl: srv.url, apiKey: srv.apiKey, baseDelayMs: 10 });
 });
-afterAll(() => srv?.close());
 
 async function caught(p: Promise<unknown>): Promise<SwitchyardError> {
   const err = await p.then(

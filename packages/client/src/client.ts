@@ -7,9 +7,10 @@ import { PROCEDURES } from './procedures.ts';
 import {
   type ClientHooks,
   createHttp,
-  DEFAULT_RETRY_POLICY,
   type FetchLike,
+  fetchOf,
   type RetryPolicy,
+  retryPolicyOf,
 } from './request.ts';
 import type { CallOptions, Page, ProcedureKind, SwitchyardClient } from './types.ts';
 
@@ -53,14 +54,8 @@ export function clientFor<TRouter extends AnyTRPCRouter>(
   options: ClientOptions,
   procedures: Readonly<Record<string, ProcedureKind>>,
 ): SwitchyardClient<TRouter> {
-  const policy: RetryPolicy = {
-    maxRetries: options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries,
-    timeoutMs: options.timeoutMs ?? DEFAULT_RETRY_POLICY.timeoutMs,
-    baseDelayMs: options.baseDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs,
-    maxDelayMs: options.maxDelayMs ?? DEFAULT_RETRY_POLICY.maxDelayMs,
-    maxRetryAfterMs: options.maxRetryAfterMs ?? DEFAULT_RETRY_POLICY.maxRetryAfterMs,
-  };
-  const baseFetch: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const policy = retryPolicyOf(options);
+  const baseFetch = fetchOf(options);
   // Calls go by path string, so the router type only shapes the link options: Switchyard's has no transformer.
   const trpc = createTRPCUntypedClient<AppRouter>({
     links: [

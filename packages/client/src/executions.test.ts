@@ -1,16 +1,14 @@
 import { delayThenWebhook } from '@switchyard/core/testing';
-import { startTestServer, type TestServer } from '@switchyard/server/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serverForFile } from '@switchyard/server/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Execution, type SwitchyardClient, SwitchyardError } from './index.ts';
 
 // The typed client over the real server (no worker: executions stay running, which is what these calls look at).
-let srv: TestServer;
+const srv = serverForFile();
 let client: SwitchyardClient;
-beforeAll(async () => {
-  srv = await startTestServer();
+beforeAll(() => {
   client = createClient({ baseUrl: srv.url, apiKey: srv.apiKey, baseDelayMs: 10 });
 });
-afterAll(() => srv?.close());
 
 describe('executions through the typed client', () => {
   it('triggers, lists, fetches, stops, and reports a bad rerun as a SwitchyardError', async () => {

@@ -51,6 +51,22 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxRetryAfterMs: 60_000,
 };
 
+/** The retry policy of a client's options: each setting given, else its default. */
+export function retryPolicyOf(options: Partial<RetryPolicy>): RetryPolicy {
+  return {
+    maxRetries: options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries,
+    timeoutMs: options.timeoutMs ?? DEFAULT_RETRY_POLICY.timeoutMs,
+    baseDelayMs: options.baseDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs,
+    maxDelayMs: options.maxDelayMs ?? DEFAULT_RETRY_POLICY.maxDelayMs,
+    maxRetryAfterMs: options.maxRetryAfterMs ?? DEFAULT_RETRY_POLICY.maxRetryAfterMs,
+  };
+}
+
+/** The fetch a client sends with: the one given, else the global one (looked up per call). */
+export function fetchOf(options: { fetch?: FetchLike }): FetchLike {
+  return options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+}
+
 /** True for the statuses worth another try: 429 and every 5xx. A 4xx will fail the same way again. */
 export function isRetriableStatus(status: number): boolean {
   return status === 429 || status >= 500;

@@ -2,7 +2,7 @@
 // @trpc/tanstack-react-query. Nothing here imports Node modules, so it bundles for the browser.
 import type { AppRouter } from '@switchyard/server/router';
 import { createTRPCClient, httpLink, type TRPCClient } from '@trpc/client';
-import { createHttp, DEFAULT_RETRY_POLICY, type FetchLike, type RetryPolicy } from './request.ts';
+import { createHttp, type FetchLike, fetchOf, type RetryPolicy, retryPolicyOf } from './request.ts';
 
 export { isSwitchyardError, SwitchyardError, toSwitchyardError } from './errors.ts';
 export type { AppRouter };
@@ -28,14 +28,8 @@ export interface TrpcClientOptions extends Partial<RetryPolicy> {
  * network errors, timeouts, 5xx and 429. Errors are tRPC's; `toSwitchyardError` turns one into a SwitchyardError.
  */
 export function createTrpcClient(options: TrpcClientOptions): TRPCClient<AppRouter> {
-  const policy: RetryPolicy = {
-    maxRetries: options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries,
-    timeoutMs: options.timeoutMs ?? DEFAULT_RETRY_POLICY.timeoutMs,
-    baseDelayMs: options.baseDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs,
-    maxDelayMs: options.maxDelayMs ?? DEFAULT_RETRY_POLICY.maxDelayMs,
-    maxRetryAfterMs: options.maxRetryAfterMs ?? DEFAULT_RETRY_POLICY.maxRetryAfterMs,
-  };
-  const baseFetch: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const policy = retryPolicyOf(options);
+  const baseFetch = fetchOf(options);
   const credential = options.credential;
   return createTRPCClient<AppRouter>({
     links: [

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BUILT_IN_EVENT_TYPES, secretFromBytes, signWebhook } from '@switchyard/core';
+import { verificationOutcome as reason } from '@switchyard/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   BUILT_IN_EVENT_TYPE_NAMES,
@@ -23,16 +24,6 @@ const body = JSON.stringify({
 
 function signed(payload = body, secrets = [secret], at: Date = now) {
   return signWebhook({ id: 'msg_1', timestamp: at, body: payload, secrets });
-}
-
-function reason(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof WebhookVerificationError) return err.reason;
-    throw err;
-  }
-  return 'verified';
 }
 
 describe('verifyWebhook', () => {

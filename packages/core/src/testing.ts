@@ -1,5 +1,18 @@
-// The seed pages' own examples, as printed, for the tests of every package (`@switchyard/core/testing`). Each call
-// returns a fresh copy, so a test may change it.
+import { WebhookVerificationError } from './signing.ts';
+
+// What the tests of every package share (`@switchyard/core/testing`): the seed pages' own examples, as printed (each
+// call returns a fresh copy, so a test may change it), and small readers of outcomes.
+
+/** Why `verify` refused a delivery (its WebhookVerificationError's reason), or `verified`; other errors throw. */
+export function verificationOutcome(verify: () => unknown): string {
+  try {
+    verify();
+  } catch (err) {
+    if (err instanceof WebhookVerificationError) return err.reason;
+    throw err;
+  }
+  return 'verified';
+}
 
 /** Seed 004's example workflow template: Start → Delay 2 hours → two Webhook nodes, with its layout. */
 export function seed004Template() {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import pg from 'pg';
-import { paced, pool, type Receiver } from './harness.ts';
+import { meters, type Receiver } from './harness.ts';
 import { spawnNode } from './processes.ts';
 
 /**
@@ -24,21 +24,8 @@ export async function startBaseline(databaseUrl: string, receiver: Receiver, con
   };
   return {
     processes: [runner],
-    /** Jobs per second from the first add_job to the last POST received. */
-    async throughput(n: number, clients: number): Promise<number> {
-      receiver.reset();
-      const start = performance.now();
-      await pool(n, clients, enqueue);
-      await receiver.waitFor(n);
-      return n / ((performance.now() - start) / 1000);
-    },
-    /** Latencies (ms) from add_job to receipt at `rate` jobs per second. */
-    async latency(n: number, rate: number): Promise<number[]> {
-      receiver.reset();
-      await paced(n, 1000 / rate, enqueue);
-      await receiver.waitFor(n);
-      return [...receiver.latencies.values()];
-    },
+    // Sent with add_job.
+    ...meters(receiver, enqueue),
     async stop() {
       await runner.stop();
       await pgPool.end();

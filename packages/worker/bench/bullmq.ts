@@ -2,7 +2,7 @@ import { createConnection } from 'node:net';
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { paced, pool, type Receiver } from './harness.ts';
+import { meters, type Receiver } from './harness.ts';
 import { spawnNode } from './processes.ts';
 
 /** Null when Redis on 127.0.0.1:`port` answers PING within `timeoutMs`, else why not (the reason for the skip). */
@@ -57,21 +57,8 @@ export async function startBullmq(receiver: Receiver, concurrency: number, port:
   const field = (text: string, key: string) => Number(new RegExp(`^${key}:([\\d.]+)`, 'm').exec(text)?.[1]);
   return {
     processes: [worker],
-    /** Jobs per second from the first add to the last POST received. */
-    async throughput(n: number, clients: number): Promise<number> {
-      receiver.reset();
-      const start = performance.now();
-      await pool(n, clients, enqueue);
-      await receiver.waitFor(n);
-      return n / ((performance.now() - start) / 1000);
-    },
-    /** Latencies (ms) from `queue.add` to receipt at `rate` jobs per second. */
-    async latency(n: number, rate: number): Promise<number[]> {
-      receiver.reset();
-      await paced(n, 1000 / rate, enqueue);
-      await receiver.waitFor(n);
-      return [...receiver.latencies.values()];
-    },
+    // Sent with `queue.add`.
+    ...meters(receiver, enqueue),
     /** Redis's pid (for its memory), CPU used so far (ms) and commands processed so far. */
     async redisStats(): Promise<{ pid: number; cpuMs: number; commands: number }> {
       const text = await info.info();

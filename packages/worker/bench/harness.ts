@@ -118,6 +118,29 @@ export async function paced(n: number, intervalMs: number, fn: (i: number) => Pr
   await Promise.all(calls);
 }
 
+/**
+ * The two measures of a stack that ends each job with a POST to `receiver`, sent through `send(seq)`: jobs per
+ * second from the first send to the last POST received, and each job's latency (ms) from its send to its receipt
+ * at `rate` jobs per second.
+ */
+export function meters(receiver: Receiver, send: (seq: number) => Promise<void>) {
+  return {
+    async throughput(n: number, clients: number): Promise<number> {
+      receiver.reset();
+      const start = performance.now();
+      await pool(n, clients, send);
+      await receiver.waitFor(n);
+      return n / ((performance.now() - start) / 1000);
+    },
+    async latency(n: number, rate: number): Promise<number[]> {
+      receiver.reset();
+      await paced(n, 1000 / rate, send);
+      await receiver.waitFor(n);
+      return [...receiver.latencies.values()];
+    },
+  };
+}
+
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   if (sorted.length === 0) return Number.NaN;
