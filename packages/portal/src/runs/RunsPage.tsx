@@ -3,7 +3,7 @@ import { Link, useParams } from 'wouter';
 import { trpc } from '../api.ts';
 import { useFeatures } from '../features.ts';
 import { Icon } from '../ui/Icon.tsx';
-import { Empty, ErrorNote, formatMs, StatusBadge, Time } from '../ui/kit.tsx';
+import { ErrorNote, formatMs, ListTable, StatusBadge, Time } from '../ui/kit.tsx';
 
 const ACTIVE = new Set(['running', 'waiting']);
 
@@ -37,47 +37,37 @@ export default function RunsPage() {
         )}
       </div>
       <ErrorNote error={runs.error ?? run.error} />
-      {!runs.isPending && rows.length === 0 ? (
-        <Empty title="No runs yet">
-          <p>Runs appear here when the workflow’s event happens.</p>
-        </Empty>
-      ) : null}
-      {rows.length > 0 ? (
-        <table className="table" data-testid="runs">
-          <thead>
-            <tr>
-              <th scope="col">Run</th>
-              <th scope="col">Status</th>
-              <th scope="col">Started</th>
-              <th scope="col">Took</th>
-              <th scope="col">Error</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((e) => (
-              <tr key={e.id}>
-                <td>
-                  <Link href={`/runs/${e.id}`} className="strong-link">
-                    <code>{e.id.slice(-12)}</code>
-                  </Link>
-                </td>
-                <td>
-                  <StatusBadge status={e.status} />
-                </td>
-                <td>
-                  <Time at={e.started_at ?? e.created_at} utc={e.started_at_utc ?? e.created_at_utc} />
-                </td>
-                <td>
-                  {e.started_at_utc && e.finished_at_utc
-                    ? formatMs(Date.parse(e.finished_at_utc) - Date.parse(e.started_at_utc))
-                    : '—'}
-                </td>
-                <td className="muted">{e.error ?? ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+      <ListTable
+        rows={rows}
+        pending={runs.isPending}
+        empty={{
+          title: 'No runs yet',
+          text: <p>Runs appear here when the workflow’s event happens.</p>,
+        }}
+        headings={['Run', 'Status', 'Started', 'Took', 'Error']}
+        testId="runs"
+        row={(e) => (
+          <tr key={e.id}>
+            <td>
+              <Link href={`/runs/${e.id}`} className="strong-link">
+                <code>{e.id.slice(-12)}</code>
+              </Link>
+            </td>
+            <td>
+              <StatusBadge status={e.status} />
+            </td>
+            <td>
+              <Time at={e.started_at ?? e.created_at} utc={e.started_at_utc ?? e.created_at_utc} />
+            </td>
+            <td>
+              {e.started_at_utc && e.finished_at_utc
+                ? formatMs(Date.parse(e.finished_at_utc) - Date.parse(e.started_at_utc))
+                : '—'}
+            </td>
+            <td className="muted">{e.error ?? ''}</td>
+          </tr>
+        )}
+      />
     </section>
   );
 }

@@ -41,6 +41,43 @@ export function Empty({ title, children }: { title: string; children?: ReactNode
   );
 }
 
+/**
+ * A list page's body: `empty` (its title and text) once loaded with no rows, else a table with one column per
+ * heading and `row` for each row (a `<tr>` keyed by the caller).
+ */
+export function ListTable<T>({
+  rows,
+  pending,
+  headings,
+  empty,
+  testId,
+  row,
+}: {
+  rows: readonly T[];
+  pending: boolean;
+  headings: ReactNode[];
+  empty: { title: string; text: ReactNode };
+  testId?: string;
+  row: (item: T) => ReactNode;
+}) {
+  if (rows.length === 0) return pending ? null : <Empty title={empty.title}>{empty.text}</Empty>;
+  return (
+    <table className="table" data-testid={testId}>
+      <thead>
+        <tr>
+          {headings.map((h, i) => (
+            // Headings are fixed per page: their position is their identity.
+            <th key={i} scope="col">
+              {h}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>{rows.map(row)}</tbody>
+    </table>
+  );
+}
+
 /** A modal dialog on the native <dialog> element (focus is trapped and Escape closes it). */
 export function Dialog({
   open,

@@ -3,7 +3,7 @@ import { Link } from 'wouter';
 import { trpc } from '../api.ts';
 import { useFeatures } from '../features.ts';
 import { Icon } from '../ui/Icon.tsx';
-import { Empty, ErrorNote, StatusBadge, Time } from '../ui/kit.tsx';
+import { ErrorNote, ListTable, StatusBadge, Time } from '../ui/kit.tsx';
 
 /** The user's webhook endpoints. */
 export default function WebhookList() {
@@ -25,48 +25,39 @@ export default function WebhookList() {
         2xx.
       </p>
       <ErrorNote error={list.error} />
-      {!list.isPending && rows.length === 0 ? (
-        <Empty title="No endpoints yet">
-          <p>Add the URL of your server and pick the events it should receive.</p>
-        </Empty>
-      ) : null}
-      {rows.length > 0 ? (
-        <table className="table" data-testid="endpoints">
-          <thead>
-            <tr>
-              <th scope="col">Endpoint</th>
-              <th scope="col">Events</th>
-              <th scope="col">Status</th>
-              <th scope="col">Last success</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((w) => (
-              <tr key={w.id}>
-                <td>
-                  <Link href={`/webhooks/${w.id}`} className="strong-link">
-                    {w.url}
-                  </Link>
-                  {w.description ? <div className="muted small">{w.description}</div> : null}
-                </td>
-                <td>
-                  {w.events.map((e) => (
-                    <code key={e} className="chip">
-                      {e}
-                    </code>
-                  ))}
-                </td>
-                <td>
-                  <StatusBadge status={w.status} />
-                </td>
-                <td>
-                  <Time at={w.last_success_at} utc={w.last_success_at_utc} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+      <ListTable
+        rows={rows}
+        pending={list.isPending}
+        empty={{
+          title: 'No endpoints yet',
+          text: <p>Add the URL of your server and pick the events it should receive.</p>,
+        }}
+        headings={['Endpoint', 'Events', 'Status', 'Last success']}
+        testId="endpoints"
+        row={(w) => (
+          <tr key={w.id}>
+            <td>
+              <Link href={`/webhooks/${w.id}`} className="strong-link">
+                {w.url}
+              </Link>
+              {w.description ? <div className="muted small">{w.description}</div> : null}
+            </td>
+            <td>
+              {w.events.map((e) => (
+                <code key={e} className="chip">
+                  {e}
+                </code>
+              ))}
+            </td>
+            <td>
+              <StatusBadge status={w.status} />
+            </td>
+            <td>
+              <Time at={w.last_success_at} utc={w.last_success_at_utc} />
+            </td>
+          </tr>
+        )}
+      />
     </section>
   );
 }

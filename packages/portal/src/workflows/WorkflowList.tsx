@@ -4,7 +4,7 @@ import { Link, useLocation } from 'wouter';
 import { type Outputs, trpc } from '../api.ts';
 import { useFeatures } from '../features.ts';
 import { Icon } from '../ui/Icon.tsx';
-import { Dialog, Empty, ErrorNote, StatusBadge, Time } from '../ui/kit.tsx';
+import { Dialog, ErrorNote, ListTable, StatusBadge, Time } from '../ui/kit.tsx';
 import { newTemplate } from './newTemplate.ts';
 
 type Workflow = Outputs['workflows']['list']['data'][number];
@@ -92,101 +92,96 @@ export function WorkflowList() {
       </div>
       <ErrorNote error={list.error ?? clone.error ?? remove.error} />
       {list.isPending ? <p role="status">Loading…</p> : null}
-      {!list.isPending && rows.length === 0 ? (
-        <Empty title="No workflows yet">
-          <p>
-            A workflow starts when an event happens in the app, then waits, calls webhooks, sends messages…
-          </p>
-        </Empty>
-      ) : null}
-      {rows.length > 0 ? (
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Trigger</th>
-              <th scope="col">Status</th>
-              <th scope="col">Runs</th>
-              <th scope="col">Last triggered</th>
-              <th scope="col">Enabled</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((w) => (
-              <tr key={w.id}>
-                <td>
-                  <Link href={`/workflows/${w.id}`} className="strong-link">
-                    {w.name}
-                  </Link>
-                </td>
-                <td>
-                  <code>{typeof w.event_trigger_draft === 'string' ? w.event_trigger_draft : '—'}</code>
-                </td>
-                <td>
-                  <StatusBadge status={w.template_status} />
-                  {w.disabled_reason ? <small className="muted"> {w.disabled_reason}</small> : null}
-                </td>
-                <td>
-                  <Link href={`/workflows/${w.id}/runs`}>{w.executions_count}</Link>
-                </td>
-                <td>
-                  <Time at={w.last_triggered_at} utc={w.last_triggered_at_utc} />
-                </td>
-                <td>
-                  <label className="switch">
-                    <input
-                      type="checkbox"
-                      role="switch"
-                      checked={w.enabled}
-                      aria-checked={w.enabled}
-                      disabled={readOnly || update.isPending}
-                      aria-label={`${w.enabled ? 'Disable' : 'Enable'} ${w.name}`}
-                      onChange={(e) => update.mutate({ id: w.id, enabled: e.target.checked })}
-                    />
-                    <span aria-hidden="true" />
-                  </label>
-                </td>
-                <td className="row-actions">
-                  {readOnly ? null : (
-                    <>
-                      <button
-                        type="button"
-                        className="icon-button"
-                        aria-label={`Rename ${w.name}`}
-                        title="Rename"
-                        onClick={() => setDialog({ kind: 'rename', w })}
-                      >
-                        <Icon name="edit" />
-                      </button>
-                      <button
-                        type="button"
-                        className="icon-button"
-                        aria-label={`Clone ${w.name}`}
-                        title="Clone"
-                        onClick={() => clone.mutate({ id: w.id })}
-                      >
-                        <Icon name="copy" />
-                      </button>
-                      <button
-                        type="button"
-                        className="icon-button danger"
-                        aria-label={`Delete ${w.name}`}
-                        title="Delete"
-                        onClick={() => setDialog({ kind: 'delete', w })}
-                      >
-                        <Icon name="trash" />
-                      </button>
-                    </>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+      <ListTable
+        rows={rows}
+        pending={list.isPending}
+        empty={{
+          title: 'No workflows yet',
+          text: (
+            <p>
+              A workflow starts when an event happens in the app, then waits, calls webhooks, sends messages…
+            </p>
+          ),
+        }}
+        headings={[
+          'Name',
+          'Trigger',
+          'Status',
+          'Runs',
+          'Last triggered',
+          'Enabled',
+          <span className="visually-hidden">Actions</span>,
+        ]}
+        row={(w) => (
+          <tr key={w.id}>
+            <td>
+              <Link href={`/workflows/${w.id}`} className="strong-link">
+                {w.name}
+              </Link>
+            </td>
+            <td>
+              <code>{typeof w.event_trigger_draft === 'string' ? w.event_trigger_draft : '—'}</code>
+            </td>
+            <td>
+              <StatusBadge status={w.template_status} />
+              {w.disabled_reason ? <small className="muted"> {w.disabled_reason}</small> : null}
+            </td>
+            <td>
+              <Link href={`/workflows/${w.id}/runs`}>{w.executions_count}</Link>
+            </td>
+            <td>
+              <Time at={w.last_triggered_at} utc={w.last_triggered_at_utc} />
+            </td>
+            <td>
+              <label className="switch">
+                <input
+                  type="checkbox"
+                  role="switch"
+                  checked={w.enabled}
+                  aria-checked={w.enabled}
+                  disabled={readOnly || update.isPending}
+                  aria-label={`${w.enabled ? 'Disable' : 'Enable'} ${w.name}`}
+                  onChange={(e) => update.mutate({ id: w.id, enabled: e.target.checked })}
+                />
+                <span aria-hidden="true" />
+              </label>
+            </td>
+            <td className="row-actions">
+              {readOnly ? null : (
+                <>
+                  <button
+                    type="button"
+                    className="icon-button"
+                    aria-label={`Rename ${w.name}`}
+                    title="Rename"
+                    onClick={() => setDialog({ kind: 'rename', w })}
+                  >
+                    <Icon name="edit" />
+                  </button>
+                  <button
+                    type="button"
+                    className="icon-button"
+                    aria-label={`Clone ${w.name}`}
+                    title="Clone"
+                    onClick={() => clone.mutate({ id: w.id })}
+                  >
+                    <Icon name="copy" />
+                  </button>
+                  <button
+                    type="button"
+                    className="icon-button danger"
+                    aria-label={`Delete ${w.name}`}
+                    title="Delete"
+                    onClick={() => setDialog({ kind: 'delete', w })}
+                  >
+                    <Icon name="trash" />
+                  </button>
+                </>
+              )}
+            </td>
+          </tr>
+        )}
+      />
 
       {dialog?.kind === 'create' ? (
         <NameDialog
