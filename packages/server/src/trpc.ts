@@ -135,6 +135,9 @@ export function scopedProcedure(scope: Scope) {
     if (claim.kind === 'replay') {
       ctx.res?.setHeader('Idempotent-Replayed', 'true');
       // A stored response is returned as the procedure's result; it passed output validation when first made.
+      // tRPC 11 has no public way for a middleware to answer in the procedure's place (its docs: a middleware
+      // returns what `next()` returned; trpc/trpc#4066 asks for one and is open), so this is the one result made
+      // here, in the shape `next()` returns; the marker only exists in tRPC's types.
       return { ok: true as const, data: claim.response, marker: undefined as never };
     }
     const settle = async (what: string, step: () => Promise<void>) => {
