@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Env } from '@switchyard/server';
+import type { Env } from '@switchyard/server/db';
 import { ensureDatabase, startEmbeddedPostgres, withDatabase } from '@switchyard/server/db';
 import type { Logger } from 'pino';
 import { CliError } from './errors.ts';
