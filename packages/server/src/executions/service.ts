@@ -140,7 +140,7 @@ async function lockExecution(em: EntityManager, id: string) {
 }
 
 /** `POST /v1/executions/{id}/start`: starts an execution waiting for a manual start (auto_start off). */
-export async function startWaiting(em: EntityManager, deps: ServerDeps, accountId: string, id: string) {
+export async function startWaiting(em: EntityManager, accountId: string, id: string) {
   await em.transactional(async (tem) => {
     const ex = await lockExecution(tem, id);
     if (!ex || ex.account_id !== accountId) throw notFound(`Execution ${id}`);
@@ -164,7 +164,7 @@ export async function startWaiting(em: EntityManager, deps: ServerDeps, accountI
  * `POST /v1/executions/{id}/rerun`: a failed execution runs again from its failed steps — they and the descendants
  * their failure skipped go back to pending (attempts reset), the rest keeps its results. 409 unless failed.
  */
-export async function rerunExecution(em: EntityManager, deps: ServerDeps, accountId: string, id: string) {
+export async function rerunExecution(em: EntityManager, accountId: string, id: string) {
   await em.transactional(async (tem) => {
     const ex = await lockExecution(tem, id);
     if (!ex || ex.account_id !== accountId) throw notFound(`Execution ${id}`);
@@ -187,8 +187,9 @@ export async function rerunExecution(em: EntityManager, deps: ServerDeps, accoun
       )
       .map((s) => s.node_id);
     await tem.execute(
+      // `rerun` counts deliberate reruns of the step: its request identifier changes with it (a retry keeps it).
       `update execution_steps set status = 'pending', attempts = 0, output = null, error = null, run_at = null,
-              started_at = null, finished_at = null, updated_at = now()
+              started_at = null, finished_at = null, rerun = rerun + 1, updated_at = now()
         where execution_id = ? and node_id = any(?::text[])`,
       [id, pgTextArray(reset)],
     );

@@ -1,4 +1,3 @@
-import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../accounts/service.ts';
 import { startTestServer, type TestServer } from '../testing/index.ts';

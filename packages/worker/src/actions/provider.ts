@@ -15,7 +15,7 @@ export interface ActionContext {
   executionId: string;
   nodeId: string;
   /**
-   * The same on every attempt of this step (see {@link stepRequestId}): sent as `Idempotency-Key` (and `webhook-id`,
+   * The same on every attempt of this step within one run (see {@link stepRequestId}; a rerun gets a new one): sent as `Idempotency-Key` (and `webhook-id`,
    * the e-mail's Message-ID) so that the receiver can tell a retry from a new request.
    */
   stepKey: string;
@@ -26,14 +26,16 @@ export interface ActionContext {
 }
 
 /**
- * The identifier of one step of one execution, the same across all its attempts: `step_<execution id>_<node id>`, or
- * a hash of the node id when it holds characters a header or a Message-ID cannot carry.
+ * The identifier of one step of one execution, the same across all its attempts: `step_<execution id>_<node id>`
+ * (a hash of the node id when it holds characters a header or a Message-ID cannot carry). A deliberate rerun of the
+ * execution is a new request, so each rerun of a step adds its number (`…_r1`, `…_r2`): the receiver's
+ * Idempotency-Key dedup must not skip it, while a retry within one run keeps the identifier.
  */
-export function stepRequestId(executionId: string, nodeId: string): string {
+export function stepRequestId(executionId: string, nodeId: string, rerun = 0): string {
   const node = /^[A-Za-z0-9._-]{1,100}$/.test(nodeId)
     ? nodeId
     : createHash('sha256').update(nodeId).digest('hex').slice(0, 24);
-  return `step_${executionId}_${node}`;
+  return rerun === 0 ? `step_${executionId}_${node}` : `step_${executionId}_${node}_r${rerun}`;
 }
 
 /** What a step produced; stored as the step's output and visible in `GET /v1/executions/{id}`. */

@@ -12,47 +12,37 @@ import {
   type StepState,
   stepJobKey,
   type WorkflowNode,
-  type WorkflowTemplate,
   workflowGraph,
 } from '@switchyard/core';
-import type { EntityManager } from '@switchyard/server/db';
-import { emitEvent, enqueueJob, pgTextArray } from '@switchyard/server/db';
+import { type EntityManager, emitEvent, enqueueJob, run, runOne } from '@switchyard/server/db';
 import { stepRequestId } from '../actions/provider.ts';
 import type { WorkerDeps } from '../deps.ts';
+import {
+  CLAIM_STEP,
+  COMPLETE_EXECUTION,
+  type ExecutionRow,
+  FAIL_EXECUTION,
+  FAIL_INLINE_STEP,
+  FAIL_STEP,
+  LOCK_EXECUTION,
+  READ_EXECUTION,
+  RETRY_STEP,
+  SCHEDULE_STEP,
+  SKIP_PENDING_STEPS,
+  STEP_ERROR,
+  STEP_LEASE,
+  STEPS_OF_EXECUTION,
+  type StepRow,
+  SUCCEED_INLINE_STEP,
+  SUCCEED_STEP,
+} from './sql.ts';
 
 /** Node types the engine evaluates itself while planning (no I/O); every other type is an action run as a job. */
 const INLINE_TYPES: ReadonlySet<string> = new Set(['Start', 'Delay', 'Condition']);
 
-interface ExecutionRow {
-  id: string;
-  account_id: string;
-  workflow_id: string;
-  user_key: string;
-  status: string;
-  template: WorkflowTemplate;
-  data: Record<string, unknown>;
-  caused_by: string[];
-  time_zone: string;
-}
-
-interface StepRow {
-  node_id: string;
-  type: string;
-  status: StepState;
-  run_at: Date | string | null;
-  output: unknown;
-  error: unknown;
-}
-
-const LOCK_EXECUTION = `
-  select e.id, e.account_id, e.workflow_id, e.user_key, e.status, e.template, e.data, e.caused_by, a.time_zone
-    from executions e join accounts a on a.id = e.account_id
-   where e.id = ? for update of e`;
-
 /** Locks an execution's row for the rest of the transaction: every change of its plan goes through this lock. */
 export async function lockExecution(em: EntityManager, id: string): Promise<ExecutionRow | undefined> {
-  const [row] = await em.execute<ExecutionRow[]>(LOCK_EXECUTION, [id]);
-  return row;
+  return runOne(em, LOCK_EXECUTION, [id]);
 }
 
 function asDate(v: Date | string | null): Date | null {
@@ -140,10 +130,7 @@ export async function advanceLocked(em: EntityManager, deps: WorkerDeps, ex: Exe
   const template = ex.template;
   const graph = workflowGraph(template);
   const byId = new Map(template.nodes.map((n) => [n.id, n]));
-  const steps = await em.execute<StepRow[]>(
-    'select node_id, type, status, run_at, output, error from execution_steps where execution_id = ?',
-    [ex.id],
-  );
+  const steps: StepRow[] = await run(em, STEPS_OF_EXECUTION, [ex.id]);
   const states: Record<string, StepState> = {};
   const conditions: Record<string, boolean> = {};
   const readyTimes: Record<string, Date | null> = {};
@@ -158,11 +145,7 @@ export async function advanceLocked(em: EntityManager, deps: WorkerDeps, ex: Exe
   for (;;) {
     const plan = planNext(template, states, conditions);
     if (plan.skipped.length > 0) {
-      await em.execute(
-        `update execution_steps set status = 'skipped', finished_at = now(), updated_at = now()
-          where execution_id = ? and node_id = any(?::text[]) and status = 'pending'`,
-        [ex.id, pgTextArray(plan.skipped)],
-      );
+      await run(em, SKIP_PENDING_STEPS, [ex.id, plan.skipped]);
       for (const id of plan.skipped) states[id] = 'skipped';
     }
     let inlineRan = false;
@@ -181,34 +164,20 @@ export async function advanceLocked(em: EntityManager, deps: WorkerDeps, ex: Exe
         } catch (err) {
           // Settings that cannot be evaluated (publish checks them, but a template may predate a rule): the node
           // fails like an action would, and what depends on it is skipped.
-          await em.execute(
-            `update execution_steps set status = 'failed', attempts = attempts + 1, error = ?::jsonb,
-                    started_at = now(), finished_at = now(), updated_at = now()
-              where execution_id = ? and node_id = ? and status = 'pending'`,
-            [JSON.stringify(describeError(err)), ex.id, nodeId],
-          );
+          await run(em, FAIL_INLINE_STEP, [JSON.stringify(describeError(err)), ex.id, nodeId]);
           states[nodeId] = 'failed';
           inlineRan = true;
           continue;
         }
         const { output, until } = inline;
-        await em.execute(
-          `update execution_steps set status = 'succeeded', attempts = attempts + 1, run_at = ?, output = ?::jsonb,
-                  error = null, started_at = now(), finished_at = now(), updated_at = now()
-            where execution_id = ? and node_id = ? and status = 'pending'`,
-          [until, JSON.stringify(output), ex.id, nodeId],
-        );
+        await run(em, SUCCEED_INLINE_STEP, [until, JSON.stringify(output), ex.id, nodeId]);
         states[nodeId] = 'succeeded';
         readyTimes[nodeId] = until;
         if (node.type === 'Condition') conditions[nodeId] = output?.result === true;
         inlineRan = true;
       } else {
         const runAt = readyAt > now ? readyAt : null;
-        const claimed = await em.execute<{ node_id: string }[]>(
-          `update execution_steps set status = 'scheduled', run_at = ?, updated_at = now()
-            where execution_id = ? and node_id = ? and status = 'pending' returning node_id`,
-          [runAt ?? now, ex.id, nodeId],
-        );
+        const claimed = await run(em, SCHEDULE_STEP, [runAt ?? now, ex.id, nodeId]);
         states[nodeId] = 'scheduled';
         if (claimed.length > 0) {
           await enqueueJob(
@@ -235,25 +204,14 @@ async function finishExecution(
 ): Promise<void> {
   const failedNodes = Object.keys(states).filter((id) => states[id] === 'failed');
   if (failedNodes.length === 0) {
-    await em.execute(
-      `update executions set status = 'completed', finished_at = now(), updated_at = now()
-        where id = ? and status = 'running'`,
-      [ex.id],
-    );
+    await run(em, COMPLETE_EXECUTION, [ex.id]);
     ex.status = 'completed';
     return;
   }
   const firstError = steps.find((s) => s.node_id === failedNodes[0])?.error as { message?: string } | null;
-  const [failedStep] = await em.execute<{ error: { message?: string } | null }[]>(
-    'select error from execution_steps where execution_id = ? and node_id = ?',
-    [ex.id, failedNodes[0]],
-  );
+  const failedStep = await runOne(em, STEP_ERROR, [ex.id, failedNodes[0] as string]);
   const message = `step ${failedNodes[0]} failed: ${failedStep?.error?.message ?? firstError?.message ?? 'unknown error'}`;
-  const updated = await em.execute<{ id: string }[]>(
-    `update executions set status = 'failed', error = ?, finished_at = now(), updated_at = now()
-      where id = ? and status = 'running' returning id`,
-    [message, ex.id],
-  );
+  const updated = await run(em, FAIL_EXECUTION, [message, ex.id]);
   ex.status = 'failed';
   if (updated.length === 0) return;
   deps.logger.warn(
@@ -293,23 +251,6 @@ export function stepRetryPolicy(env: WorkerDeps['env']): { maxAttempts: number; 
   };
 }
 
-interface ClaimedStep {
-  attempts: number;
-  type: string;
-}
-
-// One statement: only a scheduled step (its parents are done) of a running execution is taken, or a running one whose
-// worker died: its lease is over, or the very job that claimed it runs again (graphile-worker runs a job once at a
-// time, so its previous run is over). A redelivered job, or one for a stopped execution, finds nothing to claim.
-const CLAIM = `
-  update execution_steps s set status = 'running', attempts = s.attempts + 1, started_at = now(), updated_at = now(),
-         job_id = ?
-    from executions e
-   where s.execution_id = ? and s.node_id = ? and e.id = s.execution_id and e.status = 'running'
-     and (s.status = 'scheduled'
-          or (s.status = 'running' and (s.updated_at < now() - make_interval(secs => ?) or s.job_id = ?)))
-  returning s.attempts, s.type`;
-
 /** A JSON description of a step failure: message, and what the other side answered when there was an answer. */
 function describeError(err: unknown): Record<string, unknown> {
   if (!(err instanceof Error)) return { message: String(err) };
@@ -343,14 +284,12 @@ export async function runStep(
   const em = deps.orm.em.fork();
   const lease = deps.env.WORKFLOW_STEP_TIMEOUT_SECONDS * 2;
   const job = jobId ?? null;
-  const [claimed] = await em.execute<ClaimedStep[]>(CLAIM, [job, executionId, nodeId, lease, job]);
+  const claimed = await runOne(em, CLAIM_STEP, [job, executionId, nodeId, lease]);
   if (!claimed) {
     await recheckLater(em, executionId, nodeId, lease);
     return 'not_claimed';
   }
-  const [ex] = await em.execute<ExecutionRow[]>(LOCK_EXECUTION.replace(' for update of e', ''), [
-    executionId,
-  ]);
+  const ex = await runOne(em, READ_EXECUTION, [executionId]);
   if (!ex) return 'not_claimed';
   const node = ex.template.nodes.find((n) => n.id === nodeId);
   let output: unknown = null;
@@ -374,7 +313,7 @@ export async function runStep(
       workflowId: ex.workflow_id,
       executionId,
       nodeId,
-      stepKey: stepRequestId(executionId, nodeId),
+      stepKey: stepRequestId(executionId, nodeId, claimed.rerun),
       attempt: claimed.attempts,
       signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });
@@ -383,14 +322,11 @@ export async function runStep(
     failure = err;
   }
   return em.transactional(async (tem) => {
-    const locked = (await lockExecution(tem, executionId)) as ExecutionRow;
+    const locked = await lockExecution(tem, executionId);
+    // Gone while the step ran (deleted with its account): nothing to record.
+    if (!locked) return 'not_claimed';
     if (failure === null) {
-      await tem.execute(
-        `update execution_steps set status = 'succeeded', output = ?::jsonb, error = null, finished_at = now(),
-                updated_at = now()
-          where execution_id = ? and node_id = ? and status = 'running'`,
-        [JSON.stringify(output), executionId, nodeId],
-      );
+      await run(tem, SUCCEED_STEP, [JSON.stringify(output), executionId, nodeId]);
       await advanceLocked(tem, deps, locked);
       return 'succeeded';
     }
@@ -401,11 +337,7 @@ export async function runStep(
       let delay = policy.delaysMs[claimed.attempts - 1] ?? policy.delaysMs[policy.delaysMs.length - 1] ?? 0;
       if (failure instanceof RetryAfterError) delay = Math.max(delay, failure.retryAfterMs);
       const runAt = new Date(Date.now() + delay);
-      await tem.execute(
-        `update execution_steps set status = 'scheduled', run_at = ?, error = ?::jsonb, updated_at = now()
-          where execution_id = ? and node_id = ? and status = 'running'`,
-        [runAt, JSON.stringify(error), executionId, nodeId],
-      );
+      await run(tem, RETRY_STEP, [runAt, JSON.stringify(error), executionId, nodeId]);
       await enqueueJob(
         tem,
         'run_workflow_step',
@@ -419,11 +351,7 @@ export async function runStep(
       );
       return 'retrying';
     }
-    await tem.execute(
-      `update execution_steps set status = 'failed', error = ?::jsonb, finished_at = now(), updated_at = now()
-        where execution_id = ? and node_id = ? and status = 'running'`,
-      [JSON.stringify(error), executionId, nodeId],
-    );
+    await run(tem, FAIL_STEP, [JSON.stringify(error), executionId, nodeId]);
     await advanceLocked(tem, deps, locked);
     return 'failed';
   });
@@ -434,12 +362,7 @@ export async function runStep(
  * with it), look again once its lease is over, so a step whose worker died is taken over rather than left stuck.
  */
 async function recheckLater(em: EntityManager, executionId: string, nodeId: string, leaseSeconds: number) {
-  const [row] = await em.execute<{ status: string; updated_at: string | Date; running: boolean }[]>(
-    `select s.status, s.updated_at, e.status = 'running' as running
-       from execution_steps s join executions e on e.id = s.execution_id
-      where s.execution_id = ? and s.node_id = ?`,
-    [executionId, nodeId],
-  );
+  const row = await runOne(em, STEP_LEASE, [executionId, nodeId]);
   if (row?.status !== 'running' || !row.running) return;
   const runAt = new Date(new Date(row.updated_at).getTime() + leaseSeconds * 1000 + 1000);
   await enqueueJob(
