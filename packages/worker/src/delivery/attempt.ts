@@ -1,6 +1,5 @@
 import { buildSignedRequest, type DeliveryPayload, loggableHeaders } from '@switchyard/core';
-import type { EntityManager } from '@switchyard/server/db';
-import { Delivery, deliveryJobKey, enqueueJob, openHeaders, signingSecrets } from '@switchyard/server/db';
+import { deliveryJobKey, enqueueJob, openHeaders, run, runOne, signingSecrets } from '@switchyard/server/db';
 import { uuidv7 } from 'uuidv7';
 import type { WorkerDeps } from '../deps.ts';
 import {
@@ -11,6 +10,17 @@ import {
 import { disableWebhook } from './disable.ts';
 import { noteFailedDelivery } from './failedNotice.ts';
 import { nextRetryDelay, parseRetryAfter, retryPolicyFromEnv } from './schedule.ts';
+import {
+  type AttemptParams,
+  CANCEL_DELIVERY,
+  CLAIM_DELIVERY,
+  type ClaimedDelivery,
+  DELAY_DELIVERY,
+  FINISH_DELIVERY,
+  INSERT_ATTEMPT,
+  RECORD_SUCCESS,
+  START_FAILURE_CLOCK,
+} from './sql.ts';
 
 /** What one attempt came to. */
 export interface AttemptOutcome {
@@ -27,98 +37,6 @@ export interface AttemptOptions {
   test?: boolean;
   /** Source of jitter (tests may fix it). */
   random?: () => number;
-  /** The caller's EntityManager (e.g. an API request's transaction, so an uncommitted webhook is visible). */
-  em?: EntityManager;
-}
-
-/** What the claim reads in the same statement: the delivery, its webhook and its event. */
-interface ClaimedDelivery {
-  id: string;
-  account_id: string;
-  webhook_id: string;
-  event_id: string | null;
-  attempts: number;
-  created_at: string;
-  url: string;
-  name: string | null;
-  method: string;
-  content_type: string;
-  headers_sealed: string | null;
-  secret_sealed: string;
-  previous_secret_sealed: string | null;
-  previous_secret_expires_at: string | null;
-  notify_on_failure: boolean;
-  event_type: string | null;
-  occurred_at: string | null;
-  event_data: Record<string, unknown> | null;
-}
-
-// One statement: counting the attempt in the claim makes two runs of one delivery (a retried job racing a manual
-// retry) number their attempts apart instead of both writing attempt N, and the webhook and the event come back
-// with it. A delivery whose webhook is not active is not claimed (a test ping is sent whatever the status).
-const CLAIM = `
-  with claimed as (
-    update deliveries d set attempts = d.attempts + 1, updated_at = now()
-      from webhooks w
-     where d.id = $1 and d.status = 'pending' and w.id = d.webhook_id and (w.status = 'active' or $2::boolean)
-    returning d.id, d.account_id, d.webhook_id, d.event_id, d.attempts, d.created_at, w.url, w.name, w.method,
-              w.content_type, w.headers_sealed, w.secret_sealed, w.previous_secret_sealed,
-              w.previous_secret_expires_at, w.notify_on_failure
-  )
-  select c.*, e.type as event_type, e.occurred_at, e.data as event_data
-    from claimed c left join events e on e.id = c.event_id`;
-
-// A pending delivery of a webhook paused or disabled since it was queued: nothing is sent.
-const CANCEL = `
-  update deliveries d set status = 'canceled', last_error = 'The webhook is ' || w.status, next_attempt_at = null,
-         completed_at = now(), updated_at = now()
-    from webhooks w
-   where d.id = $1 and d.status = 'pending' and w.id = d.webhook_id and w.status <> 'active'
-  returning w.status`;
-
-const INSERT_ATTEMPT = `
-  insert into delivery_attempts (id, delivery_id, account_id, number, started_at, duration_ms, request_headers,
-    status_code, response_headers, response_body, response_truncated, error_code, error)
-  values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb, $10, $11, $12, $13)`;
-
-// The success of an event delivery, in one statement. The webhook's failure clock is reset; its last success time
-// is written at most once a second, so that many deliveries to one endpoint do not queue on its row.
-const RECORD_SUCCESS = `
-  with attempt as (${INSERT_ATTEMPT} returning 1),
-  done as (
-    update deliveries set status = 'succeeded', last_status_code = $14, last_error = null, next_attempt_at = null,
-           completed_at = $15, updated_at = $15
-     where id = $2 returning 1
-  ),
-  hook as (
-    update webhooks set failing_since = null, last_success_at = $15::timestamptz
-     where id = $16 and (failing_since is not null or last_success_at is null
-                        or last_success_at < $15::timestamptz - interval '1 second')
-    returning 1
-  )
-  select (select count(*) from attempt) + (select count(*) from done) + (select count(*) from hook) as n`;
-
-/** A statement written with `$1`, `$2`, … as the ORM takes it: `?` placeholders and their values in order. */
-function positional(sql: string, params: readonly unknown[]): [string, unknown[]] {
-  const values: unknown[] = [];
-  const text = sql.replace(/\$(\d+)/g, (_m, n: string) => {
-    values.push(params[Number(n) - 1]);
-    return '?';
-  });
-  return [text, values];
-}
-
-type StatementRunner = <R>(name: string, sql: string, params: unknown[]) => Promise<R[]>;
-
-/**
- * How the hot statements of an attempt run: on the caller's EntityManager when given (a test ping inside an API
- * request's transaction), else as named statements on the plain pool, planned once per connection.
- */
-function statementRunner(deps: WorkerDeps, em: EntityManager | undefined): StatementRunner {
-  if (em)
-    return <R>(_name: string, sql: string, params: unknown[]) => em.execute<R[]>(...positional(sql, params));
-  return async <R>(name: string, text: string, values: unknown[]) =>
-    (await deps.pool.query({ name, text, values })).rows as R[];
 }
 
 // The test ping's payload, which belongs to no event.
@@ -146,16 +64,11 @@ export async function attemptDelivery(
   deliveryId: string,
   opts: AttemptOptions = {},
 ): Promise<AttemptOutcome> {
-  const em = opts.em ?? deps.orm.em.fork();
   const skipped: AttemptOutcome = { result: 'skipped', statusCode: null, error: null, nextAttemptAt: null };
-  const run = statementRunner(deps, opts.em);
-  const [row] = await run<ClaimedDelivery>('switchyard_claim_delivery', CLAIM, [
-    deliveryId,
-    opts.test === true,
-  ]);
+  const row = await runOne(deps.pool, CLAIM_DELIVERY, [deliveryId, opts.test === true]);
   if (!row) {
     if (opts.test) return skipped;
-    const [canceled] = await em.execute<{ status: string }[]>(...positional(CANCEL, [deliveryId]));
+    const canceled = await runOne(deps.pool, CANCEL_DELIVERY, [deliveryId]);
     return canceled ? { ...skipped, error: `The webhook is ${canceled.status}` } : skipped;
   }
   const hook = {
@@ -211,7 +124,7 @@ export async function attemptDelivery(
   const ok = res !== null && res.status >= 200 && res.status < 300;
   const error = ok ? null : res ? describeStatus(res) : (failure?.message ?? 'unknown error');
 
-  const attemptParams = [
+  const attemptParams: AttemptParams = [
     uuidv7(),
     deliveryId,
     row.account_id,
@@ -229,29 +142,14 @@ export async function attemptDelivery(
 
   if (ok && !opts.test) {
     // The common case in one round trip.
-    await run('switchyard_record_delivery_success', RECORD_SUCCESS, [
-      ...attemptParams,
-      res?.status ?? null,
-      now,
-      hook.id,
-    ]);
+    await run(deps.pool, RECORD_SUCCESS, [...attemptParams, res?.status ?? null, now, hook.id]);
     return { result: 'succeeded', statusCode: res?.status ?? null, error: null, nextAttemptAt: null };
   }
 
-  return em.transactional(async (tem) => {
-    await tem.execute(...positional(INSERT_ATTEMPT, attemptParams));
+  return deps.orm.em.fork().transactional(async (tem) => {
+    await run(tem, INSERT_ATTEMPT, attemptParams);
     const done = (status: 'succeeded' | 'failed') =>
-      tem.nativeUpdate(
-        Delivery,
-        { id: deliveryId },
-        {
-          status,
-          lastStatusCode: res?.status ?? null,
-          lastError: error,
-          nextAttemptAt: null,
-          completedAt: now,
-        },
-      );
+      run(tem, FINISH_DELIVERY, [deliveryId, status, res?.status ?? null, error, now]);
 
     if (ok) {
       // A test ping: it says nothing about the endpoint's failure clock.
@@ -271,11 +169,7 @@ export async function attemptDelivery(
 
     const policy = retryPolicyFromEnv(deps.env);
     // In SQL, not from the row read before the request: a success in between may have reset the clock.
-    const [clock] = await tem.execute<{ failing_since: Date | string }[]>(
-      `update webhooks set failing_since = coalesce(failing_since, ?), last_failure_at = ?
-       where id = ? returning failing_since`,
-      [now, now, hook.id],
-    );
+    const clock = await runOne(tem, START_FAILURE_CLOCK, [now, hook.id]);
     const failingSince = clock ? new Date(clock.failing_since) : now;
     if (res?.status === 410) {
       await done('failed');
@@ -303,11 +197,7 @@ export async function attemptDelivery(
       return failed;
     }
     const nextAttemptAt = new Date(now.getTime() + delay);
-    await tem.nativeUpdate(
-      Delivery,
-      { id: deliveryId },
-      { lastStatusCode: res?.status ?? null, lastError: error, nextAttemptAt },
-    );
+    await run(tem, DELAY_DELIVERY, [deliveryId, res?.status ?? null, error, nextAttemptAt]);
     await enqueueJob(
       tem,
       'deliver_webhook',
