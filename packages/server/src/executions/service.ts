@@ -1,10 +1,4 @@
-import {
-  looseEqual,
-  reachableFrom,
-  stepJobKey,
-  type WorkflowTemplate,
-  workflowGraph,
-} from '@switchyard/core';
+import { looseEqual, reachableFrom, type WorkflowTemplate, workflowGraph } from '@switchyard/core';
 import { accountStopEvents } from '../accounts/settings.ts';
 import { enqueueJob } from '../db/enqueue.ts';
 import { Account, Execution, ExecutionStep, Workflow } from '../db/entities/index.ts';
@@ -24,6 +18,7 @@ import type {
   TriggerInput,
 } from './schema.ts';
 import { type StartResult, startWorkflows, triggerExtras } from './start.ts';
+import { stopExecutions } from './stop.ts';
 
 /** A page of the account's executions, newest first. */
 export async function listExecutions(em: EntityManager, accountId: string, input: ListExecutionsInput) {
@@ -60,35 +55,7 @@ export function filtersMatch(
   return Object.entries(filters).every(([k, v]) => looseEqual(valueAt(data, k), v));
 }
 
-/**
- * Stops executions (running or waiting ones; others are left alone) in `em`'s transaction: their queued steps are
- * marked skipped and their jobs removed from the queue, so nothing more runs or is scheduled. A step running right
- * now finishes, and its execution schedules nothing after it. Returns the ids stopped.
- */
-export async function stopExecutions(em: EntityManager, ids: string[], reason: string): Promise<string[]> {
-  if (ids.length === 0) return [];
-  const stopped = await em.execute<{ id: string }[]>(
-    `update executions set status = 'stopped', error = ?, finished_at = now(), updated_at = now()
-      where id = any(?::uuid[]) and status in ('running', 'waiting') returning id`,
-    [reason, pgTextArray(ids)],
-  );
-  if (stopped.length === 0) return [];
-  const stoppedIds = stopped.map((r) => r.id);
-  const steps = await em.execute<{ execution_id: string; node_id: string; was: string }[]>(
-    `with s as (
-       select id, status as was from execution_steps
-        where execution_id = any(?::uuid[]) and status in ('pending', 'scheduled') for update
-     )
-     update execution_steps t set status = 'skipped', finished_at = now(), updated_at = now()
-       from s where t.id = s.id returning t.execution_id, t.node_id, s.was`,
-    [pgTextArray(stoppedIds)],
-  );
-  const keys = steps.filter((s) => s.was === 'scheduled').map((s) => stepJobKey(s.execution_id, s.node_id));
-  if (keys.length > 0) {
-    await em.execute('select graphile_worker.remove_job(k) from unnest(?::text[]) as k', [pgTextArray(keys)]);
-  }
-  return stoppedIds;
-}
+export { stopExecutions };
 
 /** `POST /v1/executions/stop`: stops the user's running executions of workflows with this stop event. */
 export async function stopByEvent(em: EntityManager, accountId: string, input: StopExecutionsInput) {

@@ -7,7 +7,7 @@ import type { EntityManager } from '../db/orm.ts';
 import type { ServerDeps } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
 import { knownEventTypeNames } from '../eventTypes/service.ts';
-import { stopExecutions } from '../executions/service.ts';
+import { stopExecutions } from '../executions/stop.ts';
 import { paginate } from '../pagination.ts';
 import { duplicateName, freeKey, nameTaken, slug } from './names.ts';
 import { isRuleBody, ruleProblem, ruleWorkflow } from './rule.ts';
