@@ -157,7 +157,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   return parsed.data;
 }
 
-/** The outbound URL rules the API applies at save, without the network (the worker resolves and checks at each call). */
-export function outboundPolicy(env: Pick<Env, 'OUTBOUND_ALLOW_HTTP' | 'OUTBOUND_ALLOWLIST'>): OutboundPolicy {
+/** The URL rules the API applies at save, without the network (the worker resolves and checks at each call). */
+export function urlPolicy(env: Pick<Env, 'OUTBOUND_ALLOW_HTTP' | 'OUTBOUND_ALLOWLIST'>): OutboundPolicy {
   return { allowHttp: env.OUTBOUND_ALLOW_HTTP, allowlist: env.OUTBOUND_ALLOWLIST };
 }

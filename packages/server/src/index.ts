@@ -11,7 +11,7 @@ export { SCOPES, type Scope } from './apiKeys/scopes.ts';
 export { createApiKey } from './apiKeys/service.ts';
 export { listen, type RunningServer } from './app.ts';
 export type { ServerDeps } from './deps.ts';
-export { Env, outboundPolicy, parseDurationList, parseEnv } from './env.ts';
+export { Env, parseDurationList, parseEnv, urlPolicy } from './env.ts';
 export { AppError } from './errors.ts';
 export { type EventConsumer, eventConsumers, type StoredEvent } from './events/consumers.ts';
 export { emitEvent, type NewEvent } from './events/service.ts';

@@ -4,15 +4,10 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger, type Env, parseEnv } from '@switchyard/server';
-import {
-  type EmbeddedDatabase,
-  ensureDatabase,
-  freePort,
-  migrate,
-  startEmbeddedPostgres,
-} from '@switchyard/server/db';
+import { ensureDatabase, migrate } from '@switchyard/server/db';
 import { startTestServer, type TestServer } from '@switchyard/server/testing';
 import { SMTPServer } from 'smtp-server';
+import { type EmbeddedDatabase, freePort, startEmbeddedPostgres } from './embedded.ts';
 import { type RunningWorker, startWorker } from './main.ts';
 
 // Shared by the worker's tests: real servers on 127.0.0.1, never stand-ins for our own parts.

@@ -17,7 +17,7 @@ import { connectionProblems } from '../connections/service.ts';
 import type { ConnectionKind } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
 import type { ServerDeps } from '../deps.ts';
-import { outboundPolicy } from '../env.ts';
+import { urlPolicy } from '../env.ts';
 
 /**
  * What the API knows of one kind of workflow action (a DAG node type other than Start, Delay and Condition): its
@@ -55,7 +55,7 @@ export { ActionRegistry };
  * runs. Host names are resolved and checked when the step runs (DNS can change in between).
  */
 function urlProblems(url: string, deps: ServerDeps): Problem[] {
-  const refusal = urlRefusal(url, outboundPolicy(deps.env));
+  const refusal = urlRefusal(url, urlPolicy(deps.env));
   return refusal ? [{ path: 'url', message: refusal }] : [];
 }
 

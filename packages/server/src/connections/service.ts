@@ -10,7 +10,7 @@ import { uuidv7 } from 'uuidv7';
 import { Connection, type ConnectionKind } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
 import type { ServerDeps } from '../deps.ts';
-import { outboundPolicy } from '../env.ts';
+import { urlPolicy } from '../env.ts';
 import { AppError, notFound } from '../errors.ts';
 import { askWorker } from '../jobAnswers/service.ts';
 import { type PageInput, paginate } from '../pagination.ts';
@@ -67,21 +67,22 @@ async function checkFields(
       foreign.map((f) => ({ path: f, message: `not a setting of a ${kind} connection` })),
     );
   }
-  // Every URL we will call goes through the SSRF guard now, and again (with a fresh DNS answer) at each call.
+  // Every URL a worker will call meets the URL rules now (no network), and the worker's SSRF guard, with a fresh DNS
+  // answer, at each call.
   const urls: [string, string | undefined][] = [
     ['url', input.url],
     ['api_base_url', input.api_base_url],
   ];
   for (const [path, url] of urls) {
     if (url === undefined) continue;
-    const reason = urlRefusal(url, outboundPolicy(deps.env));
+    const reason = urlRefusal(url, urlPolicy(deps.env));
     if (reason)
       throw new AppError('invalid_url', `The ${path} is refused: ${reason}`, [{ path, message: reason }]);
   }
   if (input.host !== undefined) {
     const reason = urlRefusal(
       `https://${input.host.includes(':') ? `[${input.host}]` : input.host}/`,
-      outboundPolicy(deps.env),
+      urlPolicy(deps.env),
     );
     if (reason) {
       throw new AppError('invalid_url', `The SMTP host is refused: ${reason}`, [

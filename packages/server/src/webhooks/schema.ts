@@ -27,7 +27,7 @@ const HeadersInput = z.union([
 export type HeadersInput = z.infer<typeof HeadersInput>;
 
 const fields = {
-  // A plain string: `invalid_url` (HTTPS, private addresses) is decided by the outbound guard, not by zod.
+  // A plain string: `invalid_url` (HTTPS, private addresses) is decided by the URL rules (core's urlRefusal), not by zod.
   url: z
     .string()
     .min(1)

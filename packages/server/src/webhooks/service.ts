@@ -11,7 +11,7 @@ import { Webhook } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
 import { secretBoxOf } from '../deliveries/ports.ts';
 import type { ServerDeps } from '../deps.ts';
-import { outboundPolicy } from '../env.ts';
+import { urlPolicy } from '../env.ts';
 import { AppError, notFound } from '../errors.ts';
 import { ensureEventTypes, knownEventTypeNames } from '../eventTypes/service.ts';
 import { askWorker } from '../jobAnswers/service.ts';
@@ -79,7 +79,7 @@ function checkHeaders(input: HeadersInput | undefined): Record<string, string> {
  * every delivery (DNS can change between save and send), where a refused address fails the attempt.
  */
 function checkUrl(deps: ServerDeps, url: string): void {
-  const reason = urlRefusal(url, outboundPolicy(deps.env));
+  const reason = urlRefusal(url, urlPolicy(deps.env));
   if (reason)
     throw new AppError('invalid_url', `The URL is refused: ${reason}`, [{ path: 'url', message: reason }]);
 }
