@@ -21,7 +21,7 @@ export async function askWorker<N extends AnsweredJobName>(
   const jobKey = `answer:${answerId}`;
   await deps.answers.ready();
   const woken = deps.answers.wait(answerId, deps.env.SERVER_WORKER_WAIT_SECONDS * 1000);
-  await run(deps.pool, ADD_ANSWERED_JOB, [name, JSON.stringify(full), jobKey]);
+  await run(deps.pool, ADD_ANSWERED_JOB, [name, JSON.stringify(full), JOBS[name].maxAttempts, jobKey]);
   await woken;
   let row = await runOne(deps.pool, TAKE_ANSWER, [answerId]);
   if (!row) {

@@ -1,9 +1,12 @@
 import { statement } from '../db/statement.ts';
 
-/** Adds a job the API awaits: one attempt, keyed by its answer id (so a timed-out wait can take it back). */
-export const ADD_ANSWERED_JOB = statement<[name: string, payload: string, jobKey: string], { id: string }>(
+/** Adds a job the API awaits, with the catalog's attempts, keyed by its answer id (so a timed-out wait can take it back). */
+export const ADD_ANSWERED_JOB = statement<
+  [name: string, payload: string, maxAttempts: number, jobKey: string],
+  { id: string }
+>(
   'switchyard_add_answered_job',
-  `select (graphile_worker.add_job(identifier => $1, payload => $2::json, max_attempts => 1, job_key => $3)).id::text as id`,
+  `select (graphile_worker.add_job(identifier => $1, payload => $2::json, max_attempts => $3, job_key => $4)).id::text as id`,
 );
 
 /** Takes a job back that no worker picked up in time (a locked one is left to run; its answer is then unread). */
