@@ -1,6 +1,7 @@
 import type { EntityManager, Webhook } from '@switchyard/server/db';
-import { emitEvent, enqueueJob } from '@switchyard/server/db';
+import { emitEvent, enqueueJob, run } from '@switchyard/server/db';
 import type { WorkerDeps } from '../deps.ts';
+import { DISABLE_WEBHOOK } from './sql.ts';
 
 /**
  * Disables a webhook in the caller's transaction (once: a webhook already disabled is left alone), emits a
@@ -14,11 +15,7 @@ export async function disableWebhook(
   reason: string,
 ): Promise<boolean> {
   const now = new Date();
-  const changed = await em.execute<{ id: string }[]>(
-    `update webhooks set status = 'disabled', disabled_reason = ?, updated_at = ?
-     where id = ? and status <> 'disabled' returning id`,
-    [reason, now, hook.id],
-  );
+  const changed = await run(em, DISABLE_WEBHOOK, [reason, now, hook.id]);
   if (changed.length === 0) return false;
   deps.logger.warn({ webhookId: hook.id, accountId: hook.accountId, reason }, 'webhook disabled');
   await emitEvent(em, deps, hook.accountId, {

@@ -1,9 +1,18 @@
 import { JOBS } from '@switchyard/core';
 import type { EntityManager } from '@switchyard/server/db';
-import { Account, isoUtc, readableInZone } from '@switchyard/server/db';
+import { Account, isoUtc, readableInZone, run, runOne } from '@switchyard/server/db';
 import type { WorkerDeps } from '../deps.ts';
 import { MailError } from '../mail/mailer.ts';
 import { notificationAddress } from './notice.ts';
+import {
+  CLAIM_NOTICE,
+  COUNT_FAILURE_AND_QUEUE_NOTICE,
+  LAST_FAILED_DELIVERY,
+  NOTICE_WEBHOOK,
+  REQUEUE_NOTICE,
+  UNCLAIM_NOTICE,
+  UNNOTICED,
+} from './sql.ts';
 
 /** The least time between two failed-delivery notices about one webhook (WEBHOOK_FAILURE_NOTICE_INTERVAL). */
 export function failureNoticeIntervalMs(env: { WEBHOOK_FAILURE_NOTICE_INTERVAL: number }): number {
@@ -15,21 +24,6 @@ export function failureNoticeJobKey(webhookId: string): string {
   return `failure-notice:${webhookId}`;
 }
 
-// Counts the failure on the webhook and queues the notice for when the interval since the last one is over. With
-// `preserve_run_at`, a notice already queued keeps its time: every failure until it runs is in that one notice.
-const COUNT_AND_QUEUE = `
-  with counted as (
-    update webhooks set failures_unnoticed = failures_unnoticed + 1,
-           first_unnoticed_failure_at = coalesce(first_unnoticed_failure_at, ?::timestamptz)
-     where id = ? returning failure_notice_sent_at
-  )
-  select graphile_worker.add_job(
-    identifier => 'send_failure_notice',
-    payload => json_build_object('webhook_id', ?::text, 'reason', 'delivery_failed'),
-    run_at => greatest(now(), (select failure_notice_sent_at from counted) + ? * interval '1 millisecond'),
-    max_attempts => ?, job_key => ?, job_key_mode => 'preserve_run_at')
-  from counted`;
-
 /**
  * A delivery of a `notify_on_failure` webhook failed for good (its last attempt failed): counts it, in the
  * attempt's own transaction, and makes sure a notice is queued.
@@ -40,37 +34,14 @@ export async function noteFailedDelivery(
   webhookId: string,
   now: Date,
 ): Promise<void> {
-  await em.execute(COUNT_AND_QUEUE, [
+  await run(em, COUNT_FAILURE_AND_QUEUE_NOTICE, [
     now,
-    webhookId,
     webhookId,
     failureNoticeIntervalMs(deps.env),
     JOBS.send_failure_notice.maxAttempts,
     failureNoticeJobKey(webhookId),
   ]);
 }
-
-interface Claim {
-  n: number;
-  first: Date | string;
-  prev: Date | string | null;
-}
-
-// Takes what failed since the last notice and marks the notice sent, unless one went out within the interval.
-const CLAIM = `
-  update webhooks w set failures_unnoticed = 0, first_unnoticed_failure_at = null, failure_notice_sent_at = now()
-    from (select id, failures_unnoticed as n, first_unnoticed_failure_at as first, failure_notice_sent_at as prev
-            from webhooks where id = ? for update) o
-   where w.id = o.id and o.n > 0
-     and (o.prev is null or o.prev <= now() - ? * interval '1 millisecond')
-  returning o.n, o.first, o.prev`;
-
-// The send failed: what was taken goes back, so the retry (or the next notice) reports it.
-const UNCLAIM = `
-  update webhooks set failures_unnoticed = failures_unnoticed + ?,
-         first_unnoticed_failure_at = least(coalesce(first_unnoticed_failure_at, ?::timestamptz), ?::timestamptz),
-         failure_notice_sent_at = ?
-   where id = ?`;
 
 /** The e-mail about failed deliveries: how many since when, the last one's error, and how to redeliver them. */
 export function failedDeliveriesMessage(
@@ -115,22 +86,7 @@ export async function sendFailedDeliveriesNotice(
   webhookId: string,
 ): Promise<'sent' | 'nothing_failed' | 'too_soon' | 'not_wanted' | 'no_address' | 'no_mailer'> {
   const em = deps.orm.em.fork();
-  const [hook] = await em.execute<
-    {
-      id: string;
-      account_id: string;
-      url: string;
-      name: string | null;
-      description: string | null;
-      status: string;
-      notify_on_failure: boolean;
-      failure_notice_sent_at: Date | string | null;
-    }[]
-  >(
-    `select id, account_id, url, name, description, status, notify_on_failure, failure_notice_sent_at
-       from webhooks where id = ?`,
-    [webhookId],
-  );
+  const hook = await runOne(em, NOTICE_WEBHOOK, [webhookId]);
   if (!hook?.notify_on_failure) return 'not_wanted';
   const account = await em.findOneOrFail(Account, { id: hook.account_id });
   const to = notificationAddress(account);
@@ -146,33 +102,22 @@ export async function sendFailedDeliveriesNotice(
     return 'no_mailer';
   }
   const intervalMs = failureNoticeIntervalMs(deps.env);
-  const [claim] = await em.execute<Claim[]>(CLAIM, [webhookId, intervalMs]);
+  const claim = await runOne(em, CLAIM_NOTICE, [webhookId, intervalMs]);
   if (!claim) {
-    const [left] = await em.execute<{ n: number; prev: Date | string | null }[]>(
-      'select failures_unnoticed as n, failure_notice_sent_at as prev from webhooks where id = ?',
-      [webhookId],
-    );
+    const left = await runOne(em, UNNOTICED, [webhookId]);
     if (!left || left.n === 0) return 'nothing_failed';
     // A notice went out within the interval (a race with another run): this one waits for the interval's end.
     const runAt = new Date(new Date(left.prev as string).getTime() + intervalMs);
-    await em.execute(
-      `select graphile_worker.add_job(identifier => 'send_failure_notice', payload => ?::json, run_at => ?,
-         max_attempts => ?, job_key => ?, job_key_mode => 'preserve_run_at')`,
-      [
-        JSON.stringify({ webhook_id: webhookId, reason: 'delivery_failed' }),
-        runAt,
-        JOBS.send_failure_notice.maxAttempts,
-        failureNoticeJobKey(webhookId),
-      ],
-    );
+    await run(em, REQUEUE_NOTICE, [
+      JSON.stringify({ webhook_id: webhookId, reason: 'delivery_failed' }),
+      runAt,
+      JOBS.send_failure_notice.maxAttempts,
+      failureNoticeJobKey(webhookId),
+    ]);
     return 'too_soon';
   }
   const since = new Date(claim.first);
-  const [last] = await em.execute<{ event_type: string; last_error: string | null }[]>(
-    `select event_type, last_error from deliveries
-      where webhook_id = ? and status = 'failed' and event_id is not null order by id desc limit 1`,
-    [webhookId],
-  );
+  const last = await runOne(em, LAST_FAILED_DELIVERY, [webhookId]);
   const { subject, text } = failedDeliveriesMessage(
     hook,
     account,
@@ -186,7 +131,7 @@ export async function sendFailedDeliveriesNotice(
       deps.logger.error({ err, webhookId, to }, 'failed-deliveries notice refused by the SMTP server');
       return 'no_address';
     }
-    await em.execute(UNCLAIM, [claim.n, since, since, claim.prev, webhookId]);
+    await run(em, UNCLAIM_NOTICE, [claim.n, since, claim.prev, webhookId]);
     throw err;
   }
   deps.logger.info({ webhookId, to, failed: claim.n }, 'failed-deliveries notice sent');

@@ -145,3 +145,99 @@ export const START_FAILURE_CLOCK = statement<
   `update webhooks set failing_since = coalesce(failing_since, $1), last_failure_at = $1
     where id = $2 returning failing_since`,
 );
+
+/** Disables a webhook once (a webhook already disabled is left alone). */
+export const DISABLE_WEBHOOK = statement<[reason: string, at: Date, webhookId: string], { id: string }>(
+  'switchyard_disable_webhook',
+  `update webhooks set status = 'disabled', disabled_reason = $1, updated_at = $2
+    where id = $3 and status <> 'disabled' returning id`,
+);
+
+/**
+ * Counts a delivery failed for good on the webhook and queues the failed-deliveries notice for when the interval
+ * since the last one is over. With `preserve_run_at`, a notice already queued keeps its time: every failure until it
+ * runs is in that one notice.
+ */
+export const COUNT_FAILURE_AND_QUEUE_NOTICE = statement<
+  [now: Date, webhookId: string, intervalMs: number, maxAttempts: number, jobKey: string]
+>(
+  'switchyard_count_failure_and_queue_notice',
+  `with counted as (
+     update webhooks set failures_unnoticed = failures_unnoticed + 1,
+            first_unnoticed_failure_at = coalesce(first_unnoticed_failure_at, $1::timestamptz)
+      where id = $2 returning failure_notice_sent_at
+   )
+   select graphile_worker.add_job(
+     identifier => 'send_failure_notice',
+     payload => json_build_object('webhook_id', $2::text, 'reason', 'delivery_failed'),
+     run_at => greatest(now(), (select failure_notice_sent_at from counted) + $3 * interval '1 millisecond'),
+     max_attempts => $4, job_key => $5, job_key_mode => 'preserve_run_at')
+   from counted`,
+);
+
+/** The webhook a failed-deliveries notice is about. */
+export const NOTICE_WEBHOOK = statement<
+  [webhookId: string],
+  {
+    id: string;
+    account_id: string;
+    url: string;
+    name: string | null;
+    description: string | null;
+    status: string;
+    notify_on_failure: boolean;
+    failure_notice_sent_at: Date | string | null;
+  }
+>(
+  'switchyard_notice_webhook',
+  `select id, account_id, url, name, description, status, notify_on_failure, failure_notice_sent_at
+     from webhooks where id = $1`,
+);
+
+/** Takes what failed since the last notice and marks the notice sent, unless one went out within the interval. */
+export const CLAIM_NOTICE = statement<
+  [webhookId: string, intervalMs: number],
+  { n: number; first: Date | string; prev: Date | string | null }
+>(
+  'switchyard_claim_notice',
+  `update webhooks w set failures_unnoticed = 0, first_unnoticed_failure_at = null, failure_notice_sent_at = now()
+     from (select id, failures_unnoticed as n, first_unnoticed_failure_at as first, failure_notice_sent_at as prev
+             from webhooks where id = $1 for update) o
+    where w.id = o.id and o.n > 0
+      and (o.prev is null or o.prev <= now() - $2 * interval '1 millisecond')
+   returning o.n, o.first, o.prev`,
+);
+
+/** What is left to notice, and when the last notice went out. */
+export const UNNOTICED = statement<[webhookId: string], { n: number; prev: Date | string | null }>(
+  'switchyard_unnoticed',
+  'select failures_unnoticed as n, failure_notice_sent_at as prev from webhooks where id = $1',
+);
+
+/** Queues the notice again for when the interval is over. */
+export const REQUEUE_NOTICE = statement<[payload: string, runAt: Date, maxAttempts: number, jobKey: string]>(
+  'switchyard_requeue_notice',
+  `select graphile_worker.add_job(identifier => 'send_failure_notice', payload => $1::json, run_at => $2,
+     max_attempts => $3, job_key => $4, job_key_mode => 'preserve_run_at')`,
+);
+
+/** The last delivery of an event that failed for good on the webhook. */
+export const LAST_FAILED_DELIVERY = statement<
+  [webhookId: string],
+  { event_type: string; last_error: string | null }
+>(
+  'switchyard_last_failed_delivery',
+  `select event_type, last_error from deliveries
+    where webhook_id = $1 and status = 'failed' and event_id is not null order by id desc limit 1`,
+);
+
+/** The send failed: what was taken goes back, so the retry (or the next notice) reports it. */
+export const UNCLAIM_NOTICE = statement<
+  [n: number, since: Date, previousSentAt: Date | string | null, webhookId: string]
+>(
+  'switchyard_unclaim_notice',
+  `update webhooks set failures_unnoticed = failures_unnoticed + $1,
+          first_unnoticed_failure_at = least(coalesce(first_unnoticed_failure_at, $2::timestamptz), $2::timestamptz),
+          failure_notice_sent_at = $3
+    where id = $4`,
+);
