@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { canConnect, dropDatabase, recreateDatabase, withDatabase } from '../packages/server/src/db/admin.ts';
-import { startEmbeddedPostgres } from '../packages/server/src/db/embedded.ts';
 import { migrate } from '../packages/server/src/db/migrate.ts';
+import { startEmbeddedPostgres } from '../packages/worker/src/embedded.ts';
 
 import '../packages/server/src/testing/provided.ts';
 

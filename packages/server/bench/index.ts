@@ -20,13 +20,9 @@ import {
   parseEnv,
   type StoredEvent,
 } from '@switchyard/server';
-import {
-  canConnect,
-  dropDatabase,
-  migrate,
-  recreateDatabase,
-  startEmbeddedPostgres,
-} from '@switchyard/server/db';
+import { canConnect, dropDatabase, migrate, recreateDatabase } from '@switchyard/server/db';
+// The embedded PostgreSQL is the worker package's (`switchyard start` runs it); the bench borrows it.
+import { startEmbeddedPostgres } from '@switchyard/worker/embedded';
 import { uuidv7 } from 'uuidv7';
 
 const { values } = parseArgs({

@@ -2,13 +2,8 @@ import { mkdtemp } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  canConnect,
-  dropDatabase,
-  migrate,
-  recreateDatabase,
-  startEmbeddedPostgres,
-} from '@switchyard/server/db';
+import { canConnect, dropDatabase, migrate, recreateDatabase } from '@switchyard/server/db';
+import { startEmbeddedPostgres } from '@switchyard/worker/embedded';
 
 /** A Postgres server for the benchmarks: DATABASE_URL's, else the local one, else an embedded one. */
 export async function benchPostgres(): Promise<{ serverUrl: string; stop(): Promise<void> }> {

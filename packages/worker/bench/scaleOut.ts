@@ -21,7 +21,8 @@ import {
   createServerDeps,
   parseEnv,
 } from '@switchyard/server';
-import { ensureDatabase, freePort, migrate, startEmbeddedPostgres } from '@switchyard/server/db';
+import { ensureDatabase, migrate } from '@switchyard/server/db';
+import { freePort, startEmbeddedPostgres } from '@switchyard/worker/embedded';
 import pg from 'pg';
 
 const BIN = fileURLToPath(new URL('../src/bin/switchyard.ts', import.meta.url));

@@ -4,13 +4,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger, type Env, parseEnv } from '@switchyard/server';
-import {
-  type EmbeddedDatabase,
-  ensureDatabase,
-  freePort,
-  migrate,
-  startEmbeddedPostgres,
-} from '@switchyard/server/db';
+import { ensureDatabase, migrate } from '@switchyard/server/db';
 import {
   apiCaller,
   late,
@@ -23,6 +17,7 @@ import {
 } from '@switchyard/server/testing';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, expect } from 'vitest';
+import { type EmbeddedDatabase, freePort, startEmbeddedPostgres } from './embedded.ts';
 import { type RunningWorker, startWorker } from './main.ts';
 
 // Shared by the worker's tests: real servers on 127.0.0.1, never stand-ins for our own parts.

@@ -1,4 +1,13 @@
 import { z } from 'zod';
+import {
+  channelMessageSettingsShape,
+  createTaskSettingsShape,
+  EMAIL_BODY_REQUIRED,
+  hasEmailBody,
+  sendEmailSettingsShape,
+  updateFieldSettingsShape,
+  webhookSettingsShape,
+} from '../actions/settings.ts';
 import { Condition } from '../conditions.ts';
 import { DelaySettings } from '../delays.ts';
 
@@ -46,9 +55,6 @@ const base = {
   name: z.string().max(200).optional(),
 };
 
-/** One address or several (comma-free list) for e-mail fields. */
-const Recipients = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
-
 /** The entry node: every execution starts here. */
 export const StartNode = z.looseObject({ ...base, type: z.literal('Start') });
 
@@ -59,44 +65,22 @@ export const DelayNode = z.looseObject({
   ...DelaySettings.shape,
 });
 
+// The action nodes are their settings (actions/settings.ts, the one definition the API and the worker use) plus
+// `id`, `name` and `type`.
+
 /** An outbound HTTP request: `headers` are `"K: V"` lines and `params` `"k: v"` lines (the request body). */
-export const WebhookNode = z.looseObject({
-  ...base,
-  type: z.literal('Webhook'),
-  url: z.string().min(1, 'url is required'),
-  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).optional(),
-  headers: z.string().optional(),
-  params: z.string().optional(),
-  /** A raw body template; when given it is sent instead of `params`. */
-  body: z.string().optional(),
-  content_type: z.enum(['application/json', 'application/x-www-form-urlencoded', 'text/plain']).optional(),
-});
+export const WebhookNode = z.looseObject({ ...base, type: z.literal('Webhook'), ...webhookSettingsShape });
 
 /** An e-mail through the account's SMTP server; every string accepts merge tokens. */
 export const SendEmailNode = z
-  .looseObject({
-    ...base,
-    type: z.literal('SendEmail'),
-    to: Recipients,
-    cc: Recipients.optional(),
-    bcc: Recipients.optional(),
-    reply_to: z.string().optional(),
-    subject: z.string().min(1, 'subject is required'),
-    text: z.string().optional(),
-    html: z.string().optional(),
-  })
-  .refine((n) => n.text !== undefined || n.html !== undefined, {
-    message: 'text or html is required',
-    path: ['text'],
-  });
+  .looseObject({ ...base, type: z.literal('SendEmail'), ...sendEmailSettingsShape })
+  .refine(hasEmailBody, EMAIL_BODY_REQUIRED);
 
 /** A chat message (seed 000: `channel` such as `slack`, `recipient` such as `#sales-wins`, `message`). */
 export const SendChannelMessageNode = z.looseObject({
   ...base,
   type: z.literal('SendChannelMessage'),
-  channel: z.string().min(1, 'channel is required'),
-  recipient: z.string().min(1, 'recipient is required'),
-  message: z.string().min(1, 'message is required'),
+  ...channelMessageSettingsShape,
 });
 
 /**
@@ -106,12 +90,7 @@ export const SendChannelMessageNode = z.looseObject({
 export const CreateTaskNode = z.looseObject({
   ...base,
   type: z.literal('CreateTask'),
-  title: z.string().min(1, 'title is required'),
-  description: z.string().optional(),
-  due_in_days: z.number().int().min(0).optional(),
-  assignee: z.string().optional(),
-  entity: z.string().optional(),
-  entity_id: z.string().optional(),
+  ...createTaskSettingsShape,
 });
 
 /**
@@ -121,10 +100,7 @@ export const CreateTaskNode = z.looseObject({
 export const UpdateFieldNode = z.looseObject({
   ...base,
   type: z.literal('UpdateField'),
-  field: z.string().min(1, 'field is required'),
-  value: z.unknown(),
-  entity: z.string().optional(),
-  entity_id: z.string().optional(),
+  ...updateFieldSettingsShape,
 });
 
 /** A gate: when its condition is false for the execution's data, every descendant is skipped. */

@@ -6,7 +6,8 @@ import { addDeliveryJobsSql, ownerReceives } from '../deliveries/fanOut.ts';
 import { catalogCandidates } from '../eventTypes/service.ts';
 import { EMPTY_USER_CONFIG } from '../users/service.ts';
 import { lookupKeysOf } from '../workflows/triggers.ts';
-import { entityIdOf, type NewEvent } from './service.ts';
+import { entityIdOf } from './entityId.ts';
+import type { NewEvent } from './service.ts';
 
 /**
  * Where an account's events go, as one statement read it: the active webhooks and the keys of the workflows an

@@ -103,7 +103,7 @@ export const executionsRouter = router({
     .input(ExecutionIdInput)
     .output(ExecutionResponse)
     .mutation(async ({ ctx, input }) => {
-      const { execution, steps } = await startWaiting(ctx.em, ctx.deps, ctx.auth.account.id, input.id);
+      const { execution, steps } = await startWaiting(ctx.em, ctx.auth.account.id, input.id);
       return { data: toExecutionOutput(execution, ctx.auth.account.timeZone, steps) };
     }),
   rerun: scopedProcedure('executions:write')
@@ -120,7 +120,7 @@ export const executionsRouter = router({
     .input(ExecutionIdInput)
     .output(ExecutionResponse)
     .mutation(async ({ ctx, input }) => {
-      const { execution, steps } = await rerunExecution(ctx.em, ctx.deps, ctx.auth.account.id, input.id);
+      const { execution, steps } = await rerunExecution(ctx.em, ctx.auth.account.id, input.id);
       return { data: toExecutionOutput(execution, ctx.auth.account.timeZone, steps) };
     }),
 });

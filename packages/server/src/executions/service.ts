@@ -1,5 +1,6 @@
 import { looseEqual, reachableFrom, type WorkflowTemplate, workflowGraph } from '@switchyard/core';
 import { accountStopEvents } from '../accounts/settings.ts';
+import { enqueueJob } from '../db/enqueue.ts';
 import { Account, Execution, ExecutionStep, Workflow } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
 import { run, runOne } from '../db/statement.ts';
@@ -10,7 +11,6 @@ import { ingestEvents } from '../events/service.ts';
 import { given, type PageInput, paginate } from '../pagination.ts';
 import { discoverUsers } from '../users/service.ts';
 import { getWorkflow } from '../workflows/service.ts';
-import { advanceLocked, lockExecution, stepJobKey } from './engine.ts';
 import type {
   ExecuteWorkflowInput,
   ListExecutionsInput,
@@ -19,16 +19,15 @@ import type {
 } from './schema.ts';
 import {
   LIVE_BY_STOP_EVENT,
+  LOCK_EXECUTION,
   LOCK_STATUS,
   MARK_RERUN,
   MARK_STARTED,
-  REMOVE_JOBS,
   RESET_STEPS,
-  SKIP_QUEUED_STEPS,
   STEP_STATUSES,
-  STOP_EXECUTIONS,
 } from './sql.ts';
 import { type StartResult, startWorkflows, triggerExtras } from './start.ts';
+import { stopExecutions } from './stop.ts';
 
 /** A page of the account's executions, newest first. */
 export async function listExecutions(em: EntityManager, accountId: string, input: ListExecutionsInput) {
@@ -67,23 +66,7 @@ export function filtersMatch(
   return Object.entries(filters).every(([k, v]) => looseEqual(valueAt(data, k), v));
 }
 
-/**
- * Stops executions (running or waiting ones; others are left alone) in `em`'s transaction: their queued steps are
- * marked skipped and their jobs removed from the queue, so nothing more runs or is scheduled. A step running right
- * now finishes, and its execution schedules nothing after it. Returns the ids stopped.
- */
-export async function stopExecutions(em: EntityManager, ids: string[], reason: string): Promise<string[]> {
-  if (ids.length === 0) return [];
-  const stopped = await run(em, STOP_EXECUTIONS, [reason, ids]);
-  if (stopped.length === 0) return [];
-  const stoppedIds = stopped.map((r) => r.id);
-  const steps = await run(em, SKIP_QUEUED_STEPS, [stoppedIds]);
-  const keys = steps.filter((s) => s.was === 'scheduled').map((s) => stepJobKey(s.execution_id, s.node_id));
-  if (keys.length > 0) {
-    await run(em, REMOVE_JOBS, [keys]);
-  }
-  return stoppedIds;
-}
+export { stopExecutions };
 
 /** `POST /v1/executions/stop`: stops the user's running executions of workflows with this stop event. */
 export async function stopByEvent(em: EntityManager, accountId: string, input: StopExecutionsInput) {
@@ -117,8 +100,13 @@ export async function stopOne(em: EntityManager, accountId: string, id: string) 
   return getExecution(em.fork(), accountId, id);
 }
 
+/** Locks an execution's row for the rest of the transaction (the worker's planning takes the same lock). */
+async function lockExecution(em: EntityManager, id: string) {
+  return runOne(em, LOCK_EXECUTION, [id]);
+}
+
 /** `POST /v1/executions/{id}/start`: starts an execution waiting for a manual start (auto_start off). */
-export async function startWaiting(em: EntityManager, deps: ServerDeps, accountId: string, id: string) {
+export async function startWaiting(em: EntityManager, accountId: string, id: string) {
   await em.transactional(async (tem) => {
     const ex = await lockExecution(tem, id);
     if (!ex || ex.account_id !== accountId) throw notFound(`Execution ${id}`);
@@ -129,8 +117,8 @@ export async function startWaiting(em: EntityManager, deps: ServerDeps, accountI
       );
     }
     await run(tem, MARK_STARTED, [id]);
-    ex.status = 'running';
-    await advanceLocked(tem, deps, ex);
+    // The worker plans what runs next (the API runs no step), after this transaction commits.
+    await enqueueJob(tem, 'start_execution', { execution_id: id });
   });
   return getExecution(em.fork(), accountId, id);
 }
@@ -139,7 +127,7 @@ export async function startWaiting(em: EntityManager, deps: ServerDeps, accountI
  * `POST /v1/executions/{id}/rerun`: a failed execution runs again from its failed steps — they and the descendants
  * their failure skipped go back to pending (attempts reset), the rest keeps its results. 409 unless failed.
  */
-export async function rerunExecution(em: EntityManager, deps: ServerDeps, accountId: string, id: string) {
+export async function rerunExecution(em: EntityManager, accountId: string, id: string) {
   await em.transactional(async (tem) => {
     const ex = await lockExecution(tem, id);
     if (!ex || ex.account_id !== accountId) throw notFound(`Execution ${id}`);
@@ -160,8 +148,8 @@ export async function rerunExecution(em: EntityManager, deps: ServerDeps, accoun
       .map((s) => s.node_id);
     await run(tem, RESET_STEPS, [id, reset]);
     await run(tem, MARK_RERUN, [id]);
-    ex.status = 'running';
-    await advanceLocked(tem, deps, ex);
+    // The worker plans what runs next (the API runs no step), after this transaction commits.
+    await enqueueJob(tem, 'start_execution', { execution_id: id });
   });
   return getExecution(em.fork(), accountId, id);
 }

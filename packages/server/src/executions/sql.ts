@@ -1,3 +1,4 @@
+import type { WorkflowTemplate } from '@switchyard/core';
 import { statement } from '../db/statement.ts';
 
 // The statements of executions on the API side: starting (executions/start.ts) and stopping, starting by hand and
@@ -41,6 +42,12 @@ export const LIVE_BY_STOP_EVENT = statement<
     order by id for update`,
 );
 
+/** An execution's row, locked for the rest of the transaction (the worker's planning takes the same lock). */
+export const LOCK_EXECUTION = statement<
+  [id: string],
+  { account_id: string; status: string; template: WorkflowTemplate }
+>('executions_lock', 'select account_id, status, template from executions where id = $1 for update');
+
 /** One execution's status, locked. */
 export const LOCK_STATUS = statement<[id: string, accountId: string], { status: string }>(
   'executions_lock_status',
@@ -59,11 +66,14 @@ export const STEP_STATUSES = statement<[executionId: string], { node_id: string;
   'select node_id, status from execution_steps where execution_id = $1',
 );
 
-/** Puts the named steps back to pending, as never run. */
+/**
+ * Puts the named steps back to pending, as never run. `rerun` counts deliberate reruns of a step: its request
+ * identifier changes with it (a retry keeps it).
+ */
 export const RESET_STEPS = statement<[executionId: string, nodeIds: string[]]>(
   'executions_reset_steps',
   `update execution_steps set status = 'pending', attempts = 0, output = null, error = null, run_at = null,
-          started_at = null, finished_at = null, updated_at = now()
+          started_at = null, finished_at = null, rerun = rerun + 1, updated_at = now()
     where execution_id = $1 and node_id = any($2::text[])`,
 );
 

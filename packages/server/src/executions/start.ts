@@ -7,7 +7,6 @@ import type { EntityManager } from '../db/orm.ts';
 import { run, runOne } from '../db/statement.ts';
 import type { ServerDeps } from '../deps.ts';
 import type { EventConsumer, StoredEvent } from '../events/consumers.ts';
-import { emitEvent } from '../events/service.ts';
 import { findTriggeredWorkflows } from '../workflows/triggers.ts';
 import { buildContext } from './context.ts';
 import {
@@ -21,6 +20,16 @@ import {
   TODAY_IN_ZONE,
   USER_FOR_DATA,
 } from './sql.ts';
+
+/**
+ * Emits an event from inside ingestion (`workflow.disabled`, `workflow.triggered`). Ingestion runs this module as
+ * one of its consumers, so a static import of it would close the cycle events/service → events/consumers →
+ * executions/start → events/service; the module is taken when the first such event is emitted instead.
+ */
+async function emitEvent(...args: Parameters<typeof import('../events/service.ts').emitEvent>) {
+  const ingestion = await import('../events/service.ts');
+  return ingestion.emitEvent(...args);
+}
 
 /** How workflows are being started. */
 export interface StartOptions {

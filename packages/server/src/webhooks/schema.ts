@@ -1,6 +1,5 @@
-import { type ConditionTree, OPERATORS } from '@switchyard/core';
+import { CONTENT_TYPES, type ConditionTree, METHODS, OPERATORS } from '@switchyard/core';
 import { z } from 'zod';
-import { CONTENT_TYPES, METHODS } from '../deliveries/payload.ts';
 import { listOutput, PageInput } from '../pagination.ts';
 import { timestampShape } from '../time.ts';
 
@@ -28,7 +27,7 @@ const HeadersInput = z.union([
 export type HeadersInput = z.infer<typeof HeadersInput>;
 
 const fields = {
-  // A plain string: `invalid_url` (HTTPS, private addresses) is decided by the outbound guard, not by zod.
+  // A plain string: `invalid_url` (HTTPS, private addresses) is decided by the URL rules (core's urlRefusal), not by zod.
   url: z
     .string()
     .min(1)

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { ActionProvider } from '../actions/provider.ts';
+import type { ActionDefinition } from '../actions/definitions.ts';
 import { serverForFile } from '../testing/index.ts';
 
-// Providers a host registers: one replacing the built-in e-mail node's checks, one of the host's own node type.
-const strictEmail: ActionProvider<{ to: string; subject: string }> = {
+// Definitions of providers a host registers (the API's half: schema and checks): one replacing the built-in e-mail node's checks, one of the host's own node type.
+const strictEmail: ActionDefinition<{ to: string; subject: string }> = {
   type: 'SendEmail',
   ruleActionType: 'send_email',
   configSchema: z.looseObject({ to: z.email('to must be an e-mail address'), subject: z.string() }),
@@ -13,21 +13,15 @@ const strictEmail: ActionProvider<{ to: string; subject: string }> = {
       ? [{ path: 'subject', message: 'this subject would be marked as spam' }]
       : [];
   },
-  async execute() {
-    return { output: null };
-  },
 };
 
-const crmNote: ActionProvider<{ endpoint: string }> = {
+const crmNote: ActionDefinition<{ endpoint: string }> = {
   type: 'PostToCrm',
   ruleActionType: 'post_to_crm',
   configSchema: z.looseObject({ endpoint: z.string().min(1, 'endpoint is required') }),
-  async execute() {
-    return { output: null };
-  },
 };
 
-const srv = serverForFile({}, { actions: [strictEmail, crmNote] as ActionProvider<never>[] });
+const srv = serverForFile({}, { actions: [strictEmail, crmNote] as ActionDefinition[] });
 const call = srv.call;
 
 const start = { id: 'start', type: 'Start' };

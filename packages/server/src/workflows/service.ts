@@ -8,7 +8,7 @@ import { run } from '../db/statement.ts';
 import type { ServerDeps } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
 import { knownEventTypeNames } from '../eventTypes/service.ts';
-import { stopExecutions } from '../executions/service.ts';
+import { stopExecutions } from '../executions/stop.ts';
 import { given, paginate } from '../pagination.ts';
 import { duplicateName, freeKey, nameTaken, slug } from './names.ts';
 import { isRuleBody, ruleProblem, ruleWorkflow } from './rule.ts';

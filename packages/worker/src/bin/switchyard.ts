@@ -1,15 +1,12 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { parseEnv } from '@switchyard/server';
-import {
-  keysCreateCommand,
-  migrateCommand,
-  serveCommand,
-  startCommand,
-  workerCommand,
-} from '../cli/commands.ts';
+import { parseEnv } from '@switchyard/server/db';
 import { describeTarget } from '../cli/database.ts';
 import { CliError, describeFailure } from '../cli/errors.ts';
+import { workerCommand } from '../cli/workerCommand.ts';
+
+/** The API's commands load the HTTP stack: imported only when one of them runs. */
+const apiCommands = () => import('../cli/commands.ts');
 
 const USAGE = `Usage: switchyard <command>
 
@@ -47,16 +44,16 @@ async function main(argv: string[]): Promise<void> {
   }
   switch (command) {
     case 'start':
-      return startCommand(env);
+      return (await apiCommands()).startCommand(env);
     case 'serve':
-      return serveCommand(env);
+      return (await apiCommands()).serveCommand(env);
     case 'worker':
       return workerCommand(env);
     case 'migrate':
-      return migrateCommand(env);
+      return (await apiCommands()).migrateCommand(env);
     case 'keys':
       if (sub !== 'create') break;
-      return keysCreateCommand(env, {
+      return (await apiCommands()).keysCreateCommand(env, {
         name: values.name,
         scopes: values.scopes ? values.scopes.split(',').map((s) => s.trim()) : ['admin'],
         accountId: values.account,

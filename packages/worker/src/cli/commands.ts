@@ -1,3 +1,4 @@
+// The API's commands: this module loads the HTTP stack, so `switchyard worker` never imports it (see workerCommand.ts).
 import {
   closeServerDeps,
   createApiKey,
@@ -11,51 +12,11 @@ import {
 } from '@switchyard/server';
 import { migrate } from '@switchyard/server/db';
 import type { Logger } from 'pino';
-import { type RunningWorker, startWorker } from '../main.ts';
 import { resolveDatabase } from './database.ts';
 import { CliError } from './errors.ts';
 import { printPortalLink } from './portalLink.ts';
-import { handleLibraryRejections } from './rejections.ts';
+import { type Stop, stopOnSignal } from './signals.ts';
 import { superviseWorkerProcess } from './supervisor.ts';
-
-type Stop = () => Promise<void>;
-type NamedStop = [name: string, stop: Stop];
-
-/**
- * Waits for SIGINT or SIGTERM, or for `failure` (a part that gave up), then runs `stops` in order (a second signal
- * exits at once). A failure sets exit code 1.
- */
-function stopOnSignal(logger: Logger, stops: NamedStop[], failure?: Promise<Error>): Promise<void> {
-  return new Promise((resolve) => {
-    let stopping = false;
-    const shutDown = async (why: Record<string, unknown>) => {
-      if (stopping) return;
-      stopping = true;
-      logger.info(why, 'shutting down');
-      for (const [name, stop] of stops) {
-        const started = performance.now();
-        try {
-          await stop();
-          logger.info({ ms: Math.round(performance.now() - started) }, `${name} stopped`);
-        } catch (err) {
-          logger.error({ err }, `error while stopping the ${name}`);
-        }
-      }
-      resolve();
-    };
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (stopping) process.exit(1);
-      void shutDown({ signal });
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    void failure?.then((err) => {
-      process.exitCode = 1;
-      logger.error({ reason: err.message }, 'giving up');
-      void shutDown({ reason: err.message });
-    });
-  });
-}
 
 /** `switchyard migrate`: applies Switchyard's and graphile-worker's migrations. */
 export async function migrateCommand(env: Env): Promise<void> {
@@ -160,39 +121,6 @@ export async function serveCommand(env: Env): Promise<void> {
     ['server', stopServer],
     ['database', db.stop],
   ]);
-}
-
-/** `switchyard worker`: graphile-worker over the job catalog; any number may run beside the server. */
-export async function workerCommand(env: Env): Promise<void> {
-  const logger = createLogger(env.LOG_LEVEL, 'worker');
-  let worker: RunningWorker | undefined;
-  handleLibraryRejections(logger, (reason) => worker?.abandonRunner(reason));
-  const db = await resolveDatabase(env, logger);
-  worker = await startWorker({ env: { ...env, DATABASE_URL: db.url }, logger }).catch(
-    async (err: unknown) => {
-      await db.stop().catch(() => {});
-      throw err;
-    },
-  );
-  logger.info({ concurrency: env.WORKER_CONCURRENCY }, 'worker running');
-  // Started by `switchyard start`: stop when that process goes away, however it went.
-  if (process.channel) {
-    process.channel.unref();
-    process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
-  }
-  // A worker that gives up (its job runner keeps stopping) exits non-zero, for its supervisor to restart.
-  const gaveUp = worker.done.then(
-    () => new Promise<Error>(() => {}),
-    (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
-  );
-  await stopOnSignal(
-    logger,
-    [
-      ['worker', worker.stop],
-      ['database', db.stop],
-    ],
-    gaveUp,
-  );
 }
 
 /**

@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Env } from '@switchyard/server';
-import { ensureDatabase, startEmbeddedPostgres, withDatabase } from '@switchyard/server/db';
+import type { Env } from '@switchyard/server/db';
+import { ensureDatabase, withDatabase } from '@switchyard/server/db';
 import type { Logger } from 'pino';
+import { startEmbeddedPostgres } from '../embedded.ts';
 import { CliError } from './errors.ts';
 
 /** The database a command runs against, and how to let go of it. */

@@ -112,3 +112,48 @@ describe('the per-step identifier', () => {
     }
   });
 });
+
+describe('a deliberate rerun', () => {
+  it('gets a new per-step identifier, while the retries of one run keep theirs', async () => {
+    // Fails every attempt of the first run (three, WORKFLOW_STEP_MAX_ATTEMPTS), and accepts the rerun's.
+    let failing = true;
+    const before = rx.reply;
+    rx.reply = (req, index) =>
+      req.path.split('?')[0] === '/rerun' && failing ? { status: 500, body: 'down' } : before(req, index);
+    try {
+      const wf = await call('POST', '/v1/workflows', {
+        name: 'Rerun',
+        event_trigger: 'deal.lost',
+        template_status: 'published',
+        template: {
+          nodes: [
+            { id: 'start', type: 'Start' },
+            { id: 'act', type: 'Webhook', url: `${rx.url}/rerun` },
+          ],
+          edges: ['start-act'],
+        },
+      });
+      expect(wf.status, JSON.stringify(wf.body)).toBe(201);
+      expect((await call('POST', '/v1/events', { type: 'deal.lost', data: { id: 'x2' } })).status).toBe(202);
+      const failed = await until(async () => {
+        const [e] = (await call('GET', `/v1/executions?workflow_id=${wf.body.data.id}`)).body.data;
+        return e && e.status === 'failed' ? (e as { id: string }) : undefined;
+      });
+      const firstRun = requestsTo('/rerun').map((r) => r.headers['idempotency-key']);
+      expect(firstRun).toEqual([`step_${failed.id}_act`, `step_${failed.id}_act`, `step_${failed.id}_act`]);
+
+      failing = false;
+      expect((await call('POST', `/v1/executions/${failed.id}/rerun`)).status).toBe(200);
+      await until(async () => {
+        const e = (await call('GET', `/v1/executions/${failed.id}`)).body.data;
+        return e.status === 'completed' ? e : undefined;
+      });
+      const all = requestsTo('/rerun').map((r) => r.headers['idempotency-key']);
+      // The rerun is a new request to the receiver: its key differs from the first run's, and its own retry (the
+      // receiver's 503 on a path's first request) keeps it.
+      expect(all.slice(3)).toEqual([`step_${failed.id}_act_r1`, `step_${failed.id}_act_r1`]);
+    } finally {
+      rx.reply = before;
+    }
+  });
+});
