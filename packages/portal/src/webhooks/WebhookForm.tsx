@@ -35,6 +35,12 @@ export function valuesOf(w?: Webhook): WebhookValues {
   };
 }
 
+/** The API body of the form's values: what creating and updating an endpoint both send (the same fields). */
+export function webhookBody(v: WebhookValues) {
+  // The condition editor's value is any condition tree; the API checks it.
+  return { ...v, filters: v.filters as Record<string, unknown> | null };
+}
+
 /**
  * An endpoint's settings: URL, description, the events (wildcards allowed), filters on the event, custom headers
  * (up to 10), method and content type. The API's problems are shown at their field.
