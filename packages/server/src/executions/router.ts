@@ -1,3 +1,5 @@
+import type { AuthedContext } from '../context.ts';
+import type { Execution, ExecutionStep } from '../db/entities/index.ts';
 import { openapi } from '../openapiMeta.ts';
 import { router, scopedProcedure } from '../trpc.ts';
 import { toWorkflowOutput } from '../workflows/mapper.ts';
@@ -28,6 +30,11 @@ import {
 
 const tag = 'Executions';
 
+/** The answer of a route about one execution: it with every step, in the calling account's time zone. */
+const withSteps = (ctx: AuthedContext, run: { execution: Execution; steps: ExecutionStep[] }) => ({
+  data: toExecutionOutput(run.execution, ctx.auth.account.timeZone, run.steps),
+});
+
 /** Executions: `/v1/executions`, stop events, stop, start and rerun. */
 export const executionsRouter = router({
   list: scopedProcedure('executions:read')
@@ -51,8 +58,7 @@ export const executionsRouter = router({
     .input(ExecutionIdInput)
     .output(ExecutionResponse)
     .query(async ({ ctx, input }) => {
-      const { execution, steps } = await getExecution(ctx.em, ctx.auth.account.id, input.id);
-      return { data: toExecutionOutput(execution, ctx.auth.account.timeZone, steps) };
+      return withSteps(ctx, await getExecution(ctx.em, ctx.auth.account.id, input.id));
     }),
   stopByEvent: scopedProcedure('executions:write')
     .meta(
@@ -86,8 +92,7 @@ export const executionsRouter = router({
     .input(ExecutionIdInput)
     .output(ExecutionResponse)
     .mutation(async ({ ctx, input }) => {
-      const { execution, steps } = await stopOne(ctx.em, ctx.auth.account.id, input.id);
-      return { data: toExecutionOutput(execution, ctx.auth.account.timeZone, steps) };
+      return withSteps(ctx, await stopOne(ctx.em, ctx.auth.account.id, input.id));
     }),
   start: scopedProcedure('executions:write')
     .meta(
@@ -103,8 +108,7 @@ export const executionsRouter = router({
     .input(ExecutionIdInput)
     .output(ExecutionResponse)
     .mutation(async ({ ctx, input }) => {
-      const { execution, steps } = await startWaiting(ctx.em, ctx.deps, ctx.auth.account.id, input.id);
-      return { data: toExecutionOutput(execution, ctx.auth.account.timeZone, steps) };
+      return withSteps(ctx, await startWaiting(ctx.em, ctx.deps, ctx.auth.account.id, input.id));
     }),
   rerun: scopedProcedure('executions:write')
     .meta(
@@ -120,8 +124,7 @@ export const executionsRouter = router({
     .input(ExecutionIdInput)
     .output(ExecutionResponse)
     .mutation(async ({ ctx, input }) => {
-      const { execution, steps } = await rerunExecution(ctx.em, ctx.deps, ctx.auth.account.id, input.id);
-      return { data: toExecutionOutput(execution, ctx.auth.account.timeZone, steps) };
+      return withSteps(ctx, await rerunExecution(ctx.em, ctx.deps, ctx.auth.account.id, input.id));
     }),
 });
 
