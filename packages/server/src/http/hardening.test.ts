@@ -1,22 +1,13 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { type RawResult, sendRaw, serverForFile } from '../testing/index.ts';
+import { type RawResult, sendJsonText, serverForFile } from '../testing/index.ts';
 
 // What third-party clients and fuzzers sent that once answered 500 or the wrong thing, each now a clear 400 (or the
 // right answer) in the one error envelope.
 const srv = serverForFile({ RATE_LIMIT_POINTS: '100000' });
 
-/** Sends `raw` as the body as it is (JSON text built by hand, so NUL and lone surrogates go as escapes). */
-function send(method: string, path: string, raw?: string, headers: Record<string, string> = {}) {
-  return sendRaw(srv.url, method, path, {
-    headers: {
-      authorization: `Bearer ${srv.apiKey}`,
-      ...(raw === undefined ? {} : { 'content-type': 'application/json' }),
-      ...headers,
-    },
-    body: raw,
-  });
-}
+const send = (method: string, path: string, raw?: string, headers?: Record<string, string>) =>
+  sendJsonText(srv, method, path, raw, headers);
 
 /** The envelope every error has: code, message, details (a list) and the request id of the X-Request-ID header. */
 function expectEnvelope(res: RawResult, status: number, code: string) {
