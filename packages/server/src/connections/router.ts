@@ -1,6 +1,7 @@
 import type { AuthedContext } from '../context.ts';
 import type { Connection } from '../db/entities/index.ts';
 import { openapi } from '../openapiMeta.ts';
+import { pageOf } from '../pagination.ts';
 import { timestampFields } from '../time.ts';
 import { router, scopedProcedure } from '../trpc.ts';
 import {
@@ -75,10 +76,9 @@ export const connectionsRouter = router({
     .meta(openapi({ method: 'GET', path: '/connections', tag, summary: 'List connections, newest first' }))
     .input(ListConnectionsInput)
     .output(ConnectionListResponse)
-    .query(async ({ ctx, input }) => {
-      const { rows, meta } = await listConnections(ctx.em, ctx.auth.account.id, input);
-      return { data: rows.map((c) => toOutput(ctx, c)), meta };
-    }),
+    .query(async ({ ctx, input }) =>
+      pageOf(await listConnections(ctx.em, ctx.auth.account.id, input), (c) => toOutput(ctx, c)),
+    ),
   get: scopedProcedure('admin')
     .meta(
       openapi({

@@ -1,6 +1,7 @@
 import type { AuthedContext } from '../context.ts';
 import type { Execution, ExecutionStep } from '../db/entities/index.ts';
 import { openapi } from '../openapiMeta.ts';
+import { pageOf } from '../pagination.ts';
 import { router, scopedProcedure } from '../trpc.ts';
 import { toWorkflowOutput } from '../workflows/mapper.ts';
 import { workflowStats } from '../workflows/stats.ts';
@@ -41,10 +42,11 @@ export const executionsRouter = router({
     .meta(openapi({ method: 'GET', path: '/executions', tag, summary: 'List executions, newest first' }))
     .input(ListExecutionsInput)
     .output(ExecutionListResponse)
-    .query(async ({ ctx, input }) => {
-      const { rows, meta } = await listExecutions(ctx.em, ctx.auth.account.id, input);
-      return { data: rows.map((e) => toExecutionOutput(e, ctx.auth.account.timeZone)), meta };
-    }),
+    .query(async ({ ctx, input }) =>
+      pageOf(await listExecutions(ctx.em, ctx.auth.account.id, input), (e) =>
+        toExecutionOutput(e, ctx.auth.account.timeZone),
+      ),
+    ),
   get: scopedProcedure('executions:read')
     .meta(
       openapi({

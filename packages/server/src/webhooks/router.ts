@@ -2,6 +2,7 @@ import type { AuthedContext } from '../context.ts';
 import type { Webhook } from '../db/entities/index.ts';
 import { secretBoxOf } from '../deliveries/ports.ts';
 import { openapi } from '../openapiMeta.ts';
+import { pageOf } from '../pagination.ts';
 import { isoUtc } from '../time.ts';
 import { router, scopedProcedure } from '../trpc.ts';
 import { toWebhookOutput } from './mapper.ts';
@@ -60,10 +61,9 @@ export const webhooksRouter = router({
     .meta(openapi({ method: 'GET', path: '/webhooks', tag, summary: 'List webhooks, newest first' }))
     .input(ListWebhooksInput)
     .output(WebhookListResponse)
-    .query(async ({ ctx, input }) => {
-      const { rows, meta } = await listWebhooks(ctx.em, ctx.auth.account.id, input);
-      return { data: rows.map((w) => output(ctx, w)), meta };
-    }),
+    .query(async ({ ctx, input }) =>
+      pageOf(await listWebhooks(ctx.em, ctx.auth.account.id, input), (w) => output(ctx, w)),
+    ),
   get: scopedProcedure('webhooks:read')
     .meta(openapi({ method: 'GET', path: '/webhooks/{id}', tag, summary: 'Fetch a webhook', notFound: true }))
     .input(WebhookIdInput)

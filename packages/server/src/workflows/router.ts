@@ -1,6 +1,5 @@
 import type { AuthedContext } from '../context.ts';
 import type { Workflow } from '../db/entities/index.ts';
-import type { EntityManager } from '../db/orm.ts';
 import { listCustomEventTypes } from '../eventTypes/service.ts';
 import { readExpand } from '../http/expand.ts';
 import { openapi } from '../openapiMeta.ts';
