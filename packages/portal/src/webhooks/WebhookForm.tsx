@@ -2,7 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { type Outputs, problemsOf } from '../api.ts';
 import { ConditionEditor } from '../conditions/ConditionEditor.tsx';
 import { Icon } from '../ui/Icon.tsx';
-import { ErrorNote } from '../ui/kit.tsx';
+import { ErrorNote, IconButton } from '../ui/kit.tsx';
 import { EventPicker } from './EventPicker.tsx';
 
 type Webhook = Outputs['webhooks']['get']['data'];
@@ -162,14 +162,11 @@ export function WebhookForm({
               value={val}
               onChange={(e) => setHeaders(headers.map((h, j) => (j === i ? [h[0], e.target.value] : h)))}
             />
-            <button
-              type="button"
-              className="icon-button"
-              aria-label={`Remove header ${k || i + 1}`}
+            <IconButton
+              icon="x"
+              label={`Remove header ${k || i + 1}`}
               onClick={() => setHeaders(headers.filter((_, j) => j !== i))}
-            >
-              <Icon name="x" />
-            </button>
+            />
           </div>
         ))}
         {headers.length < MAX_HEADERS ? (
