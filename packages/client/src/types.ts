@@ -103,25 +103,30 @@ export type SwitchyardClient<TRouter extends AnyTRPCRouter = AppRouter> = Client
 
 type Flatten<T> = { [K in keyof T]: T[K] };
 
-type InputsOf<R extends TRPCRouterRecord> = {
+/** A procedure's input or its unwrapped result. */
+type Side<P extends AnyTRPCProcedure, S extends 'input' | 'output'> = S extends 'input'
+  ? Input<P>
+  : Flatten<Unwrap<inferProcedureOutput<P>>>;
+
+/** One side of every procedure of a router record, nested as the routers are. */
+type ByPath<R extends TRPCRouterRecord, S extends 'input' | 'output'> = {
   [K in keyof R]: R[K] extends AnyTRPCProcedure
-    ? Input<R[K]>
+    ? Side<R[K], S>
     : R[K] extends TRPCRouterRecord
-      ? InputsOf<R[K]>
-      : never;
-};
-type OutputsOf<R extends TRPCRouterRecord> = {
-  [K in keyof R]: R[K] extends AnyTRPCProcedure
-    ? Flatten<Unwrap<inferProcedureOutput<R[K]>>>
-    : R[K] extends TRPCRouterRecord
-      ? OutputsOf<R[K]>
+      ? ByPath<R[K], S>
       : never;
 };
 
 /** Every procedure's input, by path: `ClientInputs['users']['upsert']`. */
-export type ClientInputs<TRouter extends AnyTRPCRouter = AppRouter> = InputsOf<TRouter['_def']['record']>;
+export type ClientInputs<TRouter extends AnyTRPCRouter = AppRouter> = ByPath<
+  TRouter['_def']['record'],
+  'input'
+>;
 /** Every procedure's unwrapped result, by path: `ClientOutputs['users']['get']` is a user. */
-export type ClientOutputs<TRouter extends AnyTRPCRouter = AppRouter> = OutputsOf<TRouter['_def']['record']>;
+export type ClientOutputs<TRouter extends AnyTRPCRouter = AppRouter> = ByPath<
+  TRouter['_def']['record'],
+  'output'
+>;
 
 /** A user, as the API returns it. */
 export type User = ClientOutputs['users']['get'];

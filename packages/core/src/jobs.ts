@@ -10,6 +10,11 @@ export type RetryStrategy = 'none' | 'exponential' | 'self';
 /** Queue attempts of the jobs whose loss would lose an acknowledged event (see `deliver_webhook`). */
 const OUTAGE_PROOF_ATTEMPTS = 25;
 
+/** A job that takes no payload and runs once, never retried (housekeeping, the no-op). */
+function once(description: string) {
+  return { payload: z.object({}).passthrough(), maxAttempts: 1, retry: 'none' as const, description };
+}
+
 /**
  * The job catalog: every graphile-worker task, its payload schema and retry policy. The server enqueues and the
  * worker runs through this one table, and the worker parses each payload at run time (a job may have been queued by
@@ -78,36 +83,16 @@ export const JOBS = {
     description: 'Test a connection and answer the API',
   },
   /** Housekeeping (a crontab item, every 15 minutes): deletes expired idempotency records in small batches. */
-  purge_idempotency_records: {
-    payload: z.object({}).passthrough(),
-    maxAttempts: 1,
-    retry: 'none',
-    description: 'Delete expired idempotency records',
-  },
+  purge_idempotency_records: once('Delete expired idempotency records'),
   /**
    * Housekeeping (hourly): deletes events, finished deliveries (with their attempts) and finished executions (with
    * their steps) older than RETENTION_DAYS, in small batches. A missed run is made up by the next one.
    */
-  apply_retention: {
-    payload: z.object({}).passthrough(),
-    maxAttempts: 1,
-    retry: 'none',
-    description: 'Delete data older than the retention period',
-  },
+  apply_retention: once('Delete data older than the retention period'),
   /** Housekeeping (daily): graphile-worker's own cleanup (permanently failed jobs, unused queues and task names). */
-  clean_up_job_queue: {
-    payload: z.object({}).passthrough(),
-    maxAttempts: 1,
-    retry: 'none',
-    description: "Clean up the job queue's tables",
-  },
+  clean_up_job_queue: once("Clean up the job queue's tables"),
   /** Does nothing: for tests and benchmarks of the queue itself. */
-  noop: {
-    payload: z.object({}).passthrough(),
-    maxAttempts: 1,
-    retry: 'none',
-    description: 'Do nothing',
-  },
+  noop: once('Do nothing'),
 } as const satisfies Record<
   string,
   { payload: z.ZodType; maxAttempts: number; retry: RetryStrategy; description: string }

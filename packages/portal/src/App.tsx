@@ -7,7 +7,7 @@ import { configureHost } from './host.ts';
 import { type EndReason, sessionStore, useSession } from './session.ts';
 import { applyBranding, applyTheme, initialTheme, type ThemeMode } from './theme.ts';
 import { Icon } from './ui/Icon.tsx';
-import { ErrorNote } from './ui/kit.tsx';
+import { ErrorNote, IconButton } from './ui/kit.tsx';
 import { WorkflowList } from './workflows/WorkflowList.tsx';
 
 // The canvas (React Flow, the layout engine) loads only when a workflow is opened: the first screen stays small.
@@ -115,18 +115,15 @@ function Shell() {
           </nav>
           <div className="topbar-actions">
             <ThemeToggle />
-            <button
-              type="button"
-              className="icon-button"
-              aria-label="Log out"
+            <IconButton
+              icon="logout"
+              label="Log out"
               title="Log out"
               onClick={async () => {
                 await client.portal.logout.mutate({}).catch(() => {});
                 sessionStore.end('logged_out');
               }}
-            >
-              <Icon name="logout" />
-            </button>
+            />
           </div>
         </header>
         <main id="main" className="content" tabIndex={-1}>

@@ -5,8 +5,6 @@
 // sets it), the figures are also written there as server.json for the summary table.
 
 import { writeFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -20,7 +18,7 @@ import {
   parseEnv,
   type StoredEvent,
 } from '@switchyard/server';
-import { canConnect, dropDatabase, migrate, recreateDatabase } from '@switchyard/server/db';
+import { benchPostgres, dropBenchDatabases, freshDatabase, median, pool } from '@switchyard/server/bench';
 // The embedded PostgreSQL is the worker package's (`switchyard start` runs it); the bench borrows it.
 import { startEmbeddedPostgres } from '@switchyard/worker/embedded';
 import { uuidv7 } from 'uuidv7';
@@ -37,31 +35,6 @@ const n = Number(values.events);
 const many = Number(values.workflows);
 const few = 10;
 const clients = 16;
-
-async function benchPostgres(): Promise<{ serverUrl: string; stop(): Promise<void> }> {
-  const local = 'postgres://postgres@127.0.0.1:5432/postgres';
-  if (process.env.DATABASE_URL) return { serverUrl: process.env.DATABASE_URL, stop: async () => {} };
-  if (await canConnect(local)) return { serverUrl: local, stop: async () => {} };
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-bench-'));
-  const db = await startEmbeddedPostgres(path.join(dir, 'data'), { persistent: false });
-  return { serverUrl: db.url, stop: db.stop };
-}
-
-async function pool(count: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, count) }, async () => {
-      while (next < count) await fn(next++);
-    }),
-  );
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor((s.length - 1) / 2)] as number;
-}
-
-const created: string[] = [];
 
 // Event types the workflows listen on: everything but deal.updated (and no `deal.*` / `*`), so none matches.
 const OTHER_TYPES = [
@@ -81,11 +54,7 @@ const OTHER_TYPES = [
 
 /** A server on its own database whose account has `count` published workflows, none triggered by deal.updated. */
 async function account(serverUrl: string, count: number) {
-  // Named for this run: the server may be shared, and another bench at the same time must not drop ours.
-  const name = `sy_bench_${process.pid}_triggers_${count}`;
-  const url = await recreateDatabase(serverUrl, name);
-  created.push(name);
-  await migrate(url);
+  const { url } = await freshDatabase(serverUrl, `triggers_${count}`);
   const env = parseEnv({
     DATABASE_URL: url,
     LOG_LEVEL: 'silent',
@@ -183,7 +152,7 @@ async function account(serverUrl: string, count: number) {
   };
 }
 
-const pg = await benchPostgres();
+const pg = await benchPostgres(startEmbeddedPostgres);
 try {
   const small = await account(pg.serverUrl, few);
   const large = await account(pg.serverUrl, many);
@@ -227,7 +196,7 @@ try {
     writeFileSync(path.join(dir, 'server.json'), JSON.stringify(summary, null, 2));
   }
 } finally {
-  for (const name of created) await dropDatabase(pg.serverUrl, name);
+  await dropBenchDatabases(pg.serverUrl);
   await pg.stop();
 }
 

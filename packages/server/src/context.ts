@@ -40,6 +40,9 @@ export interface Context {
   publicUrl?: string;
 }
 
+/** The context of a procedure past authentication (a scoped or authenticated one): `auth` is set. */
+export type AuthedContext = Context & { auth: AuthInfo };
+
 /** Options for {@link createContextInner}. */
 export interface ContextOptions {
   deps: ServerDeps;

@@ -1,4 +1,5 @@
-import { pool, type Receiver } from './harness.ts';
+import { pool } from '@switchyard/server/bench';
+import type { Receiver } from './harness.ts';
 
 type Post = (path: string, body: unknown) => Promise<unknown>;
 

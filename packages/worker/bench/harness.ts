@@ -1,38 +1,5 @@
-import { mkdtemp } from 'node:fs/promises';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
-import { canConnect, dropDatabase, migrate, recreateDatabase } from '@switchyard/server/db';
-import { startEmbeddedPostgres } from '@switchyard/worker/embedded';
-
-/** A Postgres server for the benchmarks: DATABASE_URL's, else the local one, else an embedded one. */
-export async function benchPostgres(): Promise<{ serverUrl: string; stop(): Promise<void> }> {
-  const local = 'postgres://postgres@127.0.0.1:5432/postgres';
-  if (process.env.DATABASE_URL) return { serverUrl: process.env.DATABASE_URL, stop: async () => {} };
-  if (await canConnect(local)) return { serverUrl: local, stop: async () => {} };
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-bench-'));
-  const db = await startEmbeddedPostgres(path.join(dir, 'data'), { persistent: false });
-  return { serverUrl: db.url, stop: db.stop };
-}
-
-/**
- * A fresh, migrated database on the bench server, named for this run (`sy_bench_<pid>_<role>`): the server may be
- * shared, and another bench running at the same time must not drop ours. Returns its name and connection string.
- */
-export async function freshDatabase(serverUrl: string, role: string): Promise<{ name: string; url: string }> {
-  const name = `sy_bench_${process.pid}_${role}`;
-  const url = await recreateDatabase(serverUrl, name);
-  created.add(name);
-  await migrate(url);
-  return { name, url };
-}
-const created = new Set<string>();
-
-/** Drops the databases this run created. */
-export async function dropBenchDatabases(serverUrl: string): Promise<void> {
-  for (const name of created) await dropDatabase(serverUrl, name);
-  created.clear();
-}
+import { pool } from '@switchyard/server/bench';
 
 /**
  * A webhook receiver on 127.0.0.1 that answers 204 and records, for each request whose body carries `"seq":<n>`,
@@ -90,16 +57,6 @@ export async function startReceiver() {
 }
 export type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 
-/** Runs `fn(i)` for i in [0, n) with at most `concurrency` at once. */
-export async function pool(n: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, n) }, async () => {
-      while (next < n) await fn(next++);
-    }),
-  );
-}
-
 /** Calls `fn(i)` every `intervalMs` (open loop: does not wait for the previous call), `n` times. */
 export async function paced(n: number, intervalMs: number, fn: (i: number) => Promise<void>): Promise<void> {
   const start = performance.now();
@@ -134,14 +91,4 @@ export function meters(receiver: Receiver, send: (seq: number) => Promise<void>)
       return [...receiver.latencies.values()];
     },
   };
-}
-
-export function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
-}
-
-export function median(values: number[]): number {
-  return percentile(values, 50);
 }

@@ -3,17 +3,18 @@
 // round by round (A B C … A B C …) so the machine's noise hits all alike; medians are reported.
 // `node bench/index.ts` from packages/worker or `pnpm bench worker` from the root; knobs in bench/settings.ts.
 import os from 'node:os';
-import { startBaseline } from './baseline.ts';
-import { type BullmqStack, redisUnavailable, startBullmq } from './bullmq.ts';
-import { startExecutionsBench } from './executions.ts';
 import {
   benchPostgres,
   dropBenchDatabases,
   freshDatabase,
   median,
   percentile,
-  startReceiver,
-} from './harness.ts';
+} from '@switchyard/server/bench';
+import { startEmbeddedPostgres } from '@switchyard/worker/embedded';
+import { startBaseline } from './baseline.ts';
+import { type BullmqStack, redisUnavailable, startBullmq } from './bullmq.ts';
+import { startExecutionsBench } from './executions.ts';
+import { startReceiver } from './harness.ts';
 import { startPipeline } from './pipeline.ts';
 import { printWorkerSummary } from './report.ts';
 import { type MemoryTarget, postgresMonitor, startCpuMeter, startMemorySampler } from './resources.ts';
@@ -37,7 +38,7 @@ const s = readSettings();
 const progress = (m: string) => process.stderr.write(`bench: ${m}\n`);
 const loadStart = os.loadavg();
 
-const pg = await benchPostgres();
+const pg = await benchPostgres(startEmbeddedPostgres);
 const monitor = postgresMonitor(pg.serverUrl);
 // CPU and memory of the backends need them in this machine's /proc; transaction counts do not.
 const local = (await monitor.local()) ? monitor : null;

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { createClient } from '@switchyard/client';
 import { closeServerDeps, createAccount, createLogger, createServerDeps, parseEnv } from '@switchyard/server';
-import { paced, pool, type Receiver } from './harness.ts';
+import { pool } from '@switchyard/server/bench';
+import { paced, type Receiver } from './harness.ts';
 import { spawnNode } from './processes.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../src/bin/switchyard.ts');

@@ -13,6 +13,7 @@ import {
   type ServerDeps,
 } from '@switchyard/server';
 import { type Receiver, startReceiver, waitUntil } from '@switchyard/server/testing';
+import type { Pool } from 'pg';
 
 // What the fault tests share: real `switchyard` processes and an API server on a PostgreSQL of the test's own,
 // a real receiver, and a load of events whose acknowledged ones must all arrive.
@@ -94,6 +95,29 @@ export function workerFleet(env: () => Record<string, string>): WorkerFleet {
   };
 }
 
+/** Waits until every one of `processes` has said `worker running`. */
+export async function workersRunning(processes: CliProcess[], timeoutMs: number): Promise<void> {
+  await Promise.all(
+    processes.map((p) =>
+      waitUntil(() => (p.output().includes('worker running') ? true : undefined), timeoutMs),
+    ),
+  );
+}
+
+/** Waits until no graphile-worker job is locked: none is left behind by a runner that stopped. */
+export async function noJobLocked(pool: Pool, timeoutMs = 30_000): Promise<void> {
+  await waitUntil(
+    async () => {
+      const { rows } = await pool.query<{ n: number }>(
+        'select count(*)::int as n from graphile_worker.jobs where locked_at is not null',
+      );
+      return rows[0]?.n === 0 ? true : undefined;
+    },
+    timeoutMs,
+    'no job locked',
+  );
+}
+
 /** An API server in this process on `databaseUrl`, with an account. */
 export interface OwnServer {
   url: string;
@@ -137,6 +161,21 @@ export async function startCountingReceiver(): Promise<
       return counts;
     },
   });
+}
+
+/** A receiver that counts the events delivered to it: see {@link startCountingReceiver}. */
+export type CountingReceiver = Awaited<ReturnType<typeof startCountingReceiver>>;
+
+/** Waits until every acknowledged event has arrived at `path` of `rx`. */
+export async function allArrived(rx: CountingReceiver, acked: Set<number>, path: string, timeoutMs: number) {
+  await waitUntil(
+    () => {
+      const seen = rx.seen(path);
+      return [...acked].every((n) => seen.has(n)) ? true : undefined;
+    },
+    timeoutMs,
+    'every acknowledged event delivered',
+  );
 }
 
 /** Subscribes the receiver to `deal.won` through the API at `url`. */

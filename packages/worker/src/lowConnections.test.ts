@@ -1,15 +1,19 @@
 import { waitUntil } from '@switchyard/server/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
+  allArrived,
   type CliProcess,
+  type CountingReceiver,
   faultSettings,
   newEncryptionKey,
+  noJobLocked,
   type OwnServer,
   spawnCli,
   startCountingReceiver,
   startLoad,
   startOwnServer,
   subscribe,
+  workersRunning,
 } from './faultHarness.ts';
 import { type OwnPostgres, startOwnPostgres } from './testSupport.ts';
 
@@ -21,7 +25,7 @@ const MAX_CONNECTIONS = 15;
 const ENCRYPTION_KEY = newEncryptionKey();
 
 let pg: OwnPostgres;
-let rx: Awaited<ReturnType<typeof startCountingReceiver>>;
+let rx: CountingReceiver;
 let srv: OwnServer;
 const workers: CliProcess[] = [];
 
@@ -53,31 +57,13 @@ it(`workers on a PostgreSQL with max_connections=${MAX_CONNECTIONS} deliver ever
     spawnCli(['worker'], settings),
     spawnCli(['worker'], settings),
   );
-  await Promise.all(
-    workers.map((w) => waitUntil(() => (w.output().includes('worker running') ? true : undefined), 60_000)),
-  );
+  await workersRunning(workers, 60_000);
   const load = startLoad([srv.url], srv.apiKey, 8);
   await waitUntil(() => (load.acked.size >= 600 ? true : undefined), 60_000, '600 events acknowledged');
   await load.stop();
 
-  await waitUntil(
-    () => {
-      const seen = rx.seen('/hook');
-      return [...load.acked].every((n) => seen.has(n)) ? true : undefined;
-    },
-    60_000,
-    'every acknowledged event delivered',
-  );
-  await waitUntil(
-    async () => {
-      const { rows } = await srv.deps.pool.query<{ n: number }>(
-        'select count(*)::int as n from graphile_worker.jobs where locked_at is not null',
-      );
-      return rows[0]?.n === 0 ? true : undefined;
-    },
-    30_000,
-    'no job locked',
-  );
+  await allArrived(rx, load.acked, '/hook', 60_000);
+  await noJobLocked(srv.deps.pool);
   for (const w of workers) expect(w.child.exitCode, w.output()).toBeNull();
   const waits = workers.map((w) => w.output().split('database unreachable; waiting for it').length - 1);
   // The point of the test: PostgreSQL did refuse, and the workers waited.

@@ -2,15 +2,19 @@ import { waitUntil } from '@switchyard/server/testing';
 import pgLib from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  allArrived,
   type CliProcess,
+  type CountingReceiver,
   faultSettings,
   newEncryptionKey,
+  noJobLocked,
   type OwnServer,
   spawnCli,
   startCountingReceiver,
   startLoad,
   startOwnServer,
   subscribe,
+  workersRunning,
 } from './faultHarness.ts';
 import { type OwnPostgres, startOwnPostgres } from './testSupport.ts';
 
@@ -23,7 +27,7 @@ const ENCRYPTION_KEY = newEncryptionKey();
 const TIMEOUT = OUTAGE_MS + 100_000;
 
 let pg: OwnPostgres;
-let rx: Awaited<ReturnType<typeof startCountingReceiver>>;
+let rx: CountingReceiver;
 const processes: CliProcess[] = [];
 
 beforeAll(async () => {
@@ -53,14 +57,7 @@ async function restartUnderLoad(urls: string[], apiKey: string, during?: () => P
 // that stopped waits out its restart backoff, which on a loaded machine add up. A miss says what is still queued.
 async function allDelivered(acked: Set<number>, path: string, timeoutMs = 70_000) {
   try {
-    await waitUntil(
-      () => {
-        const seen = rx.seen(path);
-        return [...acked].every((n) => seen.has(n)) ? true : undefined;
-      },
-      timeoutMs,
-      'every acknowledged event delivered',
-    );
+    await allArrived(rx, acked, path, timeoutMs);
   } catch (err) {
     const seen = rx.seen(path);
     const missing = [...acked].filter((n) => !seen.has(n));
@@ -120,27 +117,14 @@ describe('a PostgreSQL restart under load', () => {
       const env = { ...faultSettings(pg.url, ENCRYPTION_KEY), LOG_LEVEL: 'info' };
       const workers = [spawnCli(['worker'], env), spawnCli(['worker'], env)];
       processes.push(...workers);
-      await Promise.all(
-        workers.map((w) =>
-          waitUntil(() => (w.output().includes('worker running') ? true : undefined), 20_000),
-        ),
-      );
+      await workersRunning(workers, 20_000);
       const load = await restartUnderLoad([srv.url], srv.apiKey);
       expect(load.acked.size).toBeGreaterThan(50);
       expect(load.statuses.get(503) ?? 0).toBeGreaterThan(0);
       await allDelivered(load.acked, '/hook');
       for (const w of workers) expect(w.child.exitCode, w.output()).toBeNull();
       // No job is left locked by a runner that stopped during the outage.
-      await waitUntil(
-        async () => {
-          const { rows } = await srv.deps.pool.query<{ n: number }>(
-            'select count(*)::int as n from graphile_worker.jobs where locked_at is not null',
-          );
-          return rows[0]?.n === 0 ? true : undefined;
-        },
-        30_000,
-        'no job locked',
-      );
+      await noJobLocked(srv.deps.pool);
       const seen = rx.seen('/hook');
       const duplicates = [...load.acked].filter((n) => (seen.get(n) ?? 0) > 1).length;
       const restarts = workers.map((w) => w.output().split('starting a new one').length - 1);
@@ -167,7 +151,7 @@ describe('a PostgreSQL restart under load', () => {
         () => start.output().match(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/)?.[1],
         20_000,
       );
-      await waitUntil(() => (start.output().includes('worker running') ? true : undefined), 20_000);
+      await workersRunning([start], 20_000);
       const workerPid = start.output().match(/"workerPid":(\d+)/)?.[1];
       // The account `start` made on the first test's database already exists: a key of its own for this test.
       const keys = spawnCli(['keys', 'create', '--name', 'fault'], faultSettings(pg.url, ENCRYPTION_KEY));

@@ -61,6 +61,11 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   };
 }
 
+/** The body of an `smtp` connection named `Mail` that sends through `sink`, from `CRM <crm@acme.test>`. */
+export function smtpConnection(sink: SmtpSink) {
+  return { kind: 'smtp', name: 'Mail', host: '127.0.0.1', port: sink.port, from: 'CRM <crm@acme.test>' };
+}
+
 /** The text of a quoted-printable message body: soft line breaks undone, `=XX` escapes decoded. */
 export function decodeQuotedPrintable(raw: string): string {
   return raw

@@ -1,5 +1,6 @@
 import { OPERATORS, VALUELESS_OPERATORS } from 'virtual:switchyard-core';
 import { Icon } from '../ui/Icon.tsx';
+import { IconButton } from '../ui/kit.tsx';
 
 /** One comparison of a field of the event. */
 interface Leaf {
@@ -126,15 +127,7 @@ function LeafRow({
           />
         </>
       )}
-      <button
-        type="button"
-        className="icon-button"
-        aria-label="Remove this condition"
-        onClick={onRemove}
-        disabled={disabled}
-      >
-        <Icon name="x" />
-      </button>
+      <IconButton icon="x" label="Remove this condition" onClick={onRemove} disabled={disabled} />
     </div>
   );
 }

@@ -8,6 +8,19 @@ import { ErrorNote, formatMs, JsonBlock, StatusBadge, Time } from '../ui/kit.tsx
 type Step = NonNullable<Outputs['executions']['get']['data']['steps']>[number];
 const ACTIVE = new Set(['running', 'waiting']);
 
+/** A step's time as a `<dt>`/`<dd>` pair, when it has that time. */
+function TimeFact({ label, at, utc }: { label: string; at: string | null | undefined; utc?: string | null }) {
+  if (!at) return null;
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>
+        <Time at={at} utc={utc} />
+      </dd>
+    </>
+  );
+}
+
 function sortKey(s: Step): string {
   return s.started_at_utc ?? s.run_at_utc ?? s.finished_at_utc ?? '9999';
 }
@@ -31,30 +44,9 @@ function StepItem({ step }: { step: Step }) {
           {took ? <span className="muted">took {took}</span> : null}
         </div>
         <dl className="step-times">
-          {step.run_at ? (
-            <>
-              <dt>Scheduled for</dt>
-              <dd>
-                <Time at={step.run_at} utc={step.run_at_utc} />
-              </dd>
-            </>
-          ) : null}
-          {step.started_at ? (
-            <>
-              <dt>Started</dt>
-              <dd>
-                <Time at={step.started_at} utc={step.started_at_utc} />
-              </dd>
-            </>
-          ) : null}
-          {step.finished_at ? (
-            <>
-              <dt>Finished</dt>
-              <dd>
-                <Time at={step.finished_at} utc={step.finished_at_utc} />
-              </dd>
-            </>
-          ) : null}
+          <TimeFact label="Scheduled for" at={step.run_at} utc={step.run_at_utc} />
+          <TimeFact label="Started" at={step.started_at} utc={step.started_at_utc} />
+          <TimeFact label="Finished" at={step.finished_at} utc={step.finished_at_utc} />
         </dl>
         {step.error ? (
           <details open>

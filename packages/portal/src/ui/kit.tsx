@@ -1,6 +1,36 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { apiError } from '../api.ts';
-import { Icon } from './Icon.tsx';
+import { Icon, type IconName } from './Icon.tsx';
+
+/** A button showing only an icon: `label` names it for assistive technology, `title` (when given) as a tooltip. */
+export function IconButton({
+  icon,
+  label,
+  title,
+  danger,
+  disabled,
+  onClick,
+}: {
+  icon: IconName;
+  label: string;
+  title?: string;
+  danger?: boolean;
+  disabled?: boolean;
+  onClick: () => void;
+}) {
+  return (
+    <button
+      type="button"
+      className={danger ? 'icon-button danger' : 'icon-button'}
+      aria-label={label}
+      title={title}
+      disabled={disabled}
+      onClick={onClick}
+    >
+      <Icon name={icon} />
+    </button>
+  );
+}
 
 /** A status as a coloured, labelled chip (never colour alone). */
 export function StatusBadge({ status }: { status: string }) {
@@ -101,9 +131,7 @@ export function Dialog({
     <dialog ref={ref} className="dialog" aria-labelledby="dialog-title" onClose={onClose}>
       <header>
         <h2 id="dialog-title">{title}</h2>
-        <button type="button" className="icon-button" onClick={onClose} aria-label="Close">
-          <Icon name="x" />
-        </button>
+        <IconButton icon="x" label="Close" onClick={onClose} />
       </header>
       {open ? children : null}
     </dialog>

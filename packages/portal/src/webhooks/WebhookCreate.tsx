@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { trpc } from '../api.ts';
 import { SecretReveal } from '../ui/kit.tsx';
-import { valuesOf, WebhookForm } from './WebhookForm.tsx';
+import { valuesOf, WebhookForm, webhookBody } from './WebhookForm.tsx';
 
 /** Adds an endpoint, then shows its signing secret once. */
 export default function WebhookCreate() {
@@ -37,18 +37,7 @@ export default function WebhookCreate() {
         pending={create.isPending}
         error={create.error}
         onCancel={() => navigate('/webhooks')}
-        onSubmit={(v) =>
-          create.mutate({
-            url: v.url,
-            description: v.description,
-            events: v.events,
-            filters: v.filters as Record<string, unknown> | null,
-            method: v.method,
-            content_type: v.content_type,
-            headers: v.headers,
-            active: v.active,
-          })
-        }
+        onSubmit={(v) => create.mutate(webhookBody(v))}
       />
     </section>
   );

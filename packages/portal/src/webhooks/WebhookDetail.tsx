@@ -6,7 +6,7 @@ import { useFeatures } from '../features.ts';
 import { Icon } from '../ui/Icon.tsx';
 import { Dialog, ErrorNote, SecretReveal, StatusBadge, Time, useToast } from '../ui/kit.tsx';
 import { DeliveryLog } from './DeliveryLog.tsx';
-import { valuesOf, WebhookForm } from './WebhookForm.tsx';
+import { valuesOf, WebhookForm, webhookBody } from './WebhookForm.tsx';
 
 type TestResult = Outputs['webhooks']['test']['data'];
 
@@ -80,19 +80,7 @@ export default function WebhookDetail() {
           pending={update.isPending}
           error={update.error}
           onCancel={() => setEditing(false)}
-          onSubmit={(v) =>
-            update.mutate({
-              id,
-              url: v.url,
-              description: v.description,
-              events: v.events,
-              filters: v.filters as Record<string, unknown> | null,
-              method: v.method,
-              content_type: v.content_type,
-              headers: v.headers,
-              active: v.active,
-            })
-          }
+          onSubmit={(v) => update.mutate({ id, ...webhookBody(v) })}
         />
       ) : (
         <div className="endpoint-grid">

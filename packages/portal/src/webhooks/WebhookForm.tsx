@@ -2,7 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { type Outputs, problemsOf } from '../api.ts';
 import { ConditionEditor } from '../conditions/ConditionEditor.tsx';
 import { Icon } from '../ui/Icon.tsx';
-import { ErrorNote } from '../ui/kit.tsx';
+import { ErrorNote, IconButton } from '../ui/kit.tsx';
 import { EventPicker } from './EventPicker.tsx';
 
 type Webhook = Outputs['webhooks']['get']['data'];
@@ -33,6 +33,12 @@ export function valuesOf(w?: Webhook): WebhookValues {
     headers: w?.headers ?? {},
     active: w?.active ?? true,
   };
+}
+
+/** The API body of the form's values: what creating and updating an endpoint both send (the same fields). */
+export function webhookBody(v: WebhookValues) {
+  // The condition editor's value is any condition tree; the API checks it.
+  return { ...v, filters: v.filters as Record<string, unknown> | null };
 }
 
 /**
@@ -156,14 +162,11 @@ export function WebhookForm({
               value={val}
               onChange={(e) => setHeaders(headers.map((h, j) => (j === i ? [h[0], e.target.value] : h)))}
             />
-            <button
-              type="button"
-              className="icon-button"
-              aria-label={`Remove header ${k || i + 1}`}
+            <IconButton
+              icon="x"
+              label={`Remove header ${k || i + 1}`}
               onClick={() => setHeaders(headers.filter((_, j) => j !== i))}
-            >
-              <Icon name="x" />
-            </button>
+            />
           </div>
         ))}
         {headers.length < MAX_HEADERS ? (

@@ -4,7 +4,7 @@ import { Link, useLocation } from 'wouter';
 import { type Outputs, trpc } from '../api.ts';
 import { useFeatures } from '../features.ts';
 import { Icon } from '../ui/Icon.tsx';
-import { Dialog, ErrorNote, ListTable, StatusBadge, Time } from '../ui/kit.tsx';
+import { Dialog, ErrorNote, IconButton, ListTable, StatusBadge, Time } from '../ui/kit.tsx';
 import { newTemplate } from './newTemplate.ts';
 
 type Workflow = Outputs['workflows']['list']['data'][number];
@@ -149,33 +149,25 @@ export function WorkflowList() {
             <td className="row-actions">
               {readOnly ? null : (
                 <>
-                  <button
-                    type="button"
-                    className="icon-button"
-                    aria-label={`Rename ${w.name}`}
+                  <IconButton
+                    icon="edit"
+                    label={`Rename ${w.name}`}
                     title="Rename"
                     onClick={() => setDialog({ kind: 'rename', w })}
-                  >
-                    <Icon name="edit" />
-                  </button>
-                  <button
-                    type="button"
-                    className="icon-button"
-                    aria-label={`Clone ${w.name}`}
+                  />
+                  <IconButton
+                    icon="copy"
+                    label={`Clone ${w.name}`}
                     title="Clone"
                     onClick={() => clone.mutate({ id: w.id })}
-                  >
-                    <Icon name="copy" />
-                  </button>
-                  <button
-                    type="button"
-                    className="icon-button danger"
-                    aria-label={`Delete ${w.name}`}
+                  />
+                  <IconButton
+                    icon="trash"
+                    label={`Delete ${w.name}`}
                     title="Delete"
+                    danger
                     onClick={() => setDialog({ kind: 'delete', w })}
-                  >
-                    <Icon name="trash" />
-                  </button>
+                  />
                 </>
               )}
             </td>

@@ -1,4 +1,5 @@
 import { openapi } from '../openapiMeta.ts';
+import { pageOf } from '../pagination.ts';
 import { router, scopedProcedure } from '../trpc.ts';
 import {
   ApiKeyIdInput,
@@ -35,10 +36,11 @@ export const apiKeysRouter = router({
     .meta(openapi({ method: 'GET', path: '/api-keys', tag: 'API keys', summary: 'List API keys' }))
     .input(ListApiKeysInput)
     .output(ApiKeyListResponse)
-    .query(async ({ ctx, input }) => {
-      const { rows, meta } = await listApiKeys(ctx.em, ctx.auth.account.id, input);
-      return { data: rows.map((k) => toApiKeyOutput(k, ctx.auth.account)), meta };
-    }),
+    .query(async ({ ctx, input }) =>
+      pageOf(await listApiKeys(ctx.em, ctx.auth.account.id, input), (k) =>
+        toApiKeyOutput(k, ctx.auth.account),
+      ),
+    ),
   revoke: scopedProcedure('admin')
     .meta(
       openapi({

@@ -1,6 +1,7 @@
+import type { AuthedContext } from '../context.ts';
 import type { Connection } from '../db/entities/index.ts';
-import type { ServerDeps } from '../deps.ts';
 import { openapi } from '../openapiMeta.ts';
+import { pageOf } from '../pagination.ts';
 import { timestampFields } from '../time.ts';
 import { router, scopedProcedure } from '../trpc.ts';
 import {
@@ -27,7 +28,8 @@ import {
 const tag = 'Connections';
 
 /** The API shape of a connection: settings and the names of its credentials, never their values. */
-function toOutput(conn: Connection, zone: string, deps: ServerDeps): ConnectionOutput {
+function toOutput({ auth, deps }: AuthedContext, conn: Connection): ConnectionOutput {
+  const zone = auth.account.timeZone;
   return {
     object: 'connection',
     id: conn.id,
@@ -67,17 +69,16 @@ export const connectionsRouter = router({
         ctx.auth.account.id,
         input,
       );
-      const out = toOutput(connection, ctx.auth.account.timeZone, ctx.deps);
+      const out = toOutput(ctx, connection);
       return { data: signingSecret ? { ...out, signing_secret: signingSecret } : out };
     }),
   list: scopedProcedure('admin')
     .meta(openapi({ method: 'GET', path: '/connections', tag, summary: 'List connections, newest first' }))
     .input(ListConnectionsInput)
     .output(ConnectionListResponse)
-    .query(async ({ ctx, input }) => {
-      const { rows, meta } = await listConnections(ctx.em, ctx.auth.account.id, input);
-      return { data: rows.map((c) => toOutput(c, ctx.auth.account.timeZone, ctx.deps)), meta };
-    }),
+    .query(async ({ ctx, input }) =>
+      pageOf(await listConnections(ctx.em, ctx.auth.account.id, input), (c) => toOutput(ctx, c)),
+    ),
   get: scopedProcedure('admin')
     .meta(
       openapi({
@@ -92,7 +93,7 @@ export const connectionsRouter = router({
     .output(ConnectionResponse)
     .query(async ({ ctx, input }) => {
       const conn = await getConnection(ctx.em, ctx.auth.account.id, input.id);
-      return { data: toOutput(conn, ctx.auth.account.timeZone, ctx.deps) };
+      return { data: toOutput(ctx, conn) };
     }),
   update: scopedProcedure('admin')
     .meta(
@@ -109,7 +110,7 @@ export const connectionsRouter = router({
     .output(ConnectionResponse)
     .mutation(async ({ ctx, input }) => {
       const conn = await updateConnection(ctx.em, ctx.deps, ctx.auth.account.id, input);
-      return { data: toOutput(conn, ctx.auth.account.timeZone, ctx.deps) };
+      return { data: toOutput(ctx, conn) };
     }),
   delete: scopedProcedure('admin')
     .meta(
@@ -126,7 +127,7 @@ export const connectionsRouter = router({
     .output(ConnectionResponse)
     .mutation(async ({ ctx, input }) => {
       const conn = await deleteConnection(ctx.em, ctx.deps, ctx.auth.account.id, input.id);
-      return { data: toOutput(conn, ctx.auth.account.timeZone, ctx.deps) };
+      return { data: toOutput(ctx, conn) };
     }),
   test: scopedProcedure('admin')
     .meta(

@@ -1,4 +1,5 @@
 import { openapi } from '../openapiMeta.ts';
+import { pageOf } from '../pagination.ts';
 import { router, scopedProcedure } from '../trpc.ts';
 import { toDeliveryOutput } from './mapper.ts';
 import {
@@ -27,10 +28,11 @@ export const deliveriesRouter = router({
     )
     .input(ListDeliveriesInput)
     .output(DeliveryListResponse)
-    .query(async ({ ctx, input }) => {
-      const { rows, meta } = await listDeliveries(ctx.em, ctx.auth.account.id, input);
-      return { data: rows.map((d) => toDeliveryOutput(d, ctx.auth.account.timeZone)), meta };
-    }),
+    .query(async ({ ctx, input }) =>
+      pageOf(await listDeliveries(ctx.em, ctx.auth.account.id, input), (d) =>
+        toDeliveryOutput(d, ctx.auth.account.timeZone),
+      ),
+    ),
   get: scopedProcedure('webhooks:read')
     .meta(
       openapi({

@@ -1,4 +1,7 @@
+import type { AuthedContext } from '../context.ts';
+import type { Execution, ExecutionStep } from '../db/entities/index.ts';
 import { openapi } from '../openapiMeta.ts';
+import { pageOf } from '../pagination.ts';
 import { router, scopedProcedure } from '../trpc.ts';
 import { toWorkflowOutput } from '../workflows/mapper.ts';
 import { workflowStats } from '../workflows/stats.ts';
@@ -28,16 +31,22 @@ import {
 
 const tag = 'Executions';
 
+/** The answer of a route about one execution: it with every step, in the calling account's time zone. */
+const withSteps = (ctx: AuthedContext, run: { execution: Execution; steps: ExecutionStep[] }) => ({
+  data: toExecutionOutput(run.execution, ctx.auth.account.timeZone, run.steps),
+});
+
 /** Executions: `/v1/executions`, stop events, stop, start and rerun. */
 export const executionsRouter = router({
   list: scopedProcedure('executions:read')
     .meta(openapi({ method: 'GET', path: '/executions', tag, summary: 'List executions, newest first' }))
     .input(ListExecutionsInput)
     .output(ExecutionListResponse)
-    .query(async ({ ctx, input }) => {
-      const { rows, meta } = await listExecutions(ctx.em, ctx.auth.account.id, input);
-      return { data: rows.map((e) => toExecutionOutput(e, ctx.auth.account.timeZone)), meta };
-    }),
+    .query(async ({ ctx, input }) =>
+      pageOf(await listExecutions(ctx.em, ctx.auth.account.id, input), (e) =>
+        toExecutionOutput(e, ctx.auth.account.timeZone),
+      ),
+    ),
   get: scopedProcedure('executions:read')
     .meta(
       openapi({
@@ -51,8 +60,7 @@ export const executionsRouter = router({
     .input(ExecutionIdInput)
     .output(ExecutionResponse)
     .query(async ({ ctx, input }) => {
-      const { execution, steps } = await getExecution(ctx.em, ctx.auth.account.id, input.id);
-      return { data: toExecutionOutput(execution, ctx.auth.account.timeZone, steps) };
+      return withSteps(ctx, await getExecution(ctx.em, ctx.auth.account.id, input.id));
     }),
   stopByEvent: scopedProcedure('executions:write')
     .meta(
@@ -86,8 +94,7 @@ export const executionsRouter = router({
     .input(ExecutionIdInput)
     .output(ExecutionResponse)
     .mutation(async ({ ctx, input }) => {
-      const { execution, steps } = await stopOne(ctx.em, ctx.auth.account.id, input.id);
-      return { data: toExecutionOutput(execution, ctx.auth.account.timeZone, steps) };
+      return withSteps(ctx, await stopOne(ctx.em, ctx.auth.account.id, input.id));
     }),
   start: scopedProcedure('executions:write')
     .meta(
@@ -103,8 +110,7 @@ export const executionsRouter = router({
     .input(ExecutionIdInput)
     .output(ExecutionResponse)
     .mutation(async ({ ctx, input }) => {
-      const { execution, steps } = await startWaiting(ctx.em, ctx.auth.account.id, input.id);
-      return { data: toExecutionOutput(execution, ctx.auth.account.timeZone, steps) };
+      return withSteps(ctx, await startWaiting(ctx.em, ctx.auth.account.id, input.id));
     }),
   rerun: scopedProcedure('executions:write')
     .meta(
@@ -120,8 +126,7 @@ export const executionsRouter = router({
     .input(ExecutionIdInput)
     .output(ExecutionResponse)
     .mutation(async ({ ctx, input }) => {
-      const { execution, steps } = await rerunExecution(ctx.em, ctx.auth.account.id, input.id);
-      return { data: toExecutionOutput(execution, ctx.auth.account.timeZone, steps) };
+      return withSteps(ctx, await rerunExecution(ctx.em, ctx.auth.account.id, input.id));
     }),
 });
 

@@ -1,41 +1,16 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { serverForFile } from '../testing/index.ts';
+import { type RawResult, sendJsonText, serverForFile } from '../testing/index.ts';
 
 // What third-party clients and fuzzers sent that once answered 500 or the wrong thing, each now a clear 400 (or the
 // right answer) in the one error envelope.
 const srv = serverForFile({ RATE_LIMIT_POINTS: '100000' });
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  body: any;
-  text: string;
-}
-
-/** Sends `raw` as the body as it is (JSON text built by hand, so NUL and lone surrogates go as escapes). */
-async function send(method: string, path: string, raw?: string, headers: Record<string, string> = {}) {
-  const res = await fetch(`${srv.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${srv.apiKey}`,
-      ...(raw === undefined ? {} : { 'content-type': 'application/json' }),
-      ...headers,
-    },
-    body: raw,
-  });
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  return { status: res.status, headers: res.headers, body, text } as Answer;
-}
+const send = (method: string, path: string, raw?: string, headers?: Record<string, string>) =>
+  sendJsonText(srv, method, path, raw, headers);
 
 /** The envelope every error has: code, message, details (a list) and the request id of the X-Request-ID header. */
-function expectEnvelope(res: Answer, status: number, code: string) {
+function expectEnvelope(res: RawResult, status: number, code: string) {
   expect(res.status, res.text).toBe(status);
   expect(res.body?.error, res.text).toMatchObject({
     code,

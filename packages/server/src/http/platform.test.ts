@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../testing/index.ts';
+import { sendRaw, startTestServer, type TestServer } from '../testing/index.ts';
 
 /** The conventions every route shares: auth, scopes, request ids, rate limits, idempotency, body limits, docs. */
 let srv: TestServer;
@@ -21,11 +21,10 @@ interface CallOptions {
   raw?: string;
 }
 
-async function call(method: string, path: string, body?: unknown, opts: CallOptions = {}) {
+function call(method: string, path: string, body?: unknown, opts: CallOptions = {}) {
   const server = opts.server ?? srv;
   const key = opts.key === undefined ? server.apiKey : opts.key;
-  const res = await fetch(`${server.url}${path}`, {
-    method,
+  return sendRaw(server.url, method, path, {
     headers: {
       ...(key ? { authorization: `Bearer ${key}` } : {}),
       ...(body === undefined && opts.raw === undefined ? {} : { 'content-type': 'application/json' }),
@@ -33,14 +32,6 @@ async function call(method: string, path: string, body?: unknown, opts: CallOpti
     },
     body: opts.raw ?? (body === undefined ? undefined : JSON.stringify(body)),
   });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, body: json, text };
 }
 
 async function keyWithScopes(scopes: string[]): Promise<string> {

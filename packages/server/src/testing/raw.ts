@@ -28,3 +28,26 @@ export async function sendRaw(
   if (process.env.DEBUG_HTTP) console.log(method, path, res.status, text.slice(0, 2000));
   return { status: res.status, headers: res.headers, text, body };
 }
+
+/**
+ * A JSON request as a host sends it: the body text as written (hand-built JSON too: NUL and lone surrogates
+ * go as escapes), with the server's API key as a Bearer token; JSON unless `headers` name a Content-Type.
+ */
+export function sendJsonText(
+  server: { url: string; apiKey: string },
+  method: string,
+  path: string,
+  body?: string,
+  headers: Record<string, string> = {},
+): Promise<RawResult> {
+  // A Content-Type given (in any letter case) replaces the JSON one.
+  const typed = body === undefined || Object.keys(headers).some((h) => h.toLowerCase() === 'content-type');
+  return sendRaw(server.url, method, path, {
+    headers: {
+      authorization: `Bearer ${server.apiKey}`,
+      ...(typed ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
+    body,
+  });
+}

@@ -1,4 +1,5 @@
 import { openapi } from '../openapiMeta.ts';
+import { pageOf } from '../pagination.ts';
 import { router, scopedProcedure } from '../trpc.ts';
 import { toUserOutput } from './mapper.ts';
 import { ListUsersInput, UpsertUserInput, UserKeyInput, UserListResponse, UserResponse } from './schema.ts';
@@ -28,10 +29,11 @@ export const usersRouter = router({
     .meta(openapi({ method: 'GET', path: '/users', tag: 'Users', summary: 'List users, newest first' }))
     .input(ListUsersInput)
     .output(UserListResponse)
-    .query(async ({ ctx, input }) => {
-      const { rows, meta } = await listUsers(ctx.em, ctx.auth.account.id, input);
-      return { data: rows.map((u) => toUserOutput(u, ctx.auth.account.timeZone)), meta };
-    }),
+    .query(async ({ ctx, input }) =>
+      pageOf(await listUsers(ctx.em, ctx.auth.account.id, input), (u) =>
+        toUserOutput(u, ctx.auth.account.timeZone),
+      ),
+    ),
   delete: scopedProcedure('users:write')
     .meta(
       openapi({

@@ -1,5 +1,8 @@
+import type { AuthedContext } from '../context.ts';
+import type { Webhook } from '../db/entities/index.ts';
 import { secretBoxOf } from '../deliveries/ports.ts';
 import { openapi } from '../openapiMeta.ts';
+import { pageOf } from '../pagination.ts';
 import { isoUtc } from '../time.ts';
 import { router, scopedProcedure } from '../trpc.ts';
 import { toWebhookOutput } from './mapper.ts';
@@ -26,6 +29,10 @@ import {
 
 const tag = 'Webhooks';
 
+/** The API shape of a webhook for the calling account (its time zone; secrets unsealed to say which exist). */
+const output = (ctx: AuthedContext, hook: Webhook) =>
+  toWebhookOutput(hook, ctx.auth.account.timeZone, secretBoxOf(ctx.deps));
+
 /** Webhook subscriptions: `/v1/webhooks`. */
 export const webhooksRouter = router({
   create: scopedProcedure('webhooks:write')
@@ -46,25 +53,24 @@ export const webhooksRouter = router({
     .output(CreatedWebhookResponse)
     .mutation(async ({ ctx, input }) => {
       const { webhook, secret, test } = await createWebhook(ctx.em, ctx.deps, ctx.auth.account.id, input);
-      const out = toWebhookOutput(webhook, ctx.auth.account.timeZone, secretBoxOf(ctx.deps));
-      return { data: { webhook: { ...out, secret }, ...(test ? { test_delivery: test } : {}) } };
+      return {
+        data: { webhook: { ...output(ctx, webhook), secret }, ...(test ? { test_delivery: test } : {}) },
+      };
     }),
   list: scopedProcedure('webhooks:read')
     .meta(openapi({ method: 'GET', path: '/webhooks', tag, summary: 'List webhooks, newest first' }))
     .input(ListWebhooksInput)
     .output(WebhookListResponse)
-    .query(async ({ ctx, input }) => {
-      const { rows, meta } = await listWebhooks(ctx.em, ctx.auth.account.id, input);
-      const zone = ctx.auth.account.timeZone;
-      return { data: rows.map((w) => toWebhookOutput(w, zone, secretBoxOf(ctx.deps))), meta };
-    }),
+    .query(async ({ ctx, input }) =>
+      pageOf(await listWebhooks(ctx.em, ctx.auth.account.id, input), (w) => output(ctx, w)),
+    ),
   get: scopedProcedure('webhooks:read')
     .meta(openapi({ method: 'GET', path: '/webhooks/{id}', tag, summary: 'Fetch a webhook', notFound: true }))
     .input(WebhookIdInput)
     .output(WebhookResponse)
     .query(async ({ ctx, input }) => {
       const hook = await getWebhook(ctx.em, ctx.auth.account.id, input.id);
-      return { data: toWebhookOutput(hook, ctx.auth.account.timeZone, secretBoxOf(ctx.deps)) };
+      return { data: output(ctx, hook) };
     }),
   update: scopedProcedure('webhooks:write')
     .meta(
@@ -81,7 +87,7 @@ export const webhooksRouter = router({
     .output(WebhookResponse)
     .mutation(async ({ ctx, input }) => {
       const hook = await updateWebhook(ctx.em, ctx.deps, ctx.auth.account.id, input);
-      return { data: toWebhookOutput(hook, ctx.auth.account.timeZone, secretBoxOf(ctx.deps)) };
+      return { data: output(ctx, hook) };
     }),
   delete: scopedProcedure('webhooks:write')
     .meta(
@@ -91,7 +97,7 @@ export const webhooksRouter = router({
     .output(WebhookResponse)
     .mutation(async ({ ctx, input }) => {
       const hook = await deleteWebhook(ctx.em, ctx.auth.account.id, input.id);
-      return { data: toWebhookOutput(hook, ctx.auth.account.timeZone, secretBoxOf(ctx.deps)) };
+      return { data: output(ctx, hook) };
     }),
   rotateSecret: scopedProcedure('webhooks:write')
     .meta(
@@ -111,7 +117,7 @@ export const webhooksRouter = router({
       const r = await rotateSecret(ctx.em, ctx.deps, ctx.auth.account.id, input.id);
       return {
         data: {
-          webhook: toWebhookOutput(r.webhook, ctx.auth.account.timeZone, secretBoxOf(ctx.deps)),
+          webhook: output(ctx, r.webhook),
           secret: r.secret,
           previous_secret_expires_at_utc: isoUtc(r.previousExpiresAt),
         },

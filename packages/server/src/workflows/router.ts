@@ -1,5 +1,5 @@
+import type { AuthedContext } from '../context.ts';
 import type { Workflow } from '../db/entities/index.ts';
-import type { EntityManager } from '../db/orm.ts';
 import { listCustomEventTypes } from '../eventTypes/service.ts';
 import { readExpand } from '../http/expand.ts';
 import { openapi } from '../openapiMeta.ts';
@@ -31,20 +31,16 @@ const byKey =
   'Address it by key with id_type=key, in the query string or the body (within user_key, default main).';
 
 /** The API shapes of workflows, with their stats and (when asked) expanded triggers. */
-async function outputs(
-  em: EntityManager,
-  accountId: string,
-  zone: string,
-  workflows: readonly Workflow[],
-  expand: boolean,
-) {
+async function outputs({ em, auth }: AuthedContext, workflows: readonly Workflow[], expand: boolean) {
   const stats = await workflowStats(em, workflows);
-  const expandTrigger = expand ? triggerExpander(await listCustomEventTypes(em, accountId)) : undefined;
-  return workflows.map((w) => toWorkflowOutput(w, zone, { stats: stats.get(w.id), expandTrigger }));
+  const expandTrigger = expand ? triggerExpander(await listCustomEventTypes(em, auth.account.id)) : undefined;
+  return workflows.map((w) =>
+    toWorkflowOutput(w, auth.account.timeZone, { stats: stats.get(w.id), expandTrigger }),
+  );
 }
 
-async function one(em: EntityManager, accountId: string, zone: string, w: Workflow, expand = false) {
-  const [out] = await outputs(em, accountId, zone, [w], expand);
+async function one(ctx: AuthedContext, w: Workflow, expand = false) {
+  const [out] = await outputs(ctx, [w], expand);
   return { data: out as NonNullable<typeof out> };
 }
 
@@ -68,19 +64,16 @@ export const workflowsRouter = router({
     )
     .input(CreateWorkflowInput)
     .output(WorkflowResponse)
-    .mutation(async ({ ctx, input }) => {
-      const w = await createWorkflow(ctx.em, ctx.deps, ctx.auth.account.id, input);
-      return one(ctx.em, ctx.auth.account.id, ctx.auth.account.timeZone, w);
-    }),
+    .mutation(async ({ ctx, input }) =>
+      one(ctx, await createWorkflow(ctx.em, ctx.deps, ctx.auth.account.id, input)),
+    ),
   list: scopedProcedure('workflows:read')
     .meta(openapi({ method: 'GET', path: '/workflows', tag, summary: 'List workflows, newest first' }))
     .input(ListWorkflowsInput)
     .output(WorkflowListResponse)
     .query(async ({ ctx, input }) => {
-      const account = ctx.auth.account;
-      const { rows, meta } = await listWorkflows(ctx.em, account.id, input);
-      const expand = readExpand(input).has('event_trigger');
-      return { data: await outputs(ctx.em, account.id, account.timeZone, rows, expand), meta };
+      const { rows, meta } = await listWorkflows(ctx.em, ctx.auth.account.id, input);
+      return { data: await outputs(ctx, rows, readExpand(input).has('event_trigger')), meta };
     }),
   get: scopedProcedure('workflows:read')
     .meta(
@@ -97,8 +90,7 @@ export const workflowsRouter = router({
     .output(WorkflowResponse)
     .query(async ({ ctx, input }) => {
       const w = await getWorkflow(ctx.em, ctx.auth.account.id, input);
-      const expand = readExpand(input).has('event_trigger');
-      return one(ctx.em, ctx.auth.account.id, ctx.auth.account.timeZone, w, expand);
+      return one(ctx, w, readExpand(input).has('event_trigger'));
     }),
   update: scopedProcedure('workflows:write')
     .meta(
@@ -117,10 +109,9 @@ export const workflowsRouter = router({
     )
     .input(UpdateWorkflowInput)
     .output(WorkflowResponse)
-    .mutation(async ({ ctx, input }) => {
-      const w = await updateWorkflow(ctx.em, ctx.deps, ctx.auth.account.id, input);
-      return one(ctx.em, ctx.auth.account.id, ctx.auth.account.timeZone, w);
-    }),
+    .mutation(async ({ ctx, input }) =>
+      one(ctx, await updateWorkflow(ctx.em, ctx.deps, ctx.auth.account.id, input)),
+    ),
   delete: scopedProcedure('workflows:write')
     .meta(
       openapi({
@@ -134,10 +125,7 @@ export const workflowsRouter = router({
     )
     .input(WorkflowRefInput)
     .output(WorkflowResponse)
-    .mutation(async ({ ctx, input }) => {
-      const w = await deleteWorkflow(ctx.em, ctx.auth.account.id, input);
-      return one(ctx.em, ctx.auth.account.id, ctx.auth.account.timeZone, w);
-    }),
+    .mutation(async ({ ctx, input }) => one(ctx, await deleteWorkflow(ctx.em, ctx.auth.account.id, input))),
   publish: scopedProcedure('workflows:write')
     .meta(
       openapi({
@@ -154,10 +142,9 @@ export const workflowsRouter = router({
     )
     .input(WorkflowRefInput)
     .output(WorkflowResponse)
-    .mutation(async ({ ctx, input }) => {
-      const w = await publishWorkflow(ctx.em, ctx.deps, ctx.auth.account.id, input);
-      return one(ctx.em, ctx.auth.account.id, ctx.auth.account.timeZone, w);
-    }),
+    .mutation(async ({ ctx, input }) =>
+      one(ctx, await publishWorkflow(ctx.em, ctx.deps, ctx.auth.account.id, input)),
+    ),
   clone: scopedProcedure('workflows:write')
     .meta(
       openapi({
@@ -173,8 +160,7 @@ export const workflowsRouter = router({
     )
     .input(CloneWorkflowInput)
     .output(WorkflowResponse)
-    .mutation(async ({ ctx, input }) => {
-      const w = await cloneWorkflow(ctx.em, ctx.deps, ctx.auth.account.id, input);
-      return one(ctx.em, ctx.auth.account.id, ctx.auth.account.timeZone, w);
-    }),
+    .mutation(async ({ ctx, input }) =>
+      one(ctx, await cloneWorkflow(ctx.em, ctx.deps, ctx.auth.account.id, input)),
+    ),
 });

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { delayThenWebhook } from '@switchyard/core/testing';
 import { createOrganisation } from '@switchyard/server';
-import { type ReceivedRequest, sendRaw, waitUntil } from '@switchyard/server/testing';
+import { type ReceivedRequest, sendJsonText, sendRaw, waitUntil } from '@switchyard/server/testing';
 import { describe, expect, it } from 'vitest';
 import { pipelineForFile } from '../testSupport.ts';
 
@@ -76,16 +76,8 @@ const { srv, rx } = pipelineForFile();
 const here = (text: string) => text.replaceAll('https://domain.com', rx.url);
 
 /** A JSON request as a host sends it: the body text as written, with a Bearer key. */
-function send(method: string, path: string, body?: string, headers: Record<string, string> = {}) {
-  return sendRaw(srv.url, method, path, {
-    headers: {
-      Authorization: `Bearer ${srv.apiKey}`,
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      ...headers,
-    },
-    body,
-  });
-}
+const send = (method: string, path: string, body?: string, headers?: Record<string, string>) =>
+  sendJsonText(srv, method, path, body, headers);
 
 const calledAt = (path: string): ReceivedRequest[] => rx.requests.filter((r) => r.path === path);
 

@@ -5,7 +5,7 @@ import { jsonReply, waitUntil } from '@switchyard/server/testing';
 import { SMTPServer } from 'smtp-server';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeQuotedPrintable, pipelineForFile } from '../testSupport.ts';
+import { decodeQuotedPrintable, pipelineForFile, smtpConnection } from '../testSupport.ts';
 
 // Every built-in action doing its real job, end to end: the API, a worker, an SMTP server started here, an HTTP
 // server that speaks Slack's chat.postMessage, a Discord-style incoming webhook and a host action endpoint.
@@ -39,13 +39,7 @@ const emit = (type: string, data: Record<string, unknown>, previous?: Record<str
 
 describe('send_email', () => {
   it('sends through the account SMTP server with tokens filled, defaults, HTML escaping and no double rendering', async () => {
-    await connect({
-      kind: 'smtp',
-      name: 'Mail',
-      host: '127.0.0.1',
-      port: sink.port,
-      from: 'CRM <crm@acme.test>',
-    });
+    await connect(smtpConnection(sink));
     const wf = await workflowWith('Welcome e-mail', 'contact.created', {
       type: 'SendEmail',
       to: '{{contact.email}}',

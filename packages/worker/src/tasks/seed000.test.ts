@@ -2,7 +2,7 @@ import { seed000Rule } from '@switchyard/core/testing';
 import { jsonReply, waitUntil } from '@switchyard/server/testing';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeQuotedPrintable, pipelineForFile } from '../testSupport.ts';
+import { decodeQuotedPrintable, pipelineForFile, smtpConnection } from '../testSupport.ts';
 
 // Seed 000 end to end: workflows created with the seed's flat rule body (condition_* + action_type + action_config),
 // events posted through the API, a real worker running the actions against servers started here.
@@ -22,13 +22,7 @@ beforeAll(async () => {
     api_base_url: `${rx.url}/slack`,
   });
   await connect({ kind: 'incoming_webhook', name: 'Teams', provider: 'teams', url: `${rx.url}/teams-hook` });
-  await connect({
-    kind: 'smtp',
-    name: 'Mail',
-    host: '127.0.0.1',
-    port: sink.port,
-    from: 'CRM <crm@acme.test>',
-  });
+  await connect(smtpConnection(sink));
   hostSecret = (await connect({ kind: 'host_endpoint', name: 'CRM', url: `${rx.url}/host` }))
     .signing_secret as string;
 });
