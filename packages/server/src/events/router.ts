@@ -31,7 +31,11 @@ export const eventsRouter = router({
     .input(EventInput)
     .output(AcceptedEventResponse)
     .mutation(async ({ ctx, input }) => {
-      const [accepted] = await ingestEvents(ctx.em, ctx.deps, ctx.auth.account.id, [input], () => 'type');
+      const {
+        accepted: [accepted],
+      } = await ingestEvents(ctx.em, ctx.deps, ctx.auth.account.id, [input], {
+        path: () => 'type',
+      });
       return { data: accepted as NonNullable<typeof accepted> };
     }),
   batch: scopedProcedure('events:write')
@@ -48,7 +52,8 @@ export const eventsRouter = router({
     .input(EventBatchInput)
     .output(AcceptedBatchResponse)
     .mutation(async ({ ctx, input }) => {
-      return { data: await ingestEvents(ctx.em, ctx.deps, ctx.auth.account.id, input.events) };
+      const { accepted } = await ingestEvents(ctx.em, ctx.deps, ctx.auth.account.id, input.events);
+      return { data: accepted };
     }),
   list: scopedProcedure('events:write')
     .meta(openapi({ method: 'GET', path: '/events', tag: 'Events', summary: 'List events, newest first' }))

@@ -17,7 +17,7 @@ import type {
   StopExecutionsInput,
   TriggerInput,
 } from './schema.ts';
-import { type StartResult, startWorkflows, triggerExtras } from './start.ts';
+import { type StartResult, startWorkflows } from './start.ts';
 
 /** A page of the account's executions, newest first. */
 export async function listExecutions(em: EntityManager, accountId: string, input: ListExecutionsInput) {
@@ -210,12 +210,12 @@ export async function trigger(
     );
   }
   if (!explicit) {
-    const store = { executionData: input.execution_data ?? null, results: [] as StartResult[] };
     const ev: EventInput = { type: input.event as string, data: input.data ?? {}, user_key: input.user_key };
-    const [accepted] = await triggerExtras.run(store, () =>
-      ingestEvents(em, deps, accountId, [ev], () => 'event'),
-    );
-    return { eventId: accepted?.id ?? null, results: store.results };
+    const { accepted, starts } = await ingestEvents(em, deps, accountId, [ev], {
+      path: () => 'event',
+      executionData: input.execution_data ?? null,
+    });
+    return { eventId: accepted[0]?.id ?? null, results: starts };
   }
   return em.transactional(async (tem) => {
     await discoverUsers(tem, accountId, [input.user_key]);

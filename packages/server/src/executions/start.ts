@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { WorkflowTemplate } from '@switchyard/core';
 import { uuidv7 } from 'uuidv7';
 import { enqueueJob } from '../db/enqueue.ts';
@@ -32,12 +31,6 @@ export interface StartResult {
   status: 'running' | 'waiting' | 'skipped' | 'refused';
   reason?: string;
 }
-
-/** Extra inputs of `POST /v1/trigger`'s event form, seen by the consumer of the event it stores. */
-export const triggerExtras = new AsyncLocalStorage<{
-  executionData: Record<string, unknown> | null;
-  results: StartResult[];
-}>();
 
 /**
  * The whole chain of an event's causes: the executions it names and every execution that caused those, so a host
@@ -258,18 +251,17 @@ function aboutItself(wf: Workflow, event: StoredEvent): boolean {
  * The event consumer of workflows: inside the transaction that stores an event, starts every workflow it triggers
  * (found through the trigger index), so an acknowledged event never loses its executions.
  */
-export const startExecutionsForEvent: EventConsumer = async (em, event, deps) => {
+export const startExecutionsForEvent: EventConsumer = async (em, event, deps, ctx) => {
   const found = await findTriggeredWorkflows(em, event);
   const workflows = event.entity === 'workflow' ? found.filter((wf) => !aboutItself(wf, event)) : found;
   if (workflows.length === 0) return;
   const chain = await causeChain(em, event.accountId, event.causedBy);
-  const extras = triggerExtras.getStore();
   const results = await startWorkflows(em, deps, event.accountId, workflows, {
     event,
-    executionData: extras?.executionData ?? null,
+    executionData: ctx.executionData,
     causedBy: chain,
     countTrigger: true,
     userKey: event.userKey,
   });
-  extras?.results.push(...results);
+  ctx.starts.push(...results);
 };
