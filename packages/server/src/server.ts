@@ -5,6 +5,7 @@ import { createOrm } from './db/orm.ts';
 import { waitOutRefusals } from './db/pool.ts';
 import type { ServerDeps } from './deps.ts';
 import type { Env } from './env.ts';
+import { closeAuthCache } from './http/authCache.ts';
 import { createRateLimiter } from './http/rateLimit.ts';
 import type { Logger } from './logger.ts';
 import { createSystemMailer } from './mail/mailer.ts';
@@ -56,6 +57,7 @@ export async function createServerDeps(
 
 /** Closes what {@link createServerDeps} opened. */
 export async function closeServerDeps(deps: ServerDeps): Promise<void> {
+  await closeAuthCache(deps.pool);
   // The pool is the ORM's: closing the ORM ends it.
   await deps.orm.close();
   await deps.outbound.close();

@@ -11,6 +11,7 @@ import { Migration20261201300000_eventNames } from './Migration20261201300000_ev
 import { Migration20261201310000_environments } from './Migration20261201310000_environments.ts';
 import { Migration20261201320000_failureNotices } from './Migration20261201320000_failureNotices.ts';
 import { Migration20261201400000_portal } from './Migration20261201400000_portal.ts';
+import { Migration20261202000000_authNotify } from './Migration20261202000000_authNotify.ts';
 
 /** Every migration, in order. Listed by hand so the runtime never globs the file system for them. */
 export const migrationsList = [
@@ -27,4 +28,5 @@ export const migrationsList = [
   Migration20261201310000_environments,
   Migration20261201320000_failureNotices,
   Migration20261201400000_portal,
+  Migration20261202000000_authNotify,
 ];
