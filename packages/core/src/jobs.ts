@@ -59,6 +59,24 @@ export const JOBS = {
     retry: 'exponential',
     description: 'Notify the account that a webhook was disabled or its deliveries failed',
   },
+  /**
+   * A test ping the API asked for (`POST /v1/webhooks/{id}/test`, `test_delivery` at creation): one attempt of the
+   * `webhook.test` delivery the API wrote, whose outcome the worker writes to `job_answers` under `answer_id` for the
+   * API, which waits for it. Not retried: a late answer nobody waits for is useless.
+   */
+  test_webhook: {
+    payload: z.object({ delivery_id: z.uuid(), answer_id: z.uuid() }),
+    maxAttempts: 1,
+    retry: 'none',
+    description: 'Send a test ping to a webhook and answer the API',
+  },
+  /** A connection test the API asked for (`POST /v1/connections/{id}/test`), answered like `test_webhook`. */
+  test_connection: {
+    payload: z.object({ connection_id: z.uuid(), account_id: z.uuid(), answer_id: z.uuid() }),
+    maxAttempts: 1,
+    retry: 'none',
+    description: 'Test a connection and answer the API',
+  },
   /** Housekeeping (a crontab item, every 15 minutes): deletes expired idempotency records in small batches. */
   purge_idempotency_records: {
     payload: z.object({}).passthrough(),
@@ -105,3 +123,39 @@ export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]['payload']>
 export function parseJobPayload<N extends JobName>(name: N, raw: unknown): JobPayload<N> {
   return JOBS[name].payload.parse(raw) as JobPayload<N>;
 }
+
+/** The job key of one step: a redelivered or re-added job for the same node replaces, never duplicates. */
+export function stepJobKey(executionId: string, nodeId: string): string {
+  return `execution:${executionId}:${nodeId}`;
+}
+
+/** What a worker answers for a `test_webhook` job. */
+export const TestWebhookAnswer = z.object({
+  status: z.enum(['succeeded', 'failed']),
+  status_code: z.number().int().nullable(),
+  error: z.string().nullable(),
+});
+/** What a worker answers for a `test_webhook` job. */
+export type TestWebhookAnswer = z.infer<typeof TestWebhookAnswer>;
+
+/** What a worker answers for a `test_connection` job. */
+export const TestConnectionAnswer = z.object({
+  ok: z.boolean(),
+  error: z.string().nullable(),
+  detail: z.string().nullable(),
+});
+/** What a worker answers for a `test_connection` job. */
+export type TestConnectionAnswer = z.infer<typeof TestConnectionAnswer>;
+
+/** The jobs the API enqueues and awaits, with the schema of their answer. */
+export const ANSWERED_JOBS = {
+  test_webhook: TestWebhookAnswer,
+  test_connection: TestConnectionAnswer,
+} as const;
+/** A job the API awaits. */
+export type AnsweredJobName = keyof typeof ANSWERED_JOBS;
+/** The answer of job `N`. */
+export type JobAnswer<N extends AnsweredJobName> = z.infer<(typeof ANSWERED_JOBS)[N]>;
+
+/** The channel a worker NOTIFYs (payload: the answer id) when it wrote an answer to `job_answers`. */
+export const JOB_ANSWERS_CHANNEL = 'switchyard_job_answers';

@@ -1,12 +1,11 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { RateLimiterPostgres } from 'rate-limiter-flexible';
-import type { ActionRegistry } from './actions/provider.ts';
+import type { ActionDefinitions } from './actions/definitions.ts';
 import type { SecretBox } from './crypto/secretBox.ts';
 import type { MikroORM } from './db/orm.ts';
 import type { Env } from './env.ts';
-import type { Mailer } from './mail/mailer.ts';
-import type { OutboundClient } from './outbound/client.ts';
+import type { AnswerListener } from './jobAnswers/listener.ts';
 
 /** The long-lived things a server process shares between requests. Built once in `createServerDeps`. */
 export interface ServerDeps {
@@ -16,12 +15,10 @@ export interface ServerDeps {
   pool: pg.Pool;
   logger: Logger;
   rateLimiter: RateLimiterPostgres;
-  /** Workflow action providers: built-ins plus any the host registered. */
-  actions: ActionRegistry;
+  /** Workflow action definitions (settings schemas and save-time checks): built-ins plus any the host registered. */
+  actions: ActionDefinitions;
   /** Seals secrets at rest (webhook signing secrets, credentials) with the ENCRYPTION_KEY. */
   secretBox: SecretBox;
-  /** The SSRF-guarded HTTP client for every call out (deliveries, Webhook nodes, chat and host actions). */
-  outbound: OutboundClient;
-  /** The system mailer (SMTP_URL) for notices to accounts; null when none is configured. */
-  mailer: Mailer | null;
+  /** The one LISTEN connection on which the jobs the API awaits (test pings, connection tests) are answered. */
+  answers: AnswerListener;
 }

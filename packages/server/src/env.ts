@@ -1,3 +1,4 @@
+import type { OutboundPolicy } from '@switchyard/core';
 import { z } from 'zod';
 
 const bool = z
@@ -80,6 +81,8 @@ export const Env = z.object({
    * caller sees the error. The API server's requests then answer 503 `unavailable`; a worker's job waits instead.
    */
   SERVER_DATABASE_WAIT_SECONDS: z.coerce.number().min(0).default(1),
+  /** How long the API waits for a worker to answer a job it awaits (a test ping, a connection test) before a 503. */
+  SERVER_WORKER_WAIT_SECONDS: z.coerce.number().positive().default(20),
   WORKER_DATABASE_WAIT_SECONDS: z.coerce.number().min(0).default(30),
   /** Housekeeping: events, deliveries with their attempts, and finished executions older than this are deleted. */
   RETENTION_DAYS: z.coerce.number().positive().default(30),
@@ -152,4 +155,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return parsed.data;
+}
+
+/** The outbound URL rules the API applies at save, without the network (the worker resolves and checks at each call). */
+export function outboundPolicy(env: Pick<Env, 'OUTBOUND_ALLOW_HTTP' | 'OUTBOUND_ALLOWLIST'>): OutboundPolicy {
+  return { allowHttp: env.OUTBOUND_ALLOW_HTTP, allowlist: env.OUTBOUND_ALLOWLIST };
 }

@@ -1,5 +1,5 @@
-import { builtInActions } from './actions/builtins.ts';
-import { type ActionProvider, ActionRegistry } from './actions/provider.ts';
+import { ActionRegistry } from '@switchyard/core';
+import { type ActionDefinition, builtInActionDefinitions } from './actions/definitions.ts';
 import { createSecretBox, loadEncryptionKey } from './crypto/secretBox.ts';
 import { createOrm } from './db/orm.ts';
 import { waitOutRefusals } from './db/pool.ts';
@@ -7,9 +7,8 @@ import type { ServerDeps } from './deps.ts';
 import type { Env } from './env.ts';
 import { closeAuthCache } from './http/authCache.ts';
 import { createRateLimiter } from './http/rateLimit.ts';
+import { AnswerListener } from './jobAnswers/listener.ts';
 import type { Logger } from './logger.ts';
-import { createSystemMailer } from './mail/mailer.ts';
-import { createOutbound } from './outbound/client.ts';
 
 /** Options for {@link createServerDeps}. */
 export interface ServerDepsOptions {
@@ -17,7 +16,8 @@ export interface ServerDepsOptions {
   poolSize?: number;
   /** How long a checkout waits out a database that refuses or is unreachable; default SERVER_DATABASE_WAIT_SECONDS. */
   databaseWaitSeconds?: number;
-  actions?: readonly ActionProvider<never>[];
+  /** Action definitions a host adds (a worker's providers are definitions too); they replace built-ins of their type. */
+  actions?: readonly ActionDefinition[];
 }
 
 /**
@@ -49,17 +49,18 @@ export async function createServerDeps(
   if (!shared) throw new Error('the ORM did not hand over its connection pool');
   const pool = shared;
   const rateLimiter = createRateLimiter(pool, env.RATE_LIMIT_POINTS, env.RATE_LIMIT_WINDOW_SECONDS);
-  const actions = new ActionRegistry([...builtInActions(), ...(opts.actions ?? [])]);
-  const outbound = createOutbound(env);
-  const mailer = createSystemMailer(env);
-  return { env, orm, pool, logger, rateLimiter, actions, secretBox, outbound, mailer };
+  const actions = new ActionRegistry<ActionDefinition>([
+    ...builtInActionDefinitions(),
+    ...(opts.actions ?? []),
+  ]);
+  const answers = new AnswerListener(env.DATABASE_URL, logger);
+  return { env, orm, pool, logger, rateLimiter, actions, secretBox, answers };
 }
 
 /** Closes what {@link createServerDeps} opened. */
 export async function closeServerDeps(deps: ServerDeps): Promise<void> {
   await closeAuthCache(deps.pool);
   // The pool is the ORM's: closing the ORM ends it.
+  await deps.answers.close();
   await deps.orm.close();
-  await deps.outbound.close();
-  deps.mailer?.close();
 }

@@ -16,6 +16,20 @@ export function defineTask<N extends JobName>(
   return { name, run };
 }
 
+/**
+ * One handler for every job of the catalog, by name: a job added to the catalog without a handler here does not
+ * compile, nor does a handler bound to the wrong name.
+ */
+export type TaskHandlers = { readonly [N in JobName]: TaskDefinition<N> };
+
+/** The jobs of the housekeeping crontab. */
+export type HousekeepingJob = 'purge_idempotency_records' | 'apply_retention' | 'clean_up_job_queue';
+
+/** The handlers as a list (a handler's payload type is its own job's; the list only needs the names). */
+export function handlerList(handlers: Partial<TaskHandlers>): TaskDefinition[] {
+  return Object.values(handlers) as TaskDefinition[];
+}
+
 /** graphile-worker's task list for some definitions. */
 export function toTaskList(defs: readonly TaskDefinition[], deps: WorkerDeps): Record<string, Task> {
   return Object.fromEntries(

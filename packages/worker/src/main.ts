@@ -1,15 +1,16 @@
 import { EventEmitter } from 'node:events';
-import { type ActionProvider, closeServerDeps, createServerDeps, type Env } from '@switchyard/server';
-import { waitOutRefusals } from '@switchyard/server/db';
+import { type Env, waitOutRefusals } from '@switchyard/server/db';
 import { type Runner, run, type WorkerEvents } from 'graphile-worker';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import type { ActionProvider } from './actions/provider.ts';
 import { housekeepingCrontab, housekeepingTasks } from './cron/index.ts';
-import { type TaskDefinition, toTaskList } from './defineTask.ts';
+import { handlerList, type TaskDefinition, type TaskHandlers, toTaskList } from './defineTask.ts';
 import type { WorkerDeps } from './deps.ts';
 import { graphileLogger } from './graphileLogger.ts';
 import { startHeartbeat } from './recovery.ts';
-import { allTasks } from './tasks/index.ts';
+import { workTasks } from './tasks/index.ts';
+import { closeWorkerDeps, createWorkerDeps } from './workerDeps.ts';
 
 /** A running worker. */
 export interface RunningWorker {
@@ -36,7 +37,7 @@ export interface WorkerOptions {
   tasks?: TaskDefinition[];
   pollIntervalMs?: number;
   /** The host's own action providers; one with a built-in's type replaces it. */
-  actions?: readonly ActionProvider<never>[];
+  actions?: readonly ActionProvider[];
   /** Restarts in a row (each runner living under a minute) before the worker gives up. Default 10. */
   maxRestarts?: number;
 }
@@ -73,7 +74,7 @@ export function workerPoolSizes(env: Env): { orm: number; queue: number; localQu
 export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const { env, logger } = opts;
   const sizes = workerPoolSizes(env);
-  const deps: WorkerDeps = await createServerDeps(env, logger, {
+  const deps: WorkerDeps = await createWorkerDeps(env, logger, {
     poolSize: sizes.orm,
     databaseWaitSeconds: env.WORKER_DATABASE_WAIT_SECONDS,
     actions: opts.actions,
@@ -91,7 +92,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     client.on('error', (err) => logger.debug({ err }, 'queue pool: connection lost')),
   );
   const byName = new Map<string, TaskDefinition>();
-  for (const t of [...allTasks, ...housekeepingTasks(pgPool), ...(opts.tasks ?? [])]) byName.set(t.name, t);
+  const handlers: TaskHandlers = { ...workTasks, ...housekeepingTasks(pgPool) };
+  for (const t of [...handlerList(handlers), ...(opts.tasks ?? [])]) byName.set(t.name, t);
   const taskList = toTaskList([...byName.values()], deps);
   const parsedCronItems = housekeepingCrontab();
   const gLogger = graphileLogger(logger.child({ component: 'graphile-worker' }));
@@ -269,7 +271,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       await current.runner.stop().catch(() => {});
       await done.catch(() => {});
       await pgPool.end();
-      await closeServerDeps(deps);
+      await closeWorkerDeps(deps);
     },
   };
 }

@@ -1,12 +1,13 @@
 import {
+  CONTENT_TYPES,
   LEADSQUARED_EVENT_CODES,
   LEADSQUARED_LANDING_PAGE_CODE,
   type LeadSquaredEventCode,
   leadSquaredEvent,
+  METHODS,
   type Problem,
 } from '@switchyard/core';
 import { z } from 'zod';
-import { CONTENT_TYPES, METHODS } from '../deliveries/payload.ts';
 import type { CreateWebhookInput } from '../webhooks/schema.ts';
 
 /** A boolean as LeadSquared's callers send it: `true`, or the string `"true"` its documentation quotes. */

@@ -1,12 +1,11 @@
+import { CHAT_PROVIDERS } from '@switchyard/core';
 import { z } from 'zod';
 import { listOutput, PageInput } from '../pagination.ts';
 import { timestampShape } from '../time.ts';
 
 /** What a connection reaches. */
 export const CONNECTION_KINDS = ['smtp', 'slack', 'incoming_webhook', 'host_endpoint'] as const;
-/** Chat services reached through an incoming-webhook URL. */
-export const CHAT_PROVIDERS = ['slack', 'teams', 'discord', 'mattermost'] as const;
-export type ChatProvider = (typeof CHAT_PROVIDERS)[number];
+export { CHAT_PROVIDERS, type ChatProvider } from '@switchyard/core';
 
 // Every kind's fields in one flat object (a kind's required ones are checked by the service, naming the field):
 // what may be shown goes to `settings`, credentials are sealed and never returned.

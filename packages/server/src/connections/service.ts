@@ -1,28 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { type Problem, secretFromBytes } from '@switchyard/core';
+import {
+  type Problem,
+  SLACK_API_BASE_URL,
+  secretFromBytes,
+  type TestConnectionAnswer,
+  urlRefusal,
+} from '@switchyard/core';
 import { uuidv7 } from 'uuidv7';
-import { callSlack, postIncomingWebhook, SLACK_API_BASE_URL } from '../actions/chat.ts';
-import { sendHostRequest } from '../actions/hostRequest.ts';
 import { Connection, type ConnectionKind } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
 import type { ServerDeps } from '../deps.ts';
+import { outboundPolicy } from '../env.ts';
 import { AppError, notFound } from '../errors.ts';
-import { outboundUrlRefusal } from '../outbound/saveGuard.ts';
+import { askWorker } from '../jobAnswers/service.ts';
 import { type PageInput, paginate } from '../pagination.ts';
 import { publishedActionProblems } from '../workflows/validation.ts';
-import type {
-  ChatProvider,
-  CreateConnectionInput,
-  ListConnectionsInput,
-  UpdateConnectionInput,
-} from './schema.ts';
-import {
-  type ConnectionCredentials,
-  findConnection,
-  openAccountMailer,
-  openCredentials,
-  sealCredentials,
-} from './store.ts';
+import type { CreateConnectionInput, ListConnectionsInput, UpdateConnectionInput } from './schema.ts';
+import { type ConnectionCredentials, findConnection, openCredentials, sealCredentials } from './store.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -80,15 +74,16 @@ async function checkFields(
   ];
   for (const [path, url] of urls) {
     if (url === undefined) continue;
-    const reason = await outboundUrlRefusal(deps.outbound, url);
+    const reason = urlRefusal(url, outboundPolicy(deps.env));
     if (reason)
       throw new AppError('invalid_url', `The ${path} is refused: ${reason}`, [{ path, message: reason }]);
   }
   if (input.host !== undefined) {
-    try {
-      await deps.outbound.checkUrl(`https://${input.host.includes(':') ? `[${input.host}]` : input.host}/`);
-    } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
+    const reason = urlRefusal(
+      `https://${input.host.includes(':') ? `[${input.host}]` : input.host}/`,
+      outboundPolicy(deps.env),
+    );
+    if (reason) {
       throw new AppError('invalid_url', `The SMTP host is refused: ${reason}`, [
         { path: 'host', message: reason },
       ]);
@@ -230,66 +225,18 @@ export function credentialNames(deps: ServerDeps, conn: Connection): string[] {
 }
 
 /**
- * Checks that a connection works without side effects where the service allows it: an SMTP login, Slack's
- * `auth.test`, a signed `ping` to a host endpoint. An incoming webhook has no such call: it posts a short message.
+ * Has a worker check that a connection works (an SMTP login, Slack's `auth.test`, a signed `ping` to a host
+ * endpoint, a short message through an incoming webhook); the worker records when it was tested and the error.
+ * 503 `unavailable` when no worker answers within SERVER_WORKER_WAIT_SECONDS.
  */
 export async function testConnection(
   em: EntityManager,
   deps: ServerDeps,
   accountId: string,
   id: string,
-): Promise<{ ok: boolean; error: string | null; detail: string | null }> {
+): Promise<TestConnectionAnswer> {
   const conn = await getConnection(em, accountId, id);
-  const creds = openCredentials(deps.secretBox, conn);
-  let result: { ok: boolean; error: string | null; detail: string | null };
-  try {
-    let detail: string | null = null;
-    if (conn.kind === 'smtp') {
-      const mailer = await openAccountMailer(deps, conn);
-      try {
-        await mailer.verify();
-      } finally {
-        mailer.close();
-      }
-      detail = `logged in to ${String(conn.settings.host)}:${String(conn.settings.port)}`;
-    } else if (conn.kind === 'slack') {
-      const answer = await callSlack(
-        deps,
-        { apiBaseUrl: String(conn.settings.api_base_url), botToken: creds.bot_token ?? '' },
-        'auth.test',
-        {},
-      );
-      const who = answer.body as { team?: string; user?: string };
-      detail = `authenticated as ${who.user ?? '?'} in ${who.team ?? '?'}`;
-    } else if (conn.kind === 'incoming_webhook') {
-      const answer = await postIncomingWebhook(
-        deps,
-        conn.settings.provider as ChatProvider,
-        creds.url ?? '',
-        `Switchyard connection test: "${conn.name}" works.`,
-      );
-      detail = `HTTP ${answer.status}`;
-    } else {
-      const answer = await sendHostRequest(
-        deps,
-        { url: String(conn.settings.url), signingSecret: creds.signing_secret ?? '' },
-        { id: `ping_${uuidv7()}`, type: 'ping', data: { connection_id: conn.id } },
-      );
-      detail = `HTTP ${answer.status}`;
-    }
-    result = { ok: true, error: null, detail };
-  } catch (err) {
-    const response = (err as { response?: { status?: number; body?: unknown } }).response;
-    result = {
-      ok: false,
-      error: err instanceof Error ? err.message : String(err),
-      detail: response ? JSON.stringify(response.body ?? null).slice(0, 500) : null,
-    };
-  }
-  conn.lastTestedAt = new Date();
-  conn.lastTestError = result.error;
-  await em.flush();
-  return result;
+  return askWorker(deps, 'test_connection', { connection_id: conn.id, account_id: accountId });
 }
 
 /**

@@ -1,7 +1,6 @@
 import { Connection, type ConnectionKind } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
 import type { SecretBoxLike } from '../deliveries/ports.ts';
-import { Mailer, type SmtpSettings } from '../mail/mailer.ts';
 
 /** A connection's credentials, sealed together: which ones exist depends on its kind. */
 export interface ConnectionCredentials {
@@ -52,36 +51,4 @@ export async function findConnection(
     if (match) return match;
   }
   return null;
-}
-
-/**
- * A mailer for an account's `smtp` connection that connects only to an address the SSRF guard checked when it was
- * built (the host is resolved here; TLS still checks the certificate against the host name).
- */
-export async function openAccountMailer(
-  deps: { outbound: { resolveChecked(host: string): Promise<string> }; secretBox: SecretBoxLike },
-  conn: Connection,
-): Promise<Mailer> {
-  const settings = smtpSettingsOf(conn, openCredentials(deps.secretBox, conn));
-  const address = await deps.outbound.resolveChecked(settings.host);
-  return new Mailer({ ...settings, host: address, servername: settings.host });
-}
-
-/** The SMTP settings of an `smtp` connection. */
-export function smtpSettingsOf(conn: Connection, creds: ConnectionCredentials): SmtpSettings {
-  const s = conn.settings as {
-    host: string;
-    port: number;
-    secure?: boolean;
-    username?: string;
-    from: string;
-  };
-  return {
-    host: s.host,
-    port: s.port,
-    secure: s.secure,
-    user: s.username,
-    password: creds.password,
-    from: s.from,
-  };
 }

@@ -1,5 +1,12 @@
-import { looseEqual, reachableFrom, type WorkflowTemplate, workflowGraph } from '@switchyard/core';
+import {
+  looseEqual,
+  reachableFrom,
+  stepJobKey,
+  type WorkflowTemplate,
+  workflowGraph,
+} from '@switchyard/core';
 import { accountStopEvents } from '../accounts/settings.ts';
+import { enqueueJob } from '../db/enqueue.ts';
 import { Account, Execution, ExecutionStep, Workflow } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
 import type { ServerDeps } from '../deps.ts';
@@ -10,7 +17,6 @@ import { type PageInput, paginate } from '../pagination.ts';
 import { discoverUsers } from '../users/service.ts';
 import { getWorkflow } from '../workflows/service.ts';
 import { pgTextArray } from '../workflows/triggers.ts';
-import { advanceLocked, lockExecution, stepJobKey } from './engine.ts';
 import type {
   ExecuteWorkflowInput,
   ListExecutionsInput,
@@ -124,6 +130,15 @@ export async function stopOne(em: EntityManager, accountId: string, id: string) 
   return getExecution(em.fork(), accountId, id);
 }
 
+/** Locks an execution's row for the rest of the transaction (the worker's planning takes the same lock). */
+async function lockExecution(em: EntityManager, id: string) {
+  const [row] = await em.execute<{ account_id: string; status: string; template: WorkflowTemplate }[]>(
+    'select account_id, status, template from executions where id = ? for update',
+    [id],
+  );
+  return row;
+}
+
 /** `POST /v1/executions/{id}/start`: starts an execution waiting for a manual start (auto_start off). */
 export async function startWaiting(em: EntityManager, deps: ServerDeps, accountId: string, id: string) {
   await em.transactional(async (tem) => {
@@ -139,8 +154,8 @@ export async function startWaiting(em: EntityManager, deps: ServerDeps, accountI
       `update executions set status = 'running', started_at = now(), updated_at = now() where id = ?`,
       [id],
     );
-    ex.status = 'running';
-    await advanceLocked(tem, deps, ex);
+    // The worker plans what runs next (the API runs no step), after this transaction commits.
+    await enqueueJob(tem, 'start_execution', { execution_id: id });
   });
   return getExecution(em.fork(), accountId, id);
 }
@@ -181,8 +196,8 @@ export async function rerunExecution(em: EntityManager, deps: ServerDeps, accoun
       `update executions set status = 'running', error = null, finished_at = null, updated_at = now() where id = ?`,
       [id],
     );
-    ex.status = 'running';
-    await advanceLocked(tem, deps, ex);
+    // The worker plans what runs next (the API runs no step), after this transaction commits.
+    await enqueueJob(tem, 'start_execution', { execution_id: id });
   });
   return getExecution(em.fork(), accountId, id);
 }

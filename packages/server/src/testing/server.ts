@@ -1,5 +1,5 @@
 import { createAccount } from '../accounts/service.ts';
-import type { ActionProvider } from '../actions/provider.ts';
+import type { ActionDefinition } from '../actions/definitions.ts';
 import { listen } from '../app.ts';
 import type { ServerDeps } from '../deps.ts';
 import { type Env, parseEnv } from '../env.ts';
@@ -20,7 +20,7 @@ export interface TestServer {
 /** Starts a {@link TestServer}; `env` overrides settings (e.g. a low rate limit). */
 export async function startTestServer(
   env: Record<string, string> = {},
-  opts: { actions?: readonly ActionProvider<never>[] } = {},
+  opts: { actions?: readonly ActionDefinition[] } = {},
 ): Promise<TestServer> {
   const db = await createTestDatabase();
   const parsed = parseEnv({

@@ -1,6 +1,5 @@
-import { type ConditionTree, OPERATORS } from '@switchyard/core';
+import { CONTENT_TYPES, type ConditionTree, METHODS, OPERATORS } from '@switchyard/core';
 import { z } from 'zod';
-import { CONTENT_TYPES, METHODS } from '../deliveries/payload.ts';
 import { listOutput, PageInput } from '../pagination.ts';
 import { timestampShape } from '../time.ts';
 

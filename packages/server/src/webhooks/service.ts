@@ -2,18 +2,19 @@ import {
   type CompatEventType,
   MAX_CUSTOM_HEADERS,
   type Problem,
+  urlRefusal,
   validateCustomHeaders,
   validateEventPatterns,
 } from '@switchyard/core';
 import { uuidv7 } from 'uuidv7';
 import { Webhook } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
-import { attemptDelivery } from '../deliveries/attempt.ts';
-import { outboundOf, secretBoxOf } from '../deliveries/ports.ts';
+import { secretBoxOf } from '../deliveries/ports.ts';
 import type { ServerDeps } from '../deps.ts';
+import { outboundPolicy } from '../env.ts';
 import { AppError, notFound } from '../errors.ts';
 import { ensureEventTypes, knownEventTypeNames } from '../eventTypes/service.ts';
-import { outboundUrlRefusal } from '../outbound/saveGuard.ts';
+import { askWorker } from '../jobAnswers/service.ts';
 import { type PageInput, paginate } from '../pagination.ts';
 import { normalizeFilters } from './filters.ts';
 import type {
@@ -73,11 +74,12 @@ function checkHeaders(input: HeadersInput | undefined): Record<string, string> {
 }
 
 /**
- * The SSRF guard's verdict on a URL (malformed, not HTTPS, a private address, a host that does not resolve), always
- * as 400 `invalid_url` with the guard's reason.
+ * The SSRF rules that need no network (malformed, not HTTPS, credentials, a literal private address or `localhost`),
+ * always as 400 `invalid_url` with the reason. A host name is resolved and each address checked by the worker at
+ * every delivery (DNS can change between save and send), where a refused address fails the attempt.
  */
-async function checkUrl(deps: ServerDeps, url: string): Promise<void> {
-  const reason = await outboundUrlRefusal(outboundOf(deps), url);
+function checkUrl(deps: ServerDeps, url: string): void {
+  const reason = urlRefusal(url, outboundPolicy(deps.env));
   if (reason)
     throw new AppError('invalid_url', `The URL is refused: ${reason}`, [{ path: 'url', message: reason }]);
 }
@@ -133,7 +135,7 @@ export async function createWebhook(
   input: CreateWebhookInput,
   opts: { register?: readonly CompatEventType[] } = {},
 ): Promise<{ webhook: Webhook; secret: string; test?: TestDeliveryOutput }> {
-  await checkUrl(deps, input.url);
+  checkUrl(deps, input.url);
   await checkEvents(em, accountId, input.events, opts.register);
   const headers = checkHeaders(input.headers);
   const filters = checkFilters(input.filters);
@@ -167,7 +169,9 @@ export async function createWebhook(
   if (opts.register) await ensureEventTypes(em, accountId, opts.register);
   let test: TestDeliveryOutput | undefined;
   if (input.test_delivery) {
-    test = await sendTestDelivery(em, deps, accountId, id);
+    // The webhook exists already: a ping no worker could send is a failed test (the webhook stays paused), not a
+    // failed creation a retry would meet as a 409.
+    test = await sendTestDelivery(em, deps, accountId, id, { noWorker: 'fail' });
     if (test.status === 'failed') await em.nativeUpdate(Webhook, { id }, { status: 'paused' });
   }
   const webhook = await em.findOneOrFail(Webhook, { id }, { refresh: true });
@@ -183,7 +187,7 @@ export async function updateWebhook(
 ): Promise<Webhook> {
   const hook = await getWebhook(em, accountId, input.id);
   if (input.url !== undefined && input.url !== hook.url) {
-    await checkUrl(deps, input.url);
+    checkUrl(deps, input.url);
     const taken = await em.count(Webhook, { accountId, userKey: hook.userKey ?? null, url: input.url });
     if (taken > 0) throw new AppError('duplicate_webhook', `A webhook with URL ${input.url} already exists`);
     hook.url = input.url;
@@ -243,12 +247,16 @@ export async function rotateSecret(
   return { webhook: hook, secret, previousExpiresAt };
 }
 
-/** Sends a signed `webhook.test` ping now and reports what the endpoint answered (logged as a delivery). */
+/**
+ * Has a worker send a signed `webhook.test` ping now and reports what the endpoint answered (logged as a delivery).
+ * 503 `unavailable` when no worker answers within SERVER_WORKER_WAIT_SECONDS.
+ */
 export async function sendTestDelivery(
   em: EntityManager,
   deps: ServerDeps,
   accountId: string,
   webhookId: string,
+  opts: { noWorker?: 'throw' | 'fail' } = {},
 ): Promise<TestDeliveryOutput> {
   const deliveryId = uuidv7();
   await em.execute(
@@ -256,11 +264,11 @@ export async function sendTestDelivery(
      values (?, ?, ?, null, 'webhook.test', 'pending', 0, now(), now())`,
     [deliveryId, accountId, webhookId],
   );
-  const outcome = await attemptDelivery(deps, deliveryId, { test: true, em });
-  return {
-    delivery_id: deliveryId,
-    status: outcome.result === 'succeeded' ? 'succeeded' : 'failed',
-    status_code: outcome.statusCode,
-    error: outcome.error,
-  };
+  try {
+    const answer = await askWorker(deps, 'test_webhook', { delivery_id: deliveryId });
+    return { delivery_id: deliveryId, ...answer };
+  } catch (err) {
+    if (opts.noWorker !== 'fail' || !(err instanceof AppError) || err.code !== 'unavailable') throw err;
+    return { delivery_id: deliveryId, status: 'failed', status_code: null, error: err.message };
+  }
 }

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { ActionProvider } from '../actions/provider.ts';
+import type { ActionDefinition } from '../actions/definitions.ts';
 import { startTestServer, type TestServer } from '../testing/index.ts';
 import { apiCaller } from '../webhooks/testHelpers.ts';
 
-// Providers a host registers: one replacing the built-in e-mail node's checks, one of the host's own node type.
-const strictEmail: ActionProvider<{ to: string; subject: string }> = {
+// Definitions of providers a host registers (the API's half: schema and checks): one replacing the built-in e-mail node's checks, one of the host's own node type.
+const strictEmail: ActionDefinition<{ to: string; subject: string }> = {
   type: 'SendEmail',
   ruleActionType: 'send_email',
   configSchema: z.looseObject({ to: z.email('to must be an e-mail address'), subject: z.string() }),
@@ -14,24 +14,18 @@ const strictEmail: ActionProvider<{ to: string; subject: string }> = {
       ? [{ path: 'subject', message: 'this subject would be marked as spam' }]
       : [];
   },
-  async execute() {
-    return { output: null };
-  },
 };
 
-const crmNote: ActionProvider<{ endpoint: string }> = {
+const crmNote: ActionDefinition<{ endpoint: string }> = {
   type: 'PostToCrm',
   ruleActionType: 'post_to_crm',
   configSchema: z.looseObject({ endpoint: z.string().min(1, 'endpoint is required') }),
-  async execute() {
-    return { output: null };
-  },
 };
 
 let srv: TestServer;
 let call: ReturnType<typeof apiCaller>;
 beforeAll(async () => {
-  srv = await startTestServer({}, { actions: [strictEmail, crmNote] as ActionProvider<never>[] });
+  srv = await startTestServer({}, { actions: [strictEmail, crmNote] as ActionDefinition[] });
   call = apiCaller(srv);
 });
 afterAll(() => srv?.close());

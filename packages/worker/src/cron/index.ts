@@ -1,7 +1,7 @@
+import { JOBS } from '@switchyard/core';
 import { makeWorkerUtils, type ParsedCronItem, parseCronItems } from 'graphile-worker';
 import type pg from 'pg';
-import { defineTask, type TaskDefinition } from '../defineTask.ts';
-import { allTasks } from '../tasks/index.ts';
+import { defineTask, type HousekeepingJob, type TaskHandlers } from '../defineTask.ts';
 import { applyRetention, purgeExpiredIdempotencyRecords } from './housekeeping.ts';
 import { COUNT_PERMANENTLY_FAILED, DELETE_STALE_HEARTBEATS } from './sql.ts';
 
@@ -11,11 +11,17 @@ import { COUNT_PERMANENTLY_FAILED, DELETE_STALE_HEARTBEATS } from './sql.ts';
  * run missed while no worker ran is not made up (the next one does the same work).
  */
 export function housekeepingCrontab(): ParsedCronItem[] {
-  const item = (task: string, match: string) => ({
+  const item = (task: HousekeepingJob, match: string) => ({
     task,
     match,
     identifier: task,
-    options: { backfillPeriod: 0, maxAttempts: 1, jobKey: `cron:${task}`, jobKeyMode: 'replace' as const },
+    options: {
+      backfillPeriod: 0,
+      // The catalog's retry policy, as for every job.
+      maxAttempts: JOBS[task].maxAttempts,
+      jobKey: `cron:${task}`,
+      jobKeyMode: 'replace' as const,
+    },
   });
   return parseCronItems([
     item('purge_idempotency_records', '*/15 * * * *'),
@@ -25,7 +31,7 @@ export function housekeepingCrontab(): ParsedCronItem[] {
 }
 
 /** The housekeeping tasks; `queuePool` is graphile-worker's own pool (its cleanup runs through it). */
-export function housekeepingTasks(queuePool: pg.Pool): TaskDefinition[] {
+export function housekeepingTasks(queuePool: pg.Pool): Pick<TaskHandlers, HousekeepingJob> {
   const purge = defineTask('purge_idempotency_records', async (_payload, deps) => {
     const n = await purgeExpiredIdempotencyRecords(deps.pool, new Date());
     deps.logger[n > 0 ? 'info' : 'debug']({ deleted: n }, 'purged expired idempotency records');
@@ -46,17 +52,12 @@ export function housekeepingTasks(queuePool: pg.Pool): TaskDefinition[] {
     try {
       await utils.cleanup({
         tasks: ['DELETE_PERMAFAILED_JOBS', 'GC_JOB_QUEUES', 'GC_TASK_IDENTIFIERS'],
-        taskIdentifiersToKeep: [
-          ...allTasks.map((t) => t.name),
-          purge.name,
-          retention.name,
-          'clean_up_job_queue',
-        ],
+        taskIdentifiersToKeep: Object.keys(JOBS),
       });
     } finally {
       await utils.release();
     }
     await queuePool.query(DELETE_STALE_HEARTBEATS);
   });
-  return [purge, retention, cleanup] as TaskDefinition[];
+  return { purge_idempotency_records: purge, apply_retention: retention, clean_up_job_queue: cleanup };
 }

@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
 import net from 'node:net';
-import { USER_AGENT } from '@switchyard/server';
 import { apiCaller } from '@switchyard/server/testing';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { USER_AGENT } from '../outbound/client.ts';
 import { type ServerAndWorker, startServerAndWorker } from '../testSupport.ts';
 
 /** One request as a strict receiver saw it: its headers and exactly Content-Length bytes of body. */

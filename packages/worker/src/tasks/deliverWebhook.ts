@@ -1,5 +1,5 @@
-import { attemptDelivery } from '@switchyard/server';
 import { defineTask } from '../defineTask.ts';
+import { attemptDelivery } from '../delivery/attempt.ts';
 
 /**
  * One attempt of one webhook delivery. The delivery row was written with its event, so this task only reads it:

@@ -1,5 +1,5 @@
-import { runStep } from '@switchyard/server';
 import { defineTask } from '../defineTask.ts';
+import { runStep } from '../engine/engine.ts';
 
 /**
  * Runs one action step of an execution. The step is claimed atomically, so a redelivered job (same job key

@@ -1,5 +1,6 @@
-import { sendFailedDeliveriesNotice, sendFailureNotice } from '@switchyard/server';
 import { defineTask } from '../defineTask.ts';
+import { sendFailedDeliveriesNotice } from '../delivery/failedNotice.ts';
+import { sendFailureNotice } from '../delivery/notice.ts';
 
 /**
  * E-mails an account about one of its `notify_on_failure` webhooks: that it was disabled, or that deliveries failed

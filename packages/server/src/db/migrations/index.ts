@@ -12,6 +12,7 @@ import { Migration20261201310000_environments } from './Migration20261201310000_
 import { Migration20261201320000_failureNotices } from './Migration20261201320000_failureNotices.ts';
 import { Migration20261201400000_portal } from './Migration20261201400000_portal.ts';
 import { Migration20261202000000_authNotify } from './Migration20261202000000_authNotify.ts';
+import { Migration20261202100000_jobAnswers } from './Migration20261202100000_jobAnswers.ts';
 
 /** Every migration, in order. Listed by hand so the runtime never globs the file system for them. */
 export const migrationsList = [
@@ -29,4 +30,5 @@ export const migrationsList = [
   Migration20261201320000_failureNotices,
   Migration20261201400000_portal,
   Migration20261202000000_authNotify,
+  Migration20261202100000_jobAnswers,
 ];

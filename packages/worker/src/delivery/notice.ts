@@ -1,0 +1,79 @@
+import { Account, readableInZone, Webhook } from '@switchyard/server/db';
+import type { WorkerDeps } from '../deps.ts';
+import { MailError } from '../mail/mailer.ts';
+
+/** The account setting that holds the address system notices go to. */
+export const NOTIFICATION_EMAIL_SETTING = 'notification_email';
+
+/** The address an account's notices go to, or null when it has none. */
+export function notificationAddress(account: Account): string | null {
+  const v = account.settings[NOTIFICATION_EMAIL_SETTING];
+  return typeof v === 'string' && v.includes('@') ? v : null;
+}
+
+/** The e-mail that tells an account its webhook was disabled: what, why, since when, and how to recover. */
+export function failureNoticeMessage(hook: Webhook, account: Account): { subject: string; text: string } {
+  const label = hook.name ?? hook.description ?? hook.url;
+  const zone = account.timeZone;
+  const lines = [
+    `Your webhook "${label}" was disabled and receives no more deliveries.`,
+    '',
+    `URL: ${hook.url}`,
+    `Webhook id: ${hook.id}`,
+    `Reason: ${hook.disabledReason ?? 'it kept failing'}`,
+    hook.failingSince ? `Failing since: ${readableInZone(hook.failingSince, zone)}` : null,
+    hook.lastSuccessAt ? `Last success: ${readableInZone(hook.lastSuccessAt, zone)}` : 'Last success: never',
+    '',
+    'To resume it, fix the endpoint, then:',
+    `  PATCH /v1/webhooks/${hook.id}  {"active": true}`,
+    'and redeliver what it missed:',
+    `  POST /v1/webhooks/${hook.id}/recover  {"since": "<ISO time>"}`,
+  ];
+  return {
+    subject: `Webhook disabled: ${label}`,
+    text: lines.filter((l) => l !== null).join('\n'),
+  };
+}
+
+/**
+ * Sends the disabled-webhook notice for `webhookId` to its account's notification address through the system
+ * mailer. Returns what happened; throws a retriable error while the SMTP server is unreachable, so the job retries.
+ */
+export async function sendFailureNotice(
+  deps: WorkerDeps,
+  webhookId: string,
+): Promise<'sent' | 'no_address' | 'no_mailer' | 'not_disabled'> {
+  const em = deps.orm.em.fork();
+  const hook = await em.findOne(Webhook, { id: webhookId });
+  // Re-enabled (or deleted) since the job was queued: nothing to tell.
+  if (hook?.status !== 'disabled') return 'not_disabled';
+  const account = await em.findOneOrFail(Account, { id: hook.accountId });
+  const to = notificationAddress(account);
+  if (!to) {
+    deps.logger.warn(
+      { webhookId, accountId: account.id },
+      'webhook disabled; the account has no notification_email',
+    );
+    return 'no_address';
+  }
+  if (!deps.mailer) {
+    deps.logger.warn(
+      { webhookId, to },
+      'webhook disabled; SMTP_URL is not set, so no notice e-mail was sent',
+    );
+    return 'no_mailer';
+  }
+  const { subject, text } = failureNoticeMessage(hook, account);
+  try {
+    await deps.mailer.send({ to, subject, text });
+  } catch (err) {
+    // A permanent refusal (bad address) will not pass on a retry: log it and finish the job.
+    if (err instanceof MailError && !err.retriable) {
+      deps.logger.error({ err, webhookId, to }, 'failure notice refused by the SMTP server');
+      return 'no_address';
+    }
+    throw err;
+  }
+  deps.logger.info({ webhookId, to }, 'failure notice sent');
+  return 'sent';
+}

@@ -1,0 +1,2 @@
+/** The SSRF-guarded outbound HTTP client every call out of Switchyard goes through. */
+export * from './client.ts';

@@ -1,0 +1,36 @@
+import { ActionRegistry } from '@switchyard/core';
+import { closeServerDeps, createServerDeps, type Env, type Logger } from '@switchyard/server/db';
+import { builtInActions } from './actions/builtins.ts';
+import type { ActionProvider } from './actions/provider.ts';
+import type { WorkerDeps } from './deps.ts';
+import { createSystemMailer } from './mail/mailer.ts';
+import { createOutbound } from './outbound/client.ts';
+
+/** Options for {@link createWorkerDeps}. */
+export interface WorkerDepsOptions {
+  poolSize?: number;
+  databaseWaitSeconds?: number;
+  /** The host's own action providers; one with a built-in's type replaces it. */
+  actions?: readonly ActionProvider[];
+}
+
+/** Opens what a worker process shares: the persistence layer's services, the outbound client, the mailer. */
+export async function createWorkerDeps(
+  env: Env & { DATABASE_URL: string },
+  logger: Logger,
+  opts: WorkerDepsOptions = {},
+): Promise<WorkerDeps> {
+  const base = await createServerDeps(env, logger, {
+    poolSize: opts.poolSize,
+    databaseWaitSeconds: opts.databaseWaitSeconds,
+  });
+  const actions = new ActionRegistry<ActionProvider>([...builtInActions(), ...(opts.actions ?? [])]);
+  return { ...base, actions, outbound: createOutbound(env), mailer: createSystemMailer(env) };
+}
+
+/** Closes what {@link createWorkerDeps} opened. */
+export async function closeWorkerDeps(deps: WorkerDeps): Promise<void> {
+  await closeServerDeps(deps);
+  await deps.outbound.close();
+  deps.mailer?.close();
+}
