@@ -16,8 +16,8 @@ import { getEvent, ingestEvents, listEvents } from './service.ts';
 /** Event ingestion and history: `/v1/events`. */
 export const eventsRouter = router({
   create: scopedProcedure('events:write')
-    .meta(
-      openapi({
+    .meta({
+      ...openapi({
         method: 'POST',
         path: '/events',
         tag: 'Events',
@@ -27,7 +27,8 @@ export const eventsRouter = router({
           'An Idempotency-Key or the event’s own `id` deduplicates.',
         status: 202,
       }),
-    )
+      rateLimitInStatement: true,
+    })
     .input(EventInput)
     .output(AcceptedEventResponse)
     .mutation(async ({ ctx, input }) => {
@@ -35,12 +36,13 @@ export const eventsRouter = router({
         accepted: [accepted],
       } = await ingestEvents(ctx.em, ctx.deps, ctx.auth.account.id, [input], {
         path: () => 'type',
+        rateCharge: ctx.rateCharge,
       });
       return { data: accepted as NonNullable<typeof accepted> };
     }),
   batch: scopedProcedure('events:write')
-    .meta(
-      openapi({
+    .meta({
+      ...openapi({
         method: 'POST',
         path: '/events/batch',
         tag: 'Events',
@@ -48,11 +50,14 @@ export const eventsRouter = router({
         description: 'All or nothing: one unknown type refuses the whole batch. Answers in request order.',
         status: 202,
       }),
-    )
+      rateLimitInStatement: true,
+    })
     .input(EventBatchInput)
     .output(AcceptedBatchResponse)
     .mutation(async ({ ctx, input }) => {
-      const { accepted } = await ingestEvents(ctx.em, ctx.deps, ctx.auth.account.id, input.events);
+      const { accepted } = await ingestEvents(ctx.em, ctx.deps, ctx.auth.account.id, input.events, {
+        rateCharge: ctx.rateCharge,
+      });
       return { data: accepted };
     }),
   list: scopedProcedure('events:write')

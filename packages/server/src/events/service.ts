@@ -15,6 +15,7 @@ import type { ServerDeps } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
 import { catalogCandidates, recordSentEventTypes } from '../eventTypes/service.ts';
 import type { StartResult } from '../executions/start.ts';
+import type { RateCharge, StatementRateCount } from '../http/rateLimit.ts';
 import { type PageInput, paginate } from '../pagination.ts';
 import { discoverUsers, EMPTY_USER_CONFIG, MAIN_USER_KEY } from '../users/service.ts';
 import {
@@ -106,6 +107,7 @@ function ingestParams(
   deliveries: IngestDeliveryRow[],
   types: string[] = [],
   userKeys: string[] = [],
+  rate?: StatementRateCount,
 ): IngestParams {
   return [
     accountId,
@@ -118,6 +120,11 @@ function ingestParams(
     userKeys.map(() => uuidv7()),
     userKeys,
     EMPTY_USER_CONFIG,
+    rate?.key ?? null,
+    rate?.points ?? 0,
+    rate?.expireIfNew ?? 0,
+    rate?.nowMs ?? 0,
+    rate?.limit ?? 0,
   ];
 }
 
@@ -234,6 +241,7 @@ async function storeInOneStatement(
   deps: ServerDeps,
   accountId: string,
   rows: IngestEventRow[],
+  rateCharge: RateCharge | undefined,
 ): Promise<(string | null)[] | null> {
   for (let tries = 0; tries < ROUTING_TRIES; tries++) {
     const routing = await committedRouting(deps.pool, accountId);
@@ -242,11 +250,16 @@ async function storeInOneStatement(
     if (deliveries === null) return null;
     const types = catalogCandidates(rows.map((e) => e.type)).filter((t) => !routing.catalog.has(t));
     const userKeys = [...new Set(rows.map((e) => e.user_key))].sort();
+    const rate = rateCharge?.inStatement();
     const result = await runOne(
       deps.pool,
       INGEST,
-      ingestParams(accountId, routing, rows, deliveries, types, userKeys),
+      ingestParams(accountId, routing, rows, deliveries, types, userKeys, rate),
     );
+    // Past the limit this throws 429 `rate_limited` (nothing was written); the count stands either way.
+    if (rate && result?.rate_points != null) {
+      rateCharge?.settle(result.rate_points, result.rate_expire === null ? null : Number(result.rate_expire));
+    }
     if (result?.current !== 1) {
       forgetRouting(accountId);
       continue;
@@ -263,6 +276,8 @@ async function storeInOneStatement(
 export interface IngestOptions {
   path?: (i: number) => string;
   executionData?: Record<string, unknown> | null;
+  /** The request's rate-limit count, added by the fast path's statement (else counted before the transaction). */
+  rateCharge?: RateCharge;
 }
 
 /** The events as accepted, and the workflows they started (or refused), in order. */
@@ -317,7 +332,7 @@ export async function ingestEvents(
   const events = inputs.map(toNewEvent);
   if (!hostConsumersRegistered()) {
     const rows = events.map(toEventRow);
-    const stored = await storeInOneStatement(deps, accountId, rows);
+    const stored = await storeInOneStatement(deps, accountId, rows, opts.rateCharge);
     if (stored) {
       const accepted: AcceptedEvent[] = [];
       for (const [i, id] of stored.entries()) {
@@ -333,6 +348,7 @@ export async function ingestEvents(
       return { accepted, starts: [] };
     }
   }
+  await opts.rateCharge?.consume();
   const ctx: IngestContext = { executionData: opts.executionData ?? null, starts: [] };
   const accepted = await em.transactional(async (tem) => {
     const out: AcceptedEvent[] = [];

@@ -86,7 +86,10 @@ export interface IngestDeliveryRow {
  * the entity's snapshot (unless the stored one is newer: events out of order), inserts the event with `previous`
  * (the host's, else the snapshot before it), and writes the deliveries ($4) of the events it stored, each pending
  * one with its job (graphile-worker's add_jobs, $5 attempts). Names new to the catalog ($6, $7) are added as sent;
- * users the events name ($8, $9) are created unless they exist (auto-discovery, config $10). Every part sees the
+ * users the events name ($8, $9) are created unless they exist (auto-discovery, config $10). With a rate-limit key
+ * ($11) it also counts the request ($12 points) in rate-limiter-flexible's row, as its own upsert does (a window
+ * ending at $13 opens when the last ended before now, $14), and writes nothing else past the limit ($15). Every
+ * part sees the
  * database as it was before the statement, so `old` is the snapshot before these events; a set therefore names
  * each entity and external id at most once.
  */
@@ -102,12 +105,25 @@ export const INGEST = statement<
     userIds: string[],
     userKeys: string[],
     emptyUserConfig: string,
+    rateKey: string | null,
+    ratePoints: number,
+    rateExpireIfNew: number,
+    rateNow: number,
+    rateLimit: number,
   ],
-  { current: number; stored: string[]; jobs: number }
+  { current: number; stored: string[]; jobs: number; rate_points: number | null; rate_expire: string | null }
 >(
   'switchyard_events_ingest',
-  `with acct as (
-     select 1 from accounts where id = $1::uuid and routing_version = $2::bigint
+  `with rate as (
+     insert into rate_limits (key, points, expire)
+     select $11::text, $12::int, $13::bigint where $11::text is not null
+     on conflict (key) do update set
+       points = case when rate_limits.expire <= $14::bigint then $12::int else rate_limits.points + $12::int end,
+       expire = case when rate_limits.expire <= $14::bigint then $13::bigint else rate_limits.expire end
+     returning points, expire
+   ), acct as (
+     select 1 from accounts
+      where id = $1::uuid and routing_version = $2::bigint and coalesce((select points from rate), 0) <= $15::int
    ), input as (
      select * from json_to_recordset($3::json) as t(id uuid, external_id text, type text, entity text,
        entity_id text, data jsonb, has_previous boolean, previous jsonb, user_key text, occurred_at timestamptz,
@@ -173,5 +189,7 @@ export const INGEST = statement<
    )
    select (select count(*) from acct)::int as current,
           coalesce((select array_agg(id::text) from ev), '{}') as stored,
-          (select n from jobs) as jobs`,
+          (select n from jobs) as jobs,
+          (select points from rate) as rate_points,
+          (select expire from rate)::text as rate_expire`,
 );
