@@ -53,6 +53,21 @@ describe('POST /v1/events under the rate limit', () => {
     expect(await storedEvents(accountId)).toBe(LIMIT);
   });
 
+  it('lets exactly the limit through when many calls of one key arrive at once (they share statements)', async () => {
+    const { key, accountId } = await freshKey();
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        call('POST', '/v1/events', { type: 'deal.updated', data: { id: `c${i}` } }, { key }),
+      ),
+    );
+    const accepted = results.filter((r) => r.status === 202);
+    expect(accepted).toHaveLength(LIMIT);
+    expect(results.filter((r) => r.status === 429)).toHaveLength(12 - LIMIT);
+    expect(new Set(accepted.map((r) => r.body.data.id)).size).toBe(LIMIT);
+    expect(accepted.map((r) => r.headers.get('x-ratelimit-remaining')).sort()).toEqual(['0', '1', '2']);
+    expect(await storedEvents(accountId)).toBe(LIMIT);
+  });
+
   it('counts a refused body and an idempotent replay too', async () => {
     const { key, accountId } = await freshKey();
     const headers = { 'idempotency-key': 'limited-1' };

@@ -2,38 +2,31 @@ import {
   entityOfEventType,
   isBuiltInEventType,
   isSystemEventType,
-  JOBS,
   type Problem,
   validateEventName,
 } from '@switchyard/core';
 import { uuidv7 } from 'uuidv7';
 import { Event } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
-import { type Queryable, runOne, type Statement } from '../db/statement.ts';
-import { pendingDelivery, planDeliveries } from '../deliveries/fanOut.ts';
+import { type Queryable, runOne } from '../db/statement.ts';
+import { planDeliveries } from '../deliveries/fanOut.ts';
 import type { ServerDeps } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
-import { catalogCandidates, recordSentEventTypes } from '../eventTypes/service.ts';
+import { recordSentEventTypes } from '../eventTypes/service.ts';
 import type { StartResult } from '../executions/start.ts';
-import type { RateCharge, StatementRateCount } from '../http/rateLimit.ts';
+import type { RateCharge } from '../http/rateLimit.ts';
 import { type PageInput, paginate } from '../pagination.ts';
-import { discoverUsers, EMPTY_USER_CONFIG, MAIN_USER_KEY } from '../users/service.ts';
+import { discoverUsers, MAIN_USER_KEY } from '../users/service.ts';
 import {
   eventConsumers,
   hostConsumersRegistered,
   type IngestContext,
   type StoredEvent,
 } from './consumers.ts';
-import {
-  committedRouting,
-  couldStartWorkflow,
-  forgetRouting,
-  type Routing,
-  subscribedHooks,
-  transactionRouting,
-} from './routing.ts';
+import { checkJobs, ingestParams, storeInOneStatement } from './fastPath.ts';
+import { forgetRouting, subscribedHooks, transactionRouting } from './routing.ts';
 import type { AcceptedEvent, EventInput, ListEventsInput } from './schema.ts';
-import { FIND_EVENT_ID, INGEST, type IngestDeliveryRow, type IngestEventRow, READ_SNAPSHOT } from './sql.ts';
+import { FIND_EVENT_ID, INGEST, type IngestEventRow, READ_SNAPSHOT } from './sql.ts';
 
 /** An event to store: what the API accepts, and what Switchyard emits itself (`webhook.disabled`, …). */
 export interface NewEvent {
@@ -62,6 +55,7 @@ export function entityIdOf(ev: NewEvent): string | null {
 /** The row the ingestion statement stores for an event, its id chosen here. */
 function toEventRow(ev: NewEvent): IngestEventRow {
   return {
+    req: 0,
     id: uuidv7(),
     external_id: ev.externalId ?? null,
     type: ev.type,
@@ -96,42 +90,6 @@ async function existingId(on: Queryable, accountId: string, externalId: string):
 
 // How often the store statement is tried again after finding the routing it was planned with stale.
 const ROUTING_TRIES = 3;
-
-type IngestParams = typeof INGEST extends Statement<infer P, infer _R> ? P : never;
-
-/** The INGEST parameters of a set of events (with no catalog names or users to add, unless given). */
-function ingestParams(
-  accountId: string,
-  routing: Routing,
-  rows: IngestEventRow[],
-  deliveries: IngestDeliveryRow[],
-  types: string[] = [],
-  userKeys: string[] = [],
-  rate?: StatementRateCount,
-): IngestParams {
-  return [
-    accountId,
-    routing.version,
-    JSON.stringify(rows),
-    JSON.stringify(deliveries),
-    JOBS.deliver_webhook.maxAttempts,
-    types.map(() => uuidv7()),
-    types,
-    userKeys.map(() => uuidv7()),
-    userKeys,
-    EMPTY_USER_CONFIG,
-    rate?.key ?? null,
-    rate?.points ?? 0,
-    rate?.expireIfNew ?? 0,
-    rate?.nowMs ?? 0,
-    rate?.limit ?? 0,
-  ];
-}
-
-function checkJobs(jobs: number, deliveries: IngestDeliveryRow[], stored: ReadonlySet<string>): void {
-  const expected = deliveries.filter((d) => d.status === 'pending' && stored.has(d.event_id)).length;
-  if (jobs !== expected) throw new Error(`queued ${jobs} delivery jobs for ${expected} deliveries`);
-}
 
 /**
  * The general path, in `tem`'s transaction: reads the entity's snapshot (locked) to know `previous`, decides the
@@ -175,7 +133,11 @@ async function storeInTransaction(
     const routing = await transactionRouting(tem, accountId);
     if (!routing) throw notFound(`Account ${accountId}`);
     const deliveries = planDeliveries(subscribedHooks(routing, row.type, row.user_key), event, deps);
-    const result = await runOne(tem, INGEST, ingestParams(accountId, routing, [row], deliveries));
+    const result = await runOne(
+      tem,
+      INGEST,
+      ingestParams(accountId, routing, [row], deliveries, [{ key: null, place: 0 }]),
+    );
     if (result?.current !== 1) {
       // A webhook or workflow changed since the routing was read: nothing was written; read it again.
       forgetRouting(accountId, tem);
@@ -190,86 +152,6 @@ async function storeInTransaction(
     return { id: row.id, duplicate: false };
   }
   throw new Error(`the routing of account ${accountId} kept changing while an event was stored`);
-}
-
-/** Events a set may not hold twice for the one-statement path (the statement would see both as new). */
-function hasRepeats(rows: readonly IngestEventRow[]): boolean {
-  const entities = new Set<string>();
-  const externals = new Set<string>();
-  for (const e of rows) {
-    if (e.entity_id !== null) {
-      const k = `${e.entity}\u001f${e.entity_id}`;
-      if (entities.has(k)) return true;
-      entities.add(k);
-    }
-    if (e.external_id !== null) {
-      if (externals.has(e.external_id)) return true;
-      externals.add(e.external_id);
-    }
-  }
-  return false;
-}
-
-/**
- * The deliveries of `rows` when the one-statement path can store them, or null when they need the general path:
- * an event could start a workflow, or a webhook it is subscribed to has filters (they may read `previous`, which
- * the statement itself works out), or the set names an entity or external id twice.
- */
-function oneStatementDeliveries(
-  routing: Routing,
-  rows: readonly IngestEventRow[],
-): IngestDeliveryRow[] | null {
-  if (hasRepeats(rows)) return null;
-  const deliveries: IngestDeliveryRow[] = [];
-  for (const row of rows) {
-    if (couldStartWorkflow(routing, row)) return null;
-    for (const h of subscribedHooks(routing, row.type, row.user_key)) {
-      if (h.filters != null) return null;
-      deliveries.push(pendingDelivery(h.id, row));
-    }
-  }
-  return deliveries;
-}
-
-/**
- * The fast path: when the routing cached for the account says the events need nothing but storing and plain
- * deliveries, stores them, their snapshots, deliveries and jobs, new catalog names and discovered users in the
- * one ingestion statement, atomic on its own, on the pool (no transaction). Null when they need the general path
- * (nothing was written then); otherwise each event's id, or null for one whose external id was seen before.
- */
-async function storeInOneStatement(
-  deps: ServerDeps,
-  accountId: string,
-  rows: IngestEventRow[],
-  rateCharge: RateCharge | undefined,
-): Promise<(string | null)[] | null> {
-  for (let tries = 0; tries < ROUTING_TRIES; tries++) {
-    const routing = await committedRouting(deps.pool, accountId);
-    if (!routing) return null;
-    const deliveries = oneStatementDeliveries(routing, rows);
-    if (deliveries === null) return null;
-    const types = catalogCandidates(rows.map((e) => e.type)).filter((t) => !routing.catalog.has(t));
-    const userKeys = [...new Set(rows.map((e) => e.user_key))].sort();
-    const rate = rateCharge?.inStatement();
-    const result = await runOne(
-      deps.pool,
-      INGEST,
-      ingestParams(accountId, routing, rows, deliveries, types, userKeys, rate),
-    );
-    // Past the limit this throws 429 `rate_limited` (nothing was written); the count stands either way.
-    if (rate && result?.rate_points != null) {
-      rateCharge?.settle(result.rate_points, result.rate_expire === null ? null : Number(result.rate_expire));
-    }
-    if (result?.current !== 1) {
-      forgetRouting(accountId);
-      continue;
-    }
-    for (const t of types) routing.catalog.add(t);
-    const stored = new Set(result.stored);
-    checkJobs(result.jobs, deliveries, stored);
-    return rows.map((e) => (stored.has(e.id) ? e.id : null));
-  }
-  return null;
 }
 
 /** How a caller ingests: where a problem's path points, and `POST /v1/trigger`'s `execution_data`. */

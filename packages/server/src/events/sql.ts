@@ -54,6 +54,8 @@ export const LOAD_ROUTING = statement<
 
 /** One event row for {@link INGEST} (JSON), its id chosen by the caller. */
 export interface IngestEventRow {
+  /** The request it came in (the index of its rate-limit entry). */
+  req: number;
   id: string;
   external_id: string | null;
   type: string;
@@ -81,17 +83,17 @@ export interface IngestDeliveryRow {
 }
 
 /**
- * Stores events, atomic on its own: unless the account's routing version ($2) is still the one the deliveries were
- * decided with, it writes nothing. Otherwise, for each event ($3) whose external id is new, it reads and replaces
- * the entity's snapshot (unless the stored one is newer: events out of order), inserts the event with `previous`
- * (the host's, else the snapshot before it), and writes the deliveries ($4) of the events it stored, each pending
- * one with its job (graphile-worker's add_jobs, $5 attempts). Names new to the catalog ($6, $7) are added as sent;
- * users the events name ($8, $9) are created unless they exist (auto-discovery, config $10). With a rate-limit key
- * ($11) it also counts the request ($12 points) in rate-limiter-flexible's row, as its own upsert does (a window
- * ending at $13 opens when the last ended before now, $14), and writes nothing else past the limit ($15). Every
- * part sees the
- * database as it was before the statement, so `old` is the snapshot before these events; a set therefore names
- * each entity and external id at most once.
+ * Stores the events of one or more requests ($3, each event naming its request `req`), atomic on its own: unless
+ * the account's routing version ($2) is still the one the deliveries were decided with, it writes nothing.
+ * Otherwise it counts each request against its API key's rate limit ($11 keys, $12 the request's place among those
+ * of its key in this statement; rate-limiter-flexible's fixed window: one ending at $13 opens when the last ended
+ * before now, $14), and stores the events of the requests still within the limit ($15): for each whose external id
+ * is new, it reads and replaces the entity's snapshot (unless the stored one is newer: events out of order), inserts
+ * the event with `previous` (the host's, else the snapshot before it), and writes the deliveries ($4) of the events
+ * it stored, each pending one with its job (graphile-worker's add_jobs, $5 attempts). Names new to the catalog ($6,
+ * $7) are added as sent and users ($8, $9) created unless they exist (auto-discovery, config $10), for the events
+ * stored. Every part sees the database as it was before the statement, so `old` is the snapshot before these
+ * events; a set therefore names each entity and external id at most once.
  */
 export const INGEST = statement<
   [
@@ -105,30 +107,48 @@ export const INGEST = statement<
     userIds: string[],
     userKeys: string[],
     emptyUserConfig: string,
-    rateKey: string | null,
-    ratePoints: number,
+    rateKeys: (string | null)[],
+    ratePlaces: number[],
     rateExpireIfNew: number,
     rateNow: number,
     rateLimit: number,
   ],
-  { current: number; stored: string[]; jobs: number; rate_points: number | null; rate_expire: string | null }
+  {
+    current: number;
+    stored: string[];
+    jobs: number;
+    rates: { key: string; points: number; expire: number | null }[];
+  }
 >(
   'switchyard_events_ingest',
-  `with rate as (
+  `with acct as (
+     select 1 from accounts where id = $1::uuid and routing_version = $2::bigint
+   ), calls as (
+     select (r.n - 1)::int as req, r.key, r.place from unnest($11::text[], $12::int[]) with ordinality as r(key, place, n)
+   ), rate as (
      insert into rate_limits (key, points, expire)
-     select $11::text, $12::int, $13::bigint where $11::text is not null
+     select c.key, count(*)::int, $13::bigint from calls c
+      where c.key is not null and exists (select 1 from acct)
+      group by c.key
      on conflict (key) do update set
-       points = case when rate_limits.expire <= $14::bigint then $12::int else rate_limits.points + $12::int end,
-       expire = case when rate_limits.expire <= $14::bigint then $13::bigint else rate_limits.expire end
-     returning points, expire
-   ), acct as (
-     select 1 from accounts
-      where id = $1::uuid and routing_version = $2::bigint and coalesce((select points from rate), 0) <= $15::int
+       points = case when rate_limits.expire <= $14::bigint then excluded.points
+                     else rate_limits.points + excluded.points end,
+       expire = case when rate_limits.expire <= $14::bigint then excluded.expire else rate_limits.expire end
+     returning key, points, expire
+   ), counted as (
+     select c.key, count(*)::int as n from calls c where c.key is not null group by c.key
+   ), allowed as (
+     -- A request is within the limit when the count before this statement plus its place among its key's requests
+     -- here is: the same requests pass as if each had counted alone, in that order.
+     select c.req from calls c
+       left join rate r on r.key = c.key
+       left join counted k on k.key = c.key
+      where exists (select 1 from acct) and (c.key is null or r.points - k.n + c.place <= $15::int)
    ), input as (
-     select * from json_to_recordset($3::json) as t(id uuid, external_id text, type text, entity text,
+     select * from json_to_recordset($3::json) as t(req int, id uuid, external_id text, type text, entity text,
        entity_id text, data jsonb, has_previous boolean, previous jsonb, user_key text, occurred_at timestamptz,
        caused_by jsonb)
-      where exists (select 1 from acct)
+      where t.req in (select req from allowed)
    ), fresh as (
      select i.* from input i
       where i.external_id is null
@@ -155,7 +175,7 @@ export const INGEST = statement<
             case when f.has_previous then f.previous else o.data end, f.user_key, f.occurred_at, f.caused_by, now()
        from fresh f left join old o on o.entity = f.entity and o.entity_id = f.entity_id
      on conflict (account_id, external_id) do nothing
-     returning id
+     returning id, type, user_key
    ), planned as (
      select * from json_to_recordset($4::json) as t(id uuid, webhook_id uuid, event_id uuid, event_type text,
        status text, last_error text, job_key text)
@@ -177,19 +197,19 @@ export const INGEST = statement<
    ), sent_types as (
      insert into event_types (id, account_id, type, description, registered, created_at)
      select t.id, $1::uuid, t.type, null, false, now() from unnest($6::uuid[], $7::text[]) as t(id, type)
-      where exists (select 1 from acct)
+      where t.type in (select type from ev)
      on conflict (account_id, type) do nothing
    ), discovered as (
      insert into users (id, account_id, key, groups, config, created_at, updated_at)
      select u.id, $1::uuid, u.key, '[]', $10::jsonb, now(), now()
        from unnest($8::uuid[], $9::text[]) with ordinality as u(id, key, n)
-      where exists (select 1 from acct)
+      where u.key in (select user_key from ev)
       order by u.n
      on conflict (account_id, key) do nothing
    )
    select (select count(*) from acct)::int as current,
           coalesce((select array_agg(id::text) from ev), '{}') as stored,
           (select n from jobs) as jobs,
-          (select points from rate) as rate_points,
-          (select expire from rate)::text as rate_expire`,
+          coalesce((select json_agg(json_build_object('key', key, 'points', points, 'expire', expire)) from rate),
+                   '[]') as rates`,
 );

@@ -1,4 +1,4 @@
-import type { WorkflowTemplate } from '@switchyard/core';
+import { planNext, stepJobKey, type WorkflowTemplate } from '@switchyard/core';
 import { uuidv7 } from 'uuidv7';
 import { enqueueJob } from '../db/enqueue.ts';
 import type { Workflow } from '../db/entities/index.ts';
@@ -111,10 +111,33 @@ const INSERT_EXECUTION = `
     stop_event, error, started_at, finished_at, created_at, updated_at)
   values (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, now(), now())`;
 
+// One row per node: `pending`, or as planned at creation (Start `succeeded`, its first actions `scheduled`).
 const INSERT_STEPS = `
-  insert into execution_steps (id, execution_id, node_id, type, created_at, updated_at)
-  select u.id, ?, u.node_id, u.type, now(), now()
-    from unnest(?::uuid[], ?::text[], ?::text[]) as u(id, node_id, type)`;
+  insert into execution_steps (id, execution_id, node_id, type, status, attempts, run_at, started_at, finished_at,
+    created_at, updated_at)
+  select u.id, ?, u.node_id, u.type, u.status, case when u.status = 'succeeded' then 1 else 0 end,
+         case when u.status <> 'pending' then now() end, case when u.status = 'succeeded' then now() end,
+         case when u.status = 'succeeded' then now() end, now(), now()
+    from unnest(?::uuid[], ?::text[], ?::text[], ?::text[]) as u(id, node_id, type, status)`;
+
+/** Node types the engine evaluates while planning; the others are actions, each run as a job. */
+const INLINE_TYPES: ReadonlySet<string> = new Set(['Start', 'Delay', 'Condition']);
+
+/**
+ * The first actions of a template when its Start leads straight to actions (the common Start → Webhook): they are
+ * scheduled at creation and Start is resolved there, so the execution needs no planning job. Null when the first
+ * nodes after Start need the engine (a Delay, a Condition, nothing at all): the `start_execution` job plans them.
+ */
+export function firstActions(template: WorkflowTemplate): { start: string; actions: string[] } | null {
+  const first = planNext(template, {});
+  const [start] = first.runnable;
+  if (first.runnable.length !== 1 || start === undefined) return null;
+  const next = planNext(template, { [start]: 'succeeded' });
+  if (next.complete || next.skipped.length > 0 || next.runnable.length === 0) return null;
+  const types = new Map(template.nodes.map((n) => [n.id, n.type]));
+  if (next.runnable.some((id) => INLINE_TYPES.has(types.get(id) ?? 'Start'))) return null;
+  return { start, actions: next.runnable };
+}
 
 /**
  * Starts executions of `workflows` in `em`'s transaction (the event's own, when an event triggers them): applies the
@@ -202,17 +225,31 @@ export async function startWorkflows(
       status === 'running' ? new Date() : null,
       null,
     ]);
+    const planned = status === 'running' ? firstActions(template) : null;
+    const statusOf = (nodeId: string) =>
+      planned?.start === nodeId ? 'succeeded' : planned?.actions.includes(nodeId) ? 'scheduled' : 'pending';
     await em.execute(INSERT_STEPS, [
       id,
       pgTextArray(template.nodes.map(() => uuidv7())),
       pgTextArray(template.nodes.map((n) => n.id)),
       pgTextArray(template.nodes.map((n) => n.type)),
+      pgTextArray(template.nodes.map((n) => statusOf(n.id))),
     ]);
     await em.execute(
       `update workflows set executions_count = executions_count + 1, last_triggered_at = now() where id = ?`,
       [wf.id],
     );
-    if (status === 'running') {
+    if (planned) {
+      // The first actions' jobs, in the event's transaction: nothing waits for a planning job.
+      for (const nodeId of planned.actions) {
+        await enqueueJob(
+          em,
+          'run_workflow_step',
+          { execution_id: id, node_id: nodeId },
+          { jobKey: stepJobKey(id, nodeId) },
+        );
+      }
+    } else if (status === 'running') {
       await enqueueJob(em, 'start_execution', { execution_id: id }, { jobKey: `execution:${id}:start` });
     }
     // The catalog's `workflow.triggered`, for subscribers (no entity snapshot: it describes no entity of the host).

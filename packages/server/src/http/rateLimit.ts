@@ -58,12 +58,10 @@ export async function consumeRateLimit(
   }
 }
 
-/** The count a statement of the route itself adds to the limiter's row (see {@link RateCharge.inStatement}). */
+/** What a statement of the route itself needs to count a request (see {@link RateCharge.inStatement}). */
 export interface StatementRateCount {
   /** The limiter's row: `rate_limits.key`. */
   key: string;
-  /** 1 the first time, 0 when the statement runs again for the same request. */
-  points: number;
   /** The window's end if this count opens a new one, and now (ms since the epoch, as the limiter stores them). */
   expireIfNew: number;
   nowMs: number;
@@ -78,7 +76,6 @@ export interface StatementRateCount {
  */
 export class RateCharge {
   private done = false;
-  private added = false;
   private readonly limiter: RateLimiterPostgres;
   private readonly id: string;
   private readonly res: ServerResponse | undefined;
@@ -96,14 +93,11 @@ export class RateCharge {
     return this.done;
   }
 
-  /** What a statement adds to count the request (0 points when it already did, in an earlier try). */
+  /** What a statement needs to count the request (it then reports the count back through {@link settle}). */
   inStatement(): StatementRateCount {
     const nowMs = Date.now();
-    const points = this.added ? 0 : 1;
-    this.added = true;
     return {
       key: this.limiter.getKey(this.id),
-      points,
       expireIfNew: nowMs + this.limiter.duration * 1000,
       nowMs,
       limit: this.limiter.points,
