@@ -3,6 +3,7 @@ import { type ActionDefinition, builtInActionDefinitions } from './actions/defin
 import { createSecretBox, loadEncryptionKey } from './crypto/secretBox.ts';
 import { createOrm } from './db/orm.ts';
 import { waitOutRefusals } from './db/pool.ts';
+import { nameDeclaredStatements } from './db/statement.ts';
 import type { ServerDeps } from './deps.ts';
 import type { Env } from './env.ts';
 import { closeAuthCache } from './http/authCache.ts';
@@ -37,6 +38,7 @@ export async function createServerDeps(
     databaseUrl: env.DATABASE_URL,
     poolSize: opts.poolSize ?? env.DATABASE_POOL_SIZE,
     onPool: (p) => {
+      nameDeclaredStatements(p);
       shared = waitOutRefusals(p, {
         waitMs: (opts.databaseWaitSeconds ?? env.SERVER_DATABASE_WAIT_SECONDS) * 1000,
         logger,
