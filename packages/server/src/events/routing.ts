@@ -44,6 +44,14 @@ export async function committedRouting(on: Queryable, accountId: string): Promis
   return routing;
 }
 
+/**
+ * The account's committed routing if this process has it cached (no query). Inside a transaction it is used only
+ * to plan a statement that checks its version on the transaction's own view, so a stale one costs a retry.
+ */
+export function cachedRouting(accountId: string): Routing | undefined {
+  return committed.get(accountId);
+}
+
 // Routing read inside a transaction can hold that transaction's own uncommitted changes: it is kept for that
 // transaction only, never in the shared cache (a rollback would leave a version that may later mean other rows).
 const inTransaction = new WeakMap<EntityManager, Map<string, Routing>>();

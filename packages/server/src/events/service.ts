@@ -24,7 +24,7 @@ import {
   type StoredEvent,
 } from './consumers.ts';
 import { checkJobs, ingestParams, storeInOneStatement } from './fastPath.ts';
-import { forgetRouting, subscribedHooks, transactionRouting } from './routing.ts';
+import { cachedRouting, forgetRouting, subscribedHooks, transactionRouting } from './routing.ts';
 import type { AcceptedEvent, EventInput, ListEventsInput } from './schema.ts';
 import { FIND_EVENT_ID, INGEST, type IngestEventRow, READ_SNAPSHOT } from './sql.ts';
 
@@ -130,7 +130,10 @@ async function storeInTransaction(
     causedBy: row.caused_by,
   };
   for (let tries = 0; tries < ROUTING_TRIES; tries++) {
-    const routing = await transactionRouting(tem, accountId);
+    // The process's cached routing first (the statement checks its version as this transaction sees it); once
+    // found stale, the routing as this transaction reads it.
+    const routing =
+      (tries === 0 ? cachedRouting(accountId) : undefined) ?? (await transactionRouting(tem, accountId));
     if (!routing) throw notFound(`Account ${accountId}`);
     const deliveries = planDeliveries(subscribedHooks(routing, row.type, row.user_key), event, deps);
     const result = await runOne(
@@ -140,7 +143,7 @@ async function storeInTransaction(
     );
     if (result?.current !== 1) {
       // A webhook or workflow changed since the routing was read: nothing was written; read it again.
-      forgetRouting(accountId, tem);
+      if (tries > 0) forgetRouting(accountId, tem);
       continue;
     }
     if (result.stored.length === 0) {
