@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import type { Account } from './db/entities/index.ts';
 import type { EntityManager } from './db/orm.ts';
 import type { ServerDeps } from './deps.ts';
+import type { RateCharge } from './http/rateLimit.ts';
 
 /**
  * What authenticated a request: a `secret` API key (server side, with scopes), a `publishable` one (safe in a
@@ -34,6 +35,11 @@ export interface Context {
   /** Present over HTTP: procedures and middlewares set response headers on it. */
   res: ServerResponse | undefined;
   auth: AuthInfo | null;
+  /**
+   * The request's rate-limit count, on a route that adds it in its own statement (`rateLimitInStatement`); the
+   * other routes are counted before they run.
+   */
+  rateCharge?: RateCharge;
   /** How the call came: REST (`/v1`, path parameters still percent-encoded), tRPC, or a direct caller (tests). */
   transport: 'rest' | 'trpc' | undefined;
   /** The URL clients reach this server at (links it hands out, e.g. portal session URLs), when known. */

@@ -3,8 +3,10 @@ import { type ActionDefinition, builtInActionDefinitions } from './actions/defin
 import { createSecretBox, loadEncryptionKey } from './crypto/secretBox.ts';
 import { createOrm } from './db/orm.ts';
 import { waitOutRefusals } from './db/pool.ts';
+import { nameDeclaredStatements } from './db/statement.ts';
 import type { ServerDeps } from './deps.ts';
 import type { Env } from './env.ts';
+import { closeAuthCache } from './http/authCache.ts';
 import { createRateLimiter } from './http/rateLimit.ts';
 import { AnswerListener } from './jobAnswers/listener.ts';
 import type { Logger } from './logger.ts';
@@ -36,6 +38,7 @@ export async function createServerDeps(
     databaseUrl: env.DATABASE_URL,
     poolSize: opts.poolSize ?? env.DATABASE_POOL_SIZE,
     onPool: (p) => {
+      nameDeclaredStatements(p);
       shared = waitOutRefusals(p, {
         waitMs: (opts.databaseWaitSeconds ?? env.SERVER_DATABASE_WAIT_SECONDS) * 1000,
         logger,
@@ -58,6 +61,7 @@ export async function createServerDeps(
 
 /** Closes what {@link createServerDeps} opened. */
 export async function closeServerDeps(deps: ServerDeps): Promise<void> {
+  await closeAuthCache(deps.pool);
   // The pool is the ORM's: closing the ORM ends it.
   await deps.answers.close();
   await deps.orm.close();

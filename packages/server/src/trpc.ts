@@ -8,12 +8,16 @@ import { AppError, toAppError, trpcCodeFor, trpcErrorData } from './errors.ts';
 import { authenticate } from './http/auth.ts';
 import { claimIdempotencyKey, recordIdempotentResponse, releaseIdempotencyKey } from './http/idempotency.ts';
 import { assertStorableInput, decodePathParameters, pathParameterNames } from './http/inputPolicy.ts';
-import { consumeRateLimit } from './http/rateLimit.ts';
+import { consumeRateLimit, RateCharge } from './http/rateLimit.ts';
 import { authorizeSessionCall } from './http/session.ts';
 import { isPortalToken } from './portal/tokens.ts';
 
 /** Procedure metadata: the REST mapping, plus the HTTP status of a success (200 unless said). */
-export type Meta = OpenApiMeta<{ successStatus?: number }>;
+export type Meta = OpenApiMeta<{
+  successStatus?: number;
+  /** The procedure counts the request against the rate limit in its own statement (`ctx.rateCharge`). */
+  rateLimitInStatement?: boolean;
+}>;
 
 const t = initTRPC
   .context<Context>()
@@ -60,7 +64,7 @@ export const publicProcedure = t.procedure.use(inputPolicy);
 
 // The input policy runs first, so a portal session is confined (its user_key, the ids it may address) on the
 // decoded input the procedure will parse.
-const authenticated = t.procedure.use(inputPolicy).use(async ({ ctx, path, getRawInput, next }) => {
+const authenticated = t.procedure.use(inputPolicy).use(async ({ ctx, meta, path, getRawInput, next }) => {
   const credential = readApiKey(ctx.headers);
   if (isPortalToken(credential)) {
     // A portal session (ps_…) reaches one end user's own data: http/session.ts allows the procedure or not and
@@ -72,8 +76,16 @@ const authenticated = t.procedure.use(inputPolicy).use(async ({ ctx, path, getRa
     return next(confined as { ctx: { auth: AuthInfo } });
   }
   const auth = await authenticate(ctx.em, ctx.deps.pool, credential, new Date());
-  await consumeRateLimit(ctx.deps.rateLimiter, auth.apiKeyId, ctx.res, ctx.deps.logger);
-  return next({ ctx: { auth } });
+  if (!meta?.rateLimitInStatement) {
+    await consumeRateLimit(ctx.deps.rateLimiter, auth.apiKeyId, ctx.res, ctx.deps.logger);
+    return next({ ctx: { auth } });
+  }
+  const rateCharge = new RateCharge(ctx.deps.rateLimiter, auth.apiKeyId, ctx.res, ctx.deps.logger);
+  const result = await next({ ctx: { auth, rateCharge } });
+  // Whatever did not reach the statement (refused input, a replay, the route's other path) counts now: 429 past
+  // the limit, as if counted first.
+  await rateCharge.consume();
+  return result;
 });
 
 /** A procedure any valid credential may call (the portal's own routes check for a session themselves). */

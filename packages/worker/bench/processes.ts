@@ -26,7 +26,16 @@ export async function spawnNode(
   ready: RegExp,
   timeoutMs = 60_000,
 ): Promise<BenchProcess> {
-  const child = spawn(process.execPath, args, {
+  // BENCH_CPU_PROF_DIR: every process the bench starts writes a V8 CPU profile there when it stops (`--cpu-prof`).
+  const profDir = process.env.BENCH_CPU_PROF_DIR;
+  const prof = profDir
+    ? [
+        '--cpu-prof',
+        `--cpu-prof-dir=${profDir}`,
+        `--cpu-prof-name=${name.replaceAll(' ', '-')}.${Date.now()}.cpuprofile`,
+      ]
+    : [];
+  const child = spawn(process.execPath, [...prof, ...args], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

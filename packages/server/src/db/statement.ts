@@ -20,12 +20,36 @@ export interface Statement<P extends readonly unknown[], R> {
 /** Where a statement runs: the plain pool (or one of its clients), or an EntityManager inside its transaction. */
 export type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'> | EntityManager;
 
+// Every declared statement's name by its text, for the pools that name them (see nameDeclaredStatements).
+const declared = new Map<string, string>();
+
 /** Declares a statement. */
 export function statement<P extends readonly unknown[], R = Record<string, never>>(
   name: string,
   text: string,
 ): Statement<P, R> {
+  declared.set(text, name);
   return { name, text };
+}
+
+type ClientQuery = (config: unknown, values?: unknown, callback?: unknown) => unknown;
+
+/**
+ * Makes the pool's connections run a declared statement as a named one also when it reaches them as plain text
+ * with its values: inside an ORM transaction, where the ORM's driver sends text only. Each connection then parses
+ * and plans it once, as on the pool, instead of on every call (a large statement's planning costs milliseconds).
+ */
+export function nameDeclaredStatements(pool: pg.Pool): void {
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as ClientQuery;
+    (client as unknown as { query: ClientQuery }).query = (config, values, callback) => {
+      if (typeof config === 'string' && Array.isArray(values)) {
+        const name = declared.get(config);
+        if (name) return query({ name, text: config, values }, callback);
+      }
+      return query(config, values, callback);
+    };
+  });
 }
 
 function isEntityManager(on: Queryable): on is EntityManager {

@@ -1,7 +1,6 @@
 import type { EntityManager } from '../db/orm.ts';
-import { fanOutToWebhooks } from '../deliveries/fanOut.ts';
 import type { ServerDeps } from '../deps.ts';
-import { startExecutionsForEvent } from '../executions/start.ts';
+import { type StartResult, startExecutionsForEvent } from '../executions/start.ts';
 
 /** An event as stored, handed to every consumer inside the transaction that stored it. */
 export interface StoredEvent {
@@ -18,18 +17,34 @@ export interface StoredEvent {
   causedBy: string[];
 }
 
+/** What the caller of one ingestion hands its consumers, and what they hand back. */
+export interface IngestContext {
+  /** `execution_data` of `POST /v1/trigger`'s event form, given to the executions the event starts. */
+  executionData: Record<string, unknown> | null;
+  /** The workflows the events started or refused, in order. */
+  starts: StartResult[];
+}
+
 /**
- * Turns a stored event into work (deliveries, executions) with `em`, which is the storing transaction: whatever a
- * consumer enqueues commits or rolls back with the event.
+ * Turns a stored event into work with `em`, which is the storing transaction: whatever a consumer enqueues commits
+ * or rolls back with the event. (Webhook deliveries are not a consumer: ingestion writes them with the event.)
  */
-export type EventConsumer = (em: EntityManager, event: StoredEvent, deps: ServerDeps) => Promise<void>;
+export type EventConsumer = (
+  em: EntityManager,
+  event: StoredEvent,
+  deps: ServerDeps,
+  ctx: IngestContext,
+) => Promise<void>;
 
-const BUILT_IN: readonly EventConsumer[] = [fanOutToWebhooks, startExecutionsForEvent];
+const BUILT_IN: readonly EventConsumer[] = [startExecutionsForEvent];
 
-/** Every consumer, run in order for each event: the webhook fan-out and the workflow starts, then a host's own. */
+/** Every consumer, run in order for each event: the workflow starts, then a host's own. */
 export const eventConsumers: EventConsumer[] = [...BUILT_IN];
 
-/** True while no consumer but the built-ins is registered (their work is all the one-statement ingestion does). */
-export function onlyBuiltInConsumers(): boolean {
-  return eventConsumers.length === BUILT_IN.length && BUILT_IN.every((c, i) => eventConsumers[i] === c);
+/**
+ * True while a host registered a consumer of its own: such events are stored in a transaction the consumers run
+ * in, never by the one-statement path (which knows only what the built-ins do).
+ */
+export function hostConsumersRegistered(): boolean {
+  return eventConsumers.length !== BUILT_IN.length || BUILT_IN.some((c, i) => eventConsumers[i] !== c);
 }

@@ -1,246 +1,269 @@
-import { entityOfEventType, JOBS, matchesAnyEventPattern } from '@switchyard/core';
-import type pg from 'pg';
+import { JOBS } from '@switchyard/core';
 import { uuidv7 } from 'uuidv7';
-import type { EntityManager } from '../db/orm.ts';
-import { addDeliveryJobsSql, ownerReceives } from '../deliveries/fanOut.ts';
+import { runOne, type Statement } from '../db/statement.ts';
+import { pendingDelivery } from '../deliveries/fanOut.ts';
+import type { ServerDeps } from '../deps.ts';
 import { catalogCandidates } from '../eventTypes/service.ts';
+import type { RateCharge } from '../http/rateLimit.ts';
 import { EMPTY_USER_CONFIG } from '../users/service.ts';
-import { lookupKeysOf } from '../workflows/triggers.ts';
-import { entityIdOf } from './entityId.ts';
-import type { NewEvent } from './service.ts';
+import {
+  committedRouting,
+  couldStartWorkflow,
+  forgetRouting,
+  type Routing,
+  subscribedHooks,
+} from './routing.ts';
+import { INGEST, type IngestDeliveryRow, type IngestEventRow } from './sql.ts';
 
-/**
- * Where an account's events go, as one statement read it: the active webhooks and the keys of the workflows an
- * event could start (`user_key` + trigger key). `version` is `accounts.routing_version` at that moment; triggers
- * bump it whenever any of this changes.
- */
-interface Routing {
-  version: string;
-  hooks: { id: string; user_key: string | null; events: string[]; filters: unknown }[];
-  workflowKeys: Set<string>;
-  /** The account's own catalog names (registered or sent), so a name new to it is written once, not every time. */
-  catalog: Set<string>;
-}
+type IngestParams = typeof INGEST extends Statement<infer P, infer _R> ? P : never;
+type IngestResult = typeof INGEST extends Statement<infer _P, infer R> ? R : never;
 
-const MAX_ACCOUNTS = 10_000;
-const routingCache = new Map<string, Routing>();
-
-const LOAD_ROUTING = `
-  select a.routing_version::text as version,
-         (select coalesce(json_agg(json_build_object('id', w.id, 'user_key', w.user_key, 'events', w.events,
-                                                 'filters', w.filters)), '[]')
-            from webhooks w where w.account_id = a.id and w.status = 'active') as hooks,
-         (select coalesce(array_agg(distinct wf.user_key || chr(31) || k), '{}')
-            from workflows wf, unnest(wf.trigger_keys) k
-           where wf.account_id = a.id and wf.enabled and wf.deleted_at is null and wf.template is not null)
-           as workflow_keys,
-         (select coalesce(array_agg(t.type), '{}') from event_types t where t.account_id = a.id) as catalog
-    from accounts a where a.id = ?`;
-
-async function loadRouting(em: EntityManager, accountId: string): Promise<Routing | null> {
-  const [row] = await em.execute<
-    { version: string; hooks: Routing['hooks']; workflow_keys: string[]; catalog: string[] }[]
-  >(LOAD_ROUTING, [accountId]);
-  if (!row) return null;
-  const routing = {
-    version: row.version,
-    hooks: row.hooks,
-    workflowKeys: new Set(row.workflow_keys),
-    catalog: new Set(row.catalog),
-  };
-  if (routingCache.size >= MAX_ACCOUNTS) routingCache.clear();
-  routingCache.set(accountId, routing);
-  return routing;
-}
-
-/** An event ready for the one-statement insert, with the deliveries the cached routing gives it. */
-interface FastEvent {
-  id: string;
-  external_id: string | null;
-  type: string;
-  entity: string | null;
-  entity_id: string | null;
-  data: Record<string, unknown>;
-  has_previous: boolean;
-  previous: Record<string, unknown> | null;
-  user_key: string;
-  occurred_at: string;
-  caused_by: string[];
+/** One request's part of an INGEST: its rate-limit key (null: not counted here) and its place among that key's. */
+export interface IngestCall {
+  key: string | null;
+  place: number;
 }
 
 /**
- * The deliveries of `ev` under `routing`, or null when the event needs the general path: it could start a
- * workflow, or a webhook it matches has filters (they may read `previous`, known only once the event is stored).
+ * The INGEST parameters of a set of events, from `calls` requests (an event's `req` is its request's index), with
+ * the catalog names and users to add unless none are given.
  */
-function plainDeliveries(routing: Routing, ev: FastEvent): string[] | null {
-  for (const key of lookupKeysOf(ev)) {
-    if (routing.workflowKeys.has(`${ev.user_key}\u001f${key}`)) return null;
-  }
-  const hooks: string[] = [];
-  for (const h of routing.hooks) {
-    if (!ownerReceives(h.user_key, ev.user_key) || !matchesAnyEventPattern(h.events, ev.type)) continue;
-    if (h.filters != null) return null;
-    hooks.push(h.id);
-  }
-  return hooks;
+export function ingestParams(
+  accountId: string,
+  routing: Routing,
+  rows: IngestEventRow[],
+  deliveries: IngestDeliveryRow[],
+  calls: readonly IngestCall[],
+  window: { expireIfNew: number; nowMs: number; limit: number } = { expireIfNew: 0, nowMs: 0, limit: 0 },
+  types: string[] = [],
+  userKeys: string[] = [],
+): IngestParams {
+  return [
+    accountId,
+    routing.version,
+    JSON.stringify(rows),
+    JSON.stringify(deliveries),
+    JOBS.deliver_webhook.maxAttempts,
+    types.map(() => uuidv7()),
+    types,
+    userKeys.map(() => uuidv7()),
+    userKeys,
+    EMPTY_USER_CONFIG,
+    calls.map((c) => c.key),
+    calls.map((c) => c.place),
+    window.expireIfNew,
+    window.nowMs,
+    window.limit,
+  ];
 }
 
-// The whole ingestion in one statement, atomic on its own: unless the account's routing version is still the one
-// the deliveries were decided with, it writes nothing. Otherwise, for each event whose external id is new, it reads
-// and replaces the entity's snapshot (the host's `previous`, else the snapshot before this event), inserts the
-// event, and writes its deliveries with their jobs (graphile-worker's add_jobs). Names new to the account's catalog
-// ($6, $7) are added as sent, and users the events name ($8, $9) are created unless they exist (auto-discovery).
-const INGEST = `
-  with acct as (
-    select 1 from accounts where id = $1::uuid and routing_version = $2::bigint
-  ), input as (
-    select * from json_to_recordset($3::json) as t(id uuid, external_id text, type text, entity text, entity_id text,
-      data jsonb, has_previous boolean, previous jsonb, user_key text, occurred_at timestamptz, caused_by jsonb)
-     where exists (select 1 from acct)
-  ), fresh as (
-    select i.* from input i
-     where i.external_id is null
-        or not exists (select 1 from events e where e.account_id = $1::uuid and e.external_id = i.external_id)
-  ), old as (
-    -- One primary-key lookup per event (lateral), never a scan of the account's snapshots.
-    select s.entity, s.entity_id, s.data from fresh f
-      cross join lateral (
-        select * from entity_snapshots s
-         where s.account_id = $1::uuid and s.entity = f.entity and s.entity_id = f.entity_id
-           for update
-      ) s
-  ), up as (
-    insert into entity_snapshots (account_id, entity, entity_id, data, event_id, occurred_at)
-    select $1::uuid, f.entity, f.entity_id, f.data, f.id, f.occurred_at from fresh f
-     where f.entity is not null and f.entity_id is not null
-    on conflict (account_id, entity, entity_id) do update
-      set data = excluded.data, event_id = excluded.event_id, occurred_at = excluded.occurred_at
-      where entity_snapshots.occurred_at <= excluded.occurred_at
-  ), ev as (
-    insert into events (id, account_id, external_id, type, entity, entity_id, data, previous, user_key, occurred_at,
-      caused_by, created_at)
-    select f.id, $1::uuid, f.external_id, f.type, f.entity, f.entity_id, f.data,
-           case when f.has_previous then f.previous else o.data end, f.user_key, f.occurred_at, f.caused_by, now()
-      from fresh f left join old o on o.entity = f.entity and o.entity_id = f.entity_id
-    on conflict (account_id, external_id) do nothing
-    returning id
-  ), d as (
-    insert into deliveries (id, account_id, webhook_id, event_id, event_type, status, attempts, next_attempt_at,
-      created_at, updated_at)
-    select t.id, $1::uuid, t.webhook_id, t.event_id, t.event_type, 'pending', 0, now(), now(), now()
-      from json_to_recordset($4::json) as t(id uuid, webhook_id uuid, event_id uuid, event_type text)
-     where t.event_id in (select id from ev)
-    returning id
-  ), jobs as (
-    select count(*)::int as n from ${addDeliveryJobsSql('d', '$5::int')}
-  ), sent_types as (
-    insert into event_types (id, account_id, type, description, registered, created_at)
-    select t.id, $1::uuid, t.type, null, false, now() from unnest($6::uuid[], $7::text[]) as t(id, type)
-     where exists (select 1 from acct)
-    on conflict (account_id, type) do nothing
-  ), discovered as (
-    insert into users (id, account_id, key, groups, config, created_at, updated_at)
-    select u.id, $1::uuid, u.key, '[]', $10::jsonb, now(), now()
-      from unnest($8::uuid[], $9::text[]) with ordinality as u(id, key, n)
-     where exists (select 1 from acct)
-     order by u.n
-    on conflict (account_id, key) do nothing
-  )
-  select (select count(*) from acct)::int as current,
-         coalesce((select array_agg(id::text) from ev), '{}') as stored,
-         (select n from jobs) as jobs`;
-
-function toFastEvent(ev: NewEvent): FastEvent {
-  return {
-    id: uuidv7(),
-    external_id: ev.externalId ?? null,
-    type: ev.type,
-    entity: ev.entity ?? entityOfEventType(ev.type),
-    entity_id: entityIdOf(ev),
-    data: ev.data,
-    has_previous: ev.previous !== undefined,
-    previous: ev.previous ?? null,
-    user_key: ev.userKey ?? 'main',
-    occurred_at: (ev.occurredAt ?? new Date()).toISOString(),
-    caused_by: ev.causedBy ?? [],
-  };
+/** Throws unless the statement queued one job per pending delivery of the events it stored. */
+export function checkJobs(jobs: number, deliveries: IngestDeliveryRow[], stored: ReadonlySet<string>): void {
+  const expected = deliveries.filter((d) => d.status === 'pending' && stored.has(d.event_id)).length;
+  if (jobs !== expected) throw new Error(`queued ${jobs} delivery jobs for ${expected} deliveries`);
 }
 
-/** Events a batch may not hold twice for the one-statement path (the statement would see both as new). */
-function hasRepeats(events: FastEvent[]): boolean {
-  const entities = new Set<string>();
-  const externals = new Set<string>();
-  for (const e of events) {
-    if (e.entity_id !== null) {
-      const k = `${e.entity}\u001f${e.entity_id}`;
-      if (entities.has(k)) return true;
-      entities.add(k);
-    }
-    if (e.external_id !== null) {
-      if (externals.has(e.external_id)) return true;
-      externals.add(e.external_id);
+/** The keys by which two events may not share one statement (it would see both as new). */
+function repeatKeys(row: IngestEventRow): string[] {
+  const keys: string[] = [];
+  if (row.entity_id !== null) keys.push(`e\u001f${row.entity}\u001f${row.entity_id}`);
+  if (row.external_id !== null) keys.push(`x\u001f${row.external_id}`);
+  return keys;
+}
+
+const snapshotOrder = (r: IngestEventRow) => `${r.entity ?? ''}\u001f${r.entity_id ?? ''}`;
+
+function hasRepeats(rows: readonly IngestEventRow[]): boolean {
+  const seen = new Set<string>();
+  for (const row of rows) {
+    for (const k of repeatKeys(row)) {
+      if (seen.has(k)) return true;
+      seen.add(k);
     }
   }
   return false;
 }
 
 /**
- * Stores events and their webhook deliveries in one statement when that is all they need, which is the common
- * case: no workflow could start, no matching webhook has filters, and a batch names each entity and external id at
- * most once, and the caller has no transaction open. Returns null when the events need the general path (nothing is
- * written then). The result holds each
- * event's id, or null for an event whose external id was seen before.
+ * The deliveries of `rows` when the one-statement path can store them, or null when they need the general path:
+ * an event could start a workflow, or a webhook it is subscribed to has filters (they may read `previous`, which
+ * the statement itself works out), or the request names an entity or external id twice.
  */
-export async function ingestInOneStatement(
-  em: EntityManager,
-  pool: pg.Pool,
-  accountId: string,
-  events: readonly NewEvent[],
-): Promise<(string | null)[] | null> {
-  // Inside a caller's transaction the statement would have to run on its connection: the general path does.
-  if (em.isInTransaction()) return null;
-  const fast = events.map(toFastEvent);
-  if (hasRepeats(fast)) return null;
-  for (let tries = 0; tries < 3; tries++) {
-    const routing = routingCache.get(accountId) ?? (await loadRouting(em, accountId));
-    if (!routing) return null;
-    const deliveries: { id: string; webhook_id: string; event_id: string; event_type: string }[] = [];
-    for (const ev of fast) {
-      const hooks = plainDeliveries(routing, ev);
-      if (hooks === null) return null;
-      for (const h of hooks)
-        deliveries.push({ id: uuidv7(), webhook_id: h, event_id: ev.id, event_type: ev.type });
+function oneStatementDeliveries(
+  routing: Routing,
+  rows: readonly IngestEventRow[],
+): IngestDeliveryRow[] | null {
+  if (hasRepeats(rows)) return null;
+  const deliveries: IngestDeliveryRow[] = [];
+  for (const row of rows) {
+    if (couldStartWorkflow(routing, row)) return null;
+    for (const h of subscribedHooks(routing, row.type, row.user_key)) {
+      if (h.filters != null) return null;
+      deliveries.push(pendingDelivery(h.id, row));
     }
-    const newTypes = catalogCandidates(fast.map((e) => e.type)).filter((t) => !routing.catalog.has(t));
-    const userKeys = [...new Set(fast.map((e) => e.user_key))].sort();
-    // A named statement: planned once per connection, not parsed and planned on every event.
-    const { rows } = await pool.query<{ current: number; stored: string[]; jobs: number }>({
-      name: 'switchyard_ingest_events',
-      text: INGEST,
-      values: [
-        accountId,
-        routing.version,
-        JSON.stringify(fast),
-        JSON.stringify(deliveries),
-        JOBS.deliver_webhook.maxAttempts,
-        newTypes.map(() => uuidv7()),
-        newTypes,
-        userKeys.map(() => uuidv7()),
-        userKeys,
-        EMPTY_USER_CONFIG,
-      ],
-    });
-    const row = rows[0];
-    if (row?.current !== 1) {
-      // The routing changed since it was cached: nothing was written; read it again.
-      routingCache.delete(accountId);
-      continue;
-    }
-    for (const t of newTypes) routing.catalog.add(t);
-    const stored = new Set(row.stored);
-    const expected = deliveries.filter((d) => stored.has(d.event_id)).length;
-    if (row.jobs !== expected) throw new Error(`queued ${row.jobs} delivery jobs for ${expected} deliveries`);
-    return fast.map((e) => (stored.has(e.id) ? e.id : null));
   }
-  return null;
+  return deliveries;
+}
+
+/** A request waiting for (or in) a statement. */
+interface Pending {
+  routing: Routing;
+  rows: IngestEventRow[];
+  deliveries: IngestDeliveryRow[];
+  rate: RateCharge | undefined;
+  resolve(ids: (string | null)[] | null): void;
+  reject(err: unknown): void;
+}
+
+/** An account's requests on the one-statement path: the statements in flight, and those waiting for one. */
+interface Lane {
+  running: number;
+  waiting: Pending[];
+}
+
+// Group commit: while an account's statements are in flight, its next requests wait and then go together in one
+// statement (one round trip, one transaction, one WAL flush for all of them). A request finding a free slot goes at
+// once, so a lone request waits for nothing.
+const MAX_IN_FLIGHT = 2;
+const MAX_EVENTS_PER_STATEMENT = 1_000;
+// By pool (one per server process; tests run several in one), then account.
+const lanesOf = new WeakMap<ServerDeps['pool'], Map<string, Lane>>();
+
+/** Takes from `waiting` the requests that can share a statement with its first: same routing, no repeats. */
+function takeGroup(lane: Lane): Pending[] {
+  const first = lane.waiting[0] as Pending;
+  const group: Pending[] = [];
+  const seen = new Set<string>();
+  let events = 0;
+  lane.waiting = lane.waiting.filter((p) => {
+    if (
+      p.routing !== first.routing ||
+      events + p.rows.length > Math.max(MAX_EVENTS_PER_STATEMENT, first.rows.length)
+    )
+      return true;
+    const keys = p.rows.flatMap(repeatKeys);
+    if (keys.some((k) => seen.has(k))) return true;
+    for (const k of keys) seen.add(k);
+    events += p.rows.length;
+    group.push(p);
+    return false;
+  });
+  return group;
+}
+
+function pump(deps: ServerDeps, accountId: string, lane: Lane, lanes: Map<string, Lane>): void {
+  while (lane.running < MAX_IN_FLIGHT && lane.waiting.length > 0) {
+    const group = takeGroup(lane);
+    lane.running++;
+    void runGroup(deps, accountId, group).finally(() => {
+      lane.running--;
+      if (lane.running === 0 && lane.waiting.length === 0) lanes.delete(accountId);
+      else pump(deps, accountId, lane, lanes);
+    });
+  }
+}
+
+/** Runs one statement for `group`, and settles each request: its ids, null for the general path, or its error. */
+async function runGroup(deps: ServerDeps, accountId: string, group: Pending[]): Promise<void> {
+  const first = group[0] as Pending;
+  const rows: IngestEventRow[] = [];
+  const deliveries: IngestDeliveryRow[] = [];
+  const calls: IngestCall[] = [];
+  const perKey = new Map<string, number>();
+  let window: Parameters<typeof ingestParams>[5];
+  for (const [req, p] of group.entries()) {
+    const count = p.rate?.inStatement();
+    const key = count?.key ?? null;
+    const place = key === null ? 0 : (perKey.get(key) ?? 0) + 1;
+    if (key !== null) perKey.set(key, place);
+    if (count) window = count;
+    calls.push({ key, place });
+    for (const r of p.rows) rows.push({ ...r, req });
+    deliveries.push(...p.deliveries);
+  }
+  // Snapshots are locked in one order (entity, id) by every statement, so two of them never wait on each other.
+  rows.sort((a, b) => snapshotOrder(a).localeCompare(snapshotOrder(b)));
+  const routing = first.routing;
+  const types = catalogCandidates(rows.map((e) => e.type)).filter((t) => !routing.catalog.has(t));
+  const userKeys = [...new Set(rows.map((e) => e.user_key))].sort();
+  let result: IngestResult;
+  try {
+    const row = await runOne(
+      deps.pool,
+      INGEST,
+      ingestParams(accountId, routing, rows, deliveries, calls, window, types, userKeys),
+    );
+    if (!row) throw new Error('the ingestion statement returned no row');
+    result = row;
+  } catch (err) {
+    if (group.length === 1) {
+      first.reject(err);
+      return;
+    }
+    // One request's failure is not the others': each goes again alone.
+    for (const p of group) await runGroup(deps, accountId, [p]);
+    return;
+  }
+  const { current, stored: ids, jobs, rates } = result;
+  if (current !== 1) {
+    // A webhook or workflow changed since the routing was read: nothing was written or counted; the requests take
+    // the general path, which reads the routing in its transaction.
+    forgetRouting(accountId);
+    for (const p of group) p.resolve(null);
+    return;
+  }
+  const stored = new Set(ids);
+  try {
+    checkJobs(jobs, deliveries, stored);
+  } catch (err) {
+    for (const p of group) p.reject(err);
+    return;
+  }
+  for (const r of rows) if (stored.has(r.id)) routing.catalog.add(r.type);
+  for (const [req, p] of group.entries()) {
+    const call = calls[req] as IngestCall;
+    const rate = call.key === null ? undefined : rates.find((r) => r.key === call.key);
+    try {
+      // This request's count: the key's count before the statement plus its place among the key's requests here.
+      if (p.rate && rate) {
+        p.rate.settle(rate.points - (perKey.get(call.key as string) ?? 0) + call.place, rate.expire);
+      }
+      p.resolve(p.rows.map((r) => (stored.has(r.id) ? r.id : null)));
+    } catch (err) {
+      p.reject(err);
+    }
+  }
+}
+
+/**
+ * The fast path: when the routing cached for the account says the events need nothing but storing and plain
+ * deliveries, stores them, their snapshots, deliveries and jobs, new catalog names and discovered users in the one
+ * ingestion statement, atomic on its own, on the pool (no transaction), with the request's rate-limit count. Null
+ * when they need the general path (nothing was written or counted then); otherwise each event's id, or null for one
+ * whose external id was seen before. Past the rate limit it throws 429 `rate_limited` (nothing stored).
+ */
+export async function storeInOneStatement(
+  deps: ServerDeps,
+  accountId: string,
+  rows: IngestEventRow[],
+  rate: RateCharge | undefined,
+): Promise<(string | null)[] | null> {
+  const routing = await committedRouting(deps.pool, accountId);
+  if (!routing) return null;
+  const deliveries = oneStatementDeliveries(routing, rows);
+  if (deliveries === null) return null;
+  let lanes = lanesOf.get(deps.pool);
+  if (!lanes) {
+    lanes = new Map();
+    lanesOf.set(deps.pool, lanes);
+  }
+  let lane = lanes.get(accountId);
+  if (!lane) {
+    lane = { running: 0, waiting: [] };
+    lanes.set(accountId, lane);
+  }
+  const { promise, resolve, reject } = Promise.withResolvers<(string | null)[] | null>();
+  lane.waiting.push({ routing, rows, deliveries, rate, resolve, reject });
+  pump(deps, accountId, lane, lanes);
+  return promise;
 }

@@ -16,8 +16,8 @@ import { getEvent, ingestEvents, listEvents } from './service.ts';
 /** Event ingestion and history: `/v1/events`. */
 export const eventsRouter = router({
   create: scopedProcedure('events:write')
-    .meta(
-      openapi({
+    .meta({
+      ...openapi({
         method: 'POST',
         path: '/events',
         tag: 'Events',
@@ -27,16 +27,22 @@ export const eventsRouter = router({
           'An Idempotency-Key or the event’s own `id` deduplicates.',
         status: 202,
       }),
-    )
+      rateLimitInStatement: true,
+    })
     .input(EventInput)
     .output(AcceptedEventResponse)
     .mutation(async ({ ctx, input }) => {
-      const [accepted] = await ingestEvents(ctx.em, ctx.deps, ctx.auth.account.id, [input], () => 'type');
+      const {
+        accepted: [accepted],
+      } = await ingestEvents(ctx.em, ctx.deps, ctx.auth.account.id, [input], {
+        path: () => 'type',
+        rateCharge: ctx.rateCharge,
+      });
       return { data: accepted as NonNullable<typeof accepted> };
     }),
   batch: scopedProcedure('events:write')
-    .meta(
-      openapi({
+    .meta({
+      ...openapi({
         method: 'POST',
         path: '/events/batch',
         tag: 'Events',
@@ -44,11 +50,15 @@ export const eventsRouter = router({
         description: 'All or nothing: one unknown type refuses the whole batch. Answers in request order.',
         status: 202,
       }),
-    )
+      rateLimitInStatement: true,
+    })
     .input(EventBatchInput)
     .output(AcceptedBatchResponse)
     .mutation(async ({ ctx, input }) => {
-      return { data: await ingestEvents(ctx.em, ctx.deps, ctx.auth.account.id, input.events) };
+      const { accepted } = await ingestEvents(ctx.em, ctx.deps, ctx.auth.account.id, input.events, {
+        rateCharge: ctx.rateCharge,
+      });
+      return { data: accepted };
     }),
   list: scopedProcedure('events:write')
     .meta(openapi({ method: 'GET', path: '/events', tag: 'Events', summary: 'List events, newest first' }))

@@ -8,16 +8,26 @@ import {
 import { uuidv7 } from 'uuidv7';
 import { Event } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
-import { flushDeliveries } from '../deliveries/fanOut.ts';
+import { type Queryable, runOne } from '../db/statement.ts';
+import { planDeliveries } from '../deliveries/fanOut.ts';
 import type { ServerDeps } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
 import { recordSentEventTypes } from '../eventTypes/service.ts';
+import type { StartResult } from '../executions/start.ts';
+import type { RateCharge } from '../http/rateLimit.ts';
 import { type PageInput, paginate } from '../pagination.ts';
 import { discoverUsers, MAIN_USER_KEY } from '../users/service.ts';
-import { eventConsumers, onlyBuiltInConsumers, type StoredEvent } from './consumers.ts';
+import {
+  eventConsumers,
+  hostConsumersRegistered,
+  type IngestContext,
+  type StoredEvent,
+} from './consumers.ts';
 import { entityIdOf } from './entityId.ts';
-import { ingestInOneStatement } from './fastPath.ts';
+import { checkJobs, ingestParams, storeInOneStatement } from './fastPath.ts';
+import { cachedRouting, forgetRouting, subscribedHooks, transactionRouting } from './routing.ts';
 import type { AcceptedEvent, EventInput, ListEventsInput } from './schema.ts';
+import { FIND_EVENT_ID, INGEST, type IngestEventRow, READ_SNAPSHOT } from './sql.ts';
 
 /** An event to store: what the API accepts, and what Switchyard emits itself (`webhook.disabled`, …). */
 export interface NewEvent {
@@ -39,112 +49,22 @@ export interface NewEvent {
 // Its own module, so that the one-statement path (fastPath.ts) imports it without importing this one.
 export { entityIdOf };
 
-// The columns of an event row, in the order of the insert below.
-const EVENT_COLUMNS = `id, account_id, external_id, type, entity, entity_id, data, previous, user_key, occurred_at,
-  caused_by, created_at`;
-
-// An event without an entity id: the row alone.
-const INSERT_EVENT = `
-  insert into events (${EVENT_COLUMNS})
-  values (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?::jsonb, now())
-  on conflict (account_id, external_id) do nothing
-  returning id, previous`;
-
-// An event of an entity, in one round trip: read the entity's last snapshot (`previous` when the host sent none),
-// replace it unless the stored one is newer (events out of order), and insert the event. Every part of the statement
-// sees the database as it was before it, so `old` is the snapshot before this event.
-const INSERT_EVENT_WITH_SNAPSHOT = `
-  with old as (
-    select data from entity_snapshots where account_id = ? and entity = ? and entity_id = ? for update
-  ), up as (
-    insert into entity_snapshots (account_id, entity, entity_id, data, event_id, occurred_at)
-    values (?, ?, ?, ?::jsonb, ?, ?)
-    on conflict (account_id, entity, entity_id) do update
-      set data = excluded.data, event_id = excluded.event_id, occurred_at = excluded.occurred_at
-      where entity_snapshots.occurred_at <= excluded.occurred_at
-  )
-  insert into events (${EVENT_COLUMNS})
-  values (?, ?, ?, ?, ?, ?, ?::jsonb,
-          case when ?::boolean then ?::jsonb else (select data from old) end,
-          ?, ?, ?::jsonb, now())
-  on conflict (account_id, external_id) do nothing
-  returning id, previous`;
-
-async function existingId(em: EntityManager, accountId: string, externalId: string): Promise<string | null> {
-  const [row] = await em.execute<{ id: string }[]>(
-    'select id from events where account_id = ? and external_id = ?',
-    [accountId, externalId],
-  );
-  return row?.id ?? null;
-}
-
-/**
- * Stores one event inside the caller's transaction and runs every consumer on it. An event whose `externalId` was
- * seen before is not stored again: its first id is returned with `duplicate: true`.
- */
-async function storeEvent(
-  em: EntityManager,
-  deps: ServerDeps,
-  accountId: string,
-  ev: NewEvent,
-): Promise<{ id: string; duplicate: boolean }> {
-  const externalId = ev.externalId ?? null;
-  if (externalId) {
-    const seen = await existingId(em, accountId, externalId);
-    if (seen) return { id: seen, duplicate: true };
-  }
-  const id = uuidv7();
-  const entity = ev.entity ?? entityOfEventType(ev.type);
-  const entityId = entityIdOf(ev);
-  const occurredAt = ev.occurredAt ?? new Date();
-  const userKey = ev.userKey ?? 'main';
-  const causedBy = ev.causedBy ?? [];
-  const data = JSON.stringify(ev.data);
-  const given = ev.previous == null ? null : JSON.stringify(ev.previous);
-  const row = [id, accountId, externalId, ev.type, entity, entityId, data];
-  const tail = [userKey, occurredAt, JSON.stringify(causedBy)];
-  const inserted = entityId
-    ? await em.execute<{ id: string; previous: Record<string, unknown> | null }[]>(
-        INSERT_EVENT_WITH_SNAPSHOT,
-        [
-          accountId,
-          entity,
-          entityId,
-          accountId,
-          entity,
-          entityId,
-          data,
-          id,
-          occurredAt,
-          ...row,
-          ev.previous !== undefined,
-          given,
-          ...tail,
-        ],
-      )
-    : await em.execute<{ id: string; previous: Record<string, unknown> | null }[]>(INSERT_EVENT, [
-        ...row,
-        given,
-        ...tail,
-      ]);
-  if (inserted.length === 0 && externalId) {
-    // A concurrent request stored the same event first (it committed while we waited on the unique index).
-    return { id: (await existingId(em, accountId, externalId)) ?? id, duplicate: true };
-  }
-  const stored: StoredEvent = {
-    id,
-    accountId,
+/** The row the ingestion statement stores for an event, its id chosen here. */
+function toEventRow(ev: NewEvent): IngestEventRow {
+  return {
+    req: 0,
+    id: uuidv7(),
+    external_id: ev.externalId ?? null,
     type: ev.type,
-    entity,
-    entityId,
+    entity: ev.entity ?? entityOfEventType(ev.type),
+    entity_id: entityIdOf(ev),
     data: ev.data,
-    previous: inserted[0]?.previous ?? null,
-    userKey,
-    occurredAt,
-    causedBy,
+    has_previous: ev.previous !== undefined,
+    previous: ev.previous ?? null,
+    user_key: ev.userKey ?? MAIN_USER_KEY,
+    occurred_at: (ev.occurredAt ?? new Date()).toISOString(),
+    caused_by: ev.causedBy ?? [],
   };
-  for (const consume of eventConsumers) await consume(em, stored, deps);
-  return { id, duplicate: false };
 }
 
 function toNewEvent(input: EventInput): NewEvent {
@@ -161,19 +81,94 @@ function toNewEvent(input: EventInput): NewEvent {
   };
 }
 
+async function existingId(on: Queryable, accountId: string, externalId: string): Promise<string | null> {
+  return (await runOne(on, FIND_EVENT_ID, [accountId, externalId]))?.id ?? null;
+}
+
+// How often the store statement is tried again after finding the routing it was planned with stale.
+const ROUTING_TRIES = 3;
+
 /**
- * Accepts events from the host: checks every name first (nothing is stored when one is malformed: 400
- * `validation_error`, or one only Switchyard emits: 400 `invalid_events`), then stores them and enqueues their work
- * in one transaction. Any well-formed name is accepted, matching something or not; names new to the account join its
- * catalog as sent, and users the events name that do not exist yet are created (auto-discovery).
+ * The general path, in `tem`'s transaction: reads the entity's snapshot (locked) to know `previous`, decides the
+ * deliveries with every filter applied, stores the event with them in the one ingestion statement, then runs the
+ * consumers (workflow starts, a host's own) on it. An event whose `externalId` was seen before is not stored again:
+ * its first id is returned with `duplicate: true`.
  */
-export async function ingestEvents(
-  em: EntityManager,
+async function storeInTransaction(
+  tem: EntityManager,
   deps: ServerDeps,
   accountId: string,
-  inputs: EventInput[],
-  path: (i: number) => string = (i) => `events[${i}].type`,
-): Promise<AcceptedEvent[]> {
+  ev: NewEvent,
+  ctx: IngestContext,
+): Promise<AcceptedEvent> {
+  const row = toEventRow(ev);
+  if (row.external_id) {
+    const seen = await existingId(tem, accountId, row.external_id);
+    if (seen) return { id: seen, duplicate: true };
+  }
+  if (!row.has_previous) {
+    const old =
+      row.entity && row.entity_id
+        ? await runOne(tem, READ_SNAPSHOT, [accountId, row.entity, row.entity_id])
+        : undefined;
+    row.previous = old?.data ?? null;
+    row.has_previous = true;
+  }
+  const event: StoredEvent = {
+    id: row.id,
+    accountId,
+    type: row.type,
+    entity: row.entity,
+    entityId: row.entity_id,
+    data: row.data,
+    previous: row.previous,
+    userKey: row.user_key,
+    occurredAt: new Date(row.occurred_at),
+    causedBy: row.caused_by,
+  };
+  for (let tries = 0; tries < ROUTING_TRIES; tries++) {
+    // The process's cached routing first (the statement checks its version as this transaction sees it); once
+    // found stale, the routing as this transaction reads it.
+    const routing =
+      (tries === 0 ? cachedRouting(accountId) : undefined) ?? (await transactionRouting(tem, accountId));
+    if (!routing) throw notFound(`Account ${accountId}`);
+    const deliveries = planDeliveries(subscribedHooks(routing, row.type, row.user_key), event, deps);
+    const result = await runOne(
+      tem,
+      INGEST,
+      ingestParams(accountId, routing, [row], deliveries, [{ key: null, place: 0 }]),
+    );
+    if (result?.current !== 1) {
+      // A webhook or workflow changed since the routing was read: nothing was written; read it again.
+      if (tries > 0) forgetRouting(accountId, tem);
+      continue;
+    }
+    if (result.stored.length === 0) {
+      // A concurrent request stored the same event first (it committed while we waited on the unique index).
+      return { id: (await existingId(tem, accountId, row.external_id ?? '')) ?? row.id, duplicate: true };
+    }
+    checkJobs(result.jobs, deliveries, new Set(result.stored));
+    for (const consume of eventConsumers) await consume(tem, event, deps, ctx);
+    return { id: row.id, duplicate: false };
+  }
+  throw new Error(`the routing of account ${accountId} kept changing while an event was stored`);
+}
+
+/** How a caller ingests: where a problem's path points, and `POST /v1/trigger`'s `execution_data`. */
+export interface IngestOptions {
+  path?: (i: number) => string;
+  executionData?: Record<string, unknown> | null;
+  /** The request's rate-limit count, added by the fast path's statement (else counted before the transaction). */
+  rateCharge?: RateCharge;
+}
+
+/** The events as accepted, and the workflows they started (or refused), in order. */
+export interface Ingested {
+  accepted: AcceptedEvent[];
+  starts: StartResult[];
+}
+
+function checkNames(inputs: readonly EventInput[], path: (i: number) => string): void {
   const malformed: Problem[] = [];
   const system: Problem[] = [];
   inputs.forEach((input, i) => {
@@ -195,24 +190,53 @@ export async function ingestEvents(
       system,
     );
   }
+}
+
+/**
+ * Accepts events from the host (never inside a caller's transaction: its fast path writes on a connection of its
+ * own): checks every name first (nothing is stored when one is malformed: 400 `validation_error`, or one only
+ * Switchyard emits: 400 `invalid_events`), then stores them and enqueues their work atomically. Any well-formed name
+ * is accepted, matching something or not; names new to the account join its catalog as sent, and users the events
+ * name that do not exist yet are created (auto-discovery).
+ *
+ * Two paths, one statement: events that need nothing but storing and plain deliveries take the fast path (one
+ * statement on the pool); the others, or all of them while a host consumer is registered, are stored one by one in
+ * a transaction that runs the consumers (workflow starts) on each.
+ */
+export async function ingestEvents(
+  em: EntityManager,
+  deps: ServerDeps,
+  accountId: string,
+  inputs: EventInput[],
+  opts: IngestOptions = {},
+): Promise<Ingested> {
+  checkNames(inputs, opts.path ?? ((i) => `events[${i}].type`));
   const events = inputs.map(toNewEvent);
-  const stored = onlyBuiltInConsumers() ? await ingestInOneStatement(em, deps.pool, accountId, events) : null;
-  if (stored) {
-    const out: AcceptedEvent[] = [];
-    for (const [i, id] of stored.entries()) {
-      // Only an event with an id the account sent before is not stored.
-      const seen = id ? null : await existingId(em, accountId, events[i]?.externalId ?? '');
-      if (!id && !seen) throw new Error('an event was neither stored nor a duplicate');
-      out.push(id ? { id, duplicate: false } : { id: seen as string, duplicate: true });
+  if (!hostConsumersRegistered()) {
+    const rows = events.map(toEventRow);
+    const stored = await storeInOneStatement(deps, accountId, rows, opts.rateCharge);
+    if (stored) {
+      const accepted: AcceptedEvent[] = [];
+      for (const [i, id] of stored.entries()) {
+        if (id) {
+          accepted.push({ id, duplicate: false });
+          continue;
+        }
+        // Only an event with an id the account sent before is not stored.
+        const seen = await existingId(deps.pool, accountId, rows[i]?.external_id ?? '');
+        if (!seen) throw new Error('an event was neither stored nor a duplicate');
+        accepted.push({ id: seen, duplicate: true });
+      }
+      return { accepted, starts: [] };
     }
-    return out;
   }
-  return em.transactional(async (tem) => {
+  await opts.rateCharge?.consume();
+  const ctx: IngestContext = { executionData: opts.executionData ?? null, starts: [] };
+  const accepted = await em.transactional(async (tem) => {
     const out: AcceptedEvent[] = [];
-    for (const ev of events) out.push(await storeEvent(tem, deps, accountId, ev));
-    await flushDeliveries(tem);
-    // After the events, as the one-statement path does: every transaction locks snapshots, then catalog names,
-    // then users, so two of them never wait on each other in a cycle.
+    for (const ev of events) out.push(await storeInTransaction(tem, deps, accountId, ev, ctx));
+    // After the events, as the fast path does: every transaction locks snapshots, then catalog names, then
+    // users, so two of them never wait on each other in a cycle.
     await recordSentEventTypes(
       tem,
       accountId,
@@ -225,6 +249,7 @@ export async function ingestEvents(
     );
     return out;
   });
+  return { accepted, starts: ctx.starts };
 }
 
 /**
@@ -236,12 +261,10 @@ export async function emitEvent(
   deps: ServerDeps,
   accountId: string,
   event: NewEvent,
-): Promise<{ id: string; duplicate: boolean }> {
-  return em.transactional(async (tem) => {
-    const stored = await storeEvent(tem, deps, accountId, event);
-    await flushDeliveries(tem);
-    return stored;
-  });
+): Promise<AcceptedEvent> {
+  return em.transactional((tem) =>
+    storeInTransaction(tem, deps, accountId, event, { executionData: null, starts: [] }),
+  );
 }
 
 /** One event of the account, or 404. */

@@ -122,9 +122,18 @@ describe('POST /v1/trigger and /execute', () => {
       user: { key: 'main' },
     });
     expect(ex.event_id).toBe(res.body.data.event_id);
+    // Start is resolved when the execution is created, and its first action is queued with the event.
     expect(ex.steps.map((s: any) => [s.node_id, s.status])).toEqual([
-      ['start', 'pending'],
-      ['call', 'pending'],
+      ['start', 'succeeded'],
+      ['call', 'scheduled'],
+    ]);
+    const { rows: jobs } = await srv.deps.pool.query(
+      `select t.identifier as task_identifier, j.payload from graphile_worker._private_jobs j
+         join graphile_worker._private_tasks t on t.id = j.task_id where j.key = $1`,
+      [`execution:${ex.id}:call`],
+    );
+    expect(jobs).toEqual([
+      { task_identifier: 'run_workflow_step', payload: { execution_id: ex.id, node_id: 'call' } },
     ]);
   });
 

@@ -26,7 +26,7 @@ import {
   RESET_STEPS,
   STEP_STATUSES,
 } from './sql.ts';
-import { type StartResult, startWorkflows, triggerExtras } from './start.ts';
+import { type StartResult, startWorkflows } from './start.ts';
 import { stopExecutions } from './stop.ts';
 
 /** A page of the account's executions, newest first. */
@@ -177,12 +177,12 @@ export async function trigger(
     );
   }
   if (!explicit) {
-    const store = { executionData: input.execution_data ?? null, results: [] as StartResult[] };
     const ev: EventInput = { type: input.event as string, data: input.data ?? {}, user_key: input.user_key };
-    const [accepted] = await triggerExtras.run(store, () =>
-      ingestEvents(em, deps, accountId, [ev], () => 'event'),
-    );
-    return { eventId: accepted?.id ?? null, results: store.results };
+    const { accepted, starts } = await ingestEvents(em, deps, accountId, [ev], {
+      path: () => 'event',
+      executionData: input.execution_data ?? null,
+    });
+    return { eventId: accepted[0]?.id ?? null, results: starts };
   }
   return em.transactional(async (tem) => {
     await discoverUsers(tem, accountId, [input.user_key]);

@@ -158,14 +158,24 @@ export const INSERT_EXECUTION = statement<
    values ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9::jsonb, $10, $11, $12, $13, now(), now())`,
 );
 
-/** Writes an execution's steps, one per node, pending. */
+/** Writes an execution's steps, one per node: `pending`, or as planned at creation (Start `succeeded`, its first
+ * actions `scheduled`). */
 export const INSERT_STEPS = statement<
-  [executionId: string, ids: string[], nodeIds: string[], types: string[]]
+  [
+    executionId: string,
+    ids: string[],
+    nodeIds: string[],
+    types: string[],
+    statuses: ('pending' | 'scheduled' | 'succeeded')[],
+  ]
 >(
   'executions_insert_steps',
-  `insert into execution_steps (id, execution_id, node_id, type, created_at, updated_at)
-   select u.id, $1, u.node_id, u.type, now(), now()
-     from unnest($2::uuid[], $3::text[], $4::text[]) as u(id, node_id, type)`,
+  `insert into execution_steps (id, execution_id, node_id, type, status, attempts, run_at, started_at, finished_at,
+     created_at, updated_at)
+   select u.id, $1, u.node_id, u.type, u.status, case when u.status = 'succeeded' then 1 else 0 end,
+          case when u.status <> 'pending' then now() end, case when u.status = 'succeeded' then now() end,
+          case when u.status = 'succeeded' then now() end, now(), now()
+     from unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) as u(id, node_id, type, status)`,
 );
 
 /** Counts an execution on its workflow. */

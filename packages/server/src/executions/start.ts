@@ -1,5 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import type { WorkflowTemplate } from '@switchyard/core';
+import { planNext, stepJobKey, type WorkflowTemplate } from '@switchyard/core';
 import { uuidv7 } from 'uuidv7';
 import { enqueueJob } from '../db/enqueue.ts';
 import type { Workflow } from '../db/entities/index.ts';
@@ -53,12 +52,6 @@ export interface StartResult {
   status: 'running' | 'waiting' | 'skipped' | 'refused';
   reason?: string;
 }
-
-/** Extra inputs of `POST /v1/trigger`'s event form, seen by the consumer of the event it stores. */
-export const triggerExtras = new AsyncLocalStorage<{
-  executionData: Record<string, unknown> | null;
-  results: StartResult[];
-}>();
 
 /**
  * The whole chain of an event's causes: the executions it names and every execution that caused those, so a host
@@ -114,6 +107,25 @@ async function passesBreaker(
     });
   }
   return false;
+}
+
+/** Node types the engine evaluates while planning; the others are actions, each run as a job. */
+const INLINE_TYPES: ReadonlySet<string> = new Set(['Start', 'Delay', 'Condition']);
+
+/**
+ * The first actions of a template when its Start leads straight to actions (the common Start → Webhook): they are
+ * scheduled at creation and Start is resolved there, so the execution needs no planning job. Null when the first
+ * nodes after Start need the engine (a Delay, a Condition, nothing at all): the `start_execution` job plans them.
+ */
+export function firstActions(template: WorkflowTemplate): { start: string; actions: string[] } | null {
+  const first = planNext(template, {});
+  const [start] = first.runnable;
+  if (first.runnable.length !== 1 || start === undefined) return null;
+  const next = planNext(template, { [start]: 'succeeded' });
+  if (next.complete || next.skipped.length > 0 || next.runnable.length === 0) return null;
+  const types = new Map(template.nodes.map((n) => [n.id, n.type]));
+  if (next.runnable.some((id) => INLINE_TYPES.has(types.get(id) ?? 'Start'))) return null;
+  return { start, actions: next.runnable };
 }
 
 /**
@@ -197,14 +209,28 @@ export async function startWorkflows(
       status === 'running' ? new Date() : null,
       null,
     ]);
+    const planned = status === 'running' ? firstActions(template) : null;
+    const statusOf = (nodeId: string) =>
+      planned?.start === nodeId ? 'succeeded' : planned?.actions.includes(nodeId) ? 'scheduled' : 'pending';
     await run(em, INSERT_STEPS, [
       id,
       template.nodes.map(() => uuidv7()),
       template.nodes.map((n) => n.id),
       template.nodes.map((n) => n.type),
+      template.nodes.map((n) => statusOf(n.id)),
     ]);
     await run(em, COUNT_EXECUTION, [wf.id]);
-    if (status === 'running') {
+    if (planned) {
+      // The first actions' jobs, in the event's transaction: nothing waits for a planning job.
+      for (const nodeId of planned.actions) {
+        await enqueueJob(
+          em,
+          'run_workflow_step',
+          { execution_id: id, node_id: nodeId },
+          { jobKey: stepJobKey(id, nodeId) },
+        );
+      }
+    } else if (status === 'running') {
       await enqueueJob(em, 'start_execution', { execution_id: id }, { jobKey: `execution:${id}:start` });
     }
     // The catalog's `workflow.triggered`, for subscribers (no entity snapshot: it describes no entity of the host).
@@ -243,18 +269,17 @@ function aboutItself(wf: Workflow, event: StoredEvent): boolean {
  * The event consumer of workflows: inside the transaction that stores an event, starts every workflow it triggers
  * (found through the trigger index), so an acknowledged event never loses its executions.
  */
-export const startExecutionsForEvent: EventConsumer = async (em, event, deps) => {
+export const startExecutionsForEvent: EventConsumer = async (em, event, deps, ctx) => {
   const found = await findTriggeredWorkflows(em, event);
   const workflows = event.entity === 'workflow' ? found.filter((wf) => !aboutItself(wf, event)) : found;
   if (workflows.length === 0) return;
   const chain = await causeChain(em, event.accountId, event.causedBy);
-  const extras = triggerExtras.getStore();
   const results = await startWorkflows(em, deps, event.accountId, workflows, {
     event,
-    executionData: extras?.executionData ?? null,
+    executionData: ctx.executionData,
     causedBy: chain,
     countTrigger: true,
     userKey: event.userKey,
   });
-  extras?.results.push(...results);
+  ctx.starts.push(...results);
 };

@@ -4,6 +4,7 @@ import type { AuthInfo } from '../context.ts';
 import { Account, ApiKey } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
+import { type AuthCache, authCacheOf, type CachedKey } from './authCache.ts';
 
 /** How often `last_used_at` is written at most: a write per request would put a row lock on the hot path. */
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -53,6 +54,41 @@ export async function authenticate(
 }
 
 /**
+ * The key and its account in one round trip, as a named statement (planned once per connection), kept in the
+ * process's key cache: most requests find their key there and cost no lookup.
+ */
+async function lookUpKey(pool: pg.Pool, cache: AuthCache, hash: string): Promise<CachedKey | null> {
+  const token = cache.begin();
+  const {
+    rows: [row],
+  } = await pool.query<Record<string, unknown> & KeyColumns>({
+    name: 'switchyard_resolve_api_key',
+    text: `select k.id as sy_key_id, k.kind as sy_key_kind, k.scopes as sy_key_scopes,
+                  k.last_used_at as sy_key_last_used_at, a.*
+             from api_keys k join accounts a on a.id = k.account_id
+            where k.hash = $1 and k.revoked_at is null`,
+    values: [hash],
+  });
+  if (!row) return null;
+  const {
+    sy_key_id: keyId,
+    sy_key_kind: kind,
+    sy_key_scopes: scopes,
+    sy_key_last_used_at: lastUsed,
+    ...accountRow
+  } = row;
+  const key: CachedKey = {
+    keyId,
+    kind,
+    scopes: typeof scopes === 'string' ? JSON.parse(scopes) : scopes,
+    accountRow,
+    lastUsedAt: lastUsed === null ? null : new Date(lastUsed),
+  };
+  cache.put(hash, key, token);
+  return key;
+}
+
+/**
  * The account, kind and scopes of an API key, or throws `invalid_key`. A key is valid only for the kind and
  * environment its prefix claims (a `sk_test_…` key never opens a live account).
  */
@@ -63,38 +99,22 @@ export async function resolveApiKey(
   shape: ApiKeyShape,
   now: Date,
 ): Promise<AuthInfo> {
-  // The key and its account in one round trip, as a named statement (planned once per connection): this runs
-  // before every request.
-  const {
-    rows: [row],
-  } = await pool.query<Record<string, unknown> & KeyColumns>({
-    name: 'switchyard_resolve_api_key',
-    text: `select k.id as sy_key_id, k.kind as sy_key_kind, k.scopes as sy_key_scopes,
-                  k.last_used_at as sy_key_last_used_at, a.*
-             from api_keys k join accounts a on a.id = k.account_id
-            where k.hash = $1 and k.revoked_at is null`,
-    values: [hashApiKey(rawKey)],
-  });
-  if (!row) throw new AppError('invalid_key', 'Invalid or revoked API key');
-  const {
-    sy_key_id: keyId,
-    sy_key_kind: kind,
-    sy_key_scopes: scopes,
-    sy_key_last_used_at: lastUsed,
-    ...accountRow
-  } = row;
-  const account = em.map(Account, accountRow);
-  if (kind !== shape.kind || (shape.environment !== null && shape.environment !== account.environment)) {
+  const hash = hashApiKey(rawKey);
+  const cache = authCacheOf(pool, em);
+  const key = cache.get(hash) ?? (await lookUpKey(pool, cache, hash));
+  if (!key) throw new AppError('invalid_key', 'Invalid or revoked API key');
+  const account = em.map(Account, { ...key.accountRow });
+  if (key.kind !== shape.kind || (shape.environment !== null && shape.environment !== account.environment)) {
     throw new AppError('invalid_key', 'Invalid or revoked API key');
   }
-  const lastUsedAt = lastUsed === null ? null : new Date(lastUsed);
-  if (!lastUsedAt || now.getTime() - lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-    await em.nativeUpdate(ApiKey, { id: keyId }, { lastUsedAt: now });
+  if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    key.lastUsedAt = now;
+    await em.nativeUpdate(ApiKey, { id: key.keyId }, { lastUsedAt: now });
   }
   return {
     kind: shape.kind,
     account,
-    apiKeyId: keyId,
-    scopes: typeof scopes === 'string' ? JSON.parse(scopes) : scopes,
+    apiKeyId: key.keyId,
+    scopes: key.scopes,
   };
 }

@@ -27,6 +27,15 @@ function setHeaders(res: ServerResponse | undefined, limit: number, r: RateLimit
   res.setHeader('X-RateLimit-Reset', String(Math.ceil((Date.now() + r.msBeforeNext) / 1000)));
 }
 
+function refuse(res: ServerResponse | undefined, limit: number, r: RateLimiterRes): never {
+  setHeaders(res, limit, r);
+  const retryAfter = Math.max(1, Math.ceil(r.msBeforeNext / 1000));
+  res?.setHeader('Retry-After', String(retryAfter));
+  throw new AppError('rate_limited', `Rate limit exceeded: retry after ${retryAfter} s`, [
+    { message: `retry after ${retryAfter} s (the Retry-After header)`, retry_after_seconds: retryAfter },
+  ]);
+}
+
 /**
  * Counts one request for `key`, sets the X-RateLimit-* headers, and throws 429 `rate_limited` (with Retry-After)
  * past the limit. If the store itself fails the request goes through: a broken counter must not take the API down.
@@ -45,11 +54,78 @@ export async function consumeRateLimit(
       logger.warn({ err }, 'rate limiter store failed; letting the request through');
       return;
     }
-    setHeaders(res, limiter.points, err);
-    const retryAfter = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
-    res?.setHeader('Retry-After', String(retryAfter));
-    throw new AppError('rate_limited', `Rate limit exceeded: retry after ${retryAfter} s`, [
-      { message: `retry after ${retryAfter} s (the Retry-After header)`, retry_after_seconds: retryAfter },
-    ]);
+    refuse(res, limiter.points, err);
+  }
+}
+
+/** What a statement of the route itself needs to count a request (see {@link RateCharge.inStatement}). */
+export interface StatementRateCount {
+  /** The limiter's row: `rate_limits.key`. */
+  key: string;
+  /** The window's end if this count opens a new one, and now (ms since the epoch, as the limiter stores them). */
+  expireIfNew: number;
+  nowMs: number;
+  limit: number;
+}
+
+/**
+ * One request's rate-limit count, left to the route: a route whose own statement can add it (event ingestion)
+ * saves the limiter's round trip and transaction; any other outcome (the route's other path, an error before its
+ * statement, an idempotent replay) counts it with the limiter afterwards, so every request still counts once and a
+ * request past the limit still answers 429.
+ */
+export class RateCharge {
+  private done = false;
+  private readonly limiter: RateLimiterPostgres;
+  private readonly id: string;
+  private readonly res: ServerResponse | undefined;
+  private readonly logger: Logger;
+
+  constructor(limiter: RateLimiterPostgres, id: string, res: ServerResponse | undefined, logger: Logger) {
+    this.limiter = limiter;
+    this.id = id;
+    this.res = res;
+    this.logger = logger;
+  }
+
+  /** Whether the request was counted. */
+  get settled(): boolean {
+    return this.done;
+  }
+
+  /** What a statement needs to count the request (it then reports the count back through {@link settle}). */
+  inStatement(): StatementRateCount {
+    const nowMs = Date.now();
+    return {
+      key: this.limiter.getKey(this.id),
+      expireIfNew: nowMs + this.limiter.duration * 1000,
+      nowMs,
+      limit: this.limiter.points,
+    };
+  }
+
+  /**
+   * The row as the statement left it (`consumed` points in the window ending at `expire`): sets the X-RateLimit-*
+   * headers, and throws 429 past the limit (the statement then wrote nothing).
+   */
+  settle(consumed: number, expire: number | null): void {
+    this.done = true;
+    const r = new RateLimiterRes(
+      Math.max(this.limiter.points - consumed, 0),
+      expire === null ? -1 : Math.max(expire - Date.now(), 0),
+      consumed,
+    );
+    if (consumed > this.limiter.points) refuse(this.res, this.limiter.points, r);
+    setHeaders(this.res, this.limiter.points, r);
+  }
+
+  /**
+   * Counts the request with the limiter, unless a statement did (one that failed rolled its count back with it):
+   * 429 past the limit.
+   */
+  async consume(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    await consumeRateLimit(this.limiter, this.id, this.res, this.logger);
   }
 }

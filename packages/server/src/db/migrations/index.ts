@@ -11,6 +11,7 @@ import { Migration20261201300000_eventNames } from './Migration20261201300000_ev
 import { Migration20261201310000_environments } from './Migration20261201310000_environments.ts';
 import { Migration20261201320000_failureNotices } from './Migration20261201320000_failureNotices.ts';
 import { Migration20261201400000_portal } from './Migration20261201400000_portal.ts';
+import { Migration20261202000000_authNotify } from './Migration20261202000000_authNotify.ts';
 import { Migration20261202100000_jobAnswers } from './Migration20261202100000_jobAnswers.ts';
 import { Migration20261202110000_stepReruns } from './Migration20261202110000_stepReruns.ts';
 
@@ -29,6 +30,7 @@ export const migrationsList = [
   Migration20261201310000_environments,
   Migration20261201320000_failureNotices,
   Migration20261201400000_portal,
+  Migration20261202000000_authNotify,
   Migration20261202100000_jobAnswers,
   Migration20261202110000_stepReruns,
 ];
