@@ -2,7 +2,13 @@ import type { z } from 'zod';
 import { minuteOfDayProblem } from '../delays.ts';
 import type { Problem } from '../errors.ts';
 import { validateConfigTemplates, validateTemplate } from '../templating.ts';
-import { paramLineProblems, parseHeaderLines, validateCustomHeaders } from '../webhookLines.ts';
+import {
+  forbiddenHeaderReason,
+  MAX_CUSTOM_HEADERS,
+  paramLineProblems,
+  parseHeaderLines,
+  validateCustomHeaders,
+} from '../webhookLines.ts';
 import { resolveEdges } from './edges.ts';
 import { findCycles, graphOfIndexes, reachableFrom, topologicalOrder } from './graph.ts';
 import {
@@ -52,6 +58,82 @@ function issuesAt(base: string, issues: readonly z.core.$ZodIssue[]): Problem[] 
   return issues.map((i) => ({ path: [base, ...i.path.map(String)].join('.'), message: i.message }));
 }
 
+// RFC 9110 `tchar`, by char code (the TOKEN rule of webhookLines.ts).
+const TCHAR = new Uint8Array(128);
+for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+  TCHAR[c.charCodeAt(0)] = 1;
+const MAX_HEADER_NAME = 256;
+const MAX_HEADER_VALUE = 4096;
+
+const isBlank = (c: number) => c === 32 || c === 9;
+
+/**
+ * Walks the `key: value` lines of a setting the way webhookLines.ts splits them (\r\n, \n or \r; split at the first
+ * colon; keys trimmed), calling `key(a, b, colon, end)` with the trimmed key's bounds. Returns false — "ask the full
+ * parser" — at anything it does not decide for certain: a NUL, a line without a colon that is not blank, an empty
+ * key, a key that begins or ends outside printable ASCII (where `trim()` could cut more), or when `key` returns false.
+ */
+function walkLines(
+  text: string,
+  key: (a: number, b: number, colon: number, end: number) => boolean,
+): boolean {
+  const n = text.length;
+  for (let start = 0; ; ) {
+    let end = start;
+    let colon = -1;
+    for (; end < n; end++) {
+      const c = text.charCodeAt(end);
+      if (c === 10 || c === 13) break;
+      if (c === 0) return false;
+      if (c === 58 && colon === -1) colon = end;
+    }
+    if (colon === -1) {
+      for (let i = start; i < end; i++) if (!isBlank(text.charCodeAt(i))) return false;
+    } else {
+      let a = start;
+      let b = colon;
+      while (a < b && isBlank(text.charCodeAt(a))) a++;
+      while (b > a && isBlank(text.charCodeAt(b - 1))) b--;
+      if (a === b) return false;
+      // `trim()` stops at the same places when both ends are printable ASCII.
+      const ca = text.charCodeAt(a);
+      const cb = text.charCodeAt(b - 1);
+      if (ca <= 32 || ca >= 127 || cb <= 32 || cb >= 127) return false;
+      if (!key(a, b, colon, end)) return false;
+    }
+    if (end === n) return true;
+    start = end + (text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? 2 : 1);
+  }
+}
+
+/**
+ * True when `parseHeaderLines` and `validateCustomHeaders` would both report nothing for `text`, decided in one
+ * pass without building the header object; false means "run them" (they are the authority on every message).
+ */
+function headersClean(text: string): boolean {
+  const names: string[] = [];
+  return walkLines(text, (a, b, colon, end) => {
+    if (b - a > MAX_HEADER_NAME || end - colon - 1 > MAX_HEADER_VALUE || names.length === MAX_CUSTOM_HEADERS)
+      return false;
+    for (let i = a; i < b; i++) if (TCHAR[text.charCodeAt(i)] !== 1) return false;
+    const lower = text.slice(a, b).toLowerCase();
+    if (lower === '__proto__' || forbiddenHeaderReason(lower) !== null || names.includes(lower)) return false;
+    names.push(lower);
+    return true;
+  });
+}
+
+/** True when `paramLineProblems` would report nothing for `text` (every key distinct); false means "run it". */
+function paramsClean(text: string): boolean {
+  const keys: string[] = [];
+  return walkLines(text, (a, b) => {
+    const key = text.slice(a, b);
+    if (key === '__proto__' || keys.includes(key)) return false;
+    keys.push(key);
+    return true;
+  });
+}
+
 // Node-type rules beyond the schema: delay units, header/param lines, merge-token syntax in action settings.
 function addNodeProblems(
   problems: Problem[],
@@ -68,12 +150,12 @@ function addNodeProblems(
     if (typeof node.url === 'string' && !node.url.startsWith('{{') && !HTTP_URL.test(node.url)) {
       problems.push({ path: `${base}.url`, message: 'url must be an absolute http:// or https:// URL' });
     }
-    if (typeof node.headers === 'string') {
+    if (typeof node.headers === 'string' && !headersClean(node.headers)) {
       const parsed = parseHeaderLines(node.headers, `${base}.headers`);
       const bad = validateCustomHeaders(parsed.value, `${base}.headers`);
       if (parsed.problems.length > 0 || bad.length > 0) problems.push(...parsed.problems, ...bad);
     }
-    if (typeof node.params === 'string') {
+    if (typeof node.params === 'string' && !paramsClean(node.params)) {
       const bad = paramLineProblems(node.params, `${base}.params`);
       if (bad.length > 0) problems.push(...bad);
     }
