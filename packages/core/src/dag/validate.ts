@@ -9,6 +9,7 @@ import {
   parseHeaderLines,
   validateCustomHeaders,
 } from '../webhookLines.ts';
+import { type Accepts, compileAccepts } from './accepts.ts';
 import { resolveEdges } from './edges.ts';
 import { findCycles, graphOfIndexes, reachableFrom, topologicalOrder } from './graph.ts';
 import {
@@ -37,6 +38,12 @@ const SCHEMA_OF: Record<NodeType, z.ZodType> = {
   UpdateField: UpdateFieldNode.strip(),
   Condition: ConditionNode.strip(),
 };
+
+// The same schemas as plain predicates where they can be compiled (see accepts.ts): a node they accept is one the
+// schema accepts, so only the others are parsed.
+const ACCEPTS_OF = Object.fromEntries(
+  Object.entries(SCHEMA_OF).map(([type, schema]) => [type, compileAccepts(schema)]),
+) as Record<NodeType, Accepts | undefined>;
 
 const ACTION_TYPES: ReadonlySet<string> = new Set([
   'Webhook',
@@ -246,8 +253,11 @@ export function validateWorkflowTemplate(template: unknown): Problem[] {
     if (type === 'Start') starts.push(ids.length);
     indexOf.set(id, ids.length);
     ids.push(id);
-    const parsed = SCHEMA_OF[type as NodeType].safeParse(node);
-    if (!parsed.success) problems.push(...issuesAt(base, parsed.error.issues));
+    const accepts = ACCEPTS_OF[type as NodeType];
+    if (accepts === undefined || !accepts(node)) {
+      const parsed = SCHEMA_OF[type as NodeType].safeParse(node);
+      if (!parsed.success) problems.push(...issuesAt(base, parsed.error.issues));
+    }
     addNodeProblems(problems, node, type as NodeType, base);
   }
 
