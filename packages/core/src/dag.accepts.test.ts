@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DelayNode, StartNode, validateWorkflowTemplate, WebhookNode } from './dag.ts';
 import { compileAccepts } from './dag/accepts.ts';
 import * as schemas from './dag/schema.ts';
+import { DelayNode, StartNode, validateWorkflowTemplate, WebhookNode } from './dag.ts';
 
 const NODE_SCHEMAS = {
   StartNode: schemas.StartNode,
