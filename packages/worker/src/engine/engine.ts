@@ -25,7 +25,6 @@ import {
   FAIL_INLINE_STEP,
   FAIL_STEP,
   LOCK_EXECUTION,
-  READ_EXECUTION,
   RETRY_STEP,
   SCHEDULE_STEP,
   SKIP_PENDING_STEPS,
@@ -125,12 +124,18 @@ function runInline(
  * as one job (keyed by execution + node) at the time its parents allow — a Delay's children at its end — and, when
  * every step is done, completes the execution or fails it (emitting `workflow.execution_failed`).
  */
-export async function advanceLocked(em: EntityManager, deps: WorkerDeps, ex: ExecutionRow): Promise<void> {
+export async function advanceLocked(
+  em: EntityManager,
+  deps: WorkerDeps,
+  ex: ExecutionRow,
+  /** Every step of the execution when the caller has just read them under the lock. */
+  stepsRead?: StepRow[],
+): Promise<void> {
   if (ex.status !== 'running') return;
   const template = ex.template;
   const graph = workflowGraph(template);
   const byId = new Map(template.nodes.map((n) => [n.id, n]));
-  const steps: StepRow[] = await run(em, STEPS_OF_EXECUTION, [ex.id]);
+  const steps: StepRow[] = stepsRead ?? (await run(em, STEPS_OF_EXECUTION, [ex.id]));
   const states: Record<string, StepState> = {};
   const conditions: Record<string, boolean> = {};
   const readyTimes: Record<string, Date | null> = {};
@@ -289,8 +294,7 @@ export async function runStep(
     await recheckLater(em, executionId, nodeId, lease);
     return 'not_claimed';
   }
-  const ex = await runOne(em, READ_EXECUTION, [executionId]);
-  if (!ex) return 'not_claimed';
+  const ex: ExecutionRow = claimed;
   const node = ex.template.nodes.find((n) => n.id === nodeId);
   let output: unknown = null;
   let failure: unknown = null;
@@ -326,8 +330,15 @@ export async function runStep(
     // Gone while the step ran (deleted with its account): nothing to record.
     if (!locked) return 'not_claimed';
     if (failure === null) {
-      await run(tem, SUCCEED_STEP, [JSON.stringify(output), executionId, nodeId]);
-      await advanceLocked(tem, deps, locked);
+      const steps = await run(tem, SUCCEED_STEP, [
+        JSON.stringify(output),
+        executionId,
+        nodeId,
+        locked.template.nodes.length,
+      ]);
+      // Completed in the statement (every step done and none failed): nothing is left to plan.
+      if (steps[0]?.completed) return 'succeeded';
+      await advanceLocked(tem, deps, locked, steps);
       return 'succeeded';
     }
     const error = describeError(failure);

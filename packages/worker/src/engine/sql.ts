@@ -35,15 +35,6 @@ export const LOCK_EXECUTION = statement<[id: string], ExecutionRow>(
     where e.id = $1 for update of e`,
 );
 
-/** Reads an execution without locking it (a step reads its data before it runs, outside the transaction). */
-export const READ_EXECUTION = statement<[id: string], ExecutionRow>(
-  'switchyard_read_execution',
-  `select e.id, e.account_id, e.workflow_id, e.user_key, e.status, e.template, e.data, e.caused_by,
-          a.time_zone
-     from executions e join accounts a on a.id = e.account_id
-    where e.id = $1`,
-);
-
 /** Every step of an execution. */
 export const STEPS_OF_EXECUTION = statement<[executionId: string], StepRow>(
   'switchyard_steps_of_execution',
@@ -105,18 +96,21 @@ export const FAIL_EXECUTION = statement<[error: string, id: string], { id: strin
     where id = $2 and status = 'running' returning id`,
 );
 
-/** What claiming a step returns: its attempt number, its type, and how many reruns it has been through. */
-export interface ClaimedStep {
+/**
+ * What claiming a step returns: its attempt number, its type, how many reruns it has been through, and its execution
+ * as the step reads it before it runs (outside any transaction).
+ */
+export interface ClaimedStep extends ExecutionRow {
   attempts: number;
   type: string;
   rerun: number;
 }
 
 /**
- * Claims an action step, in one statement: only a scheduled step (its parents are done) of a running execution is
- * taken, or a running one whose worker died: its lease is over, or the very job that claimed it runs again
- * (graphile-worker runs a job once at a time, so its previous run is over). A redelivered job, or one for a stopped
- * execution, finds nothing to claim.
+ * Claims an action step and reads its execution, in one statement: only a scheduled step (its parents are done) of a
+ * running execution is taken, or a running one whose worker died: its lease is over, or the very job that claimed it
+ * runs again (graphile-worker runs a job once at a time, so its previous run is over). A redelivered job, or one for
+ * a stopped execution, finds nothing to claim.
  */
 export const CLAIM_STEP = statement<
   [jobId: string | null, executionId: string, nodeId: string, leaseSeconds: number],
@@ -125,19 +119,41 @@ export const CLAIM_STEP = statement<
   'switchyard_claim_step',
   `update execution_steps s set status = 'running', attempts = s.attempts + 1, started_at = now(), updated_at = now(),
           job_id = $1
-     from executions e
+     from executions e join accounts a on a.id = e.account_id
     where s.execution_id = $2 and s.node_id = $3 and e.id = s.execution_id and e.status = 'running'
       and (s.status = 'scheduled'
            or (s.status = 'running' and (s.updated_at < now() - make_interval(secs => $4) or s.job_id = $1)))
-   returning s.attempts, s.type, s.rerun`,
+   returning s.attempts, s.type, s.rerun, e.id, e.account_id, e.workflow_id, e.user_key, e.status, e.template, e.data,
+             e.caused_by, a.time_zone`,
 );
 
-/** A step's provider succeeded. */
-export const SUCCEED_STEP = statement<[output: string, executionId: string, nodeId: string]>(
+/**
+ * A step's provider succeeded, under its execution's lock: records the output and returns every step of the
+ * execution as it now is. When that leaves every one of the template's `nodeCount` nodes succeeded or skipped, the
+ * execution completes in the same statement (`completed`), which is what planning would conclude; otherwise the
+ * caller plans with the returned steps.
+ */
+export const SUCCEED_STEP = statement<
+  [output: string, executionId: string, nodeId: string, nodeCount: number],
+  StepRow & { completed: boolean }
+>(
   'switchyard_succeed_step',
-  `update execution_steps set status = 'succeeded', output = $1::jsonb, error = null, finished_at = now(),
-          updated_at = now()
-    where execution_id = $2 and node_id = $3 and status = 'running'`,
+  `with done as (
+     update execution_steps set status = 'succeeded', output = $1::jsonb, error = null, finished_at = now(),
+            updated_at = now()
+      where execution_id = $2 and node_id = $3 and status = 'running'
+      returning node_id, type, status, run_at, output, error),
+   steps as (
+     select s.node_id, s.type, s.status, s.run_at, s.output, s.error from execution_steps s
+      where s.execution_id = $2 and not exists (select 1 from done where done.node_id = s.node_id)
+     union all
+     select node_id, type, status, run_at, output, error from done),
+   finished as (
+     update executions set status = 'completed', finished_at = now(), updated_at = now()
+      where id = $2 and status = 'running'
+        and (select count(*) from steps where status in ('succeeded', 'skipped')) = $4::int
+      returning id)
+   select steps.*, exists (select 1 from finished) as completed from steps`,
 );
 
 /** A step failed and will run again at `run_at`. */
