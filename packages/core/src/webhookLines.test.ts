@@ -103,6 +103,13 @@ describe('line splitting', () => {
     return { lines, bad };
   }
 
+  it('reports a repeated param after the malformed lines, in both the parser and the problems-only check', () => {
+    // Found by the property below: a bare CR splits lines, and the repeat on line 2 came before line 3's problem.
+    const text = 'x-y:\rx-y:\na';
+    expect(paramLineProblems(text, 'p')).toEqual(parseParamLines(text, 'p').problems);
+    expect(paramLineProblems(text, 'p').map((p) => p.path)).toEqual(['p[2]', 'p[1]']);
+  });
+
   it('finds the same lines, keys, values and bad lines as a regex split, for any text', () => {
     const text = fc
       .array(

@@ -155,12 +155,14 @@ export function parseParamLines(text: string, field = 'params'): ParsedLines {
  */
 export function paramLineProblems(text: string, field = 'params'): Problem[] {
   const problems: Problem[] = [];
+  const repeats: Problem[] = [];
   const seen = new SeenNames();
   forEachLine(text, field, problems, (key, _line, _colon, index) => {
     // parseParamLines stores into a plain object, where `__proto__` never becomes a key, so never repeats.
-    if (key !== '__proto__' && seen.repeat(key)) problems.push(repeatedParam(field, index, key));
+    if (key !== '__proto__' && seen.repeat(key)) repeats.push(repeatedParam(field, index, key));
   });
-  return problems;
+  // In parseParamLines' order: the malformed lines first, then the repeated names.
+  return repeats.length === 0 ? problems : problems.concat(repeats);
 }
 
 function repeatedParam(field: string, index: number, key: string): Problem {
