@@ -1,5 +1,8 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { serverForFile } from './testing/index.ts';
@@ -37,6 +40,14 @@ describe('/docs', () => {
           '--no-sandbox',
           '--disable-gpu',
           '--disable-dev-shm-usage',
+          // Left to itself Chromium reaches for update and account hosts; nothing but loopback may be contacted.
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--no-first-run',
+          '--no-default-browser-check',
+          '--disable-sync',
+          '--disable-features=MediaRouter,OptimizationHints',
+          `--user-data-dir=${await mkdtemp(path.join(os.tmpdir(), 'switchyard-docs-chromium-'))}`,
           '--virtual-time-budget=15000',
           '--dump-dom',
           `${srv.url}/docs`,
