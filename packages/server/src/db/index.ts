@@ -13,7 +13,6 @@ export { createLogger, type Logger } from '../logger.ts';
 export { closeServerDeps, createServerDeps, type ServerDepsOptions } from '../server.ts';
 export { isoUtc, readableInZone } from '../time.ts';
 export { openHeaders, signingSecrets } from '../webhooks/secrets.ts';
-export { pgTextArray } from '../workflows/triggers.ts';
 export * from './admin.ts';
 export * from './enqueue.ts';
 export * from './entities/index.ts';

@@ -30,14 +30,6 @@ export function lookupKeysOf(event: Pick<StoredEvent, 'type' | 'entity'>): strin
   return [...keys];
 }
 
-/**
- * A Postgres text[] literal (`{"a","b"}`), every element quoted: bound as one parameter, never expanded. Left for
- * the statements still run through `em.execute` (the engine's); a statement of db/statement.ts takes the array.
- */
-export function pgTextArray(items: readonly string[]): string {
-  return `{${items.map((s) => `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
-}
-
 /** True when trigger conditions are absent: null, or seed 004's empty hash `{}`. */
 export function isNoCondition(conditions: unknown): boolean {
   return (
