@@ -94,9 +94,9 @@ async function account(serverUrl: string, count: number) {
     await em.execute(
       `insert into workflows (id, account_id, key, user_key, name, enabled, disabled_reason, auto_start,
          template_status, template, template_draft, event_trigger, event_trigger_draft, trigger_keys,
-         executions_count, actions_count, last_published_at, created_at, updated_at)
+         actions_count, last_published_at, created_at, updated_at)
        select x.id::uuid, w.account_id, 'wf_' || x.n, w.user_key, 'Workflow ' || x.n, true, null, true,
-         'published', w.template, w.template_draft, x.t, x.t, array[x.t], 0, w.actions_count, now(), now(), now()
+         'published', w.template, w.template_draft, x.t, x.t, array[x.t], w.actions_count, now(), now(), now()
        from workflows w, unnest(?::uuid[], ?::int[], ?::text[]) as x(id, n, t)
        where w.id = ?`,
       [

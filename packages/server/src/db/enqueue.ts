@@ -1,5 +1,6 @@
 import { JOBS, type JobName, type JobPayload } from '@switchyard/core';
 import type { EntityManager } from './orm.ts';
+import { run, statement } from './statement.ts';
 
 /** When and how a job runs. */
 export interface EnqueueOptions {
@@ -10,6 +11,25 @@ export interface EnqueueOptions {
   queueName?: string;
   priority?: number;
 }
+
+/** graphile-worker's own `add_job`, with every option (a null takes its default). */
+const ADD_JOB = statement<
+  [
+    identifier: string,
+    payload: string,
+    queueName: string | null,
+    runAt: Date | null,
+    maxAttempts: number,
+    jobKey: string | null,
+    priority: number | null,
+    jobKeyMode: string | null,
+  ]
+>(
+  'switchyard_add_job',
+  `select graphile_worker.add_job(
+     identifier => $1, payload => $2::json, queue_name => $3, run_at => $4::timestamptz,
+     max_attempts => $5::int, job_key => $6, priority => $7::int, job_key_mode => $8)`,
+);
 
 /**
  * Adds a graphile-worker job with `graphile_worker.add_job` through the caller's EntityManager, so the job is part
@@ -23,19 +43,14 @@ export async function enqueueJob<N extends JobName>(
 ): Promise<void> {
   const job = JOBS[name];
   job.payload.parse(payload);
-  await em.execute(
-    `select graphile_worker.add_job(
-       identifier => ?, payload => ?::json, queue_name => ?, run_at => ?::timestamptz,
-       max_attempts => ?, job_key => ?, priority => ?, job_key_mode => ?)`,
-    [
-      name,
-      JSON.stringify(payload),
-      opts.queueName ?? null,
-      opts.runAt?.toISOString() ?? null,
-      job.maxAttempts,
-      opts.jobKey ?? null,
-      opts.priority ?? null,
-      opts.jobKeyMode ?? null,
-    ],
-  );
+  await run(em, ADD_JOB, [
+    name,
+    JSON.stringify(payload),
+    opts.queueName ?? null,
+    opts.runAt ?? null,
+    job.maxAttempts,
+    opts.jobKey ?? null,
+    opts.priority ?? null,
+    opts.jobKeyMode ?? null,
+  ]);
 }

@@ -1,6 +1,8 @@
 import type { EntityManager } from '../db/orm.ts';
 import type { ServerDeps } from '../deps.ts';
 import { type StartResult, startExecutionsForEvent } from '../executions/start.ts';
+import type { AcceptedEvent } from './schema.ts';
+import type { NewEvent } from './service.ts';
 
 /** An event as stored, handed to every consumer inside the transaction that stored it. */
 export interface StoredEvent {
@@ -15,7 +17,20 @@ export interface StoredEvent {
   occurredAt: Date;
   /** Chain of execution ids that caused it (loop guard). */
   causedBy: string[];
+  /**
+   * False when the account's routing, checked current by the statement that stored the event, has no workflow
+   * listening on its type or entity: the workflow lookup is skipped.
+   */
+  couldStartWorkflow?: boolean;
 }
+
+/** Stores an event Switchyard raises itself, in `em`'s transaction (ingestion's {@link emitEvent}). */
+export type EmitEvent = (
+  em: EntityManager,
+  deps: ServerDeps,
+  accountId: string,
+  event: NewEvent,
+) => Promise<AcceptedEvent>;
 
 /** What the caller of one ingestion hands its consumers, and what they hand back. */
 export interface IngestContext {
@@ -23,6 +38,8 @@ export interface IngestContext {
   executionData: Record<string, unknown> | null;
   /** The workflows the events started or refused, in order. */
   starts: StartResult[];
+  /** How a consumer emits events of its own (`workflow.triggered`) in the same transaction. */
+  emit: EmitEvent;
 }
 
 /**

@@ -25,7 +25,13 @@ import {
 } from './consumers.ts';
 import { entityIdOf } from './entityId.ts';
 import { checkJobs, ingestParams, storeInOneStatement } from './fastPath.ts';
-import { cachedRouting, forgetRouting, subscribedHooks, transactionRouting } from './routing.ts';
+import {
+  cachedRouting,
+  couldStartWorkflow,
+  forgetRouting,
+  subscribedHooks,
+  transactionRouting,
+} from './routing.ts';
 import type { AcceptedEvent, EventInput, ListEventsInput } from './schema.ts';
 import { FIND_EVENT_ID, INGEST, type IngestEventRow, READ_SNAPSHOT } from './sql.ts';
 
@@ -148,6 +154,7 @@ async function storeInTransaction(
       return { id: (await existingId(tem, accountId, row.external_id ?? '')) ?? row.id, duplicate: true };
     }
     checkJobs(result.jobs, deliveries, new Set(result.stored));
+    event.couldStartWorkflow = couldStartWorkflow(routing, row);
     for (const consume of eventConsumers) await consume(tem, event, deps, ctx);
     return { id: row.id, duplicate: false };
   }
@@ -231,7 +238,7 @@ export async function ingestEvents(
     }
   }
   await opts.rateCharge?.consume();
-  const ctx: IngestContext = { executionData: opts.executionData ?? null, starts: [] };
+  const ctx: IngestContext = { executionData: opts.executionData ?? null, starts: [], emit: emitEvent };
   const accepted = await em.transactional(async (tem) => {
     const out: AcceptedEvent[] = [];
     for (const ev of events) out.push(await storeInTransaction(tem, deps, accountId, ev, ctx));
@@ -254,7 +261,8 @@ export async function ingestEvents(
 
 /**
  * Stores an event Switchyard itself raises (`webhook.disabled`, `workflow.disabled`, `workflow.execution_failed`)
- * and runs the consumers, in `em`'s transaction when it has one. Usable from the worker. No catalog check.
+ * and runs the consumers, in `em`'s transaction when it has one (no savepoint: a failure fails that transaction),
+ * else in one of its own. Usable from the worker. No catalog check.
  */
 export async function emitEvent(
   em: EntityManager,
@@ -262,9 +270,9 @@ export async function emitEvent(
   accountId: string,
   event: NewEvent,
 ): Promise<AcceptedEvent> {
-  return em.transactional((tem) =>
-    storeInTransaction(tem, deps, accountId, event, { executionData: null, starts: [] }),
-  );
+  const store = (tem: EntityManager) =>
+    storeInTransaction(tem, deps, accountId, event, { executionData: null, starts: [], emit: emitEvent });
+  return em.isInTransaction() ? store(em) : em.transactional(store);
 }
 
 /** One event of the account, or 404. */

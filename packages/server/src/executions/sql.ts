@@ -114,24 +114,21 @@ export const DISABLE_WORKFLOW = statement<[reason: string, workflowId: string], 
     where id = $2 and enabled returning id`,
 );
 
-/** An account's time zone. */
-export const ACCOUNT_ZONE = statement<[accountId: string], { time_zone: string }>(
-  'executions_account_zone',
-  'select time_zone from accounts where id = $1',
-);
-
-/** What an execution's data takes from its user. */
-export const USER_FOR_DATA = statement<
+/** An account's time zone, and what an execution's data takes from its user (nulls when there is none yet). */
+export const ZONE_AND_USER = statement<
   [accountId: string, userKey: string],
   {
-    key: string;
+    time_zone: string;
+    key: string | null;
     name: string | null;
     email: string | null;
     config: { user_data?: Record<string, unknown> } | null;
   }
 >(
-  'executions_user_for_data',
-  'select key, name, email, config from users where account_id = $1 and key = $2',
+  'executions_zone_and_user',
+  `select a.time_zone, u.key, u.name, u.email, u.config
+     from accounts a left join users u on u.account_id = a.id and u.key = $2
+    where a.id = $1`,
 );
 
 /** Writes an execution. Template, data and caused_by go as JSON text. */
@@ -178,8 +175,14 @@ export const INSERT_STEPS = statement<
      from unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) as u(id, node_id, type, status)`,
 );
 
-/** Counts an execution on its workflow. */
+/**
+ * Counts an execution on its workflow, in the slot of this connection: concurrent events that start one workflow
+ * each increment a row of their own instead of queueing on one row lock until their transactions commit.
+ */
 export const COUNT_EXECUTION = statement<[workflowId: string]>(
   'executions_count_on_workflow',
-  'update workflows set executions_count = executions_count + 1, last_triggered_at = now() where id = $1',
+  `insert into workflow_counts as c (workflow_id, slot, executions, last_triggered_at)
+   values ($1, pg_backend_pid() % 16, 1, now())
+   on conflict (workflow_id, slot) do update
+     set executions = c.executions + 1, last_triggered_at = greatest(c.last_triggered_at, excluded.last_triggered_at)`,
 );

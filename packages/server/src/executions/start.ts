@@ -5,11 +5,10 @@ import type { Workflow } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
 import { run, runOne } from '../db/statement.ts';
 import type { ServerDeps } from '../deps.ts';
-import type { EventConsumer, StoredEvent } from '../events/consumers.ts';
+import type { EmitEvent, EventConsumer, StoredEvent } from '../events/consumers.ts';
 import { findTriggeredWorkflows } from '../workflows/triggers.ts';
 import { buildContext } from './context.ts';
 import {
-  ACCOUNT_ZONE,
   CAUSES_OF,
   COUNT_EXECUTION,
   COUNT_TRIGGER,
@@ -17,18 +16,8 @@ import {
   INSERT_EXECUTION,
   INSERT_STEPS,
   TODAY_IN_ZONE,
-  USER_FOR_DATA,
+  ZONE_AND_USER,
 } from './sql.ts';
-
-/**
- * Emits an event from inside ingestion (`workflow.disabled`, `workflow.triggered`). Ingestion runs this module as
- * one of its consumers, so a static import of it would close the cycle events/service → events/consumers →
- * executions/start → events/service; the module is taken when the first such event is emitted instead.
- */
-async function emitEvent(...args: Parameters<typeof import('../events/service.ts').emitEvent>) {
-  const ingestion = await import('../events/service.ts');
-  return ingestion.emitEvent(...args);
-}
 
 /** How workflows are being started. */
 export interface StartOptions {
@@ -43,6 +32,11 @@ export interface StartOptions {
   /** Run at once even when the workflow's `auto_start` is off (a manual `/execute`). */
   forceStart?: boolean;
   userKey: string;
+  /**
+   * How `workflow.triggered` and `workflow.disabled` are emitted: ingestion's own emitter, handed in by its caller
+   * (this module runs inside ingestion as a consumer, so it does not import it).
+   */
+  emit: EmitEvent;
 }
 
 /** What happened to one workflow asked to start. */
@@ -75,7 +69,7 @@ async function passesBreaker(
   deps: ServerDeps,
   wf: Workflow,
   timeZone: string,
-  causedBy: string[],
+  opts: StartOptions,
 ): Promise<boolean> {
   const max = wf.maxTriggersPerDay;
   if (max === null || max === undefined) return true;
@@ -89,7 +83,7 @@ async function passesBreaker(
   const flipped = await run(em, DISABLE_WORKFLOW, [reason, wf.id]);
   if (flipped.length > 0) {
     deps.logger.warn({ workflowId: wf.id, max }, 'workflow disabled by its circuit breaker');
-    await emitEvent(em, deps, wf.accountId, {
+    await opts.emit(em, deps, wf.accountId, {
       type: 'workflow.disabled',
       entity: 'workflow',
       entityId: wf.id,
@@ -103,7 +97,7 @@ async function passesBreaker(
       },
       previous: null,
       userKey: wf.userKey,
-      causedBy,
+      causedBy: opts.causedBy,
     });
   }
   return false;
@@ -142,9 +136,9 @@ export async function startWorkflows(
   opts: StartOptions,
 ): Promise<StartResult[]> {
   if (workflows.length === 0) return [];
-  const account = await runOne(em, ACCOUNT_ZONE, [accountId]);
-  const timeZone = account?.time_zone ?? 'UTC';
-  const user = await runOne(em, USER_FOR_DATA, [accountId, opts.userKey]);
+  const found = await runOne(em, ZONE_AND_USER, [accountId, opts.userKey]);
+  const timeZone = found?.time_zone ?? 'UTC';
+  const user = found?.key ? { ...found, key: found.key } : undefined;
   const userData = user?.config?.user_data ?? {};
   const results: StartResult[] = [];
   const tooDeep = opts.causedBy.length >= deps.env.WORKFLOW_MAX_CHAIN_DEPTH;
@@ -177,7 +171,7 @@ export async function startWorkflows(
       results.push({ workflowId: wf.id, executionId: id, status: 'skipped', reason });
       continue;
     }
-    if (opts.countTrigger && !(await passesBreaker(em, deps, wf, timeZone, opts.causedBy))) {
+    if (opts.countTrigger && !(await passesBreaker(em, deps, wf, timeZone, opts))) {
       results.push({
         workflowId: wf.id,
         executionId: null,
@@ -234,7 +228,7 @@ export async function startWorkflows(
       await enqueueJob(em, 'start_execution', { execution_id: id }, { jobKey: `execution:${id}:start` });
     }
     // The catalog's `workflow.triggered`, for subscribers (no entity snapshot: it describes no entity of the host).
-    await emitEvent(em, deps, accountId, {
+    await opts.emit(em, deps, accountId, {
       type: 'workflow.triggered',
       entity: 'workflow',
       entityId: null,
@@ -270,6 +264,7 @@ function aboutItself(wf: Workflow, event: StoredEvent): boolean {
  * (found through the trigger index), so an acknowledged event never loses its executions.
  */
 export const startExecutionsForEvent: EventConsumer = async (em, event, deps, ctx) => {
+  if (event.couldStartWorkflow === false) return;
   const found = await findTriggeredWorkflows(em, event);
   const workflows = event.entity === 'workflow' ? found.filter((wf) => !aboutItself(wf, event)) : found;
   if (workflows.length === 0) return;
@@ -280,6 +275,7 @@ export const startExecutionsForEvent: EventConsumer = async (em, event, deps, ct
     causedBy: chain,
     countTrigger: true,
     userKey: event.userKey,
+    emit: ctx.emit,
   });
   ctx.starts.push(...results);
 };

@@ -70,13 +70,14 @@ export function toWorkflowOutput(w: Workflow, zone: string, extras: WorkflowExtr
     trigger_conditions: record(published ? w.triggerConditions : w.triggerConditionsDraft),
     trigger_conditions_draft: record(w.triggerConditionsDraft),
     max_triggers_per_day: w.maxTriggersPerDay ?? null,
-    executions_count: w.executionsCount,
+    // Summed at load; a workflow created in this request has not loaded them (and has none).
+    executions_count: w.executionsCount ?? 0,
     actions_count: w.actionsCount,
     stats: extras.stats ?? {},
     ...(w.rule ? { ...w.rule } : {}),
     ...timestampFields('created', w.createdAt, zone),
     ...timestampFields('updated', w.updatedAt, zone),
     ...timestampFields('last_published', w.lastPublishedAt, zone),
-    ...timestampFields('last_triggered', w.lastTriggeredAt, zone),
+    ...timestampFields('last_triggered', w.lastTriggeredAt ?? null, zone),
   } as WorkflowOutput;
 }

@@ -206,7 +206,6 @@ export async function createWorkflow(
     triggerConditionsDraft: conditionsOrNull(input.trigger_conditions),
     maxTriggersPerDay: input.max_triggers_per_day ?? null,
     triggerKeys: [],
-    executionsCount: 0,
     actionsCount: 0,
   });
   if (rule) await applyRule(em, deps, w, input);

@@ -334,8 +334,14 @@ describe('stopping', () => {
       const l = (await call('GET', `/v1/executions?workflow_id=${wf.id}&status=running&limit=100`)).body.data;
       return l.length === N ? l : undefined;
     });
-    const detail = await execution(running[0].id);
+    // Executions run as they are created, before the worker reaches their Delay: once it has, the Webhook step
+    // after it is scheduled, and nothing has been called.
+    const detail = await waitUntil(async () => {
+      const d = await execution(running[0].id);
+      return stepsById(d).call.status === 'pending' ? undefined : d;
+    });
     expect(stepsById(detail).call.status).toBe('scheduled');
+    expect(r.got()).toHaveLength(0);
 
     const stop = await call('POST', '/v1/executions/stop', {
       stop_event: 'signed_up',

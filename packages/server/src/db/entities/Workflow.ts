@@ -41,8 +41,19 @@ export const Workflow = defineEntity({
     rule: p.json<WorkflowRule>().nullable(),
     triggerKeys: p.array().default([]),
     maxTriggersPerDay: p.integer().nullable(),
-    lastTriggeredAt: p.datetime().nullable(),
-    executionsCount: p.integer().default(0),
+    // Summed over the workflow's slots in `workflow_counts` (executions/sql.ts COUNT_EXECUTION writes them).
+    lastTriggeredAt: p
+      .datetime()
+      .formula(
+        (cols) => `(select max(c.last_triggered_at) from workflow_counts c where c.workflow_id = ${cols.id})`,
+      )
+      .nullable(),
+    executionsCount: p
+      .integer()
+      .formula(
+        (cols) =>
+          `(select coalesce(sum(c.executions), 0)::int from workflow_counts c where c.workflow_id = ${cols.id})`,
+      ),
     actionsCount: p.integer().default(0),
     lastPublishedAt: p.datetime().nullable(),
     ...timestamps(),

@@ -14,6 +14,7 @@ import { Migration20261201400000_portal } from './Migration20261201400000_portal
 import { Migration20261202000000_authNotify } from './Migration20261202000000_authNotify.ts';
 import { Migration20261202100000_jobAnswers } from './Migration20261202100000_jobAnswers.ts';
 import { Migration20261202110000_stepReruns } from './Migration20261202110000_stepReruns.ts';
+import { Migration20261202120000_workflowCounts } from './Migration20261202120000_workflowCounts.ts';
 
 /** Every migration, in order. Listed by hand so the runtime never globs the file system for them. */
 export const migrationsList = [
@@ -33,4 +34,5 @@ export const migrationsList = [
   Migration20261202000000_authNotify,
   Migration20261202100000_jobAnswers,
   Migration20261202110000_stepReruns,
+  Migration20261202120000_workflowCounts,
 ];
