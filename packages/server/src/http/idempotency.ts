@@ -3,6 +3,7 @@ import { canonicalJson } from '@switchyard/core';
 import type pg from 'pg';
 import { uuidv7 } from 'uuidv7';
 import type { SecretBox } from '../crypto/secretBox.ts';
+import { coalesced } from '../db/coalesce.ts';
 import { run, runOne } from '../db/statement.ts';
 import { AppError } from '../errors.ts';
 import { CLAIM, DELETE_EXPIRED, READ, RECORD, RELEASE, TAKE_OVER } from './sql.ts';
@@ -33,6 +34,65 @@ export interface IdempotencyStore {
 export type Claim = { kind: 'claimed'; id: string; token: string } | { kind: 'replay'; response: unknown };
 
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+interface NewClaim {
+  id: string;
+  accountId: string;
+  key: string;
+  operation: string;
+  hash: string;
+  at: Date;
+  expiresAt: Date | null;
+  token: string;
+  lockedUntil: Date;
+}
+
+interface Sealed {
+  id: string;
+  token: string;
+  sealed: string;
+}
+
+/**
+ * Claims and records of one pool, group-committed: under concurrency, the claims (and the records) of many calls
+ * go in one statement. Each call still learns its own outcome, and none waits when it is alone.
+ */
+const batchesOf = new WeakMap<
+  pg.Pool,
+  { claim: (c: NewClaim) => Promise<boolean>; record: (r: Sealed) => Promise<void> }
+>();
+
+function batches(pool: pg.Pool) {
+  let b = batchesOf.get(pool);
+  if (!b) {
+    b = {
+      claim: coalesced(async (cs: NewClaim[]) => {
+        const claimed = new Set(
+          (
+            await run(pool, CLAIM, [
+              cs.map((c) => c.id),
+              cs.map((c) => c.accountId),
+              cs.map((c) => c.key),
+              cs.map((c) => c.operation),
+              cs.map((c) => c.hash),
+              cs.map((c) => c.at),
+              cs.map((c) => c.expiresAt),
+              cs.map((c) => c.token),
+              cs.map((c) => c.lockedUntil),
+            ])
+          ).map((r) => r.id),
+        );
+        return cs.map((c) => claimed.has(c.id));
+      }),
+      record: coalesced(async (rs: Sealed[]) => {
+        await run(pool, RECORD, [rs.map((r) => r.id), rs.map((r) => r.token), rs.map((r) => r.sealed)]);
+        return rs.map(() => undefined);
+      }),
+    };
+    batchesOf.set(pool, b);
+  }
+  return b;
+}
 
 /**
  * Claims (account, key, operation) for this call, each step a single statement outside any transaction: a new key
@@ -66,17 +126,17 @@ export async function claimIdempotencyKey(store: IdempotencyStore, call: Idempot
     const lockedUntil = new Date(t.getTime() + call.leaseMs);
     const expiresAt = call.key.startsWith('life-') ? null : new Date(t.getTime() + call.ttlHours * 3_600_000);
     const id = uuidv7();
-    const claimed = await runOne(store.pool, CLAIM, [
+    const claimed = await batches(store.pool).claim({
       id,
-      call.accountId,
-      call.key,
-      call.operation,
+      accountId: call.accountId,
+      key: call.key,
+      operation: call.operation,
       hash,
-      t,
+      at: t,
       expiresAt,
       token,
       lockedUntil,
-    ]);
+    });
     if (claimed) return { kind: 'claimed', id, token };
     const row = await runOne(store.pool, READ, [call.accountId, call.key, call.operation, t]);
     if (!row) continue; // released since: claim again
@@ -111,7 +171,7 @@ export async function recordIdempotentResponse(
   response: unknown,
 ): Promise<void> {
   const sealed = store.box.seal(JSON.stringify(response ?? null));
-  await run(store.pool, RECORD, [claim.id, claim.token, sealed]);
+  await batches(store.pool).record({ id: claim.id, token: claim.token, sealed });
 }
 
 /** Gives a claim up (the call failed: a failure is not remembered, and the next call with the key does the work). */

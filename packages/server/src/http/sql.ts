@@ -3,25 +3,32 @@ import { statement } from '../db/statement.ts';
 // The statements of what sits in front of every procedure: idempotency claims (idempotency.ts), each on its own —
 // none runs in a transaction, and none holds a lock past its own statement — and portal sessions (session.ts).
 
-/** Claims a key no one holds: a new row, or nothing when the key exists. */
+/**
+ * Claims keys no one holds, one row per call (concurrent calls share the statement, see db/coalesce.ts): the ids of
+ * the new rows; a key that exists, or repeats an earlier row of the same statement, returns nothing.
+ */
 export const CLAIM = statement<
   [
-    id: string,
-    accountId: string,
-    key: string,
-    operation: string,
-    requestHash: string,
-    createdAt: Date,
-    expiresAt: Date | null,
-    claimedBy: string,
-    lockedUntil: Date,
+    ids: string[],
+    accountIds: string[],
+    keys: string[],
+    operations: string[],
+    requestHashes: string[],
+    createdAt: Date[],
+    expiresAt: (Date | null)[],
+    claimedBy: string[],
+    lockedUntil: Date[],
   ],
   { id: string }
 >(
   'switchyard_idempotency_claim',
   `insert into idempotency_records (id, account_id, key, operation, request_hash, response, created_at, expires_at,
            claimed_by, locked_until)
-         values ($1, $2, $3, $4, $5, null, $6, $7, $8, $9)
+         select c.id, c.account_id, c.key, c.operation, c.request_hash, null, c.created_at, c.expires_at,
+                c.claimed_by, c.locked_until
+           from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+                       $7::timestamptz[], $8::uuid[], $9::timestamptz[])
+                  as c(id, account_id, key, operation, request_hash, created_at, expires_at, claimed_by, locked_until)
          on conflict (account_id, key, operation) do nothing
          returning id`,
 );
@@ -67,11 +74,15 @@ export const TAKE_OVER = statement<
          returning id`,
 );
 
-/** Completes a claim with its sealed response; a claim taken over since is left to its new holder. */
-export const RECORD = statement<[id: string, claimedBy: string, responseSealed: string]>(
+/**
+ * Completes claims with their sealed responses (concurrent calls share the statement); a claim taken over since is
+ * left to its new holder.
+ */
+export const RECORD = statement<[ids: string[], claimedBy: string[], responsesSealed: string[]]>(
   'switchyard_idempotency_record',
-  `update idempotency_records set response_sealed = $3, locked_until = null
-          where id = $1 and claimed_by = $2`,
+  `update idempotency_records r set response_sealed = u.sealed, locked_until = null
+     from unnest($1::uuid[], $2::uuid[], $3::text[]) as u(id, claimed_by, sealed)
+    where r.id = u.id and r.claimed_by = u.claimed_by`,
 );
 
 /** Drops a claim that did not complete. */
