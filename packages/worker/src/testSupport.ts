@@ -82,9 +82,13 @@ export interface ServerAndWorker {
 
 /**
  * Starts the API server (`startTestServer`) and a worker polling every 100 ms on the same database, both with
- * `settings` on top of the test defaults (127.0.0.1 allowlisted, plain HTTP allowed).
+ * `settings` on top of the test defaults (127.0.0.1 allowlisted, plain HTTP allowed), the worker with
+ * `workerSettings` on top of those.
  */
-export async function startServerAndWorker(settings: Record<string, string> = {}): Promise<ServerAndWorker> {
+export async function startServerAndWorker(
+  settings: Record<string, string> = {},
+  workerSettings: Record<string, string> = {},
+): Promise<ServerAndWorker> {
   const srv = await startTestServer(settings);
   const env = parseEnv({
     DATABASE_URL: srv.db.url,
@@ -92,6 +96,7 @@ export async function startServerAndWorker(settings: Record<string, string> = {}
     OUTBOUND_ALLOW_HTTP: 'true',
     OUTBOUND_ALLOWLIST: '127.0.0.1',
     ...settings,
+    ...workerSettings,
   }) as Env & { DATABASE_URL: string };
   const worker = await startWorker({ env, logger: createLogger('silent', 'test'), pollIntervalMs: 100 });
   return {
@@ -134,7 +139,12 @@ export interface FilePipeline {
  */
 export function pipelineForFile(
   settings: Record<string, string> = {},
-  opts: { smtp?: 'sink' | 'mailer'; otherwise?: (req: ReceivedRequest) => ReceiverReply } = {},
+  opts: {
+    smtp?: 'sink' | 'mailer';
+    otherwise?: (req: ReceivedRequest) => ReceiverReply;
+    /** The worker's own settings, on top of `settings` (a stricter outbound guard than the API's). */
+    worker?: Record<string, string>;
+  } = {},
 ): FilePipeline {
   let running: { pipeline: ServerAndWorker; rx: Receiver; sink?: SmtpSink } | undefined;
   const replies = new Map<string, (index: number) => ReceiverReply>();
@@ -147,7 +157,7 @@ export function pipelineForFile(
         ? { SMTP_URL: `smtp://127.0.0.1:${sink.port}`, MAIL_FROM: 'switchyard@example.com' }
         : {};
     const [pipeline, rx] = await Promise.all([
-      startServerAndWorker({ ...settings, ...mailer }),
+      startServerAndWorker({ ...settings, ...mailer }, opts.worker),
       startReceiver((req: ReceivedRequest): ReceiverReply => {
         const seen = rx.requests.filter((r: ReceivedRequest) => pathOf(r) === pathOf(req)).length - 1;
         return replies.get(pathOf(req))?.(seen) ?? otherwise(req);
