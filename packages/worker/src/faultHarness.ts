@@ -86,12 +86,13 @@ export function workerFleet(env: () => Record<string, string>): WorkerFleet {
       .join('\n');
   const until: WorkerFleet['until'] = (what, check, timeoutMs) =>
     waitUntil(check, timeoutMs, () => `${what}\n${log().slice(-4000)}`);
+  const spawnWorker = () => {
+    const worker = spawnCli(['worker'], env());
+    workers.push(worker);
+    return worker;
+  };
   return {
-    spawn() {
-      const worker = spawnCli(['worker'], env());
-      workers.push(worker);
-      return worker;
-    },
+    spawn: spawnWorker,
     log,
     killAll() {
       for (const { child } of workers)
@@ -99,7 +100,7 @@ export function workerFleet(env: () => Record<string, string>): WorkerFleet {
     },
     until,
     async finishWithOneMore(what, check, timeoutMs) {
-      const worker = this.spawn();
+      const worker = spawnWorker();
       await until(what, check, timeoutMs);
       worker.child.kill('SIGTERM');
       await worker.exited;

@@ -7,6 +7,7 @@ import { createLogger, type Env, parseEnv } from '@switchyard/server';
 import { ensureDatabase, migrate } from '@switchyard/server/db';
 import {
   apiCaller,
+  jsonReply,
   late,
   type ReceivedRequest,
   type Receiver,
@@ -14,6 +15,7 @@ import {
   startReceiver,
   startTestServer,
   type TestServer,
+  waitUntil,
 } from '@switchyard/server/testing';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, expect } from 'vitest';
@@ -109,6 +111,10 @@ export async function startServerAndWorker(
   };
 }
 
+/** An execution or a step as the API answers it, which the tests read field by field. */
+// biome-ignore lint/suspicious/noExplicitAny: JSON from the API, read field by field by the tests
+type ApiJson = Record<string, any>;
+
 /** The pipeline of one test file: an API server and a worker, a receiver, and an SMTP server when asked. */
 export interface FilePipeline {
   srv: TestServer;
@@ -126,10 +132,26 @@ export interface FilePipeline {
     path: string;
     got: () => ReceivedRequest[];
   };
+  /**
+   * Answers Slack's chat.postMessage at `/slack` on the receiver (a slack connection's api_base_url) with `ok`, the
+   * `channel` and `ts` given; the posts it gets, each with its Authorization header and JSON body.
+   */
+  slackPosts(answer: { channel: string; ts: string }): { auth?: string; body: unknown }[];
   /** Creates a connection of the account (201 expected); its id, and its signing secret for a host endpoint. */
   connect(body: Record<string, unknown>): Promise<{ id: string; signing_secret?: string }>;
   /** Publishes Start → one action `node` (id `act`), triggered by `event`; the workflow's id. */
   publishAction(name: string, event: string, node: Record<string, unknown>): Promise<string>;
+  /**
+   * Publishes Start → `node` ({@link publishAction}), reports `event` with `data` (202 expected) and waits (up to
+   * `timeoutMs`) for its execution to finish: the workflow's id, the execution with its steps, its action step.
+   */
+  runAction(
+    name: string,
+    event: string,
+    node: Record<string, unknown>,
+    data: Record<string, unknown>,
+    timeoutMs?: number,
+  ): Promise<{ workflowId: string; execution: ApiJson; step: ApiJson }>;
 }
 
 /**
@@ -173,7 +195,7 @@ export function pipelineForFile(
   const rx = late(() => running?.rx, 'the receiver');
   const call = apiCaller(srv);
   let n = 0;
-  return {
+  const pipeline: FilePipeline = {
     srv,
     worker: late(() => running?.pipeline.worker, 'the worker'),
     rx,
@@ -184,6 +206,15 @@ export function pipelineForFile(
       const path = `/hook-${++n}`;
       if (reply) replies.set(path, reply);
       return { url: `${rx.url}${path}`, path, got: () => rx.requests.filter((r) => pathOf(r) === path) };
+    },
+    slackPosts(answer) {
+      const posts: { auth?: string; body: unknown }[] = [];
+      replies.set('/slack/chat.postMessage', () => {
+        const req = rx.requests.at(-1);
+        posts.push({ auth: req?.headers.authorization, body: JSON.parse(req?.body ?? 'null') });
+        return jsonReply({ ok: true, ...answer });
+      });
+      return posts;
     },
     async connect(body) {
       const res = await call('POST', '/v1/connections', body);
@@ -206,7 +237,23 @@ export function pipelineForFile(
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       return res.body.data.id;
     },
+    async runAction(name, event, node, data, timeoutMs) {
+      const workflowId = await pipeline.publishAction(name, event, node);
+      const sent = await call('POST', '/v1/events', { type: event, data });
+      expect(sent.status, JSON.stringify(sent.body)).toBe(202);
+      const ex = await waitUntil(async () => {
+        const [e] = (await call('GET', `/v1/executions?workflow_id=${workflowId}`)).body.data;
+        return e && !['running', 'waiting'].includes(e.status) ? (e as { id: string }) : undefined;
+      }, timeoutMs);
+      const execution = (await call('GET', `/v1/executions/${ex.id}`)).body.data;
+      return {
+        workflowId,
+        execution,
+        step: execution.steps.find((s: { node_id: string }) => s.node_id === 'act'),
+      };
+    },
   };
+  return pipeline;
 }
 
 /**

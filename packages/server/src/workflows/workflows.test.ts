@@ -566,10 +566,10 @@ describe('concurrent and repeated creation', () => {
 
 describe('timestamps', () => {
   it("shows *_at in the account's zone, *_at_utc in UTC and *_at_string readable in the zone", async () => {
-    const { account, apiKey } = await createAccount(srv.deps.orm.em.fork(), { name: 'Pacific' });
-    await srv.deps.orm.em
-      .fork()
-      .execute(`update accounts set time_zone = 'America/Los_Angeles' where id = ?`, [account.id]);
+    const { apiKey } = await createAccount(srv.deps.orm.em.fork(), {
+      name: 'Pacific',
+      timeZone: 'America/Los_Angeles',
+    });
     const res = await call(
       'POST',
       '/v1/workflows',

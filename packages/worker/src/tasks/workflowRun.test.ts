@@ -20,7 +20,7 @@ const { srv, call, route } = pipelineForFile(
   },
 );
 
-const { createWorkflow, executionsOf, execution, finished, stepsById, waitingInDelay } =
+const { createWorkflow, executionsOf, execution, finished, stepsById, runToEnd, waitingInDelay } =
   workflowHelpers(call);
 
 describe('seed 004 example template', () => {
@@ -158,13 +158,9 @@ describe('failures', () => {
     let healthy = false;
     const r = route(() => (healthy ? { status: 200, body: 'fine' } : { status: 500, body: 'boom' }));
     const after = route();
-    const wf = await createWorkflow({
-      name: 'Flaky receiver',
-      event_trigger: 'deal.lost',
-      template: template(r.url, after.url),
+    const { wf, ex } = await runToEnd('Flaky receiver', 'deal.lost', template(r.url, after.url), {
+      id: 'lost-1',
     });
-    await call('POST', '/v1/events', { type: 'deal.lost', data: { id: 'lost-1' } });
-    const [ex] = await finished(wf.id);
     expect(ex).toMatchObject({ status: 'failed' });
     expect(ex!.error).toContain('call');
     const steps = stepsById(ex!);
@@ -221,13 +217,9 @@ describe('failures', () => {
       body: '{"error":"nope"}',
     }));
     const after = route();
-    const wf = await createWorkflow({
-      name: 'Bad request',
-      event_trigger: 'task.created',
-      template: template(bad.url, after.url),
+    const { ex } = await runToEnd('Bad request', 'task.created', template(bad.url, after.url), {
+      id: 't-1',
     });
-    await call('POST', '/v1/events', { type: 'task.created', data: { id: 't-1' } });
-    const [ex] = await finished(wf.id);
     expect(ex).toMatchObject({ status: 'failed' });
     expect(stepsById(ex!).call).toMatchObject({
       status: 'failed',
@@ -240,13 +232,9 @@ describe('failures', () => {
     const limited = route((i) =>
       i === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 },
     );
-    const wf2 = await createWorkflow({
-      name: 'Rate limited',
-      event_trigger: 'task.completed',
-      template: template(limited.url, after.url),
+    const { ex: ex2 } = await runToEnd('Rate limited', 'task.completed', template(limited.url, after.url), {
+      id: 't-2',
     });
-    await call('POST', '/v1/events', { type: 'task.completed', data: { id: 't-2' } });
-    const [ex2] = await finished(wf2.id);
     expect(ex2).toMatchObject({ status: 'completed' });
     expect(stepsById(ex2!).call.attempts).toBe(2);
     const [first, second] = limited.got();
@@ -265,16 +253,12 @@ describe('failures', () => {
     expect(refused.body.error.details).toContainEqual(
       expect.objectContaining({ path: 'template.nodes.call.url', node_ids: ['call'] }),
     );
-    const wf = await createWorkflow({
-      name: 'Metadata address',
-      event_trigger: 'task.deleted',
-      template: template('http://{{target}}/latest/meta-data', after.url),
-    });
-    await call('POST', '/v1/events', {
-      type: 'task.deleted',
-      data: { id: 't-3', target: '169.254.169.254' },
-    });
-    const [ex] = await finished(wf.id);
+    const { ex } = await runToEnd(
+      'Metadata address',
+      'task.deleted',
+      template('http://{{target}}/latest/meta-data', after.url),
+      { id: 't-3', target: '169.254.169.254' },
+    );
     expect(stepsById(ex!).call).toMatchObject({
       status: 'failed',
       attempts: 1,
@@ -554,10 +538,10 @@ describe('Condition nodes', () => {
 
 describe('Delay in the account time zone', () => {
   it("schedules a day delay with minute_of_day at that local time in the account's zone", async () => {
-    const { account, apiKey } = await createAccount(srv.deps.orm.em.fork(), { name: 'Paris' });
-    await srv.deps.orm.em
-      .fork()
-      .execute(`update accounts set time_zone = 'Europe/Paris' where id = ?`, [account.id]);
+    const { apiKey } = await createAccount(srv.deps.orm.em.fork(), {
+      name: 'Paris',
+      timeZone: 'Europe/Paris',
+    });
     const r = route();
     const wf = await call(
       'POST',

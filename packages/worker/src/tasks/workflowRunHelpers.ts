@@ -47,6 +47,17 @@ export function workflowHelpers(call: ReturnType<typeof apiCaller>) {
   }
 
   /**
+   * Creates a workflow `name` of `template` triggered by `event`, reports one `event` with `data` and waits for its
+   * execution to finish: the workflow, and the execution with its steps.
+   */
+  async function runToEnd(name: string, event: string, template: unknown, data: Record<string, unknown>) {
+    const wf = await createWorkflow({ name, event_trigger: event, template });
+    await call('POST', '/v1/events', { type: event, data });
+    const [ex] = await finished(wf.id);
+    return { wf, ex: ex as Json };
+  }
+
+  /**
    * Publishes Start → Delay (1 s) → Webhook `call` to `url`, triggered by `event`, reports one such event (entity
    * `entityId`) and waits until its one execution waits in the Delay (`call` scheduled); the workflow and it.
    */
@@ -66,5 +77,5 @@ export function workflowHelpers(call: ReturnType<typeof apiCaller>) {
     return { wf, ex: ex as Json };
   }
 
-  return { createWorkflow, executionsOf, execution, finished, stepsById, waitingInDelay };
+  return { createWorkflow, executionsOf, execution, finished, stepsById, runToEnd, waitingInDelay };
 }
