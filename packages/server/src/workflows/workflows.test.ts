@@ -249,21 +249,34 @@ describe('publishing checks the template', () => {
     return res.body.error.details as { path: string; message: string; node_ids?: string[] }[];
   }
 
-  it('refuses a cycle, naming its nodes', async () => {
+  // A change to the seed template, the problem it makes and the nodes that problem names.
+  it.each<{
+    what: string;
+    change: (t: ReturnType<typeof seedTemplate>) => void;
+    says: RegExp;
+    nodeIds: string[];
+  }>([
+    {
+      what: 'a cycle, naming its nodes',
+      change: (t) => t.edges.push('b-a'),
+      says: /^cycle through/,
+      nodeIds: ['a', 'b'],
+    },
+    {
+      what: 'two Start nodes, naming both',
+      change: (t) => {
+        t.nodes.push({ id: 'second_start', name: 'Another start', type: 'Start' });
+        t.edges.push('second_start-c');
+      },
+      says: /exactly one Start/,
+      nodeIds: ['second_start', 'start_of_workflow'],
+    },
+  ])('refuses $what', async ({ change, says, nodeIds }) => {
     const t = seedTemplate();
-    t.edges.push('b-a');
+    change(t);
     const problems = await publishProblems(t);
-    const cycle = problems.find((p) => p.message.startsWith('cycle through'));
-    expect(cycle?.node_ids?.sort()).toEqual(['a', 'b']);
-  });
-
-  it('refuses two Start nodes, naming both', async () => {
-    const t = seedTemplate();
-    t.nodes.push({ id: 'second_start', name: 'Another start', type: 'Start' });
-    t.edges.push('second_start-c');
-    const problems = await publishProblems(t);
-    const starts = problems.find((p) => p.message.includes('exactly one Start'));
-    expect(starts?.node_ids?.sort()).toEqual(['second_start', 'start_of_workflow']);
+    const problem = problems.find((p) => says.test(p.message));
+    expect(problem?.node_ids?.sort()).toEqual(nodeIds);
   });
 
   it('refuses a dangling edge, naming the edge and its known node', async () => {
