@@ -1,13 +1,9 @@
-import { serverForFile } from '@switchyard/server/testing';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { clientForFile } from '../test/clientForFile.ts';
 import { rejection } from '../test/rejection.ts';
-import { createClient, isSwitchyardError, paginate, type SwitchyardClient } from './index.ts';
+import { createClient, isSwitchyardError, paginate } from './index.ts';
 
-const srv = serverForFile();
-let client: SwitchyardClient;
-beforeAll(() => {
-  client = createClient({ baseUrl: srv.url, apiKey: srv.apiKey, baseDelayMs: 10 });
-});
+const { srv, client } = clientForFile();
 
 describe('calls return the resource', () => {
   it('upserts and fetches a user without the data envelope', async () => {

@@ -7,6 +7,7 @@ import { createLogger, type Env, parseEnv } from '@switchyard/server';
 import { ensureDatabase, migrate } from '@switchyard/server/db';
 import {
   apiCaller,
+  createConnection,
   jsonReply,
   late,
   type ReceivedRequest,
@@ -216,11 +217,7 @@ export function pipelineForFile(
       });
       return posts;
     },
-    async connect(body) {
-      const res = await call('POST', '/v1/connections', body);
-      expect(res.status, JSON.stringify(res.body)).toBe(201);
-      return res.body.data;
-    },
+    connect: (body) => createConnection(call, body),
     async publishAction(name, event, node) {
       const res = await call('POST', '/v1/workflows', {
         name,

@@ -2,6 +2,7 @@
 
 export * from '../webhooks/testHelpers.ts';
 export * from './chromium.ts';
+export * from './connections.ts';
 export * from './db.ts';
 export * from './raw.ts';
 export * from './server.ts';

@@ -1,7 +1,7 @@
 import { seed000Rule, seed004Template } from '@switchyard/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createAccount } from '../accounts/service.ts';
-import { serverForFile } from '../testing/index.ts';
+import { createConnection, serverForFile } from '../testing/index.ts';
 import { keyWithScopes } from '../webhooks/testHelpers.ts';
 
 const srv = serverForFile();
@@ -382,21 +382,15 @@ describe('seed 000 rules', () => {
     expect(list.body.data.map((w: { name: string }) => w.name)).not.toContain(seedBody().name);
 
     // A Slack incoming webhook will do as well as a bot; a Teams one will not.
-    const teams = await call('POST', '/v1/connections', {
+    await createConnection(call, {
       kind: 'incoming_webhook',
       name: 'Teams',
       provider: 'teams',
       url: 'http://127.0.0.1:9/teams',
     });
-    expect(teams.status, JSON.stringify(teams.body)).toBe(201);
     expect((await call('POST', '/v1/workflows', seedBody())).status).toBe(400);
     // The account connects Slack (the connection every later test here sends through).
-    const slack = await call('POST', '/v1/connections', {
-      kind: 'slack',
-      name: 'Slack',
-      bot_token: 'xoxb-1',
-    });
-    expect(slack.status).toBe(201);
+    await createConnection(call, { kind: 'slack', name: 'Slack', bot_token: 'xoxb-1' });
   });
 
   it('creates a published Start → action workflow from the body as written, showing the flat fields', async () => {

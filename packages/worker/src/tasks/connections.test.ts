@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createAccount } from '@switchyard/server';
 import {
   apiCaller,
+  createConnection,
   keyWithScopes,
   type Receiver,
   startReceiver,
@@ -128,15 +129,14 @@ describe('connections', () => {
   });
 
   it('gives a host endpoint a signing secret once; its ping verifies with standardwebhooks', async () => {
-    const created = await call('POST', '/v1/connections', {
+    const created = await createConnection(call, {
       kind: 'host_endpoint',
       name: 'CRM',
       url: `${rx.url}/host`,
     });
-    expect(created.status).toBe(201);
-    const secret = created.body.data.signing_secret as string;
+    const secret = created.signing_secret as string;
     expect(secret).toMatch(/^whsec_/);
-    const id = created.body.data.id;
+    const id = created.id;
     expect((await call('GET', `/v1/connections/${id}`)).body.data.signing_secret).toBeUndefined();
 
     const before = rx.requests.length;
