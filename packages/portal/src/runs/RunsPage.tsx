@@ -2,7 +2,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'wouter';
 import { trpc } from '../api.ts';
 import { Icon } from '../ui/Icon.tsx';
-import { ErrorNote, formatMs, ListTable, Page, StatusBadge, Time } from '../ui/kit.tsx';
+import { ErrorNote, formatMs, ItemCell, ListTable, Page, StatusBadge, Time } from '../ui/kit.tsx';
 
 const ACTIVE = new Set(['running', 'waiting']);
 
@@ -48,11 +48,9 @@ export default function RunsPage() {
         testId="runs"
         row={(e) => (
           <tr key={e.id}>
-            <td>
-              <Link href={`/runs/${e.id}`} className="strong-link">
-                <code>{e.id.slice(-12)}</code>
-              </Link>
-            </td>
+            <ItemCell href={`/runs/${e.id}`}>
+              <code>{e.id.slice(-12)}</code>
+            </ItemCell>
             <td>
               <StatusBadge status={e.status} />
             </td>

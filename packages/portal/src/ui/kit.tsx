@@ -1,4 +1,5 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { Link } from 'wouter';
 import { apiError } from '../api.ts';
 import { useFeatures } from '../features.ts';
 import { Icon, type IconName } from './Icon.tsx';
@@ -144,6 +145,18 @@ export function ListTable<T>({
       </thead>
       <tbody>{rows.map(row)}</tbody>
     </table>
+  );
+}
+
+/** A list row's first cell: the link to the item's own page, with a note under it when there is one. */
+export function ItemCell({ href, note, children }: { href: string; note?: ReactNode; children: ReactNode }) {
+  return (
+    <td>
+      <Link href={href} className="strong-link">
+        {children}
+      </Link>
+      {note ? <div className="muted small">{note}</div> : null}
+    </td>
   );
 }
 

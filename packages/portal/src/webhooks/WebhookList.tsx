@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from 'wouter';
 import { trpc } from '../api.ts';
 import { Icon } from '../ui/Icon.tsx';
-import { ErrorNote, EventChips, ListTable, Page, StatusBadge, Time } from '../ui/kit.tsx';
+import { ErrorNote, EventChips, ItemCell, ListTable, Page, StatusBadge, Time } from '../ui/kit.tsx';
 
 /** The user's webhook endpoints. */
 export default function WebhookList() {
@@ -32,12 +32,9 @@ export default function WebhookList() {
         testId="endpoints"
         row={(w) => (
           <tr key={w.id}>
-            <td>
-              <Link href={`/webhooks/${w.id}`} className="strong-link">
-                {w.url}
-              </Link>
-              {w.description ? <div className="muted small">{w.description}</div> : null}
-            </td>
+            <ItemCell href={`/webhooks/${w.id}`} note={w.description}>
+              {w.url}
+            </ItemCell>
             <td>
               <EventChips events={w.events} />
             </td>

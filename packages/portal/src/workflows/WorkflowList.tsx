@@ -4,7 +4,7 @@ import { Link, useLocation } from 'wouter';
 import { type Outputs, trpc } from '../api.ts';
 import { useFeatures } from '../features.ts';
 import { Icon } from '../ui/Icon.tsx';
-import { Dialog, ErrorNote, IconButton, ListTable, Page, StatusBadge, Time } from '../ui/kit.tsx';
+import { Dialog, ErrorNote, IconButton, ItemCell, ListTable, Page, StatusBadge, Time } from '../ui/kit.tsx';
 import { newTemplate } from './newTemplate.ts';
 
 type Workflow = Outputs['workflows']['list']['data'][number];
@@ -111,11 +111,7 @@ export function WorkflowList() {
         ]}
         row={(w) => (
           <tr key={w.id}>
-            <td>
-              <Link href={`/workflows/${w.id}`} className="strong-link">
-                {w.name}
-              </Link>
-            </td>
+            <ItemCell href={`/workflows/${w.id}`}>{w.name}</ItemCell>
             <td>
               <code>{typeof w.event_trigger_draft === 'string' ? w.event_trigger_draft : '—'}</code>
             </td>
