@@ -10,15 +10,16 @@ const call = srv.call;
 /** Seed 004's example template, as written. */
 const seedTemplate = seed004Template;
 
+/** Creates a workflow of seed 004's template with `fields` (name, key, template_status …). */
+const createSeedWorkflow = (fields: Record<string, unknown>) =>
+  call('POST', '/v1/workflows', { ...fields, template: seedTemplate() });
+
 const UTC_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const READABLE = /^[A-Z][a-z]{2} \d{2}, \d{4} \d{2}:\d{2} [ap]m UTC$/;
 
 describe('seed 004 workflows', () => {
   it('creates, publishes, fetches (by id and key), lists, clones and deletes the seed template', async () => {
-    const created = await call('POST', '/v1/workflows', {
-      name: 'My First Workflow',
-      template: seedTemplate(),
-    });
+    const created = await createSeedWorkflow({ name: 'My First Workflow' });
     expect(created.status).toBe(201);
     const wf = created.body.data;
     expect(wf).toMatchObject({
@@ -513,11 +514,7 @@ describe('seed 000 rules', () => {
 
 describe('tenant isolation', () => {
   it('another account cannot see, change or clone a workflow', async () => {
-    const mine = await call('POST', '/v1/workflows', {
-      name: 'Private',
-      key: 'private',
-      template: seedTemplate(),
-    });
+    const mine = await createSeedWorkflow({ name: 'Private', key: 'private' });
     const { apiKey } = await createAccount(srv.deps.orm.em.fork(), { name: 'Intruder' });
     const opts = { key: apiKey };
     const id = mine.body.data.id;
@@ -538,9 +535,7 @@ describe('tenant isolation', () => {
 describe('concurrent and repeated creation', () => {
   it('creates one workflow when the same name is sent concurrently; the others get 409 duplicate_name', async () => {
     const results = await Promise.all(
-      Array.from({ length: 6 }, (_, i) =>
-        call('POST', '/v1/workflows', { name: 'Race', key: `race_${i}`, template: seedTemplate() }),
-      ),
+      Array.from({ length: 6 }, (_, i) => createSeedWorkflow({ name: 'Race', key: `race_${i}` })),
     );
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([201, 409, 409, 409, 409, 409]);
@@ -561,7 +556,7 @@ describe('concurrent and repeated creation', () => {
   });
 
   it('accepts bodyless POSTs as the seed sends them (clone and publish with no parameters)', async () => {
-    const created = await call('POST', '/v1/workflows', { name: 'Bodyless', template: seedTemplate() });
+    const created = await createSeedWorkflow({ name: 'Bodyless' });
     const res = await fetch(`${srv.url}/v1/workflows/${created.body.data.id}/clone`, {
       method: 'POST',
       headers: { authorization: `Bearer ${srv.apiKey}` },
@@ -601,11 +596,7 @@ describe('timestamps', () => {
 
 describe('stats and counts', () => {
   it('counts each node’s steps by state from the workflow’s executions', async () => {
-    const created = await call('POST', '/v1/workflows', {
-      name: 'Counted',
-      template_status: 'published',
-      template: seedTemplate(),
-    });
+    const created = await createSeedWorkflow({ name: 'Counted', template_status: 'published' });
     const id = created.body.data.id;
     const before = await call('GET', `/v1/workflows/${id}`);
     expect(before.body.data.stats.a).toEqual({
