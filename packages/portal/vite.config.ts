@@ -1,17 +1,4 @@
-import {
-  ConditionNode,
-  CreateTaskNode,
-  DELAY_UNITS,
-  DelayNode,
-  NODE_TYPES,
-  OPERATORS,
-  SendChannelMessageNode,
-  SendEmailNode,
-  StartNode,
-  UpdateFieldNode,
-  VALUELESS_OPERATORS,
-  WebhookNode,
-} from '@switchyard/core';
+import { DELAY_UNITS, NODE_TYPES, OPERATORS, VALUELESS_OPERATORS, WorkflowNode } from '@switchyard/core';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 import { z } from 'zod';
@@ -23,19 +10,10 @@ const VIRTUAL = 'virtual:switchyard-core';
  * derived from the same zod schemas the server validates with, and neither zod nor core ships in the bundle.
  */
 function coreSchemas(): Plugin {
-  const schemas = {
-    Start: StartNode,
-    Delay: DelayNode,
-    Webhook: WebhookNode,
-    SendEmail: SendEmailNode,
-    SendChannelMessage: SendChannelMessageNode,
-    CreateTask: CreateTaskNode,
-    UpdateField: UpdateFieldNode,
-    Condition: ConditionNode,
-  };
+  // Every member of core's node union, keyed by its `type`.
   const nodeSchemas = Object.fromEntries(
-    Object.entries(schemas).map(([type, schema]) => [
-      type,
+    WorkflowNode.options.map((schema) => [
+      schema.shape.type.value,
       z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }),
     ]),
   );

@@ -1,30 +1,21 @@
 import { createClient } from '@switchyard/client';
-import { createLogger, type Env, parseEnv } from '@switchyard/server';
-import { startTestServer, type TestServer, waitUntil } from '@switchyard/server/testing';
-import { type RunningWorker, startWorker } from '@switchyard/worker';
+import { waitUntil } from '@switchyard/server/testing';
+import { type ServerAndWorker, startServerAndWorker } from '@switchyard/worker/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runExampleApp } from './app.ts';
 
 // The example app against the real server and a real worker on one test database; the app's own HTTP server on
 // 127.0.0.1 receives the deliveries and the workflow's call (the test server allowlists 127.0.0.1 and plain HTTP).
-let srv: TestServer;
-let worker: RunningWorker;
+let stack: ServerAndWorker;
 beforeAll(async () => {
-  srv = await startTestServer();
-  const env = parseEnv({
-    DATABASE_URL: srv.db.url,
-    LOG_LEVEL: 'silent',
-    OUTBOUND_ALLOW_HTTP: 'true',
-    OUTBOUND_ALLOWLIST: '127.0.0.1',
-  }) as Env & { DATABASE_URL: string };
-  worker = await startWorker({ env, logger: createLogger('silent', 'test'), pollIntervalMs: 100 });
+  stack = await startServerAndWorker();
 });
 afterAll(async () => {
-  await worker?.stop();
-  await srv?.close();
+  await stack?.close();
 });
 
 it('subscribes to itself, receives a verified delivery, and runs a workflow it created', async () => {
+  const { srv } = stack;
   const run = await runExampleApp({ baseUrl: srv.url, apiKey: srv.apiKey, timeoutMs: 15_000 });
 
   // The delivery verified against the secret from the creation response and carries the reported event.

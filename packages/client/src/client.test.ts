@@ -1,27 +1,9 @@
-import { serverForFile } from '@switchyard/server/testing';
-import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  createClient,
-  isSwitchyardError,
-  paginate,
-  type SwitchyardClient,
-  SwitchyardError,
-} from './index.ts';
+import { describe, expect, it } from 'vitest';
+import { clientForFile } from '../test/clientForFile.ts';
+import { rejection } from '../test/rejection.ts';
+import { createClient, isSwitchyardError, paginate } from './index.ts';
 
-const srv = serverForFile();
-let client: SwitchyardClient;
-beforeAll(() => {
-  client = createClient({ baseUrl: srv.url, apiKey: srv.apiKey, baseDelayMs: 10 });
-});
-
-async function caught(p: Promise<unknown>): Promise<SwitchyardError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof SwitchyardError)) throw new Error(`expected a SwitchyardError, got ${String(err)}`);
-  return err;
-}
+const { srv, client } = clientForFile();
 
 describe('calls return the resource', () => {
   it('upserts and fetches a user without the data envelope', async () => {
@@ -55,14 +37,14 @@ describe('calls return the resource', () => {
     expect((await limited.users.get({ key: 'ada' })).key).toBe('ada');
     const revoked = await client.apiKeys.revoke({ id: created.id });
     expect(revoked.revoked).toBe(true);
-    const err = await caught(limited.users.get({ key: 'ada' }));
+    const err = await rejection(limited.users.get({ key: 'ada' }));
     expect(err).toMatchObject({ code: 'invalid_key', status: 401 });
   });
 });
 
 describe('errors are SwitchyardErrors with the API code, status, request id and details', () => {
   it('not_found', async () => {
-    const err = await caught(client.users.get({ key: 'nobody' }));
+    const err = await rejection(client.users.get({ key: 'nobody' }));
     expect(err.code).toBe('not_found');
     expect(err.status).toBe(404);
     expect(err.requestId).toMatch(/^[0-9a-f-]{36}$/);
@@ -72,16 +54,16 @@ describe('errors are SwitchyardErrors with the API code, status, request id and 
 
   it('validation_error with field details, and nothing is created', async () => {
     // The bad value can only come from outside the types (e.g. JSON from a form), hence the cast.
-    const err = await caught(client.users.upsert({ key: 'bob', email: 'not-an-email' as never }));
+    const err = await rejection(client.users.upsert({ key: 'bob', email: 'not-an-email' as never }));
     expect(err).toMatchObject({ code: 'validation_error', status: 400 });
     expect(err.details).toEqual([expect.objectContaining({ path: 'email' })]);
-    expect((await caught(client.users.get({ key: 'bob' }))).code).toBe('not_found');
+    expect((await rejection(client.users.get({ key: 'bob' }))).code).toBe('not_found');
   });
 
   it('insufficient_permissions for a key without the scope', async () => {
     const readOnly = await client.apiKeys.create({ name: 'reader', scopes: ['users:read'] });
     const limited = createClient({ baseUrl: srv.url, apiKey: readOnly.key });
-    const err = await caught(limited.users.upsert({ key: 'carol' }));
+    const err = await rejection(limited.users.upsert({ key: 'carol' }));
     expect(err).toMatchObject({
       code: 'insufficient_permissions',
       status: 403,
@@ -91,7 +73,7 @@ describe('errors are SwitchyardErrors with the API code, status, request id and 
 
   it('network_error when nothing listens, after the retries', async () => {
     const dead = createClient({ baseUrl: 'http://127.0.0.1:9', apiKey: 'x', maxRetries: 1, baseDelayMs: 1 });
-    const err = await caught(dead.users.get({ key: 'ada' }));
+    const err = await rejection(dead.users.get({ key: 'ada' }));
     expect(err).toMatchObject({ code: 'network_error', status: null, requestId: null });
   });
 

@@ -1,14 +1,10 @@
 import { delayThenWebhook } from '@switchyard/core/testing';
-import { serverForFile } from '@switchyard/server/testing';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type Execution, type SwitchyardClient, SwitchyardError } from './index.ts';
+import { describe, expect, it } from 'vitest';
+import { clientForFile } from '../test/clientForFile.ts';
+import { type Execution, SwitchyardError } from './index.ts';
 
 // The typed client over the real server (no worker: executions stay running, which is what these calls look at).
-const srv = serverForFile();
-let client: SwitchyardClient;
-beforeAll(() => {
-  client = createClient({ baseUrl: srv.url, apiKey: srv.apiKey, baseDelayMs: 10 });
-});
+const { client } = clientForFile();
 
 describe('executions through the typed client', () => {
   it('triggers, lists, fetches, stops, and reports a bad rerun as a SwitchyardError', async () => {

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startTestServer, type TestServer } from '@switchyard/server/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { rejection } from '../test/rejection.ts';
 import { type ClientOptions, createClient, SwitchyardError } from './index.ts';
 import { parseRetryAfter } from './request.ts';
 
@@ -82,15 +83,6 @@ beforeEach(() => {
 
 function client(opts: Partial<ClientOptions> = {}) {
   return createClient({ baseUrl: proxyUrl, apiKey: srv.apiKey, baseDelayMs: 5, maxDelayMs: 20, ...opts });
-}
-
-async function failure(call: Promise<unknown>): Promise<SwitchyardError> {
-  const err = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof SwitchyardError)) throw new Error(`expected a SwitchyardError, got ${String(err)}`);
-  return err;
 }
 
 describe('retries', () => {
@@ -199,17 +191,17 @@ describe('hooks and headers', () => {
   });
 
   it("a SwitchyardError carries the answer's headers, a proxy's too; none without an answer", async () => {
-    const notFound = await failure(client().users.get({ key: 'nobody' }));
+    const notFound = await rejection(client().users.get({ key: 'nobody' }));
     expect(notFound.headers?.get('x-request-id')).toBe(notFound.requestId);
     expect(notFound.headers?.get('content-type')).toMatch(/json/);
 
     plan = [{ status: 502, headers: { 'x-proxy': 'edge-1' } }];
-    const proxied = await failure(client({ maxRetries: 0 }).users.get({ key: 'retried' }));
+    const proxied = await rejection(client({ maxRetries: 0 }).users.get({ key: 'retried' }));
     expect(proxied).toMatchObject({ code: 'internal_error', status: 502 });
     expect(proxied.headers?.get('x-proxy')).toBe('edge-1');
 
     const dead = createClient({ baseUrl: 'http://127.0.0.1:9', apiKey: 'x', maxRetries: 0 });
-    const unreachable = await failure(dead.users.get({ key: 'a' }));
+    const unreachable = await rejection(dead.users.get({ key: 'a' }));
     expect(unreachable).toMatchObject({ code: 'network_error', status: null, headers: null });
   });
 });

@@ -1,21 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  ConditionNode,
-  CreateTaskNode,
   countActions,
-  DelayNode,
   NodePosition,
   nodeConfig,
   nodeTypeOfAction,
   parseEdges,
   planNext,
-  SendChannelMessageNode,
-  SendEmailNode,
-  StartNode,
-  UpdateFieldNode,
   validateWorkflowTemplate,
-  WebhookNode,
+  WorkflowNode,
   WorkflowTemplate,
 } from './dag.ts';
 import { InvalidInputError } from './errors.ts';
@@ -346,16 +339,8 @@ describe('validation shortcuts decide as the schemas do', () => {
   });
 
   it('node schemas without their catchall report the same issues as the loose ones', () => {
-    const schemas = [
-      StartNode,
-      DelayNode,
-      WebhookNode,
-      SendEmailNode,
-      SendChannelMessageNode,
-      CreateTaskNode,
-      UpdateFieldNode,
-      ConditionNode,
-    ];
+    // Every member of the union, so a node type added later is covered too.
+    const schemas = WorkflowNode.options;
     const keys = [
       'id',
       'name',

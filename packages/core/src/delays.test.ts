@@ -25,44 +25,29 @@ describe('seed 004 Delay examples', () => {
 });
 
 describe('calendar units', () => {
-  it('keep the local time across DST changes (a 23- or 25-hour day)', () => {
-    expect(runAt({ delay_n: 1, delay_unit: 'day' }, '2026-03-07T12:00:00Z', 'America/New_York')).toBe(
-      '2026-03-08T11:00:00.000Z',
-    );
-    expect(runAt({ delay_n: 1, delay_unit: 'day' }, '2026-10-24T10:00:00Z', 'Europe/Berlin')).toBe(
-      '2026-10-25T11:00:00.000Z',
-    );
-    expect(runAt({ delay_n: 1, delay_unit: 'week' }, '2026-03-03T14:00:00Z', 'America/New_York')).toBe(
-      '2026-03-10T13:00:00.000Z',
-    );
-  });
-
-  it('clamp month ends: Jan 31 + 1 month is Feb 28, + 1 year from Feb 29 is Feb 28', () => {
-    expect(runAt({ delay_n: 1, delay_unit: 'month' }, '2026-01-31T10:00:00Z', 'Europe/Berlin')).toBe(
-      '2026-02-28T10:00:00.000Z',
-    );
-    expect(runAt({ delay_n: 1, delay_unit: 'year' }, '2028-02-29T12:00:00Z', 'UTC')).toBe(
-      '2029-02-28T12:00:00.000Z',
-    );
+  const one = (delay_unit: DelaySettings['delay_unit']): DelaySettings => ({ delay_n: 1, delay_unit });
+  const dayAt0230 = { delay_n: 1, delay_unit: 'day', minute_of_day: 150 } as const;
+  const NY = 'America/New_York';
+  const BER = 'Europe/Berlin';
+  const LA = 'America/Los_Angeles';
+  // [what the case shows, the delay, from, the account's zone, when it is due]
+  const cases: [string, DelaySettings, string, string, string][] = [
+    // Local time is kept across DST changes (a 23- or 25-hour day).
+    ['a day over spring-forward', one('day'), '2026-03-07T12:00:00Z', NY, '2026-03-08T11:00:00.000Z'],
+    ['a day over fall-back', one('day'), '2026-10-24T10:00:00Z', BER, '2026-10-25T11:00:00.000Z'],
+    ['a week over spring-forward', one('week'), '2026-03-03T14:00:00Z', NY, '2026-03-10T13:00:00.000Z'],
+    // Month ends clamp: Jan 31 + 1 month is Feb 28, + 1 year from Feb 29 is Feb 28.
+    ['Jan 31 + 1 month', one('month'), '2026-01-31T10:00:00Z', BER, '2026-02-28T10:00:00.000Z'],
+    ['Feb 29 + 1 year', one('year'), '2028-02-29T12:00:00Z', 'UTC', '2029-02-28T12:00:00.000Z'],
     // Month end in the account's zone, not UTC: Jan 31 20:00 in Los Angeles is already Feb 1 in UTC.
-    expect(runAt({ delay_n: 1, delay_unit: 'month' }, '2026-02-01T04:00:00Z', 'America/Los_Angeles')).toBe(
-      '2026-03-01T04:00:00.000Z',
-    );
-  });
-
-  it('move a non-existent local time forward and take the first of an ambiguous one', () => {
+    ['a month from Jan 31 in LA', one('month'), '2026-02-01T04:00:00Z', LA, '2026-03-01T04:00:00.000Z'],
     // 02:30 does not exist in New York on 2026-03-08: the wall clock jumps to 03:30 EDT.
-    expect(
-      runAt(
-        { delay_n: 1, delay_unit: 'day', minute_of_day: 150 },
-        '2026-03-07T12:00:00Z',
-        'America/New_York',
-      ),
-    ).toBe('2026-03-08T07:30:00.000Z');
+    ['a non-existent local time', dayAt0230, '2026-03-07T12:00:00Z', NY, '2026-03-08T07:30:00.000Z'],
     // 02:30 happens twice in Berlin on 2026-10-25: the first (CEST, UTC+2) is used.
-    expect(
-      runAt({ delay_n: 1, delay_unit: 'day', minute_of_day: 150 }, '2026-10-24T12:00:00Z', 'Europe/Berlin'),
-    ).toBe('2026-10-25T00:30:00.000Z');
+    ['an ambiguous local time', dayAt0230, '2026-10-24T12:00:00Z', BER, '2026-10-25T00:30:00.000Z'],
+  ];
+  it.each(cases)('%s', (_, delay, from, zone, due) => {
+    expect(runAt(delay, from, zone)).toBe(due);
   });
 
   it('with delay_n 0, minute_of_day means the next such time', () => {

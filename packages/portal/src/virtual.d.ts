@@ -14,18 +14,12 @@ declare module 'virtual:switchyard-core' {
     minLength?: number;
     description?: string;
   }
-  export const NODE_TYPES: readonly [
-    'Start',
-    'Delay',
-    'Webhook',
-    'SendEmail',
-    'CreateTask',
-    'SendChannelMessage',
-    'UpdateField',
-    'Condition',
-  ];
-  export const DELAY_UNITS: readonly string[];
-  export const OPERATORS: readonly string[];
+  // The constants' types come from core itself (a type-only import: nothing of core is bundled), so a node type or
+  // unit added there reaches the portal's types without a second list here.
+  export const NODE_TYPES: typeof import('@switchyard/core').NODE_TYPES;
+  export const DELAY_UNITS: typeof import('@switchyard/core').DELAY_UNITS;
+  export const OPERATORS: typeof import('@switchyard/core').OPERATORS;
+  /** Core's VALUELESS_OPERATORS set, as an array (JSON has no sets). */
   export const VALUELESS_OPERATORS: readonly string[];
   export const NODE_SCHEMAS: Record<string, JsonSchema>;
 }

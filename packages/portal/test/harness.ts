@@ -4,7 +4,14 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { apiCaller, late, type TestServer } from '@switchyard/server/testing';
+import {
+  apiCaller,
+  CHROMIUM,
+  CHROMIUM_AS_ROOT,
+  CHROMIUM_FLAGS,
+  late,
+  type TestServer,
+} from '@switchyard/server/testing';
 import type { RunningWorker } from '@switchyard/worker';
 import { startServerAndWorker } from '@switchyard/worker/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -14,9 +21,8 @@ import { afterAll, beforeAll } from 'vitest';
 // machine's Chromium. Nothing of ours is replaced.
 
 /** The machine's Chromium (Debian's package); the tests skip, saying why, when it is missing. */
-export const CHROMIUM = '/usr/bin/chromium';
-export const HAS_CHROMIUM = existsSync(CHROMIUM);
-export const SKIP_REASON = `SKIPPED: no Chromium at ${CHROMIUM} (apt-get install chromium); the portal browser tests did not run`;
+export const HAS_CHROMIUM = CHROMIUM !== undefined;
+export const SKIP_REASON = `SKIPPED: no Chromium at /usr/bin/chromium (apt-get install chromium); the portal browser tests did not run`;
 
 const PORTAL_DIR = fileURLToPath(new URL('../', import.meta.url));
 /** Where every run writes its screenshots; `UPDATE_SCREENSHOTS=1` also refreshes the committed ones. */
@@ -164,23 +170,16 @@ export function portalRig(
   };
 }
 
-/** Chromium as the brief has it: no background networking, no sandbox as root (containers). */
+/**
+ * Chromium with the tests' flags (loopback only, no sandbox as root); Playwright gives it a profile folder of its
+ * own.
+ */
 export async function launchBrowser(): Promise<Browser> {
-  const root = process.getuid?.() === 0;
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    chromiumSandbox: !root,
-    args: [
-      '--headless',
-      ...(root ? ['--no-sandbox'] : []),
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--no-default-browser-check',
-      '--disable-sync',
-      '--disable-features=MediaRouter,OptimizationHints',
-    ],
+    chromiumSandbox: !CHROMIUM_AS_ROOT,
+    args: [...CHROMIUM_FLAGS],
   });
 }
 

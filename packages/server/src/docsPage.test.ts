@@ -1,16 +1,10 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { serverForFile } from './testing/index.ts';
+import { CHROMIUM, CHROMIUM_FLAGS, chromiumProfile, serverForFile } from './testing/index.ts';
 
 const run = promisify(execFile);
-const browser = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) =>
-  existsSync(p),
-);
+const browser = CHROMIUM;
 
 const srv = serverForFile();
 
@@ -36,18 +30,10 @@ describe('/docs', () => {
       const { stdout } = await run(
         browser as string,
         [
-          '--headless',
-          '--no-sandbox',
+          ...CHROMIUM_FLAGS,
           '--disable-gpu',
           '--disable-dev-shm-usage',
-          // Left to itself Chromium reaches for update and account hosts; nothing but loopback may be contacted.
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--no-first-run',
-          '--no-default-browser-check',
-          '--disable-sync',
-          '--disable-features=MediaRouter,OptimizationHints',
-          `--user-data-dir=${await mkdtemp(path.join(os.tmpdir(), 'switchyard-docs-chromium-'))}`,
+          `--user-data-dir=${await chromiumProfile('docs')}`,
           '--virtual-time-budget=15000',
           '--dump-dom',
           `${srv.url}/docs`,

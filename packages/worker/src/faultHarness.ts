@@ -12,8 +12,10 @@ import {
   type RunningServer,
   type ServerDeps,
 } from '@switchyard/server';
-import { type Receiver, startReceiver, waitUntil } from '@switchyard/server/testing';
+import { late, type Receiver, startReceiver, waitUntil } from '@switchyard/server/testing';
 import type { Pool } from 'pg';
+import { afterAll, beforeAll } from 'vitest';
+import { type OwnPostgres, startOwnPostgres } from './testSupport.ts';
 
 // What the fault tests share: real `switchyard` processes and an API server on a PostgreSQL of the test's own,
 // a real receiver, and a load of events whose acknowledged ones must all arrive.
@@ -66,6 +68,8 @@ export interface WorkerFleet {
   killAll(): void;
   /** Waits for `check`; a miss names `what` and ends with the workers' log. */
   until(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<true>;
+  /** Starts one more worker, waits for `check` as {@link until} does, then stops that worker (SIGTERM) for good. */
+  finishWithOneMore(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void>;
 }
 
 export function workerFleet(env: () => Record<string, string>): WorkerFleet {
@@ -80,18 +84,27 @@ export function workerFleet(env: () => Record<string, string>): WorkerFleet {
           .map((line) => `worker ${i + 1}: ${line}`),
       )
       .join('\n');
+  const until: WorkerFleet['until'] = (what, check, timeoutMs) =>
+    waitUntil(check, timeoutMs, () => `${what}\n${log().slice(-4000)}`);
+  const spawnWorker = () => {
+    const worker = spawnCli(['worker'], env());
+    workers.push(worker);
+    return worker;
+  };
   return {
-    spawn() {
-      const worker = spawnCli(['worker'], env());
-      workers.push(worker);
-      return worker;
-    },
+    spawn: spawnWorker,
     log,
     killAll() {
       for (const { child } of workers)
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     },
-    until: (what, check, timeoutMs) => waitUntil(check, timeoutMs, () => `${what}\n${log().slice(-4000)}`),
+    until,
+    async finishWithOneMore(what, check, timeoutMs) {
+      const worker = spawnWorker();
+      await until(what, check, timeoutMs);
+      worker.child.kill('SIGTERM');
+      await worker.exited;
+    },
   };
 }
 
@@ -237,3 +250,38 @@ export function startLoad(urls: string[], apiKey: string, parallel = 4): Load {
 
 /** A fresh key to seal secrets with, shared by the processes of one test. */
 export const newEncryptionKey = () => randomBytes(32).toString('base64');
+
+/** What {@link faultRigForFile} starts: a PostgreSQL of the file's own, a counting receiver, the CLI processes. */
+export interface FaultRig {
+  pg: OwnPostgres;
+  rx: CountingReceiver;
+  /** Starts a `switchyard` command ({@link spawnCli}) that is killed (SIGKILL) after the file's tests if still up. */
+  spawn(args: string[], env: Record<string, string>): CliProcess;
+}
+
+/**
+ * Before the file's tests, a PostgreSQL of its own (with `maxConnections`, when given) and a counting receiver;
+ * after them, the processes it spawned killed and both closed. Call it at the top of the file.
+ */
+export function faultRigForFile(opts: { maxConnections?: number } = {}): FaultRig {
+  let running: { pg: OwnPostgres; rx: CountingReceiver } | undefined;
+  const processes: CliProcess[] = [];
+  beforeAll(async () => {
+    const [pg, rx] = await Promise.all([startOwnPostgres(opts), startCountingReceiver()]);
+    running = { pg, rx };
+  });
+  afterAll(async () => {
+    for (const p of processes) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    await running?.rx.close();
+    await running?.pg.close();
+  });
+  return {
+    pg: late(() => running?.pg, 'the PostgreSQL of this file'),
+    rx: late(() => running?.rx, 'the counting receiver'),
+    spawn(args, env) {
+      const p = spawnCli(args, env);
+      processes.push(p);
+      return p;
+    },
+  };
+}

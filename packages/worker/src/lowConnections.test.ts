@@ -1,21 +1,17 @@
 import { waitUntil } from '@switchyard/server/testing';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import {
   allArrived,
-  type CliProcess,
-  type CountingReceiver,
+  faultRigForFile,
   faultSettings,
   newEncryptionKey,
   noJobLocked,
   type OwnServer,
-  spawnCli,
-  startCountingReceiver,
   startLoad,
   startOwnServer,
   subscribe,
   workersRunning,
 } from './faultHarness.ts';
-import { type OwnPostgres, startOwnPostgres } from './testSupport.ts';
 
 // Three worker processes and an API server with their default pool sizes (10 + 3 × 17 connections at most) on a
 // PostgreSQL of this test's own that allows 15: connections are refused ("sorry, too many clients already") while
@@ -24,22 +20,11 @@ import { type OwnPostgres, startOwnPostgres } from './testSupport.ts';
 const MAX_CONNECTIONS = 15;
 const ENCRYPTION_KEY = newEncryptionKey();
 
-let pg: OwnPostgres;
-let rx: CountingReceiver;
+const { pg, rx, spawn } = faultRigForFile({ maxConnections: MAX_CONNECTIONS });
 let srv: OwnServer;
-const workers: CliProcess[] = [];
-
-beforeAll(async () => {
-  [pg, rx] = await Promise.all([
-    startOwnPostgres({ maxConnections: MAX_CONNECTIONS }),
-    startCountingReceiver(),
-  ]);
-});
+// Runs before the rig's own afterAll (hooks after tests run last registered first): the server goes before its database.
 afterAll(async () => {
-  for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGKILL');
   await srv?.close();
-  await rx?.close();
-  await pg?.close();
 });
 
 it(`workers on a PostgreSQL with max_connections=${MAX_CONNECTIONS} deliver everything, with no job left locked`, async () => {
@@ -52,11 +37,7 @@ it(`workers on a PostgreSQL with max_connections=${MAX_CONNECTIONS} deliver ever
   };
   srv = await startOwnServer(settings);
   await subscribe(srv.url, srv.apiKey, `${rx.url}/hook`);
-  workers.push(
-    spawnCli(['worker'], settings),
-    spawnCli(['worker'], settings),
-    spawnCli(['worker'], settings),
-  );
+  const workers = [spawn(['worker'], settings), spawn(['worker'], settings), spawn(['worker'], settings)];
   await workersRunning(workers, 60_000);
   const load = startLoad([srv.url], srv.apiKey, 8);
   await waitUntil(() => (load.acked.size >= 600 ? true : undefined), 60_000, '600 events acknowledged');

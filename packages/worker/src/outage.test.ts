@@ -1,22 +1,18 @@
 import { waitUntil } from '@switchyard/server/testing';
 import pgLib from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   allArrived,
-  type CliProcess,
-  type CountingReceiver,
+  faultRigForFile,
   faultSettings,
   newEncryptionKey,
   noJobLocked,
   type OwnServer,
-  spawnCli,
-  startCountingReceiver,
   startLoad,
   startOwnServer,
   subscribe,
   workersRunning,
 } from './faultHarness.ts';
-import { type OwnPostgres, startOwnPostgres } from './testSupport.ts';
 
 // PostgreSQL restarts under load, on a PostgreSQL of this test's own (never the shared one): every acknowledged event
 // is delivered, no process exits, and meanwhile the API answers 503 `unavailable` with Retry-After. The outage lasts
@@ -26,18 +22,7 @@ const OUTAGE_MS = Number(process.env.SWITCHYARD_TEST_OUTAGE_SECONDS ?? 5) * 1000
 const ENCRYPTION_KEY = newEncryptionKey();
 const TIMEOUT = OUTAGE_MS + 100_000;
 
-let pg: OwnPostgres;
-let rx: CountingReceiver;
-const processes: CliProcess[] = [];
-
-beforeAll(async () => {
-  [pg, rx] = await Promise.all([startOwnPostgres(), startCountingReceiver()]);
-});
-afterAll(async () => {
-  for (const p of processes) if (p.child.exitCode === null) p.child.kill('SIGKILL');
-  await rx?.close();
-  await pg?.close();
-});
+const { pg, rx, spawn } = faultRigForFile();
 
 /** Sends events for 1.5 s, stops PostgreSQL for OUTAGE_MS while they keep coming, starts it, sends 1.5 s more. */
 async function restartUnderLoad(urls: string[], apiKey: string, during?: () => Promise<void>) {
@@ -115,8 +100,7 @@ describe('a PostgreSQL restart under load', () => {
     async () => {
       await subscribe(srv.url, srv.apiKey, `${rx.url}/hook`);
       const env = { ...faultSettings(pg.url, ENCRYPTION_KEY), LOG_LEVEL: 'info' };
-      const workers = [spawnCli(['worker'], env), spawnCli(['worker'], env)];
-      processes.push(...workers);
+      const workers = [spawn(['worker'], env), spawn(['worker'], env)];
       await workersRunning(workers, 20_000);
       const load = await restartUnderLoad([srv.url], srv.apiKey);
       expect(load.acked.size).toBeGreaterThan(50);
@@ -141,12 +125,11 @@ describe('a PostgreSQL restart under load', () => {
   it(
     '`switchyard start`: its server and its worker ride it out, and nothing acknowledged is lost',
     async () => {
-      const start = spawnCli(['start'], {
+      const start = spawn(['start'], {
         ...faultSettings(pg.url, ENCRYPTION_KEY),
         LOG_LEVEL: 'info',
         PORT: '0',
       });
-      processes.push(start);
       const url = await waitUntil(
         () => start.output().match(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/)?.[1],
         20_000,
@@ -154,7 +137,7 @@ describe('a PostgreSQL restart under load', () => {
       await workersRunning([start], 20_000);
       const workerPid = start.output().match(/"workerPid":(\d+)/)?.[1];
       // The account `start` made on the first test's database already exists: a key of its own for this test.
-      const keys = spawnCli(['keys', 'create', '--name', 'fault'], faultSettings(pg.url, ENCRYPTION_KEY));
+      const keys = spawn(['keys', 'create', '--name', 'fault'], faultSettings(pg.url, ENCRYPTION_KEY));
       expect(await keys.exited, keys.output()).toBe(0);
       const apiKey = keys.output().match(/\b(s[ky]_[A-Za-z0-9_-]{20,})\b/)?.[1] as string;
       await subscribe(url, apiKey, `${rx.url}/start-hook`);

@@ -7,6 +7,8 @@ import { createLogger, type Env, parseEnv } from '@switchyard/server';
 import { ensureDatabase, migrate } from '@switchyard/server/db';
 import {
   apiCaller,
+  createConnection,
+  jsonReply,
   late,
   type ReceivedRequest,
   type Receiver,
@@ -14,6 +16,7 @@ import {
   startReceiver,
   startTestServer,
   type TestServer,
+  waitUntil,
 } from '@switchyard/server/testing';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, expect } from 'vitest';
@@ -82,9 +85,13 @@ export interface ServerAndWorker {
 
 /**
  * Starts the API server (`startTestServer`) and a worker polling every 100 ms on the same database, both with
- * `settings` on top of the test defaults (127.0.0.1 allowlisted, plain HTTP allowed).
+ * `settings` on top of the test defaults (127.0.0.1 allowlisted, plain HTTP allowed), the worker with
+ * `workerSettings` on top of those.
  */
-export async function startServerAndWorker(settings: Record<string, string> = {}): Promise<ServerAndWorker> {
+export async function startServerAndWorker(
+  settings: Record<string, string> = {},
+  workerSettings: Record<string, string> = {},
+): Promise<ServerAndWorker> {
   const srv = await startTestServer(settings);
   const env = parseEnv({
     DATABASE_URL: srv.db.url,
@@ -92,6 +99,7 @@ export async function startServerAndWorker(settings: Record<string, string> = {}
     OUTBOUND_ALLOW_HTTP: 'true',
     OUTBOUND_ALLOWLIST: '127.0.0.1',
     ...settings,
+    ...workerSettings,
   }) as Env & { DATABASE_URL: string };
   const worker = await startWorker({ env, logger: createLogger('silent', 'test'), pollIntervalMs: 100 });
   return {
@@ -103,6 +111,10 @@ export async function startServerAndWorker(settings: Record<string, string> = {}
     },
   };
 }
+
+/** An execution or a step as the API answers it, which the tests read field by field. */
+// biome-ignore lint/suspicious/noExplicitAny: JSON from the API, read field by field by the tests
+type ApiJson = Record<string, any>;
 
 /** The pipeline of one test file: an API server and a worker, a receiver, and an SMTP server when asked. */
 export interface FilePipeline {
@@ -121,10 +133,26 @@ export interface FilePipeline {
     path: string;
     got: () => ReceivedRequest[];
   };
+  /**
+   * Answers Slack's chat.postMessage at `/slack` on the receiver (a slack connection's api_base_url) with `ok`, the
+   * `channel` and `ts` given; the posts it gets, each with its Authorization header and JSON body.
+   */
+  slackPosts(answer: { channel: string; ts: string }): { auth?: string; body: unknown }[];
   /** Creates a connection of the account (201 expected); its id, and its signing secret for a host endpoint. */
   connect(body: Record<string, unknown>): Promise<{ id: string; signing_secret?: string }>;
   /** Publishes Start → one action `node` (id `act`), triggered by `event`; the workflow's id. */
   publishAction(name: string, event: string, node: Record<string, unknown>): Promise<string>;
+  /**
+   * Publishes Start → `node` ({@link publishAction}), reports `event` with `data` (202 expected) and waits (up to
+   * `timeoutMs`) for its execution to finish: the workflow's id, the execution with its steps, its action step.
+   */
+  runAction(
+    name: string,
+    event: string,
+    node: Record<string, unknown>,
+    data: Record<string, unknown>,
+    timeoutMs?: number,
+  ): Promise<{ workflowId: string; execution: ApiJson; step: ApiJson }>;
 }
 
 /**
@@ -134,7 +162,12 @@ export interface FilePipeline {
  */
 export function pipelineForFile(
   settings: Record<string, string> = {},
-  opts: { smtp?: 'sink' | 'mailer'; otherwise?: (req: ReceivedRequest) => ReceiverReply } = {},
+  opts: {
+    smtp?: 'sink' | 'mailer';
+    otherwise?: (req: ReceivedRequest) => ReceiverReply;
+    /** The worker's own settings, on top of `settings` (a stricter outbound guard than the API's). */
+    worker?: Record<string, string>;
+  } = {},
 ): FilePipeline {
   let running: { pipeline: ServerAndWorker; rx: Receiver; sink?: SmtpSink } | undefined;
   const replies = new Map<string, (index: number) => ReceiverReply>();
@@ -147,7 +180,7 @@ export function pipelineForFile(
         ? { SMTP_URL: `smtp://127.0.0.1:${sink.port}`, MAIL_FROM: 'switchyard@example.com' }
         : {};
     const [pipeline, rx] = await Promise.all([
-      startServerAndWorker({ ...settings, ...mailer }),
+      startServerAndWorker({ ...settings, ...mailer }, opts.worker),
       startReceiver((req: ReceivedRequest): ReceiverReply => {
         const seen = rx.requests.filter((r: ReceivedRequest) => pathOf(r) === pathOf(req)).length - 1;
         return replies.get(pathOf(req))?.(seen) ?? otherwise(req);
@@ -163,7 +196,7 @@ export function pipelineForFile(
   const rx = late(() => running?.rx, 'the receiver');
   const call = apiCaller(srv);
   let n = 0;
-  return {
+  const pipeline: FilePipeline = {
     srv,
     worker: late(() => running?.pipeline.worker, 'the worker'),
     rx,
@@ -175,11 +208,16 @@ export function pipelineForFile(
       if (reply) replies.set(path, reply);
       return { url: `${rx.url}${path}`, path, got: () => rx.requests.filter((r) => pathOf(r) === path) };
     },
-    async connect(body) {
-      const res = await call('POST', '/v1/connections', body);
-      expect(res.status, JSON.stringify(res.body)).toBe(201);
-      return res.body.data;
+    slackPosts(answer) {
+      const posts: { auth?: string; body: unknown }[] = [];
+      replies.set('/slack/chat.postMessage', () => {
+        const req = rx.requests.at(-1);
+        posts.push({ auth: req?.headers.authorization, body: JSON.parse(req?.body ?? 'null') });
+        return jsonReply({ ok: true, ...answer });
+      });
+      return posts;
     },
+    connect: (body) => createConnection(call, body),
     async publishAction(name, event, node) {
       const res = await call('POST', '/v1/workflows', {
         name,
@@ -196,7 +234,23 @@ export function pipelineForFile(
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       return res.body.data.id;
     },
+    async runAction(name, event, node, data, timeoutMs) {
+      const workflowId = await pipeline.publishAction(name, event, node);
+      const sent = await call('POST', '/v1/events', { type: event, data });
+      expect(sent.status, JSON.stringify(sent.body)).toBe(202);
+      const ex = await waitUntil(async () => {
+        const [e] = (await call('GET', `/v1/executions?workflow_id=${workflowId}`)).body.data;
+        return e && !['running', 'waiting'].includes(e.status) ? (e as { id: string }) : undefined;
+      }, timeoutMs);
+      const execution = (await call('GET', `/v1/executions/${ex.id}`)).body.data;
+      return {
+        workflowId,
+        execution,
+        step: execution.steps.find((s: { node_id: string }) => s.node_id === 'act'),
+      };
+    },
   };
+  return pipeline;
 }
 
 /**

@@ -72,15 +72,23 @@ export const ChannelMessageSettings = z.looseObject(channelMessageSettingsShape)
 /** A SendChannelMessage node's settings. */
 export type ChannelMessageSettings = z.infer<typeof ChannelMessageSettings>;
 
+/**
+ * The fields every host action (`create_task`, `update_field`) has: the record it is about (by default the trigger
+ * event's) and the host_endpoint connection to call.
+ */
+const hostActionTargetShape = {
+  entity: z.string().optional(),
+  entity_id: z.string().optional(),
+  connection_id: z.string().optional(),
+};
+
 /** The fields of `create_task`: `title` (required), `description`, `due_in_days`, `assignee`, `entity`, `entity_id`. */
 export const createTaskSettingsShape = {
   title: z.string().min(1, 'title is required'),
   description: z.string().optional(),
   due_in_days: z.number().int().min(0).optional(),
   assignee: z.string().optional(),
-  entity: z.string().optional(),
-  entity_id: z.string().optional(),
-  connection_id: z.string().optional(),
+  ...hostActionTargetShape,
 };
 /** A CreateTask node's settings; other keys are passed through to the host. */
 export const CreateTaskSettings = z.looseObject(createTaskSettingsShape);
@@ -91,9 +99,7 @@ export type CreateTaskSettings = z.infer<typeof CreateTaskSettings>;
 export const updateFieldSettingsShape = {
   field: z.string().min(1, 'field is required'),
   value: z.unknown(),
-  entity: z.string().optional(),
-  entity_id: z.string().optional(),
-  connection_id: z.string().optional(),
+  ...hostActionTargetShape,
 };
 /** An UpdateField node's settings; other keys are passed through to the host. */
 export const UpdateFieldSettings = z.looseObject(updateFieldSettingsShape);

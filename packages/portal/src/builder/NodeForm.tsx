@@ -1,5 +1,6 @@
 import { type JsonSchema, NODE_SCHEMAS } from 'virtual:switchyard-core';
 import { ConditionEditor } from '../conditions/ConditionEditor.tsx';
+import { Field, FieldProblem, problemAttributes, problemId } from '../ui/Field.tsx';
 import { TokenInput } from './TokenInput.tsx';
 import { isRequired, settingsFields, type TemplateNode } from './template.ts';
 
@@ -67,14 +68,14 @@ function textOf(v: unknown): string {
 export function NodeForm({
   node,
   onChange,
-  fieldProblems,
+  problems,
   tokens,
   fields,
   readOnly,
 }: {
   node: TemplateNode;
   onChange: (next: TemplateNode) => void;
-  fieldProblems: Record<string, string>;
+  problems: Record<string, string>;
   tokens: readonly string[];
   fields: readonly string[];
   readOnly: boolean;
@@ -91,95 +92,84 @@ export function NodeForm({
       {settingsFields(node.type).map((field) => {
         const schema = props[field] ?? {};
         const id = `f-${node.id}-${field}`;
-        const problem = fieldProblems[field];
-        const errId = problem ? `${id}-error` : undefined;
+        const problem = problems[field];
         const required = isRequired(node.type, field);
-        const label = (
-          <span>
-            {LABELS[field] ?? field}
-            {required ? <span aria-hidden="true"> *</span> : null}
-          </span>
-        );
-        const error = problem ? (
-          <span id={errId} className="field-error">
-            {problem}
-          </span>
-        ) : null;
-        switch (kindOf(field, schema)) {
-          case 'condition':
-            return (
-              <div key={field} className="field">
-                <span>{LABELS[field]}</span>
-                <ConditionEditor
-                  id={id}
-                  value={node[field]}
-                  fields={fields}
-                  onChange={(c) => set(field, c)}
-                  disabled={readOnly}
-                />
-                {error}
-              </div>
-            );
-          case 'enum':
-            return (
-              <label key={field} className="field" htmlFor={id}>
+        const label = LABELS[field] ?? field;
+        const kind = kindOf(field, schema);
+        if (kind === 'text') {
+          // TokenInput's suggestions are a listbox beside the input: the label names the input alone.
+          return (
+            <div key={field} className="field">
+              <label htmlFor={id}>
                 {label}
-                <select
-                  id={id}
-                  value={textOf(node[field])}
-                  disabled={readOnly}
-                  aria-invalid={problem ? true : undefined}
-                  aria-describedby={errId}
-                  onChange={(e) => set(field, e.target.value === '' ? undefined : e.target.value)}
-                >
-                  {required ? null : <option value="">(default)</option>}
-                  {(schema.enum as string[]).map((v) => (
-                    <option key={v} value={v}>
-                      {field === 'delay_unit' ? (UNIT_LABELS[v] ?? v) : v}
-                    </option>
-                  ))}
-                </select>
-                {error}
+                {required ? <span aria-hidden="true"> *</span> : null}
               </label>
-            );
-          case 'number':
-            return (
-              <label key={field} className="field" htmlFor={id}>
-                {label}
-                <input
-                  id={id}
-                  type="number"
-                  inputMode="numeric"
-                  min={0}
-                  value={typeof node[field] === 'number' ? String(node[field]) : ''}
-                  disabled={readOnly}
-                  required={required}
-                  aria-invalid={problem ? true : undefined}
-                  aria-describedby={errId}
-                  onChange={(e) => set(field, e.target.value === '' ? undefined : Number(e.target.value))}
-                />
-                {error}
-              </label>
-            );
-          default:
-            return (
-              <div key={field} className="field">
-                <label htmlFor={id}>{label}</label>
-                <TokenInput
-                  id={id}
-                  value={textOf(node[field])}
-                  tokens={tokens}
-                  multiline={MULTILINE.has(field)}
-                  required={required}
-                  invalid={Boolean(problem)}
-                  describedBy={errId}
-                  disabled={readOnly}
-                  onChange={(v) => set(field, v === '' && !required ? undefined : v)}
-                />
-                {error}
-              </div>
-            );
+              <TokenInput
+                id={id}
+                value={textOf(node[field])}
+                tokens={tokens}
+                multiline={MULTILINE.has(field)}
+                required={required}
+                invalid={Boolean(problem)}
+                describedBy={problem ? problemId(id) : undefined}
+                disabled={readOnly}
+                onChange={(v) => set(field, v === '' && !required ? undefined : v)}
+              />
+              <FieldProblem id={id} problem={problem} />
+            </div>
+          );
         }
+        const control =
+          kind === 'condition' ? (
+            <ConditionEditor
+              id={id}
+              value={node[field]}
+              fields={fields}
+              onChange={(c) => set(field, c)}
+              disabled={readOnly}
+            />
+          ) : kind === 'enum' ? (
+            <select
+              id={id}
+              value={textOf(node[field])}
+              disabled={readOnly}
+              {...problemAttributes(id, problem)}
+              onChange={(e) => set(field, e.target.value === '' ? undefined : e.target.value)}
+            >
+              {required ? null : <option value="">(default)</option>}
+              {(schema.enum as string[]).map((v) => (
+                <option key={v} value={v}>
+                  {field === 'delay_unit' ? (UNIT_LABELS[v] ?? v) : v}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <input
+              id={id}
+              type="number"
+              inputMode="numeric"
+              min={0}
+              value={typeof node[field] === 'number' ? String(node[field]) : ''}
+              disabled={readOnly}
+              required={required}
+              {...problemAttributes(id, problem)}
+              onChange={(e) => set(field, e.target.value === '' ? undefined : Number(e.target.value))}
+            />
+          );
+        // A condition is several inputs in a block of its own, never marked required.
+        const group = kind === 'condition';
+        return (
+          <Field
+            key={field}
+            id={id}
+            label={label}
+            required={!group && required}
+            problem={problem}
+            group={group}
+          >
+            {control}
+          </Field>
+        );
       })}
     </div>
   );

@@ -1,4 +1,5 @@
 import type { Problem } from '../api.ts';
+import { Field } from '../ui/Field.tsx';
 import { Icon } from '../ui/Icon.tsx';
 import { NodeForm } from './NodeForm.tsx';
 import { StartPanel, type StartSettings } from './StartPanel.tsx';
@@ -54,6 +55,8 @@ export function SettingsPanel({
   const meta = NODE_LABELS[node.type];
   const targets = nodes.filter((n) => n.id !== node.id && n.type !== 'Start' && !children.includes(n.id));
   const general = problems.filter((p) => !Object.keys(fieldProblems).some((f) => p.path.endsWith(`.${f}`)));
+  // What either settings form takes besides its value: the problems at its fields, the data fields, read-only.
+  const form = { problems: fieldProblems, fields, readOnly };
   return (
     <aside className="panel" aria-labelledby="panel-title" data-testid="settings-panel">
       <header className="panel-head">
@@ -67,8 +70,7 @@ export function SettingsPanel({
           ))}
         </ul>
       ) : null}
-      <label className="field" htmlFor={`name-${node.id}`}>
-        <span>Step name</span>
+      <Field id={`name-${node.id}`} label="Step name">
         <input
           id={`name-${node.id}`}
           value={node.name ?? ''}
@@ -76,25 +78,11 @@ export function SettingsPanel({
           disabled={readOnly}
           onChange={(e) => onChange({ ...node, name: e.target.value })}
         />
-      </label>
+      </Field>
       {node.type === 'Start' ? (
-        <StartPanel
-          value={start}
-          onChange={onStartChange}
-          stopEvents={stopEvents}
-          fields={fields}
-          problems={fieldProblems}
-          readOnly={readOnly}
-        />
+        <StartPanel value={start} onChange={onStartChange} stopEvents={stopEvents} {...form} />
       ) : (
-        <NodeForm
-          node={node}
-          onChange={onChange}
-          fieldProblems={fieldProblems}
-          tokens={tokens}
-          fields={fields}
-          readOnly={readOnly}
-        />
+        <NodeForm node={node} onChange={onChange} tokens={tokens} {...form} />
       )}
       <section className="panel-section" aria-labelledby="next-title">
         <h3 id="next-title">Next steps</h3>
@@ -112,8 +100,7 @@ export function SettingsPanel({
           ))}
         </ul>
         {readOnly || targets.length === 0 ? null : (
-          <label className="field" htmlFor={`connect-${node.id}`}>
-            <span>Connect to</span>
+          <Field id={`connect-${node.id}`} label="Connect to">
             <select
               id={`connect-${node.id}`}
               value=""
@@ -128,7 +115,7 @@ export function SettingsPanel({
                 </option>
               ))}
             </select>
-          </label>
+          </Field>
         )}
       </section>
       {node.type === 'Start' || readOnly ? null : (

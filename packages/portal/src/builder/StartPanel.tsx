@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { trpc } from '../api.ts';
 import { ConditionEditor } from '../conditions/ConditionEditor.tsx';
+import { Field, problemAttributes } from '../ui/Field.tsx';
 
 /** What the Start step holds: the trigger and its conditions, the stop event and the workflow's own settings. */
 export interface StartSettings {
@@ -41,16 +42,12 @@ export function StartPanel({
     value.event_trigger.endsWith('*');
   return (
     <div className="node-form">
-      <label className="field" htmlFor="start-trigger">
-        <span>
-          Starts when <span aria-hidden="true">*</span>
-        </span>
+      <Field id="start-trigger" label="Starts when" required problem={problems.event_trigger}>
         <select
           id="start-trigger"
           value={value.event_trigger ?? ''}
           disabled={readOnly}
-          aria-invalid={problems.event_trigger ? true : undefined}
-          aria-describedby={problems.event_trigger ? 'start-trigger-error' : undefined}
+          {...problemAttributes('start-trigger', problems.event_trigger)}
           onChange={(e) => set('event_trigger', e.target.value || null)}
         >
           <option value="">Choose an event…</option>
@@ -69,15 +66,14 @@ export function StartPanel({
             </optgroup>
           ))}
         </select>
-        {problems.event_trigger ? (
-          <span id="start-trigger-error" className="field-error">
-            {problems.event_trigger}
-          </span>
-        ) : null}
-      </label>
+      </Field>
 
-      <div className="field">
-        <span>Only when the event’s data matches</span>
+      <Field
+        id="trigger-conditions"
+        label="Only when the event’s data matches"
+        problem={problems.trigger_conditions}
+        group
+      >
         <ConditionEditor
           id="trigger-conditions"
           value={value.trigger_conditions}
@@ -86,13 +82,9 @@ export function StartPanel({
           disabled={readOnly}
           onChange={(c) => set('trigger_conditions', c)}
         />
-        {problems.trigger_conditions ? (
-          <span className="field-error">{problems.trigger_conditions}</span>
-        ) : null}
-      </div>
+      </Field>
 
-      <label className="field" htmlFor="start-stop">
-        <span>Stop running executions on</span>
+      <Field id="start-stop" label="Stop running executions on" problem={problems.stop_event}>
         {stopEvents.length > 0 ? (
           <select
             id="start-stop"
@@ -112,8 +104,7 @@ export function StartPanel({
             <option value="">No stop events are set up for this account</option>
           </select>
         )}
-        {problems.stop_event ? <span className="field-error">{problems.stop_event}</span> : null}
-      </label>
+      </Field>
 
       <label className="check">
         <input
@@ -124,8 +115,7 @@ export function StartPanel({
         />
         <span>Start at once when triggered (off: each run waits for a manual start)</span>
       </label>
-      <label className="field" htmlFor="start-max">
-        <span>At most this many runs a day (empty: no limit)</span>
+      <Field id="start-max" label="At most this many runs a day (empty: no limit)">
         <input
           id="start-max"
           type="number"
@@ -134,7 +124,7 @@ export function StartPanel({
           disabled={readOnly}
           onChange={(e) => set('max_triggers_per_day', e.target.value === '' ? null : Number(e.target.value))}
         />
-      </label>
+      </Field>
     </div>
   );
 }

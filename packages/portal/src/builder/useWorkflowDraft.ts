@@ -52,6 +52,18 @@ export function useWorkflowDraft(workflow: Workflow, readOnly: boolean) {
   const publishM = useMutation(trpc.workflows.publish.mutationOptions());
   const key = trpc.workflows.get.queryKey({ id: workflow.id });
 
+  /** The API took the workflow (saved or published): no problems left, its status, the caches and the host told. */
+  const accepted = useCallback(
+    (out: Outputs['workflows']['get'], event: 'workflow.saved' | 'workflow.published') => {
+      setProblems([]);
+      setStatus(out.data.template_status);
+      qc.setQueryData(key, out);
+      void qc.invalidateQueries({ queryKey: trpc.workflows.list.queryKey() });
+      notifyHost(event, { workflow_id: workflow.id, name: out.data.name });
+    },
+    [qc, key, workflow.id],
+  );
+
   const save = useCallback(async (): Promise<boolean> => {
     const rev = revision.current;
     if (rev === savedRevision.current) return true;
@@ -68,13 +80,9 @@ export function useWorkflowDraft(workflow: Workflow, readOnly: boolean) {
         max_triggers_per_day: d.max_triggers_per_day,
       });
       savedRevision.current = Math.max(savedRevision.current, rev);
-      setProblems([]);
       setSaveError(null);
-      setStatus(out.data.template_status);
       setSaveState(revision.current === savedRevision.current ? 'saved' : 'dirty');
-      qc.setQueryData(key, out);
-      void qc.invalidateQueries({ queryKey: trpc.workflows.list.queryKey() });
-      notifyHost('workflow.saved', { workflow_id: workflow.id, name: out.data.name });
+      accepted(out, 'workflow.saved');
       return true;
     } catch (err) {
       const found = problemsOf(err);
@@ -83,7 +91,7 @@ export function useWorkflowDraft(workflow: Workflow, readOnly: boolean) {
       setSaveState('error');
       return false;
     }
-  }, [update, workflow.id, qc, key]);
+  }, [update, workflow.id, accepted]);
 
   /** Saves now (after any save under way); true when the latest draft is saved. */
   const flush = useCallback((): Promise<boolean> => {
@@ -111,11 +119,7 @@ export function useWorkflowDraft(workflow: Workflow, readOnly: boolean) {
     if (!(await flush())) return 'Not published: fix the problems shown on the steps';
     try {
       const out = await publishM.mutateAsync({ id: workflow.id });
-      setProblems([]);
-      setStatus(out.data.template_status);
-      qc.setQueryData(key, out);
-      void qc.invalidateQueries({ queryKey: trpc.workflows.list.queryKey() });
-      notifyHost('workflow.published', { workflow_id: workflow.id, name: out.data.name });
+      accepted(out, 'workflow.published');
       return null;
     } catch (err) {
       const found = problemsOf(err);

@@ -1,31 +1,31 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'wouter';
 import { trpc } from '../api.ts';
-import { useFeatures } from '../features.ts';
 import { Icon } from '../ui/Icon.tsx';
-import { ErrorNote, formatMs, ListTable, StatusBadge, Time } from '../ui/kit.tsx';
+import { ErrorNote, formatMs, ItemCell, ListTable, Page, StatusBadge, Time } from '../ui/kit.tsx';
 
 const ACTIVE = new Set(['running', 'waiting']);
 
 /** A workflow's executions, newest first; refreshed while any is still going. */
 export default function RunsPage() {
   const { id } = useParams<{ id: string }>();
-  const { readOnly } = useFeatures();
   const workflow = useQuery(trpc.workflows.get.queryOptions({ id }));
   const runs = useQuery({
     ...trpc.executions.list.queryOptions({ workflow_id: id, limit: 50 }),
     refetchInterval: (q) => (q.state.data?.data.some((e) => ACTIVE.has(e.status)) ? 1_000 : 5_000),
   });
   const run = useMutation(trpc.trigger.execute.mutationOptions({ onSuccess: () => void runs.refetch() }));
-  const rows = runs.data?.data ?? [];
   return (
-    <section aria-labelledby="runs-title">
-      <Link href={`/workflows/${id}`} className="back">
-        ← {workflow.data?.data.name ?? 'Workflow'}
-      </Link>
-      <div className="page-head">
-        <h1 id="runs-title">Runs</h1>
-        {readOnly || !workflow.data?.data.last_published_at ? null : (
+    <Page
+      titleId="runs-title"
+      title="Runs"
+      back={
+        <Link href={`/workflows/${id}`} className="back">
+          ← {workflow.data?.data.name ?? 'Workflow'}
+        </Link>
+      }
+      action={
+        workflow.data?.data.last_published_at ? (
           <button
             type="button"
             className="button"
@@ -34,12 +34,12 @@ export default function RunsPage() {
           >
             <Icon name="play" /> Run now
           </button>
-        )}
-      </div>
+        ) : null
+      }
+    >
       <ErrorNote error={runs.error ?? run.error} />
       <ListTable
-        rows={rows}
-        pending={runs.isPending}
+        list={runs}
         empty={{
           title: 'No runs yet',
           text: <p>Runs appear here when the workflow’s event happens.</p>,
@@ -48,11 +48,9 @@ export default function RunsPage() {
         testId="runs"
         row={(e) => (
           <tr key={e.id}>
-            <td>
-              <Link href={`/runs/${e.id}`} className="strong-link">
-                <code>{e.id.slice(-12)}</code>
-              </Link>
-            </td>
+            <ItemCell href={`/runs/${e.id}`}>
+              <code>{e.id.slice(-12)}</code>
+            </ItemCell>
             <td>
               <StatusBadge status={e.status} />
             </td>
@@ -68,6 +66,6 @@ export default function RunsPage() {
           </tr>
         )}
       />
-    </section>
+    </Page>
   );
 }

@@ -1,5 +1,7 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { Link } from 'wouter';
 import { apiError } from '../api.ts';
+import { useFeatures } from '../features.ts';
 import { Icon, type IconName } from './Icon.tsx';
 
 /** A button showing only an icon: `label` names it for assistive technology, `title` (when given) as a tooltip. */
@@ -61,6 +63,45 @@ export function ErrorNote({ error, title }: { error: unknown; title?: string }) 
   );
 }
 
+/**
+ * A page: its heading with, beside it, the page's main action (hidden when the session is read only), then its
+ * body. `back` (a link to the page above) stands before the heading.
+ */
+export function Page({
+  titleId,
+  title,
+  back,
+  action,
+  children,
+}: {
+  titleId: string;
+  title: ReactNode;
+  back?: ReactNode;
+  action?: ReactNode;
+  children: ReactNode;
+}) {
+  const { readOnly } = useFeatures();
+  return (
+    <section aria-labelledby={titleId}>
+      {back}
+      <div className="page-head">
+        <h1 id={titleId}>{title}</h1>
+        {readOnly ? null : action}
+      </div>
+      {children}
+    </section>
+  );
+}
+
+/** Event types (or patterns) as a row of chips. */
+export function EventChips({ events }: { events: readonly string[] }) {
+  return events.map((e) => (
+    <code key={e} className="chip">
+      {e}
+    </code>
+  ));
+}
+
 /** A page with nothing in it yet, saying what to do. */
 export function Empty({ title, children }: { title: string; children?: ReactNode }) {
   return (
@@ -72,25 +113,24 @@ export function Empty({ title, children }: { title: string; children?: ReactNode
 }
 
 /**
- * A list page's body: `empty` (its title and text) once loaded with no rows, else a table with one column per
- * heading and `row` for each row (a `<tr>` keyed by the caller).
+ * A list page's body, from the list query's answer: `empty` (its title and text) once loaded with no rows, else a
+ * table with one column per heading and `row` for each row (a `<tr>` keyed by the caller).
  */
 export function ListTable<T>({
-  rows,
-  pending,
+  list,
   headings,
   empty,
   testId,
   row,
 }: {
-  rows: readonly T[];
-  pending: boolean;
+  list: { data?: { data: readonly T[] }; isPending: boolean };
   headings: ReactNode[];
   empty: { title: string; text: ReactNode };
   testId?: string;
   row: (item: T) => ReactNode;
 }) {
-  if (rows.length === 0) return pending ? null : <Empty title={empty.title}>{empty.text}</Empty>;
+  const rows = list.data?.data ?? [];
+  if (rows.length === 0) return list.isPending ? null : <Empty title={empty.title}>{empty.text}</Empty>;
   return (
     <table className="table" data-testid={testId}>
       <thead>
@@ -105,6 +145,18 @@ export function ListTable<T>({
       </thead>
       <tbody>{rows.map(row)}</tbody>
     </table>
+  );
+}
+
+/** A list row's first cell: the link to the item's own page, with a note under it when there is one. */
+export function ItemCell({ href, note, children }: { href: string; note?: ReactNode; children: ReactNode }) {
+  return (
+    <td>
+      <Link href={href} className="strong-link">
+        {children}
+      </Link>
+      {note ? <div className="muted small">{note}</div> : null}
+    </td>
   );
 }
 

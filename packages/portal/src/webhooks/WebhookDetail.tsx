@@ -4,7 +4,7 @@ import { Link, useLocation, useParams } from 'wouter';
 import { type Outputs, trpc } from '../api.ts';
 import { useFeatures } from '../features.ts';
 import { Icon } from '../ui/Icon.tsx';
-import { Dialog, ErrorNote, SecretReveal, StatusBadge, Time, useToast } from '../ui/kit.tsx';
+import { Dialog, ErrorNote, EventChips, SecretReveal, StatusBadge, Time, useToast } from '../ui/kit.tsx';
 import { DeliveryLog } from './DeliveryLog.tsx';
 import { valuesOf, WebhookForm, webhookBody } from './WebhookForm.tsx';
 
@@ -89,11 +89,7 @@ export default function WebhookDetail() {
             <dd>{w.description ?? <span className="muted">—</span>}</dd>
             <dt>Events</dt>
             <dd>
-              {w.events.map((e) => (
-                <code key={e} className="chip">
-                  {e}
-                </code>
-              ))}
+              <EventChips events={w.events} />
             </dd>
             <dt>Request</dt>
             <dd>

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { type Outputs, problemsOf } from '../api.ts';
 import { ConditionEditor } from '../conditions/ConditionEditor.tsx';
+import { Field, problemAttributes } from '../ui/Field.tsx';
 import { Icon } from '../ui/Icon.tsx';
 import { ErrorNote, IconButton } from '../ui/kit.tsx';
 import { EventPicker } from './EventPicker.tsx';
@@ -41,6 +42,30 @@ export function webhookBody(v: WebhookValues) {
   return { ...v, filters: v.filters as Record<string, unknown> | null };
 }
 
+/** One half of a custom header row, its name or its value, labelled for assistive technology only. */
+function HeaderPart({
+  id,
+  label,
+  placeholder,
+  value,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  placeholder: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <>
+      <label className="visually-hidden" htmlFor={id}>
+        {label}
+      </label>
+      <input id={id} placeholder={placeholder} value={value} onChange={(e) => onChange(e.target.value)} />
+    </>
+  );
+}
+
 /**
  * An endpoint's settings: URL, description, the events (wildcards allowed), filters on the event, custom headers
  * (up to 10), method and content type. The API's problems are shown at their field.
@@ -74,49 +99,41 @@ export function WebhookForm({
   };
   return (
     <form className="form webhook-form" onSubmit={submit} noValidate>
-      <label className="field" htmlFor="wh-url">
-        <span>
-          Endpoint URL <span aria-hidden="true">*</span>
-        </span>
+      <Field id="wh-url" label="Endpoint URL" required problem={at('url')}>
         <input
           id="wh-url"
           type="url"
           required
           placeholder="https://example.com/webhooks"
           value={v.url}
-          aria-invalid={at('url') ? true : undefined}
-          aria-describedby={at('url') ? 'wh-url-error' : undefined}
+          {...problemAttributes('wh-url', at('url'))}
           onChange={(e) => setV({ ...v, url: e.target.value })}
         />
-        {at('url') ? (
-          <span id="wh-url-error" className="field-error">
-            {at('url')}
-          </span>
-        ) : null}
-      </label>
-      <label className="field" htmlFor="wh-description">
-        <span>Description</span>
+      </Field>
+      <Field id="wh-description" label="Description">
         <input
           id="wh-description"
           maxLength={200}
           value={v.description ?? ''}
           onChange={(e) => setV({ ...v, description: e.target.value || null })}
         />
-      </label>
+      </Field>
       <EventPicker value={v.events} onChange={(events) => setV({ ...v, events })} invalid={at('events')} />
-      <div className="field">
-        <span>Only send events whose data matches (optional)</span>
+      <Field
+        id="wh-filters"
+        label="Only send events whose data matches (optional)"
+        problem={at('filters')}
+        group
+      >
         <ConditionEditor
           id="wh-filters"
           value={v.filters}
           emptyAs={null}
           onChange={(filters) => setV({ ...v, filters })}
         />
-        {at('filters') ? <span className="field-error">{at('filters')}</span> : null}
-      </div>
+      </Field>
       <div className="row">
-        <label className="field" htmlFor="wh-method">
-          <span>Method</span>
+        <Field id="wh-method" label="Method">
           <select
             id="wh-method"
             value={v.method}
@@ -126,9 +143,8 @@ export function WebhookForm({
             <option>PUT</option>
             <option>PATCH</option>
           </select>
-        </label>
-        <label className="field" htmlFor="wh-content-type">
-          <span>Content type</span>
+        </Field>
+        <Field id="wh-content-type" label="Content type">
           <select
             id="wh-content-type"
             value={v.content_type}
@@ -138,29 +154,25 @@ export function WebhookForm({
             <option>application/x-www-form-urlencoded</option>
             <option>text/plain</option>
           </select>
-        </label>
+        </Field>
       </div>
       <fieldset className="headers-editor">
         <legend>Custom headers (up to {MAX_HEADERS})</legend>
         {headers.map(([k, val], i) => (
           <div className="row" key={i}>
-            <label className="visually-hidden" htmlFor={`wh-h-${i}-name`}>
-              Header name
-            </label>
-            <input
+            <HeaderPart
               id={`wh-h-${i}-name`}
+              label="Header name"
               placeholder="X-Header-Name"
               value={k}
-              onChange={(e) => setHeaders(headers.map((h, j) => (j === i ? [e.target.value, h[1]] : h)))}
+              onChange={(name) => setHeaders(headers.map((h, j) => (j === i ? [name, h[1]] : h)))}
             />
-            <label className="visually-hidden" htmlFor={`wh-h-${i}-value`}>
-              Header value
-            </label>
-            <input
+            <HeaderPart
               id={`wh-h-${i}-value`}
+              label="Header value"
               placeholder="value"
               value={val}
-              onChange={(e) => setHeaders(headers.map((h, j) => (j === i ? [h[0], e.target.value] : h)))}
+              onChange={(value) => setHeaders(headers.map((h, j) => (j === i ? [h[0], value] : h)))}
             />
             <IconButton
               icon="x"

@@ -1,33 +1,29 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'wouter';
 import { trpc } from '../api.ts';
-import { useFeatures } from '../features.ts';
 import { Icon } from '../ui/Icon.tsx';
-import { ErrorNote, ListTable, StatusBadge, Time } from '../ui/kit.tsx';
+import { ErrorNote, EventChips, ItemCell, ListTable, Page, StatusBadge, Time } from '../ui/kit.tsx';
 
 /** The user's webhook endpoints. */
 export default function WebhookList() {
-  const { readOnly } = useFeatures();
   const list = useQuery(trpc.webhooks.list.queryOptions({ limit: 100 }));
-  const rows = list.data?.data ?? [];
   return (
-    <section aria-labelledby="webhooks-title">
-      <div className="page-head">
-        <h1 id="webhooks-title">Webhooks</h1>
-        {readOnly ? null : (
-          <Link href="/webhooks/new" className="button primary">
-            <Icon name="plus" /> Add endpoint
-          </Link>
-        )}
-      </div>
+    <Page
+      titleId="webhooks-title"
+      title="Webhooks"
+      action={
+        <Link href="/webhooks/new" className="button primary">
+          <Icon name="plus" /> Add endpoint
+        </Link>
+      }
+    >
       <p className="muted">
         Endpoints receive a signed HTTP request for each event they subscribe to, retried until they answer
         2xx.
       </p>
       <ErrorNote error={list.error} />
       <ListTable
-        rows={rows}
-        pending={list.isPending}
+        list={list}
         empty={{
           title: 'No endpoints yet',
           text: <p>Add the URL of your server and pick the events it should receive.</p>,
@@ -36,18 +32,11 @@ export default function WebhookList() {
         testId="endpoints"
         row={(w) => (
           <tr key={w.id}>
+            <ItemCell href={`/webhooks/${w.id}`} note={w.description}>
+              {w.url}
+            </ItemCell>
             <td>
-              <Link href={`/webhooks/${w.id}`} className="strong-link">
-                {w.url}
-              </Link>
-              {w.description ? <div className="muted small">{w.description}</div> : null}
-            </td>
-            <td>
-              {w.events.map((e) => (
-                <code key={e} className="chip">
-                  {e}
-                </code>
-              ))}
+              <EventChips events={w.events} />
             </td>
             <td>
               <StatusBadge status={w.status} />
@@ -58,6 +47,6 @@ export default function WebhookList() {
           </tr>
         )}
       />
-    </section>
+    </Page>
   );
 }

@@ -4,7 +4,7 @@ import { Link, useLocation } from 'wouter';
 import { type Outputs, trpc } from '../api.ts';
 import { useFeatures } from '../features.ts';
 import { Icon } from '../ui/Icon.tsx';
-import { Dialog, ErrorNote, IconButton, ListTable, StatusBadge, Time } from '../ui/kit.tsx';
+import { Dialog, ErrorNote, IconButton, ItemCell, ListTable, Page, StatusBadge, Time } from '../ui/kit.tsx';
 import { newTemplate } from './newTemplate.ts';
 
 type Workflow = Outputs['workflows']['list']['data'][number];
@@ -78,23 +78,20 @@ export function WorkflowList() {
     create.reset();
     update.reset();
   };
-  const rows = list.data?.data ?? [];
-
   return (
-    <section aria-labelledby="workflows-title">
-      <div className="page-head">
-        <h1 id="workflows-title">Workflows</h1>
-        {readOnly ? null : (
-          <button type="button" className="button primary" onClick={() => setDialog({ kind: 'create' })}>
-            <Icon name="plus" /> New workflow
-          </button>
-        )}
-      </div>
+    <Page
+      titleId="workflows-title"
+      title="Workflows"
+      action={
+        <button type="button" className="button primary" onClick={() => setDialog({ kind: 'create' })}>
+          <Icon name="plus" /> New workflow
+        </button>
+      }
+    >
       <ErrorNote error={list.error ?? clone.error ?? remove.error} />
       {list.isPending ? <p role="status">Loading…</p> : null}
       <ListTable
-        rows={rows}
-        pending={list.isPending}
+        list={list}
         empty={{
           title: 'No workflows yet',
           text: (
@@ -114,11 +111,7 @@ export function WorkflowList() {
         ]}
         row={(w) => (
           <tr key={w.id}>
-            <td>
-              <Link href={`/workflows/${w.id}`} className="strong-link">
-                {w.name}
-              </Link>
-            </td>
+            <ItemCell href={`/workflows/${w.id}`}>{w.name}</ItemCell>
             <td>
               <code>{typeof w.event_trigger_draft === 'string' ? w.event_trigger_draft : '—'}</code>
             </td>
@@ -214,6 +207,6 @@ export function WorkflowList() {
           </div>
         </Dialog>
       ) : null}
-    </section>
+    </Page>
   );
 }

@@ -8,15 +8,17 @@ const map = (body: Record<string, unknown>) =>
 
 describe('LeadSquared body → webhook', () => {
   it('maps the event code, method, content type, headers and notify flag', () => {
+    // Passed through as given: a repeated header stays repeated.
+    const headers = [
+      { Key: 'x-api-key', Value: 'a' },
+      { Key: 'x-api-key', Value: 'b' },
+    ];
     const out = map({
       Description: 'Opportunities',
       Method: 'post',
       ContentType: 'Text/Plain',
       NotifyOnFailure: 'true',
-      CustomHeaders: [
-        { Key: 'x-api-key', Value: 'a' },
-        { Key: 'x-api-key', Value: 'b' },
-      ],
+      CustomHeaders: headers,
     });
     expect(out).toEqual({
       ok: true,
@@ -28,10 +30,7 @@ describe('LeadSquared body → webhook', () => {
           description: 'Opportunities',
           method: 'POST',
           content_type: 'text/plain',
-          headers: [
-            { Key: 'x-api-key', Value: 'a' },
-            { Key: 'x-api-key', Value: 'b' },
-          ],
+          headers,
           filters: null,
           notify_on_failure: true,
         },

@@ -223,21 +223,14 @@ describe("a session reaches its own user's data only", () => {
   });
 
   it('owns its webhooks: creates them as its user and cannot reach another’s or their deliveries', async () => {
-    const created = await call(
-      'POST',
-      '/v1/webhooks',
-      { url: 'http://127.0.0.1:9/bob', events: ['deal.won'] },
-      { key: ada },
-    );
-    // The same URL as bob's is fine: URLs are unique per owner, so a 409 never tells ada what bob has.
+    // Ada subscribes bob's URL: the same URL as bob's is fine, since URLs are unique per owner (so a 409 never tells
+    // ada what bob has), but not twice.
+    const subscribeBobsUrl = (events: string[]) =>
+      call('POST', '/v1/webhooks', { url: 'http://127.0.0.1:9/bob', events }, { key: ada });
+    const created = await subscribeBobsUrl(['deal.won']);
     expect(created.status).toBe(201);
     expect(created.body.data.webhook.user_key).toBe('ada2');
-    const dup = await call(
-      'POST',
-      '/v1/webhooks',
-      { url: 'http://127.0.0.1:9/bob', events: ['*'] },
-      { key: ada },
-    );
+    const dup = await subscribeBobsUrl(['*']);
     expect(dup.status).toBe(409);
     const list = await call('GET', '/v1/webhooks', undefined, { key: ada });
     expect(list.body.data.map((h: { id: string }) => h.id)).toEqual([created.body.data.webhook.id]);

@@ -1,6 +1,6 @@
 import { seed000Rule } from '@switchyard/core/testing';
 import { describe, expect, it } from 'vitest';
-import { sendRaw, serverForFile } from '../testing/index.ts';
+import { createConnection, sendRaw, serverForFile } from '../testing/index.ts';
 import { keyWithScopes } from '../webhooks/testHelpers.ts';
 
 // Seed 000 (LeadLex, "create workflow"): its one request example, sent byte for byte (the key replaced), and each
@@ -50,13 +50,12 @@ describe('seed 000: POST /v1/workflows as written', () => {
   });
 
   it('creates the rule once Slack is connected, answers the record with the documented headers, and deduplicates a retry', async () => {
-    const slack = await call('POST', '/v1/connections', {
+    await createConnection(call, {
       kind: 'slack',
       name: 'Slack',
       bot_token: 'xoxb-seed-000',
       api_base_url: 'http://127.0.0.1:9/slack',
     });
-    expect(slack.status, JSON.stringify(slack.body)).toBe(201);
 
     // "Optional UUID for retry deduplication within 24 hours."
     const key = crypto.randomUUID();

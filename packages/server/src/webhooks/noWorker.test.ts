@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../testing/index.ts';
+import { createConnection, startTestServer, type TestServer } from '../testing/index.ts';
 import { apiCaller, type Receiver, startReceiver } from './testHelpers.ts';
 
 // The API never calls out: with no worker running, what needs one (a test ping, a connection test) answers a clear
@@ -49,13 +49,8 @@ describe('no worker', () => {
   });
 
   it('POST /v1/connections/{id}/test is 503 unavailable', async () => {
-    const conn = await call('POST', '/v1/connections', {
-      kind: 'host_endpoint',
-      name: 'host',
-      url: `${rx.url}/host`,
-    });
-    expect(conn.status).toBe(201);
-    const res = await call('POST', `/v1/connections/${conn.body.data.id}/test`, {});
+    const conn = await createConnection(call, { kind: 'host_endpoint', name: 'host', url: `${rx.url}/host` });
+    const res = await call('POST', `/v1/connections/${conn.id}/test`, {});
     expect(res.status).toBe(503);
     expect(res.body.error.code).toBe('unavailable');
     expect(rx.requests).toHaveLength(0);

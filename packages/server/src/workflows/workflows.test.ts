@@ -1,7 +1,7 @@
 import { seed000Rule, seed004Template } from '@switchyard/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createAccount } from '../accounts/service.ts';
-import { serverForFile } from '../testing/index.ts';
+import { createConnection, serverForFile } from '../testing/index.ts';
 import { keyWithScopes } from '../webhooks/testHelpers.ts';
 
 const srv = serverForFile();
@@ -10,15 +10,16 @@ const call = srv.call;
 /** Seed 004's example template, as written. */
 const seedTemplate = seed004Template;
 
+/** Creates a workflow of seed 004's template with `fields` (name, key, template_status …). */
+const createSeedWorkflow = (fields: Record<string, unknown>) =>
+  call('POST', '/v1/workflows', { ...fields, template: seedTemplate() });
+
 const UTC_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const READABLE = /^[A-Z][a-z]{2} \d{2}, \d{4} \d{2}:\d{2} [ap]m UTC$/;
 
 describe('seed 004 workflows', () => {
   it('creates, publishes, fetches (by id and key), lists, clones and deletes the seed template', async () => {
-    const created = await call('POST', '/v1/workflows', {
-      name: 'My First Workflow',
-      template: seedTemplate(),
-    });
+    const created = await createSeedWorkflow({ name: 'My First Workflow' });
     expect(created.status).toBe(201);
     const wf = created.body.data;
     expect(wf).toMatchObject({
@@ -249,21 +250,34 @@ describe('publishing checks the template', () => {
     return res.body.error.details as { path: string; message: string; node_ids?: string[] }[];
   }
 
-  it('refuses a cycle, naming its nodes', async () => {
+  // A change to the seed template, the problem it makes and the nodes that problem names.
+  it.each<{
+    what: string;
+    change: (t: ReturnType<typeof seedTemplate>) => void;
+    says: RegExp;
+    nodeIds: string[];
+  }>([
+    {
+      what: 'a cycle, naming its nodes',
+      change: (t) => t.edges.push('b-a'),
+      says: /^cycle through/,
+      nodeIds: ['a', 'b'],
+    },
+    {
+      what: 'two Start nodes, naming both',
+      change: (t) => {
+        t.nodes.push({ id: 'second_start', name: 'Another start', type: 'Start' });
+        t.edges.push('second_start-c');
+      },
+      says: /exactly one Start/,
+      nodeIds: ['second_start', 'start_of_workflow'],
+    },
+  ])('refuses $what', async ({ change, says, nodeIds }) => {
     const t = seedTemplate();
-    t.edges.push('b-a');
+    change(t);
     const problems = await publishProblems(t);
-    const cycle = problems.find((p) => p.message.startsWith('cycle through'));
-    expect(cycle?.node_ids?.sort()).toEqual(['a', 'b']);
-  });
-
-  it('refuses two Start nodes, naming both', async () => {
-    const t = seedTemplate();
-    t.nodes.push({ id: 'second_start', name: 'Another start', type: 'Start' });
-    t.edges.push('second_start-c');
-    const problems = await publishProblems(t);
-    const starts = problems.find((p) => p.message.includes('exactly one Start'));
-    expect(starts?.node_ids?.sort()).toEqual(['second_start', 'start_of_workflow']);
+    const problem = problems.find((p) => says.test(p.message));
+    expect(problem?.node_ids?.sort()).toEqual(nodeIds);
   });
 
   it('refuses a dangling edge, naming the edge and its known node', async () => {
@@ -369,21 +383,15 @@ describe('seed 000 rules', () => {
     expect(list.body.data.map((w: { name: string }) => w.name)).not.toContain(seedBody().name);
 
     // A Slack incoming webhook will do as well as a bot; a Teams one will not.
-    const teams = await call('POST', '/v1/connections', {
+    await createConnection(call, {
       kind: 'incoming_webhook',
       name: 'Teams',
       provider: 'teams',
       url: 'http://127.0.0.1:9/teams',
     });
-    expect(teams.status, JSON.stringify(teams.body)).toBe(201);
     expect((await call('POST', '/v1/workflows', seedBody())).status).toBe(400);
     // The account connects Slack (the connection every later test here sends through).
-    const slack = await call('POST', '/v1/connections', {
-      kind: 'slack',
-      name: 'Slack',
-      bot_token: 'xoxb-1',
-    });
-    expect(slack.status).toBe(201);
+    await createConnection(call, { kind: 'slack', name: 'Slack', bot_token: 'xoxb-1' });
   });
 
   it('creates a published Start → action workflow from the body as written, showing the flat fields', async () => {
@@ -506,11 +514,7 @@ describe('seed 000 rules', () => {
 
 describe('tenant isolation', () => {
   it('another account cannot see, change or clone a workflow', async () => {
-    const mine = await call('POST', '/v1/workflows', {
-      name: 'Private',
-      key: 'private',
-      template: seedTemplate(),
-    });
+    const mine = await createSeedWorkflow({ name: 'Private', key: 'private' });
     const { apiKey } = await createAccount(srv.deps.orm.em.fork(), { name: 'Intruder' });
     const opts = { key: apiKey };
     const id = mine.body.data.id;
@@ -531,9 +535,7 @@ describe('tenant isolation', () => {
 describe('concurrent and repeated creation', () => {
   it('creates one workflow when the same name is sent concurrently; the others get 409 duplicate_name', async () => {
     const results = await Promise.all(
-      Array.from({ length: 6 }, (_, i) =>
-        call('POST', '/v1/workflows', { name: 'Race', key: `race_${i}`, template: seedTemplate() }),
-      ),
+      Array.from({ length: 6 }, (_, i) => createSeedWorkflow({ name: 'Race', key: `race_${i}` })),
     );
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([201, 409, 409, 409, 409, 409]);
@@ -554,7 +556,7 @@ describe('concurrent and repeated creation', () => {
   });
 
   it('accepts bodyless POSTs as the seed sends them (clone and publish with no parameters)', async () => {
-    const created = await call('POST', '/v1/workflows', { name: 'Bodyless', template: seedTemplate() });
+    const created = await createSeedWorkflow({ name: 'Bodyless' });
     const res = await fetch(`${srv.url}/v1/workflows/${created.body.data.id}/clone`, {
       method: 'POST',
       headers: { authorization: `Bearer ${srv.apiKey}` },
@@ -566,10 +568,10 @@ describe('concurrent and repeated creation', () => {
 
 describe('timestamps', () => {
   it("shows *_at in the account's zone, *_at_utc in UTC and *_at_string readable in the zone", async () => {
-    const { account, apiKey } = await createAccount(srv.deps.orm.em.fork(), { name: 'Pacific' });
-    await srv.deps.orm.em
-      .fork()
-      .execute(`update accounts set time_zone = 'America/Los_Angeles' where id = ?`, [account.id]);
+    const { apiKey } = await createAccount(srv.deps.orm.em.fork(), {
+      name: 'Pacific',
+      timeZone: 'America/Los_Angeles',
+    });
     const res = await call(
       'POST',
       '/v1/workflows',
@@ -594,11 +596,7 @@ describe('timestamps', () => {
 
 describe('stats and counts', () => {
   it('counts each node’s steps by state from the workflow’s executions', async () => {
-    const created = await call('POST', '/v1/workflows', {
-      name: 'Counted',
-      template_status: 'published',
-      template: seedTemplate(),
-    });
+    const created = await createSeedWorkflow({ name: 'Counted', template_status: 'published' });
     const id = created.body.data.id;
     const before = await call('GET', `/v1/workflows/${id}`);
     expect(before.body.data.stats.a).toEqual({

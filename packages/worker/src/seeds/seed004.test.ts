@@ -79,6 +79,19 @@ const here = (text: string) => text.replaceAll('https://domain.com', rx.url);
 const send = (method: string, path: string, body?: string, headers?: Record<string, string>) =>
   sendJsonText(srv, method, path, body, headers);
 
+/** Sends as {@link send} does and expects `status`, showing the answer otherwise. */
+async function sendExpecting(
+  status: number,
+  method: string,
+  path: string,
+  body?: string,
+  headers?: Record<string, string>,
+) {
+  const res = await send(method, path, body, headers);
+  expect(res.status, res.text).toBe(status);
+  return res;
+}
+
 const calledAt = (path: string): ReceivedRequest[] => rx.requests.filter((r) => r.path === path);
 
 /** A published workflow whose one action calls the receiver at `path` with the `name` merge token. */
@@ -130,12 +143,12 @@ describe('seed 004: workflows', () => {
   let first: Record<string, any>;
 
   it('create: name and the template object as printed → the page’s workflow object', async () => {
-    const res = await send(
+    const res = await sendExpecting(
+      201,
       'POST',
       '/v1/workflows',
       `{"name": "My First Workflow", "template": ${here(TEMPLATE)}}`,
     );
-    expect(res.status, res.text).toBe(201);
     first = res.body.data;
     expect(first).toMatchObject({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -167,8 +180,7 @@ describe('seed 004: workflows', () => {
 
   it('expand[]=event_trigger returns the trigger object', async () => {
     await send('PUT', `/v1/workflows/${first.id}`, '{"event_trigger": "form_submission"}');
-    const res = await send('GET', `/v1/workflows/${first.id}?expand[]=event_trigger`);
-    expect(res.status, res.text).toBe(200);
+    const res = await sendExpecting(200, 'GET', `/v1/workflows/${first.id}?expand[]=event_trigger`);
     expect(res.body.data.event_trigger_draft).toMatchObject({
       id: expect.any(String),
       event: 'form_submission',
@@ -217,8 +229,7 @@ describe('seed 004: workflows', () => {
       stop_event: 'is_inactive',
       trigger_conditions: {},
     });
-    const res = await send('PUT', '/v1/workflows/my_first_workflow?id_type=key', body);
-    expect(res.status, res.text).toBe(200);
+    const res = await sendExpecting(200, 'PUT', '/v1/workflows/my_first_workflow?id_type=key', body);
     expect(res.body.data).toMatchObject({
       id: first.id,
       name: 'Updated Name',
@@ -294,18 +305,18 @@ describe('seed 004: workflows', () => {
 
 describe('seed 004: execute, trigger and stop', () => {
   it('execute: id_type=key, user_key and execution_data run the workflow now and answer it with its stats', async () => {
-    const made = await send(
+    await sendExpecting(
+      201,
       'POST',
       '/v1/workflows',
       calling('/execute', { name: 'New User!', key: 'new_user_exec' }),
     );
-    expect(made.status, made.text).toBe(201);
-    const res = await send(
+    const res = await sendExpecting(
+      202,
       'POST',
       '/v1/workflows/new_user_exec/execute',
       '{"id_type": "key", "user_key": "main", "execution_data": {"name": "Ada"}}',
     );
-    expect(res.status, res.text).toBe(202);
     expect(res.body.data).toMatchObject({
       key: 'new_user_exec',
       name: 'New User!',
@@ -315,19 +326,20 @@ describe('seed 004: execute, trigger and stop', () => {
     const [hit] = await waitUntil(() => (calledAt('/execute').length > 0 ? calledAt('/execute') : undefined));
     expect(JSON.parse(hit?.body ?? '{}')).toEqual({ name: 'Ada' });
     // The same with id_type in the query string.
-    const again = await send(
+    await sendExpecting(
+      202,
       'POST',
       '/v1/workflows/new_user_exec/execute?id_type=key',
       '{"execution_data": {"name": "Grace"}}',
     );
-    expect(again.status, again.text).toBe(202);
     await waitUntil(() => (calledAt('/execute').length > 1 ? true : undefined));
     expect(JSON.parse(calledAt('/execute')[1]?.body ?? '{}')).toEqual({ name: 'Grace' });
   });
 
   it('trigger {"event":"new_user","user_key":"fresh"}: the new_user workflow runs for a user that did not exist, which then exists', async () => {
     // The user's own New User workflow, made before the user is known (the listing example of the page).
-    const made = await send(
+    const made = await sendExpecting(
+      201,
       'POST',
       '/v1/workflows',
       calling('/new-user', {
@@ -337,11 +349,9 @@ describe('seed 004: execute, trigger and stop', () => {
         event_trigger: 'new_user',
       }),
     );
-    expect(made.status, made.text).toBe(201);
     expect((await send('GET', '/v1/users/fresh')).status).toBe(404);
 
-    const res = await send('POST', '/v1/trigger', '{"event":"new_user","user_key":"fresh"}');
-    expect(res.status, res.text).toBe(202);
+    const res = await sendExpecting(202, 'POST', '/v1/trigger', '{"event":"new_user","user_key":"fresh"}');
     expect(res.body.data.executions).toEqual([
       { workflow_id: made.body.data.id, execution_id: expect.any(String), status: 'running', reason: null },
     ]);
@@ -373,12 +383,12 @@ describe('seed 004: execute, trigger and stop', () => {
       '/v1/workflows',
       calling('/by-key', { name: 'New lead', key: 'new_lead', user_key: 'u7' }),
     );
-    const byIds = await send(
+    const byIds = await sendExpecting(
+      202,
       'POST',
       '/v1/trigger',
       JSON.stringify({ workflow_ids: `${one.body.data.id},${two.body.data.id}`, user_key: 'u7' }),
     );
-    expect(byIds.status, byIds.text).toBe(202);
     expect(byIds.body.data.executions).toHaveLength(2);
     const byKeys = await send(
       'POST',
@@ -395,13 +405,14 @@ describe('seed 004: execute, trigger and stop', () => {
   });
 
   it('stop: the account’s stop events halt the user’s matching executions', async () => {
-    const account = await send(
+    await sendExpecting(
+      200,
       'PATCH',
       '/v1/account',
       '{"stop_events": ["new_lead", "signed_up", "is_inactive"]}',
     );
-    expect(account.status, account.text).toBe(200);
-    const wf = await send(
+    await sendExpecting(
+      201,
       'POST',
       '/v1/workflows',
       JSON.stringify({
@@ -412,7 +423,6 @@ describe('seed 004: execute, trigger and stop', () => {
         template: delayThenWebhook(`${rx.url}/nudge`, { n: 1, unit: 'day' }),
       }),
     );
-    expect(wf.status, wf.text).toBe(201);
     const started = [];
     for (const lead of [7, 8]) {
       const r = await send(
@@ -422,12 +432,12 @@ describe('seed 004: execute, trigger and stop', () => {
       );
       started.push(r.body.data.executions[0].execution_id);
     }
-    const stop = await send(
+    const stop = await sendExpecting(
+      200,
       'POST',
       '/v1/executions/stop',
       '{"stop_event": "signed_up", "user_key": "main", "filters": {"lead_id": 7}}',
     );
-    expect(stop.status, stop.text).toBe(200);
     expect(stop.body.data).toEqual({ stopped: 1, execution_ids: [started[0]] });
     const states = await Promise.all(
       started.map(async (id) => (await send('GET', `/v1/executions/${id}`)).body.data.status),
@@ -440,12 +450,12 @@ describe('seed 004: execute, trigger and stop', () => {
 
 describe('seed 004: users', () => {
   it('upsert, fetch and delete (archived as ARCHIVED__<key>), users auto-discovered by events', async () => {
-    const put = await send(
+    const put = await sendExpecting(
+      200,
       'PUT',
       '/v1/users/user-1',
       '{"name": "Updated Name", "config": {"user_data": {"places": [{ "label": "Place ABC", "value": 54321 }, { "label": "Place DEF", "value": 12345 }], "foo": "bar"}}}',
     );
-    expect(put.status, put.text).toBe(200);
     expect(put.body.data).toMatchObject({
       key: 'user-1',
       object: 'user',
@@ -480,10 +490,9 @@ describe('seed 004: users', () => {
     const form =
       'name=Form+User&email=form%40example.com&config[primary_color]=%23ff6600' +
       '&config[logo_url]=https%3A%2F%2Fexample.com%2Flogo.png&config[user_data][plan]=pro';
-    const put = await send('PUT', '/v1/users/form-user', form, {
+    const put = await sendExpecting(200, 'PUT', '/v1/users/form-user', form, {
       'Content-Type': 'application/x-www-form-urlencoded',
     });
-    expect(put.status, put.text).toBe(200);
     expect(put.body.data).toMatchObject({
       key: 'form-user',
       name: 'Form User',

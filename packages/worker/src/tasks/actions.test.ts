@@ -11,14 +11,7 @@ import { decodeQuotedPrintable, pipelineForFile, smtpConnection } from '../testS
 // server that speaks Slack's chat.postMessage, a Discord-style incoming webhook and a host action endpoint.
 const SETTINGS = { WORKFLOW_STEP_MAX_ATTEMPTS: '3', WORKFLOW_STEP_BACKOFF: '200ms' };
 
-const {
-  rx,
-  sink,
-  call,
-  replies,
-  connect,
-  publishAction: workflowWith,
-} = pipelineForFile(SETTINGS, {
+const { rx, sink, call, replies, connect, runAction, slackPosts } = pipelineForFile(SETTINGS, {
   smtp: 'sink',
   otherwise: () => ({ status: 404 }),
 });
@@ -40,21 +33,24 @@ const emit = (type: string, data: Record<string, unknown>, previous?: Record<str
 describe('send_email', () => {
   it('sends through the account SMTP server with tokens filled, defaults, HTML escaping and no double rendering', async () => {
     await connect(smtpConnection(sink));
-    const wf = await workflowWith('Welcome e-mail', 'contact.created', {
-      type: 'SendEmail',
-      to: '{{contact.email}}',
-      cc: 'team@acme.test',
-      subject: 'Welcome {{contact.first_name | default: "there"}}',
-      text: 'Hi {{contact.first_name | default: "there"}}, your plan: {{contact.plan}}. Note: {{contact.note}}',
-      html: '<p>Hi <b>{{contact.company}}</b></p>',
-    });
-    await emit('contact.created', {
-      id: 'c1',
-      email: 'ada@example.test',
-      company: 'Tom & Jerry <Ltd>',
-      note: 'literally {{contact.email}}',
-    });
-    const { execution, step } = await finishedStep(wf);
+    const { execution, step } = await runAction(
+      'Welcome e-mail',
+      'contact.created',
+      {
+        type: 'SendEmail',
+        to: '{{contact.email}}',
+        cc: 'team@acme.test',
+        subject: 'Welcome {{contact.first_name | default: "there"}}',
+        text: 'Hi {{contact.first_name | default: "there"}}, your plan: {{contact.plan}}. Note: {{contact.note}}',
+        html: '<p>Hi <b>{{contact.company}}</b></p>',
+      },
+      {
+        id: 'c1',
+        email: 'ada@example.test',
+        company: 'Tom & Jerry <Ltd>',
+        note: 'literally {{contact.email}}',
+      },
+    );
     expect(execution.status).toBe('completed');
     expect(step.output).toMatchObject({ accepted: ['ada@example.test', 'team@acme.test'] });
 
@@ -82,15 +78,18 @@ describe('send_email', () => {
       port: (picky.server.address() as AddressInfo).port,
       from: 'crm@acme.test',
     });
-    const wf = await workflowWith('Bounce', 'contact.updated', {
-      type: 'SendEmail',
-      connection_id: conn.id,
-      to: 'nobody@acme.test',
-      subject: 'x',
-      text: 'y',
-    });
-    await emit('contact.updated', { id: 'c9' });
-    const { execution, step } = await finishedStep(wf);
+    const { execution, step } = await runAction(
+      'Bounce',
+      'contact.updated',
+      {
+        type: 'SendEmail',
+        connection_id: conn.id,
+        to: 'nobody@acme.test',
+        subject: 'x',
+        text: 'y',
+      },
+      { id: 'c9' },
+    );
     await new Promise<void>((r) => picky.close(() => r()));
     expect(execution.status).toBe('failed');
     expect(step).toMatchObject({ status: 'failed', attempts: 1 });
@@ -100,12 +99,7 @@ describe('send_email', () => {
 
 describe('send_channel_message', () => {
   it("seed 000's own example, sent as written: the channel receives the won deal", async () => {
-    const seen: { auth?: string; body: unknown }[] = [];
-    replies.set('/slack/chat.postMessage', () => {
-      const req = rx.requests.at(-1);
-      seen.push({ auth: req?.headers.authorization, body: JSON.parse(req?.body ?? 'null') });
-      return jsonReply({ ok: true, channel: 'C123', ts: '1700000000.000100' });
-    });
+    const seen = slackPosts({ channel: 'C123', ts: '1700000000.000100' });
     await connect({
       kind: 'slack',
       name: 'Slack',
@@ -144,14 +138,17 @@ describe('send_channel_message', () => {
       provider: 'discord',
       url: `${rx.url}/discord-hook`,
     });
-    const wf = await workflowWith('Discord ping', 'task.created', {
-      type: 'SendChannelMessage',
-      channel: 'discord',
-      recipient: 'general',
-      message: 'New task: {{task.title}}',
-    });
-    await emit('task.created', { id: 't1', title: 'Call Ada' });
-    const { execution } = await finishedStep(wf);
+    const { execution } = await runAction(
+      'Discord ping',
+      'task.created',
+      {
+        type: 'SendChannelMessage',
+        channel: 'discord',
+        recipient: 'general',
+        message: 'New task: {{task.title}}',
+      },
+      { id: 't1', title: 'Call Ada' },
+    );
     expect(execution.status).toBe('completed');
     const got = rx.requests.filter((r) => r.path === '/discord-hook');
     expect(got.map((r) => JSON.parse(r.body))).toEqual([{ content: 'New task: Call Ada' }]);
@@ -172,14 +169,17 @@ describe('create_task and update_field (host endpoint)', () => {
       verified.push(new StandardWebhook(secret).verify(req?.body ?? '', req?.headers ?? {}));
       return jsonReply({ task_id: 'task_42', created: true }, 201);
     });
-    const wf = await workflowWith('Follow up', 'deal.won', {
-      type: 'CreateTask',
-      title: 'Send contract to {{deal.name}}',
-      due_in_days: 2,
-      assignee: '{{deal.owner}}',
-    });
-    await emit('deal.won', { id: 'd7', name: 'Globex', owner: 'grace' });
-    const { execution, step } = await finishedStep(wf);
+    const { workflowId, execution, step } = await runAction(
+      'Follow up',
+      'deal.won',
+      {
+        type: 'CreateTask',
+        title: 'Send contract to {{deal.name}}',
+        due_in_days: 2,
+        assignee: '{{deal.owner}}',
+      },
+      { id: 'd7', name: 'Globex', owner: 'grace' },
+    );
     expect(execution.status).toBe('completed');
     expect(step.output).toEqual({ status: 201, body: { task_id: 'task_42', created: true } });
     expect(verified).toEqual([
@@ -187,7 +187,7 @@ describe('create_task and update_field (host endpoint)', () => {
         type: 'create_task',
         data: expect.objectContaining({
           action: { title: 'Send contract to Globex', due_in_days: 2, assignee: 'grace' },
-          workflow_id: wf,
+          workflow_id: workflowId,
           execution_id: execution.id,
           node_id: 'act',
         }),
@@ -200,13 +200,16 @@ describe('create_task and update_field (host endpoint)', () => {
     replies.set('/host-actions', () =>
       calls++ === 0 ? jsonReply({ error: 'busy' }, 500) : jsonReply({ updated: true }),
     );
-    const retried = await workflowWith('Mark customer', 'contact.updated', {
-      type: 'UpdateField',
-      field: 'lifecycle',
-      value: 'customer',
-    });
-    await emit('contact.updated', { id: 'c2' });
-    const ok = await finishedStep(retried);
+    const ok = await runAction(
+      'Mark customer',
+      'contact.updated',
+      {
+        type: 'UpdateField',
+        field: 'lifecycle',
+        value: 'customer',
+      },
+      { id: 'c2' },
+    );
     expect(ok.execution.status).toBe('completed');
     expect(ok.step).toMatchObject({
       status: 'succeeded',
@@ -218,13 +221,16 @@ describe('create_task and update_field (host endpoint)', () => {
     expect(new Set(deliveries.slice(-2).map((r) => r.headers['webhook-id'])).size).toBe(1);
 
     replies.set('/host-actions', () => jsonReply({ error: 'unknown field lifecycle' }, 400));
-    const refused = await workflowWith('Bad field', 'deal.updated', {
-      type: 'UpdateField',
-      field: 'lifecycle',
-      value: 'x',
-    });
-    await emit('deal.updated', { id: 'd2' });
-    const bad = await finishedStep(refused);
+    const bad = await runAction(
+      'Bad field',
+      'deal.updated',
+      {
+        type: 'UpdateField',
+        field: 'lifecycle',
+        value: 'x',
+      },
+      { id: 'd2' },
+    );
     expect(bad.execution.status).toBe('failed');
     expect(bad.step).toMatchObject({ status: 'failed', attempts: 1 });
     expect(JSON.stringify(bad.step.error)).toContain('unknown field lifecycle');

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createAccount } from '@switchyard/server';
 import {
   apiCaller,
+  createConnection,
   keyWithScopes,
   type Receiver,
   startReceiver,
@@ -128,15 +129,14 @@ describe('connections', () => {
   });
 
   it('gives a host endpoint a signing secret once; its ping verifies with standardwebhooks', async () => {
-    const created = await call('POST', '/v1/connections', {
+    const created = await createConnection(call, {
       kind: 'host_endpoint',
       name: 'CRM',
       url: `${rx.url}/host`,
     });
-    expect(created.status).toBe(201);
-    const secret = created.body.data.signing_secret as string;
+    const secret = created.signing_secret as string;
     expect(secret).toMatch(/^whsec_/);
-    const id = created.body.data.id;
+    const id = created.id;
     expect((await call('GET', `/v1/connections/${id}`)).body.data.signing_secret).toBeUndefined();
 
     const before = rx.requests.length;
@@ -153,34 +153,29 @@ describe('connections', () => {
   it('refuses bad input with a stable code and creates nothing', async () => {
     const count = async () => (await call('GET', '/v1/connections?limit=100')).body.data.length;
     const before = await count();
-    const missing = await call('POST', '/v1/connections', { kind: 'smtp', name: 'No host' });
-    expect(missing.status).toBe(400);
-    expect(missing.body.error.code).toBe('missing_required_field');
-    expect(missing.body.error.details.map((d: { path: string }) => d.path)).toEqual(['host', 'from']);
+    // Creating `body` is refused with `status`: the error.
+    const refused = async (body: Record<string, unknown>, status = 400) => {
+      const res = await call('POST', '/v1/connections', body);
+      expect(res.status, JSON.stringify(res.body)).toBe(status);
+      return res.body.error;
+    };
+    const missing = await refused({ kind: 'smtp', name: 'No host' });
+    expect(missing.code).toBe('missing_required_field');
+    expect(missing.details.map((d: { path: string }) => d.path)).toEqual(['host', 'from']);
 
-    const foreign = await call('POST', '/v1/connections', {
-      kind: 'slack',
-      name: 'Mixed',
-      bot_token: 'x',
-      host: 'a',
-    });
-    expect(foreign.status).toBe(400);
-    expect(foreign.body.error.details).toEqual([
-      { path: 'host', message: 'not a setting of a slack connection' },
-    ]);
+    const foreign = await refused({ kind: 'slack', name: 'Mixed', bot_token: 'x', host: 'a' });
+    expect(foreign.details).toEqual([{ path: 'host', message: 'not a setting of a slack connection' }]);
 
-    const privateUrl = await call('POST', '/v1/connections', {
+    const privateUrl = await refused({
       kind: 'incoming_webhook',
       name: 'Metadata',
       provider: 'discord',
       url: 'http://169.254.169.254/latest',
     });
-    expect(privateUrl.status).toBe(400);
-    expect(privateUrl.body.error.code).toBe('invalid_url');
+    expect(privateUrl.code).toBe('invalid_url');
 
-    const dup = await call('POST', '/v1/connections', smtpBody('mail'));
-    expect(dup.status).toBe(409);
-    expect(dup.body.error.code).toBe('duplicate_name');
+    const dup = await refused(smtpBody('mail'), 409);
+    expect(dup.code).toBe('duplicate_name');
     expect(await count()).toBe(before);
   });
 

@@ -8,7 +8,7 @@ import { decodeQuotedPrintable, pipelineForFile, smtpConnection } from '../testS
 // events posted through the API, a real worker running the actions against servers started here.
 const SETTINGS = { WORKFLOW_STEP_MAX_ATTEMPTS: '3', WORKFLOW_STEP_BACKOFF: '200ms' };
 
-const { rx, sink, call, replies, connect } = pipelineForFile(SETTINGS, {
+const { rx, sink, call, replies, connect, slackPosts } = pipelineForFile(SETTINGS, {
   smtp: 'sink',
   otherwise: () => ({ status: 404 }),
 });
@@ -66,12 +66,7 @@ describe('seed 000: "Ping owner on won deals", sent as written', () => {
   const example = seed000Rule();
 
   it('posts "Deal Acme closed at 5000 USD" once, when the status changes to won, with the bot token', async () => {
-    const posted: { auth?: string; body: unknown }[] = [];
-    replies.set('/slack/chat.postMessage', () => {
-      const req = rx.requests.at(-1);
-      posted.push({ auth: req?.headers.authorization, body: JSON.parse(req?.body ?? 'null') });
-      return jsonReply({ ok: true, channel: 'C0SALES', ts: '1763860000.000200' });
-    });
+    const posted = slackPosts({ channel: 'C0SALES', ts: '1763860000.000200' });
     const id = await rule(example);
 
     // Created in negotiation, then won: one message. Staying won (a value edit) and another entity's `won` do not

@@ -32,14 +32,23 @@ const { rx, call } = pipeline;
 const until = <T>(check: Parameters<typeof waitUntil<T>>[0], timeoutMs = 15_000) =>
   waitUntil(check, timeoutMs);
 
-/** Publishes Start → `node` on `event`, sends the event, and returns the finished execution. */
+/** Publishes Start → `node` on `event`, sends the event, and returns the execution, which completed. */
 async function runOnce(name: string, event: string, node: Record<string, unknown>) {
-  const workflowId = await pipeline.publishAction(name, event, node);
-  expect((await call('POST', '/v1/events', { type: event, data: { id: 'x1' } })).status).toBe(202);
-  return until(async () => {
-    const [e] = (await call('GET', `/v1/executions?workflow_id=${workflowId}`)).body.data;
-    return e && e.status === 'completed' ? (e as { id: string }) : undefined;
-  });
+  // Steps here run several attempts with backoff: a longer wait than the default.
+  const { execution } = await pipeline.runAction(name, event, node, { id: 'x1' }, 15_000);
+  expect(execution.status, JSON.stringify(execution)).toBe('completed');
+  return execution as { id: string };
+}
+
+/** Creates the account's `connection`, then {@link runOnce} with a node that sends through it. */
+async function runThrough(
+  connection: Record<string, unknown>,
+  name: string,
+  event: string,
+  node: Record<string, unknown>,
+) {
+  await pipeline.connect(connection);
+  return runOnce(name, event, node);
 }
 
 const requestsTo = (path: string) => rx.requests.filter((r) => r.path.split('?')[0] === path);
@@ -55,11 +64,8 @@ describe('the per-step identifier', () => {
   });
 
   it('host actions: webhook-id (signed) and Idempotency-Key are equal across the attempts', async () => {
-    expect(
-      (await call('POST', '/v1/connections', { kind: 'host_endpoint', name: 'Host', url: `${rx.url}/host` }))
-        .status,
-    ).toBe(201);
-    const ex = await runOnce('Task', 'deal.lost', { type: 'CreateTask', title: 'Call back' });
+    const host = { kind: 'host_endpoint', name: 'Host', url: `${rx.url}/host` };
+    const ex = await runThrough(host, 'Task', 'deal.lost', { type: 'CreateTask', title: 'Call back' });
     const got = requestsTo('/host');
     expect(got).toHaveLength(2);
     expect(new Set(got.map((r) => r.headers['webhook-id']))).toEqual(new Set([`step_${ex.id}_act`]));
@@ -68,8 +74,7 @@ describe('the per-step identifier', () => {
 
   it('chat incoming webhooks: the same Idempotency-Key on both attempts', async () => {
     const conn = { kind: 'incoming_webhook', name: 'Chat', provider: 'discord', url: `${rx.url}/chat` };
-    expect((await call('POST', '/v1/connections', conn)).status).toBe(201);
-    const ex = await runOnce('Chat', 'task.created', {
+    const ex = await runThrough(conn, 'Chat', 'task.created', {
       type: 'SendChannelMessage',
       channel: 'discord',
       recipient: 'general',
@@ -99,8 +104,7 @@ describe('the per-step identifier', () => {
     try {
       const port = (smtp.server.address() as AddressInfo).port;
       const conn = { kind: 'smtp', name: 'Mail', host: '127.0.0.1', port, from: 'crm@acme.test' };
-      expect((await call('POST', '/v1/connections', conn)).status).toBe(201);
-      const ex = await runOnce('Mail', 'contact.created', {
+      const ex = await runThrough(conn, 'Mail', 'contact.created', {
         type: 'SendEmail',
         to: 'ada@example.test',
         subject: 'Hello',
@@ -121,22 +125,13 @@ describe('a deliberate rerun', () => {
     rx.reply = (req, index) =>
       req.path.split('?')[0] === '/rerun' && failing ? { status: 500, body: 'down' } : before(req, index);
     try {
-      const wf = await call('POST', '/v1/workflows', {
-        name: 'Rerun',
-        event_trigger: 'deal.lost',
-        template_status: 'published',
-        template: {
-          nodes: [
-            { id: 'start', type: 'Start' },
-            { id: 'act', type: 'Webhook', url: `${rx.url}/rerun` },
-          ],
-          edges: ['start-act'],
-        },
+      const workflowId = await pipeline.publishAction('Rerun', 'deal.lost', {
+        type: 'Webhook',
+        url: `${rx.url}/rerun`,
       });
-      expect(wf.status, JSON.stringify(wf.body)).toBe(201);
       expect((await call('POST', '/v1/events', { type: 'deal.lost', data: { id: 'x2' } })).status).toBe(202);
       const failed = await until(async () => {
-        const [e] = (await call('GET', `/v1/executions?workflow_id=${wf.body.data.id}`)).body.data;
+        const [e] = (await call('GET', `/v1/executions?workflow_id=${workflowId}`)).body.data;
         return e && e.status === 'failed' ? (e as { id: string }) : undefined;
       });
       const firstRun = requestsTo('/rerun').map((r) => r.headers['idempotency-key']);

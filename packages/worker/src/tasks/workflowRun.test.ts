@@ -3,6 +3,7 @@ import { createAccount } from '@switchyard/server';
 import { waitUntil } from '@switchyard/server/testing';
 import { describe, expect, it } from 'vitest';
 import { pipelineForFile } from '../testSupport.ts';
+import { workflowHelpers } from './workflowRunHelpers.ts';
 
 // A real server and a real worker on one test database, real receivers on 127.0.0.1, step retries compressed to
 // three attempts 200 ms apart.
@@ -19,35 +20,8 @@ const { srv, call, route } = pipelineForFile(
   },
 );
 
-async function createWorkflow(body: Record<string, unknown>) {
-  const res = await call('POST', '/v1/workflows', { template_status: 'published', ...body });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.data as { id: string; key: string };
-}
-
-async function executionsOf(workflowId: string) {
-  const res = await call('GET', `/v1/executions?workflow_id=${workflowId}&limit=100`);
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-  return res.body.data as Array<Record<string, any>>;
-}
-
-async function execution(id: string) {
-  const res = await call('GET', `/v1/executions/${id}`);
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-  return res.body.data as Record<string, any>;
-}
-
-async function finished(workflowId: string, count = 1) {
-  const list = await waitUntil(async () => {
-    const l = await executionsOf(workflowId);
-    return l.length >= count && l.every((e) => !['running', 'waiting'].includes(e.status)) ? l : undefined;
-  });
-  return Promise.all(list.map((e) => execution(e.id)));
-}
-
-function stepsById(ex: Record<string, any>) {
-  return Object.fromEntries((ex.steps as Array<Record<string, any>>).map((s) => [s.node_id, s]));
-}
+const { createWorkflow, executionsOf, execution, finished, stepsById, runToEnd, waitingInDelay } =
+  workflowHelpers(call);
 
 describe('seed 004 example template', () => {
   it('Start → Delay (2 s) → two Webhooks: both fire after the delay, concurrently, with merge tokens filled', async () => {
@@ -184,13 +158,9 @@ describe('failures', () => {
     let healthy = false;
     const r = route(() => (healthy ? { status: 200, body: 'fine' } : { status: 500, body: 'boom' }));
     const after = route();
-    const wf = await createWorkflow({
-      name: 'Flaky receiver',
-      event_trigger: 'deal.lost',
-      template: template(r.url, after.url),
+    const { wf, ex } = await runToEnd('Flaky receiver', 'deal.lost', template(r.url, after.url), {
+      id: 'lost-1',
     });
-    await call('POST', '/v1/events', { type: 'deal.lost', data: { id: 'lost-1' } });
-    const [ex] = await finished(wf.id);
     expect(ex).toMatchObject({ status: 'failed' });
     expect(ex!.error).toContain('call');
     const steps = stepsById(ex!);
@@ -247,13 +217,9 @@ describe('failures', () => {
       body: '{"error":"nope"}',
     }));
     const after = route();
-    const wf = await createWorkflow({
-      name: 'Bad request',
-      event_trigger: 'task.created',
-      template: template(bad.url, after.url),
+    const { ex } = await runToEnd('Bad request', 'task.created', template(bad.url, after.url), {
+      id: 't-1',
     });
-    await call('POST', '/v1/events', { type: 'task.created', data: { id: 't-1' } });
-    const [ex] = await finished(wf.id);
     expect(ex).toMatchObject({ status: 'failed' });
     expect(stepsById(ex!).call).toMatchObject({
       status: 'failed',
@@ -266,13 +232,9 @@ describe('failures', () => {
     const limited = route((i) =>
       i === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 },
     );
-    const wf2 = await createWorkflow({
-      name: 'Rate limited',
-      event_trigger: 'task.completed',
-      template: template(limited.url, after.url),
+    const { ex: ex2 } = await runToEnd('Rate limited', 'task.completed', template(limited.url, after.url), {
+      id: 't-2',
     });
-    await call('POST', '/v1/events', { type: 'task.completed', data: { id: 't-2' } });
-    const [ex2] = await finished(wf2.id);
     expect(ex2).toMatchObject({ status: 'completed' });
     expect(stepsById(ex2!).call.attempts).toBe(2);
     const [first, second] = limited.got();
@@ -291,16 +253,12 @@ describe('failures', () => {
     expect(refused.body.error.details).toContainEqual(
       expect.objectContaining({ path: 'template.nodes.call.url', node_ids: ['call'] }),
     );
-    const wf = await createWorkflow({
-      name: 'Metadata address',
-      event_trigger: 'task.deleted',
-      template: template('http://{{target}}/latest/meta-data', after.url),
-    });
-    await call('POST', '/v1/events', {
-      type: 'task.deleted',
-      data: { id: 't-3', target: '169.254.169.254' },
-    });
-    const [ex] = await finished(wf.id);
+    const { ex } = await runToEnd(
+      'Metadata address',
+      'task.deleted',
+      template('http://{{target}}/latest/meta-data', after.url),
+      { id: 't-3', target: '169.254.169.254' },
+    );
     expect(stepsById(ex!).call).toMatchObject({
       status: 'failed',
       attempts: 1,
@@ -383,29 +341,11 @@ describe('stopping', () => {
 
   it('POST /v1/executions/{id}/stop removes the queued step; nothing runs after', async () => {
     const r = route();
-    const wf = await createWorkflow({
-      name: 'Stop one',
-      event_trigger: 'meeting.scheduled',
-      template: {
-        nodes: [
-          { id: 'start', type: 'Start' },
-          { id: 'wait', type: 'Delay', delay_n: 1, delay_unit: 'sec' },
-          { id: 'remind', type: 'Webhook', url: r.url },
-        ],
-        edges: ['start-wait', 'wait-remind'],
-      },
-    });
-    await call('POST', '/v1/events', { type: 'meeting.scheduled', data: { id: 'm-1' } });
-    const [ex] = await waitUntil(async () => {
-      const l = await executionsOf(wf.id);
-      return l.length === 1 && stepsById(await execution(l[0]!.id)).remind.status === 'scheduled'
-        ? l
-        : undefined;
-    });
+    const { ex } = await waitingInDelay('Stop one', 'meeting.scheduled', 'm-1', r.url);
     const stop = await call('POST', `/v1/executions/${ex!.id}/stop`);
     expect(stop.status, JSON.stringify(stop.body)).toBe(200);
     expect(stop.body.data).toMatchObject({ status: 'stopped' });
-    expect(stepsById(stop.body.data).remind.status).toBe('skipped');
+    expect(stepsById(stop.body.data).call.status).toBe('skipped');
     await new Promise((res) => setTimeout(res, 1500));
     expect(r.got()).toHaveLength(0);
     expect((await execution(ex!.id)).status).toBe('stopped');
@@ -416,30 +356,12 @@ describe('stopping', () => {
 
   it('deleting a workflow stops its waiting executions: the step after the delay never runs', async () => {
     const r = route();
-    const wf = await createWorkflow({
-      name: 'Deleted while waiting',
-      event_trigger: 'meeting.completed',
-      template: {
-        nodes: [
-          { id: 'start', type: 'Start' },
-          { id: 'wait', type: 'Delay', delay_n: 1, delay_unit: 'sec' },
-          { id: 'follow_up', type: 'Webhook', url: r.url },
-        ],
-        edges: ['start-wait', 'wait-follow_up'],
-      },
-    });
-    await call('POST', '/v1/events', { type: 'meeting.completed', data: { id: 'm-9' } });
-    const [ex] = await waitUntil(async () => {
-      const l = await executionsOf(wf.id);
-      return l.length === 1 && stepsById(await execution(l[0]!.id)).follow_up.status === 'scheduled'
-        ? l
-        : undefined;
-    });
+    const { wf, ex } = await waitingInDelay('Deleted while waiting', 'meeting.completed', 'm-9', r.url);
     const del = await call('DELETE', `/v1/workflows/${wf.id}`);
     expect(del.status, JSON.stringify(del.body)).toBe(200);
     const stopped = await execution(ex!.id);
     expect(stopped).toMatchObject({ status: 'stopped', error: 'stopped: the workflow was deleted' });
-    expect(stepsById(stopped).follow_up.status).toBe('skipped');
+    expect(stepsById(stopped).call.status).toBe('skipped');
     await new Promise((res) => setTimeout(res, 1500));
     expect(r.got()).toHaveLength(0);
   });
@@ -501,43 +423,25 @@ describe('redelivery', () => {
     await client.connect();
     try {
       const r = route();
-      const wf = await createWorkflow({
-        name: 'Once',
-        event_trigger: 'email.sent',
-        template: {
-          nodes: [
-            { id: 'start', type: 'Start' },
-            { id: 'wait', type: 'Delay', delay_n: 1, delay_unit: 'sec' },
-            { id: 'once', type: 'Webhook', url: r.url },
-          ],
-          edges: ['start-wait', 'wait-once'],
-        },
-      });
-      await call('POST', '/v1/events', { type: 'email.sent', data: { id: 'e-1' } });
-      const [ex] = await waitUntil(async () => {
-        const l = await executionsOf(wf.id);
-        return l.length === 1 && stepsById(await execution(l[0]!.id)).once.status === 'scheduled'
-          ? l
-          : undefined;
-      });
+      const { wf, ex } = await waitingInDelay('Once', 'email.sent', 'e-1', r.url);
       // Five more jobs for the same step (no key, so none replaces another): a redelivery storm.
       await client.query(
-        `select graphile_worker.add_job('run_workflow_step', json_build_object('execution_id', $1::text, 'node_id', 'once'))
+        `select graphile_worker.add_job('run_workflow_step', json_build_object('execution_id', $1::text, 'node_id', 'call'))
            from generate_series(1, 5)`,
         [ex!.id],
       );
       const [done] = await finished(wf.id);
       await new Promise((res) => setTimeout(res, 1500));
       expect(r.got()).toHaveLength(1);
-      expect(stepsById(done!).once).toMatchObject({ status: 'succeeded', attempts: 1 });
+      expect(stepsById(done!).call).toMatchObject({ status: 'succeeded', attempts: 1 });
       // And once more after it succeeded.
       await client.query(
-        `select graphile_worker.add_job('run_workflow_step', json_build_object('execution_id', $1::text, 'node_id', 'once'))`,
+        `select graphile_worker.add_job('run_workflow_step', json_build_object('execution_id', $1::text, 'node_id', 'call'))`,
         [ex!.id],
       );
       await new Promise((res) => setTimeout(res, 500));
       expect(r.got()).toHaveLength(1);
-      expect(stepsById(await execution(ex!.id)).once.attempts).toBe(1);
+      expect(stepsById(await execution(ex!.id)).call.attempts).toBe(1);
     } finally {
       await client.end();
     }
@@ -640,10 +544,10 @@ describe('Condition nodes', () => {
 
 describe('Delay in the account time zone', () => {
   it("schedules a day delay with minute_of_day at that local time in the account's zone", async () => {
-    const { account, apiKey } = await createAccount(srv.deps.orm.em.fork(), { name: 'Paris' });
-    await srv.deps.orm.em
-      .fork()
-      .execute(`update accounts set time_zone = 'Europe/Paris' where id = ?`, [account.id]);
+    const { apiKey } = await createAccount(srv.deps.orm.em.fork(), {
+      name: 'Paris',
+      timeZone: 'Europe/Paris',
+    });
     const r = route();
     const wf = await call(
       'POST',
