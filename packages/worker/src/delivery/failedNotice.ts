@@ -3,7 +3,7 @@ import type { EntityManager } from '@switchyard/server/db';
 import { Account, isoUtc, readableInZone, run, runOne } from '@switchyard/server/db';
 import type { WorkerDeps } from '../deps.ts';
 import { MailError } from '../mail/mailer.ts';
-import { notificationAddress } from './notice.ts';
+import { noticeRecipient } from './notice.ts';
 import {
   CLAIM_NOTICE,
   COUNT_FAILURE_AND_QUEUE_NOTICE,
@@ -89,18 +89,9 @@ export async function sendFailedDeliveriesNotice(
   const hook = await runOne(em, NOTICE_WEBHOOK, [webhookId]);
   if (!hook?.notify_on_failure) return 'not_wanted';
   const account = await em.findOneOrFail(Account, { id: hook.account_id });
-  const to = notificationAddress(account);
-  if (!to) {
-    deps.logger.warn({ webhookId }, 'deliveries failed; the account has no notification_email');
-    return 'no_address';
-  }
-  if (!deps.mailer) {
-    deps.logger.warn(
-      { webhookId, to },
-      'deliveries failed; SMTP_URL is not set, so no notice e-mail was sent',
-    );
-    return 'no_mailer';
-  }
+  const recipient = noticeRecipient(deps, account, 'deliveries failed', { webhookId });
+  if (typeof recipient === 'string') return recipient;
+  const { to, mailer } = recipient;
   const intervalMs = failureNoticeIntervalMs(deps.env);
   const claim = await runOne(em, CLAIM_NOTICE, [webhookId, intervalMs]);
   if (!claim) {
@@ -125,7 +116,7 @@ export async function sendFailedDeliveriesNotice(
     intervalMs,
   );
   try {
-    await deps.mailer.send({ to, subject, text });
+    await mailer.send({ to, subject, text });
   } catch (err) {
     if (err instanceof MailError && !err.retriable) {
       deps.logger.error({ err, webhookId, to }, 'failed-deliveries notice refused by the SMTP server');
