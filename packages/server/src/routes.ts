@@ -34,71 +34,73 @@ type Reader<Arg, R> = (em: EntityManager, accountId: string, arg: Arg) => Promis
 /** A route of a {@link resource}: the tag is the resource's, the path its object's unless given. */
 export type ResourceRoute = Omit<RouteSpec, 'tag' | 'path'> & { path?: RouteSpec['path'] };
 
-/** One kind of API object: where it lives in REST, who may read and change it, and its API shape. */
-export interface ResourceSpec<T, Out, P extends string, One extends z.ZodType, List extends z.ZodType> {
+/** Where one kind of API object lives in REST, and who may read and change it. */
+export interface ResourceAt<P extends string> {
   tag: string;
-  /** The collection (`/users`); one object is at `{path}/{param}`. */
-  path: `/${string}`;
-  /** The path parameter (and input field) that addresses one object: `id`, or `key` for users. */
-  param: P;
+  /** One object's path, e.g. `/users/{key}`: its parameter (an input field too) addresses it; the list is above. */
+  path: `/${string}/{${P}}`;
   read: Scope;
   write: Scope;
-  /** The API shape of a row, in the calling account's terms. */
-  toOutput: (ctx: AuthedContext, row: T) => Out;
-  /** The response of a route about one object: `{ data }`. */
-  one: One & Fits<One, { data: Out }>;
-  /** The response of a list: `{ data: [...], meta }`. */
-  list: List & Fits<List, { data: Out[]; meta: PageMeta }>;
 }
 
 /**
- * The routes of one kind of object: each answers `{ data }` with the object through `toOutput`, or a page of them,
- * and only how it finds or changes its rows is its own. The output schema still validates every answer, and types
- * it for the client.
+ * The routes of one kind of object: each answers `{ data }` with the object through `toOutput` (its API shape in
+ * the calling account's terms, made at once or async), or a page of them, and only how it finds or changes its rows is its own. The output
+ * schemas (`one`, `list`) still validate every answer, and type it for the client.
  */
 export function resource<T, Out, P extends string, One extends z.ZodType, List extends z.ZodType>(
-  spec: ResourceSpec<T, Out, P, One, List>,
+  at: ResourceAt<P>,
+  responses: {
+    one: One & Fits<One, { data: Out }>;
+    list: List & Fits<List, { data: Out[]; meta: PageMeta }>;
+  },
+  toOutput: (ctx: AuthedContext, row: T) => Out | Promise<Out>,
 ) {
-  const { tag, toOutput } = spec;
-  const objectPath = `${spec.path}/{${spec.param}}` as const;
-  const route = (r: ResourceRoute): RouteSpec => ({ ...r, path: r.path ?? objectPath, tag });
-  const one = async (ctx: AuthedContext, row: Promise<T>) => ({ data: toOutput(ctx, await row) });
+  const { tag } = at;
+  const collection = at.path.slice(0, at.path.lastIndexOf('/')) as RouteSpec['path'];
+  const param = at.path.slice(at.path.lastIndexOf('{') + 1, -1) as P;
+  const route = (r: ResourceRoute): RouteSpec => ({ ...r, path: r.path ?? at.path, tag });
+  const one = async (ctx: AuthedContext, row: Promise<T>) => ({ data: await toOutput(ctx, await row) });
   return {
-    /** `GET {path}`: a page of the account's objects, newest first (cursor pagination). */
+    /** `GET` of the collection: a page of the account's objects, newest first (cursor pagination). */
     list<I extends z.ZodType>(
       summary: string,
       input: I,
       list: Reader<z.output<I>, Page<T>>,
       more?: Partial<ResourceRoute>,
     ) {
-      const at = { method: 'GET' as const, path: spec.path, summary, ...more };
-      return scopedRoute(spec.read, route(at), input, spec.list).query(async ({ ctx, input }) => {
+      const r = { method: 'GET' as const, path: collection, summary, ...more };
+      return scopedRoute(at.read, route(r), input, responses.list).query(async ({ ctx, input }) => {
         const page = await list(ctx.em, ctx.auth.account.id, input as z.output<I>);
         return pageOf(page, (row) => toOutput(ctx, row)) as never;
       });
     },
-    /** `GET {path}/{param}`: one object, or 404 `not_found`. */
+    /** `GET` of one object: the one its path parameter names, or 404 `not_found`. */
     get<I extends z.ZodType<Record<P, string>>>(
       summary: string,
       input: I,
       load: Reader<string, T>,
       more?: Partial<ResourceRoute>,
     ) {
-      const at = { method: 'GET' as const, summary, notFound: true, ...more };
-      return scopedRoute(spec.read, route(at), input, spec.one).query(({ ctx, input }) => {
-        const key = (input as z.output<I>)[spec.param];
+      const r = { method: 'GET' as const, summary, notFound: true, ...more };
+      return scopedRoute(at.read, route(r), input, responses.one).query(({ ctx, input }) => {
+        const key = (input as z.output<I>)[param];
         return one(ctx, load(ctx.em, ctx.auth.account.id, key)) as never;
       });
     },
-    /** A change of one object (at `{path}/{param}` and 404 when unknown, unless said), answering it. */
+    /** A change of one object (at its path and 404 when unknown, unless said), answering it. */
     change<I extends z.ZodType>(
       r: ResourceRoute,
       input: I,
       change: (ctx: AuthedContext, input: z.output<I>) => Promise<T>,
     ) {
-      return scopedRoute(spec.write, route({ notFound: true, ...r }), input, spec.one).mutation(
+      return scopedRoute(at.write, route({ notFound: true, ...r }), input, responses.one).mutation(
         ({ ctx, input }) => one(ctx, change(ctx, input as z.output<I>)) as never,
       );
+    },
+    /** Another route that needs the write scope (at the object's path unless given), answering `output`. */
+    write<I extends z.ZodType, O extends z.ZodType>(r: ResourceRoute, input: I, output: O) {
+      return scopedRoute(at.write, route(r), input, output);
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { AuthedContext } from '../context.ts';
 import type { Connection } from '../db/entities/index.ts';
-import { resource, scopedRoute } from '../routes.ts';
+import { resource } from '../routes.ts';
 import { timestampFields } from '../time.ts';
 import { router } from '../trpc.ts';
 import {
@@ -43,45 +43,40 @@ function toOutput({ auth, deps }: AuthedContext, conn: Connection): ConnectionOu
   } as ConnectionOutput;
 }
 
-const connections = resource({
-  tag,
-  path: '/connections',
-  param: 'id',
-  read: 'admin',
-  write: 'admin',
+const connections = resource(
+  { tag, path: '/connections/{id}', read: 'admin', write: 'admin' },
+  { one: ConnectionResponse, list: ConnectionListResponse },
   toOutput,
-  one: ConnectionResponse,
-  list: ConnectionListResponse,
-});
+);
 const duplicateName = 'duplicate_name: a connection with this name already exists';
 
 /** Connections to the services actions use (`/v1/connections`): SMTP, Slack, chat webhooks, the host endpoint. */
 export const connectionsRouter = router({
-  create: scopedRoute(
-    'admin',
-    {
-      method: 'POST',
-      path: '/connections',
-      tag,
-      summary: 'Create a connection (smtp, slack, incoming_webhook or host_endpoint)',
-      description:
-        'Credentials are stored encrypted and never returned. A host_endpoint gets a signing secret, shown in ' +
-        'this response only. Errors: missing_required_field, invalid_url (private address), 409 duplicate_name.',
-      status: 201,
-      conflict: duplicateName,
-    },
-    CreateConnectionInput,
-    CreatedConnectionResponse,
-  ).mutation(async ({ ctx, input }) => {
-    const { connection, signingSecret } = await createConnection(
-      ctx.em,
-      ctx.deps,
-      ctx.auth.account.id,
-      input,
-    );
-    const out = toOutput(ctx, connection);
-    return { data: signingSecret ? { ...out, signing_secret: signingSecret } : out };
-  }),
+  create: connections
+    .write(
+      {
+        method: 'POST',
+        path: '/connections',
+        summary: 'Create a connection (smtp, slack, incoming_webhook or host_endpoint)',
+        description:
+          'Credentials are stored encrypted and never returned. A host_endpoint gets a signing secret, shown in ' +
+          'this response only. Errors: missing_required_field, invalid_url (private address), 409 duplicate_name.',
+        status: 201,
+        conflict: duplicateName,
+      },
+      CreateConnectionInput,
+      CreatedConnectionResponse,
+    )
+    .mutation(async ({ ctx, input }) => {
+      const { connection, signingSecret } = await createConnection(
+        ctx.em,
+        ctx.deps,
+        ctx.auth.account.id,
+        input,
+      );
+      const out = toOutput(ctx, connection);
+      return { data: signingSecret ? { ...out, signing_secret: signingSecret } : out };
+    }),
   list: connections.list('List connections, newest first', ListConnectionsInput, listConnections),
   get: connections.get('Fetch a connection', ConnectionIdInput, getConnection),
   update: connections.change(
@@ -102,18 +97,18 @@ export const connectionsRouter = router({
     ConnectionIdInput,
     (ctx, input) => deleteConnection(ctx.em, ctx.deps, ctx.auth.account.id, input.id),
   ),
-  test: scopedRoute(
-    'admin',
-    {
-      method: 'POST',
-      path: '/connections/{id}/test',
-      tag,
-      summary: 'Check that a connection works (SMTP login, Slack auth.test, host endpoint ping)',
-      notFound: true,
-    },
-    ConnectionIdInput,
-    TestConnectionResponse,
-  ).mutation(async ({ ctx, input }) => ({
-    data: await testConnection(ctx.em, ctx.deps, ctx.auth.account.id, input.id),
-  })),
+  test: connections
+    .write(
+      {
+        method: 'POST',
+        path: '/connections/{id}/test',
+        summary: 'Check that a connection works (SMTP login, Slack auth.test, host endpoint ping)',
+        notFound: true,
+      },
+      ConnectionIdInput,
+      TestConnectionResponse,
+    )
+    .mutation(async ({ ctx, input }) => ({
+      data: await testConnection(ctx.em, ctx.deps, ctx.auth.account.id, input.id),
+    })),
 });

@@ -1,6 +1,6 @@
 import type { AuthedContext } from '../context.ts';
 import type { Delivery, DeliveryAttempt } from '../db/entities/index.ts';
-import { resource, scopedRoute } from '../routes.ts';
+import { resource } from '../routes.ts';
 import { router } from '../trpc.ts';
 import { toDeliveryOutput } from './mapper.ts';
 import {
@@ -17,19 +17,14 @@ const tag = 'Webhooks';
 /** A delivery, with its attempts when given. */
 type Logged = Delivery | { delivery: Delivery; attempts: DeliveryAttempt[] };
 
-const deliveries = resource({
-  tag,
-  path: '/deliveries',
-  param: 'id',
-  read: 'webhooks:read',
-  write: 'webhooks:write',
-  toOutput: (ctx: AuthedContext, d: Logged) =>
+const deliveries = resource(
+  { tag, path: '/deliveries/{id}', read: 'webhooks:read', write: 'webhooks:write' },
+  { one: DeliveryResponse, list: DeliveryListResponse },
+  (ctx: AuthedContext, d: Logged) =>
     'delivery' in d
       ? toDeliveryOutput(d.delivery, ctx.auth.account.timeZone, d.attempts)
       : toDeliveryOutput(d, ctx.auth.account.timeZone),
-  one: DeliveryResponse,
-  list: DeliveryListResponse,
-});
+);
 
 /** Delivery logs and redelivery: `/v1/webhooks/{id}/deliveries`, `/v1/deliveries/{id}`. */
 export const deliveriesRouter = router({
@@ -43,19 +38,19 @@ export const deliveriesRouter = router({
     DeliveryIdInput,
     (ctx, input) => retryDelivery(ctx.em, ctx.auth.account.id, input.id),
   ),
-  recover: scopedRoute(
-    'webhooks:write',
-    {
-      method: 'POST',
-      path: '/webhooks/{id}/recover',
-      tag,
-      summary: 'Redeliver every failed delivery since a time',
-      status: 202,
-      notFound: true,
-    },
-    RecoverInput,
-    RecoverResponse,
-  ).mutation(async ({ ctx, input }) => ({
-    data: { queued: await recoverDeliveries(ctx.em, ctx.auth.account.id, input) },
-  })),
+  recover: deliveries
+    .write(
+      {
+        method: 'POST',
+        path: '/webhooks/{id}/recover',
+        summary: 'Redeliver every failed delivery since a time',
+        status: 202,
+        notFound: true,
+      },
+      RecoverInput,
+      RecoverResponse,
+    )
+    .mutation(async ({ ctx, input }) => ({
+      data: { queued: await recoverDeliveries(ctx.em, ctx.auth.account.id, input) },
+    })),
 });

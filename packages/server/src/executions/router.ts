@@ -1,6 +1,6 @@
 import type { AuthedContext } from '../context.ts';
 import type { Execution, ExecutionStep } from '../db/entities/index.ts';
-import { resource, scopedRoute } from '../routes.ts';
+import { resource } from '../routes.ts';
 import { router } from '../trpc.ts';
 import { toWorkflowOutput } from '../workflows/mapper.ts';
 import { workflowStats } from '../workflows/stats.ts';
@@ -33,19 +33,14 @@ const tag = 'Executions';
 /** An execution, with every step when given. */
 type Run = Execution | { execution: Execution; steps: ExecutionStep[] };
 
-const executions = resource({
-  tag,
-  path: '/executions',
-  param: 'id',
-  read: 'executions:read',
-  write: 'executions:write',
-  toOutput: (ctx: AuthedContext, run: Run) =>
+const executions = resource(
+  { tag, path: '/executions/{id}', read: 'executions:read', write: 'executions:write' },
+  { one: ExecutionResponse, list: ExecutionListResponse },
+  (ctx: AuthedContext, run: Run) =>
     'execution' in run
       ? toExecutionOutput(run.execution, ctx.auth.account.timeZone, run.steps)
       : toExecutionOutput(run, ctx.auth.account.timeZone),
-  one: ExecutionResponse,
-  list: ExecutionListResponse,
-});
+);
 
 /** Executions: `/v1/executions`, stop events, stop, start and rerun. */
 export const executionsRouter = router({
@@ -55,23 +50,23 @@ export const executionsRouter = router({
     ExecutionIdInput,
     getExecution,
   ),
-  stopByEvent: scopedRoute(
-    'executions:write',
-    {
-      method: 'POST',
-      path: '/executions/stop',
-      tag,
-      summary: 'Stop the running executions of a stop event',
-      description:
-        "Stops the user's running (or waiting) executions of workflows whose stop event is `stop_event` and whose " +
-        'data matches every `filters` pair: their queued steps are removed and nothing more is scheduled.',
-    },
-    StopExecutionsInput,
-    StopExecutionsResponse,
-  ).mutation(async ({ ctx, input }) => {
-    const ids = await stopByEvent(ctx.em, ctx.auth.account.id, input);
-    return { data: { stopped: ids.length, execution_ids: ids } };
-  }),
+  stopByEvent: executions
+    .write(
+      {
+        method: 'POST',
+        path: '/executions/stop',
+        summary: 'Stop the running executions of a stop event',
+        description:
+          "Stops the user's running (or waiting) executions of workflows whose stop event is `stop_event` and whose " +
+          'data matches every `filters` pair: their queued steps are removed and nothing more is scheduled.',
+      },
+      StopExecutionsInput,
+      StopExecutionsResponse,
+    )
+    .mutation(async ({ ctx, input }) => {
+      const ids = await stopByEvent(ctx.em, ctx.auth.account.id, input);
+      return { data: { stopped: ids.length, execution_ids: ids } };
+    }),
   stop: executions.change(
     {
       method: 'POST',
@@ -106,56 +101,56 @@ export const executionsRouter = router({
 
 /** Starting workflows by hand: `POST /v1/trigger` and `POST /v1/workflows/{id}/execute`. */
 export const triggerRouter = router({
-  trigger: scopedRoute(
-    'executions:write',
-    {
-      method: 'POST',
-      path: '/trigger',
-      tag,
-      summary: 'Trigger workflows: by event, by ids or keys, or all of a user’s',
-      status: 202,
-      notFound: true,
-    },
-    TriggerInput,
-    TriggerResponse,
-  ).mutation(async ({ ctx, input }) => {
-    const { eventId, results } = await trigger(ctx.em, ctx.deps, ctx.auth.account.id, input);
-    return {
-      data: {
-        event_id: eventId,
-        executions: results.map((r) => ({
-          workflow_id: r.workflowId,
-          execution_id: r.executionId,
-          status: r.status,
-          reason: r.reason ?? null,
-        })),
+  trigger: executions
+    .write(
+      {
+        method: 'POST',
+        path: '/trigger',
+        summary: 'Trigger workflows: by event, by ids or keys, or all of a user’s',
+        status: 202,
+        notFound: true,
       },
-    };
-  }),
-  execute: scopedRoute(
-    'executions:write',
-    {
-      method: 'POST',
-      path: '/workflows/{id}/execute',
-      tag,
-      summary: 'Execute a workflow now',
-      description:
-        'Runs the published template now with execution_data. Address the workflow by key with id_type=key ' +
-        '(query string or body; within user_key, default main). Answers the workflow, with its stats.',
-      status: 202,
-      notFound: true,
-    },
-    ExecuteWorkflowInput,
-    ExecuteWorkflowResponse,
-  ).mutation(async ({ ctx, input }) => {
-    const { workflow, executionId } = await executeWorkflow(ctx.em, ctx.deps, ctx.auth.account.id, input);
-    // The same per-node stats as every other workflow response.
-    const stats = (await workflowStats(ctx.em, [workflow])).get(workflow.id);
-    return {
-      data: {
-        ...toWorkflowOutput(workflow, ctx.auth.account.timeZone, { stats }),
-        execution_id: executionId,
+      TriggerInput,
+      TriggerResponse,
+    )
+    .mutation(async ({ ctx, input }) => {
+      const { eventId, results } = await trigger(ctx.em, ctx.deps, ctx.auth.account.id, input);
+      return {
+        data: {
+          event_id: eventId,
+          executions: results.map((r) => ({
+            workflow_id: r.workflowId,
+            execution_id: r.executionId,
+            status: r.status,
+            reason: r.reason ?? null,
+          })),
+        },
+      };
+    }),
+  execute: executions
+    .write(
+      {
+        method: 'POST',
+        path: '/workflows/{id}/execute',
+        summary: 'Execute a workflow now',
+        description:
+          'Runs the published template now with execution_data. Address the workflow by key with id_type=key ' +
+          '(query string or body; within user_key, default main). Answers the workflow, with its stats.',
+        status: 202,
+        notFound: true,
       },
-    };
-  }),
+      ExecuteWorkflowInput,
+      ExecuteWorkflowResponse,
+    )
+    .mutation(async ({ ctx, input }) => {
+      const { workflow, executionId } = await executeWorkflow(ctx.em, ctx.deps, ctx.auth.account.id, input);
+      // The same per-node stats as every other workflow response.
+      const stats = (await workflowStats(ctx.em, [workflow])).get(workflow.id);
+      return {
+        data: {
+          ...toWorkflowOutput(workflow, ctx.auth.account.timeZone, { stats }),
+          execution_id: executionId,
+        },
+      };
+    }),
 });

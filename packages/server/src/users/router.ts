@@ -6,16 +6,11 @@ import { toUserOutput } from './mapper.ts';
 import { ListUsersInput, UpsertUserInput, UserKeyInput, UserListResponse, UserResponse } from './schema.ts';
 import { archiveUser, getUser, listUsers, upsertUser } from './service.ts';
 
-const users = resource({
-  tag: 'Users',
-  path: '/users',
-  param: 'key',
-  read: 'users:read',
-  write: 'users:write',
-  toOutput: (ctx: AuthedContext, user: User) => toUserOutput(user, ctx.auth.account.timeZone),
-  one: UserResponse,
-  list: UserListResponse,
-});
+const users = resource(
+  { tag: 'Users', path: '/users/{key}', read: 'users:read', write: 'users:write' },
+  { one: UserResponse, list: UserListResponse },
+  (ctx: AuthedContext, user: User) => toUserOutput(user, ctx.auth.account.timeZone),
+);
 
 /** End users: `/v1/users`. */
 export const usersRouter = router({

@@ -1,7 +1,7 @@
 import type { AuthedContext } from '../context.ts';
 import type { Webhook } from '../db/entities/index.ts';
 import { secretBoxOf } from '../deliveries/ports.ts';
-import { resource, scopedRoute } from '../routes.ts';
+import { resource } from '../routes.ts';
 import { isoUtc } from '../time.ts';
 import { router } from '../trpc.ts';
 import { toWebhookOutput } from './mapper.ts';
@@ -32,41 +32,36 @@ const tag = 'Webhooks';
 const output = (ctx: AuthedContext, hook: Webhook) =>
   toWebhookOutput(hook, ctx.auth.account.timeZone, secretBoxOf(ctx.deps));
 
-const webhooks = resource({
-  tag,
-  path: '/webhooks',
-  param: 'id',
-  read: 'webhooks:read',
-  write: 'webhooks:write',
-  toOutput: output,
-  one: WebhookResponse,
-  list: WebhookListResponse,
-});
+const webhooks = resource(
+  { tag, path: '/webhooks/{id}', read: 'webhooks:read', write: 'webhooks:write' },
+  { one: WebhookResponse, list: WebhookListResponse },
+  output,
+);
 const duplicateWebhook = 'duplicate_webhook: a webhook with this URL already exists';
 
 /** Webhook subscriptions: `/v1/webhooks`. */
 export const webhooksRouter = router({
-  create: scopedRoute(
-    'webhooks:write',
-    {
-      method: 'POST',
-      path: '/webhooks',
-      tag,
-      summary: 'Create a webhook',
-      description:
-        'The signing secret is in this response only. Errors: invalid_url (not HTTPS, malformed, private ' +
-        'address), invalid_events, missing_required_field, 409 duplicate_webhook.',
-      status: 201,
-      conflict: duplicateWebhook,
-    },
-    CreateWebhookInput,
-    CreatedWebhookResponse,
-  ).mutation(async ({ ctx, input }) => {
-    const { webhook, secret, test } = await createWebhook(ctx.em, ctx.deps, ctx.auth.account.id, input);
-    return {
-      data: { webhook: { ...output(ctx, webhook), secret }, ...(test ? { test_delivery: test } : {}) },
-    };
-  }),
+  create: webhooks
+    .write(
+      {
+        method: 'POST',
+        path: '/webhooks',
+        summary: 'Create a webhook',
+        description:
+          'The signing secret is in this response only. Errors: invalid_url (not HTTPS, malformed, private ' +
+          'address), invalid_events, missing_required_field, 409 duplicate_webhook.',
+        status: 201,
+        conflict: duplicateWebhook,
+      },
+      CreateWebhookInput,
+      CreatedWebhookResponse,
+    )
+    .mutation(async ({ ctx, input }) => {
+      const { webhook, secret, test } = await createWebhook(ctx.em, ctx.deps, ctx.auth.account.id, input);
+      return {
+        data: { webhook: { ...output(ctx, webhook), secret }, ...(test ? { test_delivery: test } : {}) },
+      };
+    }),
   list: webhooks.list('List webhooks, newest first', ListWebhooksInput, listWebhooks),
   get: webhooks.get('Fetch a webhook', WebhookIdInput, getWebhook),
   update: webhooks.change(
@@ -81,42 +76,42 @@ export const webhooksRouter = router({
   delete: webhooks.change({ method: 'DELETE', summary: 'Delete a webhook' }, WebhookIdInput, (ctx, input) =>
     deleteWebhook(ctx.em, ctx.auth.account.id, input.id),
   ),
-  rotateSecret: scopedRoute(
-    'webhooks:write',
-    {
-      method: 'POST',
-      path: '/webhooks/{id}/rotate-secret',
-      tag,
-      summary: 'Rotate the signing secret',
-      description:
-        'The new secret is shown once. The old one keeps signing (a second signature) for 24 hours.',
-      notFound: true,
-    },
-    WebhookIdInput,
-    RotatedSecretResponse,
-  ).mutation(async ({ ctx, input }) => {
-    const r = await rotateSecret(ctx.em, ctx.deps, ctx.auth.account.id, input.id);
-    return {
-      data: {
-        webhook: output(ctx, r.webhook),
-        secret: r.secret,
-        previous_secret_expires_at_utc: isoUtc(r.previousExpiresAt),
+  rotateSecret: webhooks
+    .write(
+      {
+        method: 'POST',
+        path: '/webhooks/{id}/rotate-secret',
+        summary: 'Rotate the signing secret',
+        description:
+          'The new secret is shown once. The old one keeps signing (a second signature) for 24 hours.',
+        notFound: true,
       },
-    };
-  }),
-  test: scopedRoute(
-    'webhooks:write',
-    {
-      method: 'POST',
-      path: '/webhooks/{id}/test',
-      tag,
-      summary: 'Send a signed test ping now and report the answer',
-      notFound: true,
-    },
-    WebhookIdInput,
-    TestDeliveryResponse,
-  ).mutation(async ({ ctx, input }) => {
-    const hook = await getWebhook(ctx.em, ctx.auth.account.id, input.id);
-    return { data: await sendTestDelivery(ctx.em, ctx.deps, ctx.auth.account.id, hook.id) };
-  }),
+      WebhookIdInput,
+      RotatedSecretResponse,
+    )
+    .mutation(async ({ ctx, input }) => {
+      const r = await rotateSecret(ctx.em, ctx.deps, ctx.auth.account.id, input.id);
+      return {
+        data: {
+          webhook: output(ctx, r.webhook),
+          secret: r.secret,
+          previous_secret_expires_at_utc: isoUtc(r.previousExpiresAt),
+        },
+      };
+    }),
+  test: webhooks
+    .write(
+      {
+        method: 'POST',
+        path: '/webhooks/{id}/test',
+        summary: 'Send a signed test ping now and report the answer',
+        notFound: true,
+      },
+      WebhookIdInput,
+      TestDeliveryResponse,
+    )
+    .mutation(async ({ ctx, input }) => {
+      const hook = await getWebhook(ctx.em, ctx.auth.account.id, input.id);
+      return { data: await sendTestDelivery(ctx.em, ctx.deps, ctx.auth.account.id, hook.id) };
+    }),
 });
