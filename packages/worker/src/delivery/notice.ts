@@ -36,6 +36,33 @@ export function noticeRecipient(
   return { to, mailer: deps.mailer };
 }
 
+/**
+ * Sends a notice (`what`, e.g. "failure notice") about a webhook: `sent`, or `no_address` when the SMTP server
+ * refuses it for good (a bad address will not pass on a retry: logged, and the job finishes). While the server is
+ * unreachable it throws, after `undo`, so that the job retries. `sentLog` adds to the log line of a success.
+ */
+export async function sendNotice(
+  deps: WorkerDeps,
+  { to, mailer }: { to: string; mailer: Mailer },
+  mail: { subject: string; text: string },
+  what: string,
+  webhookId: string,
+  opts: { undo?: () => Promise<unknown>; sentLog?: Record<string, unknown> } = {},
+): Promise<'sent' | 'no_address'> {
+  try {
+    await mailer.send({ to, ...mail });
+  } catch (err) {
+    if (err instanceof MailError && !err.retriable) {
+      deps.logger.error({ err, webhookId, to }, `${what} refused by the SMTP server`);
+      return 'no_address';
+    }
+    await opts.undo?.();
+    throw err;
+  }
+  deps.logger.info({ webhookId, to, ...opts.sentLog }, `${what} sent`);
+  return 'sent';
+}
+
 /** The e-mail that tells an account its webhook was disabled: what, why, since when, and how to recover. */
 export function failureNoticeMessage(hook: Webhook, account: Account): { subject: string; text: string } {
   const label = hook.name ?? hook.description ?? hook.url;
@@ -75,18 +102,5 @@ export async function sendFailureNotice(
   const account = await em.findOneOrFail(Account, { id: hook.accountId });
   const recipient = noticeRecipient(deps, account, 'webhook disabled', { webhookId, accountId: account.id });
   if (typeof recipient === 'string') return recipient;
-  const { to, mailer } = recipient;
-  const { subject, text } = failureNoticeMessage(hook, account);
-  try {
-    await mailer.send({ to, subject, text });
-  } catch (err) {
-    // A permanent refusal (bad address) will not pass on a retry: log it and finish the job.
-    if (err instanceof MailError && !err.retriable) {
-      deps.logger.error({ err, webhookId, to }, 'failure notice refused by the SMTP server');
-      return 'no_address';
-    }
-    throw err;
-  }
-  deps.logger.info({ webhookId, to }, 'failure notice sent');
-  return 'sent';
+  return sendNotice(deps, recipient, failureNoticeMessage(hook, account), 'failure notice', webhookId);
 }
