@@ -1,5 +1,6 @@
 import { scopedRoute } from '../routes.ts';
 import { router } from '../trpc.ts';
+import { duplicateWebhook } from '../webhooks/router.ts';
 import {
   consumeLeadSquaredLimit,
   createLeadSquaredWebhook,
@@ -13,7 +14,6 @@ import {
 } from './saleshandy.ts';
 
 const tag = 'Compatibility';
-const conflict = 'duplicate_webhook: a webhook with this URL already exists';
 
 /**
  * Routes that take another product's own request and answer in its shape, so a host moving from it keeps its code:
@@ -32,7 +32,7 @@ export const compatRouter = router({
         'payload }). Authenticate with x-api-key. A test delivery is sent at once; when it fails the webhook ' +
         'is created paused. Errors: invalid_url, invalid_events (not a Saleshandy event), ' +
         'missing_required_field, 409 duplicate_webhook.',
-      conflict,
+      conflict: duplicateWebhook,
     },
     SaleshandyCreateWebhookInput,
     SaleshandyWebhookResponse,
@@ -49,7 +49,7 @@ export const compatRouter = router({
         'map to named event types (README), WebhookProperties and LandingPageUrls to filters, CustomHeaders may ' +
         'repeat a name. 401 invalid credentials, 400 a body not as specified, 404 a wrong path, 429 more than ' +
         '25 calls in 5 seconds.',
-      conflict,
+      conflict: duplicateWebhook,
     },
     LeadSquaredCreateWebhookInput,
     LeadSquaredWebhookResponse,

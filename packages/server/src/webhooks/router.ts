@@ -37,7 +37,8 @@ const webhooks = resource(
   { one: WebhookResponse, list: WebhookListResponse },
   output,
 );
-const duplicateWebhook = 'duplicate_webhook: a webhook with this URL already exists';
+/** The 409 of every route that creates or changes a webhook (the compatibility routes' too). */
+export const duplicateWebhook = 'duplicate_webhook: a webhook with this URL already exists';
 
 /** Webhook subscriptions: `/v1/webhooks`. */
 export const webhooksRouter = router({
