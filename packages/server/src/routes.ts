@@ -45,8 +45,11 @@ export interface ResourceAt<P extends string> {
 
 /**
  * The routes of one kind of object: each answers `{ data }` with the object through `toOutput` (its API shape in
- * the calling account's terms, made at once or async), or a page of them, and only how it finds or changes its rows is its own. The output
- * schemas (`one`, `list`) still validate every answer, and type it for the client.
+ * the calling account's terms, made at once or async), or a page of them; only how a route finds or changes its
+ * rows is its own. The output schemas (`one`, `list`) still validate every answer, and type it for the client.
+ *
+ * The resolvers' answers are cast (`as never`): tRPC cannot relate an answer of a type parameter to an output schema
+ * of another; `Fits` checks that relation where the resource is declared instead.
  */
 export function resource<T, Out, P extends string, One extends z.ZodType, List extends z.ZodType>(
   at: ResourceAt<P>,
