@@ -20,6 +20,8 @@ export interface RouteSpec {
   public?: boolean;
   /** A public route that can still answer 401 `invalid_key` for a credential in its body (say why). */
   unauthorized?: string;
+  /** The procedure counts the request against the rate limit in its own statement (see `Meta`). */
+  rateLimitInStatement?: true;
 }
 
 const IDEMPOTENCY_CONFLICT = 'idempotency_conflict: the Idempotency-Key was used with another body';
@@ -59,5 +61,6 @@ export function openapi(spec: RouteSpec): Meta {
       errorResponses: errors,
     },
     successStatus: spec.status,
+    ...(spec.rateLimitInStatement && { rateLimitInStatement: spec.rateLimitInStatement }),
   };
 }

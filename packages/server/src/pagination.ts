@@ -30,9 +30,12 @@ export function listOutput<T extends z.ZodType>(item: T) {
   return z.object({ data: z.array(item), meta: PageMeta });
 }
 
-/** The list response of a page of rows: each row through `toOutput`, with the page's `meta`. */
-export function pageOf<T, O>(page: { rows: T[]; meta: PageMeta }, toOutput: (row: T) => O) {
-  return { data: page.rows.map(toOutput), meta: page.meta };
+/** The list response of a page of rows: each row through `toOutput` (which may be async), with the page's `meta`. */
+export async function pageOf<T, O>(
+  page: { rows: T[]; meta: PageMeta },
+  toOutput: (row: T) => O | Promise<O>,
+) {
+  return { data: await Promise.all(page.rows.map(toOutput)), meta: page.meta };
 }
 
 /** `where` without the fields not given (`undefined` or `''`): a list's optional filters. `null` is kept. */

@@ -1,5 +1,11 @@
 import { ActionRegistry } from '@switchyard/core';
-import { closeServerDeps, createServerDeps, type Env, type Logger } from '@switchyard/server/db';
+import {
+  closeServerDeps,
+  createServerDeps,
+  type Env,
+  type Logger,
+  type ServerDepsOptions,
+} from '@switchyard/server/db';
 import { builtInActions } from './actions/builtins.ts';
 import type { ActionProvider } from './actions/provider.ts';
 import type { WorkerDeps } from './deps.ts';
@@ -7,9 +13,7 @@ import { createSystemMailer } from './mail/mailer.ts';
 import { createOutbound } from './outbound/client.ts';
 
 /** Options for {@link createWorkerDeps}. */
-export interface WorkerDepsOptions {
-  poolSize?: number;
-  databaseWaitSeconds?: number;
+export interface WorkerDepsOptions extends Omit<ServerDepsOptions, 'actions'> {
   /** The host's own action providers; one with a built-in's type replaces it. */
   actions?: readonly ActionProvider[];
 }
@@ -20,11 +24,10 @@ export async function createWorkerDeps(
   logger: Logger,
   opts: WorkerDepsOptions = {},
 ): Promise<WorkerDeps> {
-  const base = await createServerDeps(env, logger, {
-    poolSize: opts.poolSize,
-    databaseWaitSeconds: opts.databaseWaitSeconds,
-  });
-  const actions = new ActionRegistry<ActionProvider>([...builtInActions(), ...(opts.actions ?? [])]);
+  // The providers make the worker's own registry (below), not the shared deps' definitions.
+  const { actions: own = [], ...serverOpts } = opts;
+  const base = await createServerDeps(env, logger, serverOpts);
+  const actions = new ActionRegistry<ActionProvider>([...builtInActions(), ...own]);
   return { ...base, actions, outbound: createOutbound(env), mailer: createSystemMailer(env) };
 }
 

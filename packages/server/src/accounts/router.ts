@@ -1,12 +1,10 @@
 import { z } from 'zod';
 import type { Account } from '../db/entities/index.ts';
-import { openapi } from '../openapiMeta.ts';
+import { scopedRoute } from '../routes.ts';
 import { timestampFields } from '../time.ts';
-import { router, scopedProcedure } from '../trpc.ts';
+import { router } from '../trpc.ts';
 import { type AccountOutput, AccountResponse, UpdateAccountInput } from './schema.ts';
 import { accountStopEvents, updateAccount } from './settings.ts';
-
-const tag = 'Account';
 
 function toOutput(account: Account): AccountOutput {
   const email = account.settings.notification_email;
@@ -24,25 +22,27 @@ function toOutput(account: Account): AccountOutput {
   } as AccountOutput;
 }
 
+const tag = 'Account';
+
 /** The API key's own account and its settings: `/v1/account`. */
 export const accountRouter = router({
-  get: scopedProcedure('admin')
-    .meta(openapi({ method: 'GET', path: '/account', tag, summary: 'Fetch the account and its settings' }))
-    .input(z.object({}))
-    .output(AccountResponse)
-    .query(({ ctx }) => ({ data: toOutput(ctx.auth.account) })),
-  update: scopedProcedure('admin')
-    .meta(
-      openapi({
-        method: 'PATCH',
-        path: '/account',
-        tag,
-        summary: 'Update the account: name, time zone, notification e-mail, stop events',
-      }),
-    )
-    .input(UpdateAccountInput)
-    .output(AccountResponse)
-    .mutation(async ({ ctx, input }) => ({
-      data: toOutput(await updateAccount(ctx.em, ctx.auth.account.id, input)),
-    })),
+  get: scopedRoute(
+    'admin',
+    { method: 'GET', path: '/account', tag, summary: 'Fetch the account and its settings' },
+    z.object({}),
+    AccountResponse,
+  ).query(({ ctx }) => ({ data: toOutput(ctx.auth.account) })),
+  update: scopedRoute(
+    'admin',
+    {
+      method: 'PATCH',
+      path: '/account',
+      tag,
+      summary: 'Update the account: name, time zone, notification e-mail, stop events',
+    },
+    UpdateAccountInput,
+    AccountResponse,
+  ).mutation(async ({ ctx, input }) => ({
+    data: toOutput(await updateAccount(ctx.em, ctx.auth.account.id, input)),
+  })),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiObject } from '../apiObject.ts';
 import { timestampShape } from '../time.ts';
 
 /** A stop event's name, e.g. `new_lead`, `signed_up`, `deal.lost`. */
@@ -28,9 +29,7 @@ export const UpdateAccountInput = z.object({
 export type UpdateAccountInput = z.infer<typeof UpdateAccountInput>;
 
 /** The account of the API key. */
-export const AccountOutput = z.object({
-  object: z.literal('account'),
-  id: z.string(),
+export const AccountOutput = apiObject('account', {
   name: z.string(),
   environment: z
     .enum(['live', 'test'])

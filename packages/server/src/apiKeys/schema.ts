@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiObject } from '../apiObject.ts';
 import { listOutput, PageInput } from '../pagination.ts';
 import { timestampShape } from '../time.ts';
 import { SCOPES, Scope } from './scopes.ts';
@@ -21,9 +22,7 @@ export const CreateApiKeyInput = z.object({
 export type CreateApiKeyInput = z.infer<typeof CreateApiKeyInput>;
 
 /** An API key as listed: never the key itself. */
-export const ApiKeyOutput = z.object({
-  object: z.literal('api_key'),
-  id: z.string(),
+export const ApiKeyOutput = apiObject('api_key', {
   name: z.string(),
   kind: z.enum(['secret', 'publishable']),
   environment: z.enum(['live', 'test']).describe('The environment (account) the key opens'),

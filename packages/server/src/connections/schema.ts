@@ -1,5 +1,6 @@
 import { CHAT_PROVIDERS } from '@switchyard/core';
 import { z } from 'zod';
+import { apiObject } from '../apiObject.ts';
 import { listOutput, PageInput } from '../pagination.ts';
 import { timestampShape } from '../time.ts';
 
@@ -50,9 +51,7 @@ export const ListConnectionsInput = PageInput.extend({ kind: z.enum(CONNECTION_K
 export type ListConnectionsInput = z.infer<typeof ListConnectionsInput>;
 
 /** A connection as the API shows it: never a credential, only which ones are set. */
-export const ConnectionOutput = z.object({
-  object: z.literal('connection'),
-  id: z.string(),
+export const ConnectionOutput = apiObject('connection', {
   kind: z.enum(CONNECTION_KINDS),
   name: z.string(),
   settings: z

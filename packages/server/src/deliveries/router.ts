@@ -1,6 +1,7 @@
-import { openapi } from '../openapiMeta.ts';
-import { pageOf } from '../pagination.ts';
-import { router, scopedProcedure } from '../trpc.ts';
+import type { AuthedContext } from '../context.ts';
+import type { Delivery, DeliveryAttempt } from '../db/entities/index.ts';
+import { resource } from '../routes.ts';
+import { router } from '../trpc.ts';
 import { toDeliveryOutput } from './mapper.ts';
 import {
   DeliveryIdInput,
@@ -13,73 +14,43 @@ import {
 import { getDelivery, listDeliveries, recoverDeliveries, retryDelivery } from './service.ts';
 
 const tag = 'Webhooks';
+/** A delivery, with its attempts when given. */
+type Logged = Delivery | { delivery: Delivery; attempts: DeliveryAttempt[] };
+
+const deliveries = resource(
+  { tag, path: '/deliveries/{id}', read: 'webhooks:read', write: 'webhooks:write' },
+  { one: DeliveryResponse, list: DeliveryListResponse },
+  (ctx: AuthedContext, d: Logged) =>
+    'delivery' in d
+      ? toDeliveryOutput(d.delivery, ctx.auth.account.timeZone, d.attempts)
+      : toDeliveryOutput(d, ctx.auth.account.timeZone),
+);
 
 /** Delivery logs and redelivery: `/v1/webhooks/{id}/deliveries`, `/v1/deliveries/{id}`. */
 export const deliveriesRouter = router({
-  list: scopedProcedure('webhooks:read')
-    .meta(
-      openapi({
-        method: 'GET',
-        path: '/webhooks/{id}/deliveries',
-        tag,
-        summary: "List a webhook's deliveries, newest first",
-        notFound: true,
-      }),
-    )
-    .input(ListDeliveriesInput)
-    .output(DeliveryListResponse)
-    .query(async ({ ctx, input }) =>
-      pageOf(await listDeliveries(ctx.em, ctx.auth.account.id, input), (d) =>
-        toDeliveryOutput(d, ctx.auth.account.timeZone),
-      ),
-    ),
-  get: scopedProcedure('webhooks:read')
-    .meta(
-      openapi({
-        method: 'GET',
-        path: '/deliveries/{id}',
-        tag,
-        summary: 'Fetch a delivery with every attempt',
-        notFound: true,
-      }),
-    )
-    .input(DeliveryIdInput)
-    .output(DeliveryResponse)
-    .query(async ({ ctx, input }) => {
-      const { delivery, attempts } = await getDelivery(ctx.em, ctx.auth.account.id, input.id);
-      return { data: toDeliveryOutput(delivery, ctx.auth.account.timeZone, attempts) };
-    }),
-  retry: scopedProcedure('webhooks:write')
-    .meta(
-      openapi({
-        method: 'POST',
-        path: '/deliveries/{id}/retry',
-        tag,
-        summary: 'Send a delivery again now',
-        status: 202,
-        notFound: true,
-      }),
-    )
-    .input(DeliveryIdInput)
-    .output(DeliveryResponse)
-    .mutation(async ({ ctx, input }) => {
-      const delivery = await retryDelivery(ctx.em, ctx.auth.account.id, input.id);
-      return { data: toDeliveryOutput(delivery, ctx.auth.account.timeZone) };
-    }),
-  recover: scopedProcedure('webhooks:write')
-    .meta(
-      openapi({
+  list: deliveries.list("List a webhook's deliveries, newest first", ListDeliveriesInput, listDeliveries, {
+    path: '/webhooks/{id}/deliveries',
+    notFound: true,
+  }),
+  get: deliveries.get('Fetch a delivery with every attempt', DeliveryIdInput, getDelivery),
+  retry: deliveries.change(
+    { method: 'POST', path: '/deliveries/{id}/retry', summary: 'Send a delivery again now', status: 202 },
+    DeliveryIdInput,
+    (ctx, input) => retryDelivery(ctx.em, ctx.auth.account.id, input.id),
+  ),
+  recover: deliveries
+    .write(
+      {
         method: 'POST',
         path: '/webhooks/{id}/recover',
-        tag,
         summary: 'Redeliver every failed delivery since a time',
         status: 202,
         notFound: true,
-      }),
+      },
+      RecoverInput,
+      RecoverResponse,
     )
-    .input(RecoverInput)
-    .output(RecoverResponse)
-    .mutation(async ({ ctx, input }) => {
-      return { data: { queued: await recoverDeliveries(ctx.em, ctx.auth.account.id, input) } };
-    }),
+    .mutation(async ({ ctx, input }) => ({
+      data: { queued: await recoverDeliveries(ctx.em, ctx.auth.account.id, input) },
+    })),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiObject } from '../apiObject.ts';
 import { listOutput, PageInput } from '../pagination.ts';
 import { timestampShape } from '../time.ts';
 
@@ -40,9 +41,7 @@ export const AttemptOutput = z.object({
 export type AttemptOutput = z.infer<typeof AttemptOutput>;
 
 /** The delivery object (with its attempts when fetched alone). */
-export const DeliveryOutput = z.object({
-  object: z.literal('delivery'),
-  id: z.string(),
+export const DeliveryOutput = apiObject('delivery', {
   webhook_id: z.string(),
   event_id: z.string().nullable(),
   event_type: z.string(),

@@ -1,12 +1,15 @@
 import { openapi } from '../openapiMeta.ts';
-import { anyKeyProcedure, router, scopedProcedure } from '../trpc.ts';
+import { scopedRoute } from '../routes.ts';
+import { anyKeyProcedure, router } from '../trpc.ts';
 import {
   CreateEventTypeInput,
   EventTypeListResponse,
   EventTypeResponse,
   ListEventTypesInput,
 } from './schema.ts';
-import { createEventType, listCustomEventTypes, toEventTypeOutput, toEventTypeOutputs } from './service.ts';
+import { createEventType, eventCatalog, toEventTypeOutput } from './service.ts';
+
+const tag = 'Events';
 
 /** The event catalog: `/v1/event-types`. */
 export const eventTypesRouter = router({
@@ -15,7 +18,7 @@ export const eventTypesRouter = router({
       openapi({
         method: 'GET',
         path: '/event-types',
-        tag: 'Events',
+        tag,
         summary:
           'List the event catalog: the 28 built-in types, the account’s registered ones and every name it sent',
         description:
@@ -25,26 +28,22 @@ export const eventTypesRouter = router({
     )
     .input(ListEventTypesInput)
     .output(EventTypeListResponse)
-    .query(async ({ ctx }) => {
-      const own = await listCustomEventTypes(ctx.em, ctx.auth.account.id);
-      return { data: toEventTypeOutputs(own, ctx.auth.account.timeZone) };
-    }),
-  create: scopedProcedure('events:write')
-    .meta(
-      openapi({
-        method: 'POST',
-        path: '/event-types',
-        tag: 'Events',
-        summary: 'Register an event type of the account’s own',
-        description: 'A name the account has only sent so far becomes registered; a registered one is 409.',
-        status: 201,
-        conflict: 'duplicate_name: the type is already registered',
-      }),
-    )
-    .input(CreateEventTypeInput)
-    .output(EventTypeResponse)
-    .mutation(async ({ ctx, input }) => {
-      const created = await createEventType(ctx.em, ctx.auth.account.id, input);
-      return { data: toEventTypeOutput(created, ctx.auth.account.timeZone) };
-    }),
+    .query(({ ctx }) => eventCatalog(ctx.em, ctx.auth.account)),
+  create: scopedRoute(
+    'events:write',
+    {
+      method: 'POST',
+      path: '/event-types',
+      tag,
+      summary: 'Register an event type of the account’s own',
+      description: 'A name the account has only sent so far becomes registered; a registered one is 409.',
+      status: 201,
+      conflict: 'duplicate_name: the type is already registered',
+    },
+    CreateEventTypeInput,
+    EventTypeResponse,
+  ).mutation(async ({ ctx, input }) => {
+    const created = await createEventType(ctx.em, ctx.auth.account.id, input);
+    return { data: toEventTypeOutput(created, ctx.auth.account.timeZone) };
+  }),
 });

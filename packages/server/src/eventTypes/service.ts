@@ -97,6 +97,11 @@ export function toEventTypeOutputs(own: CustomEventType[], zone: string): EventT
   return [...builtIn, ...own.map((t) => toEventTypeOutput(t, zone))];
 }
 
+/** The catalog response of an account (`GET /v1/event-types`, and the portal's trigger picker). */
+export async function eventCatalog(em: EntityManager, account: { id: string; timeZone: string }) {
+  return { data: toEventTypeOutputs(await listCustomEventTypes(em, account.id), account.timeZone) };
+}
+
 /** The API shape of one of the account's own event types. */
 export function toEventTypeOutput(t: CustomEventType, zone: string): EventTypeOutput {
   return {

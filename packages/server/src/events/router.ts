@@ -1,5 +1,7 @@
-import { openapi } from '../openapiMeta.ts';
-import { router, scopedProcedure } from '../trpc.ts';
+import type { AuthedContext } from '../context.ts';
+import type { Event } from '../db/entities/index.ts';
+import { resource } from '../routes.ts';
+import { router } from '../trpc.ts';
 import { toEventOutput } from './mapper.ts';
 import {
   AcceptedBatchResponse,
@@ -13,24 +15,30 @@ import {
 } from './schema.ts';
 import { getEvent, ingestEvents, listEvents } from './service.ts';
 
+const tag = 'Events';
+const events = resource(
+  { tag, path: '/events/{id}', read: 'events:write', write: 'events:write' },
+  { one: EventResponse, list: EventListResponse },
+  (ctx: AuthedContext, e: Event) => toEventOutput(e, ctx.auth.account.timeZone),
+);
+
 /** Event ingestion and history: `/v1/events`. */
 export const eventsRouter = router({
-  create: scopedProcedure('events:write')
-    .meta({
-      ...openapi({
+  create: events
+    .write(
+      {
         method: 'POST',
         path: '/events',
-        tag: 'Events',
         summary: 'Report an event',
         description:
           'Stores the event and enqueues its deliveries and executions in one transaction, then answers 202. ' +
           'An Idempotency-Key or the event’s own `id` deduplicates.',
         status: 202,
-      }),
-      rateLimitInStatement: true,
-    })
-    .input(EventInput)
-    .output(AcceptedEventResponse)
+        rateLimitInStatement: true,
+      },
+      EventInput,
+      AcceptedEventResponse,
+    )
     .mutation(async ({ ctx, input }) => {
       const {
         accepted: [accepted],
@@ -40,48 +48,25 @@ export const eventsRouter = router({
       });
       return { data: accepted as NonNullable<typeof accepted> };
     }),
-  batch: scopedProcedure('events:write')
-    .meta({
-      ...openapi({
+  batch: events
+    .write(
+      {
         method: 'POST',
         path: '/events/batch',
-        tag: 'Events',
         summary: 'Report up to 1,000 events at once',
         description: 'All or nothing: one unknown type refuses the whole batch. Answers in request order.',
         status: 202,
-      }),
-      rateLimitInStatement: true,
-    })
-    .input(EventBatchInput)
-    .output(AcceptedBatchResponse)
+        rateLimitInStatement: true,
+      },
+      EventBatchInput,
+      AcceptedBatchResponse,
+    )
     .mutation(async ({ ctx, input }) => {
       const { accepted } = await ingestEvents(ctx.em, ctx.deps, ctx.auth.account.id, input.events, {
         rateCharge: ctx.rateCharge,
       });
       return { data: accepted };
     }),
-  list: scopedProcedure('events:write')
-    .meta(openapi({ method: 'GET', path: '/events', tag: 'Events', summary: 'List events, newest first' }))
-    .input(ListEventsInput)
-    .output(EventListResponse)
-    .query(async ({ ctx, input }) => {
-      const { rows, meta } = await listEvents(ctx.em, ctx.auth.account.id, input);
-      return { data: rows.map((e) => toEventOutput(e, ctx.auth.account.timeZone)), meta };
-    }),
-  get: scopedProcedure('events:write')
-    .meta(
-      openapi({
-        method: 'GET',
-        path: '/events/{id}',
-        tag: 'Events',
-        summary: 'Fetch an event',
-        notFound: true,
-      }),
-    )
-    .input(EventIdInput)
-    .output(EventResponse)
-    .query(async ({ ctx, input }) => {
-      const event = await getEvent(ctx.em, ctx.auth.account.id, input.id);
-      return { data: toEventOutput(event, ctx.auth.account.timeZone) };
-    }),
+  list: events.list('List events, newest first', ListEventsInput, listEvents),
+  get: events.get('Fetch an event', EventIdInput, getEvent),
 });

@@ -1,5 +1,6 @@
 import { EVENT_NAME_RULE } from '@switchyard/core';
 import { z } from 'zod';
+import { apiObject } from '../apiObject.ts';
 import { listOutput, PageInput } from '../pagination.ts';
 import { timestampShape } from '../time.ts';
 import { UserKey } from '../users/schema.ts';
@@ -81,9 +82,7 @@ export type ListEventsInput = z.infer<typeof ListEventsInput>;
 export const EventIdInput = z.object({ id: z.uuid() });
 
 /** The event object. */
-export const EventOutput = z.object({
-  object: z.literal('event'),
-  id: z.string(),
+export const EventOutput = apiObject('event', {
   external_id: z.string().nullable(),
   type: z.string(),
   entity: z.string().nullable(),

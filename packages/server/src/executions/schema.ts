@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiObject } from '../apiObject.ts';
 import { listOutput, PageInput } from '../pagination.ts';
 import { timestampShape } from '../time.ts';
 import { UserKey as DiscoveredUserKey } from '../users/schema.ts';
@@ -42,9 +43,7 @@ export const StepOutput = z.object({
 export type StepOutput = z.infer<typeof StepOutput>;
 
 /** The execution object (with its steps when fetched alone). */
-export const ExecutionOutput = z.object({
-  object: z.literal('execution'),
-  id: z.string(),
+export const ExecutionOutput = apiObject('execution', {
   workflow_id: z.string(),
   user_key: z.string(),
   status: ExecutionStatus,

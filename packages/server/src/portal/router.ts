@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { EventTypeListResponse, ListEventTypesInput } from '../eventTypes/schema.ts';
-import { listCustomEventTypes, toEventTypeOutputs } from '../eventTypes/service.ts';
+import { eventCatalog } from '../eventTypes/service.ts';
 import { openapi } from '../openapiMeta.ts';
-import { authenticatedProcedure, publicProcedure, router, scopedProcedure } from '../trpc.ts';
+import { scopedRoute } from '../routes.ts';
+import { authenticatedProcedure, publicProcedure, router } from '../trpc.ts';
 import { expiresFields, toPortalSessionOutput, toPortalUser } from './mapper.ts';
 import {
   CreatedPortalSessionResponse,
@@ -30,48 +31,46 @@ const sessionOnly = 'Called with a portal session token (ps_…), as the portal 
 
 /** Portal sessions (`/v1/portal/sessions`, secret key) and the portal's own routes (`/v1/portal/…`, session). */
 export const portalRouter = router({
-  createSession: scopedProcedure('users:write')
-    .meta(
-      openapi({
-        method: 'POST',
-        path: '/portal/sessions',
-        tag,
-        summary: 'Open the portal for a user: a single-use link and a session token',
-        description:
-          'Call from your backend with a secret key. The user is created if new. The session reaches only this ' +
-          "user's workflows, executions, webhooks and deliveries, until expires_at or revocation.",
-        status: 201,
-      }),
-    )
-    .input(CreatePortalSessionInput)
-    .output(CreatedPortalSessionResponse)
-    .mutation(async ({ ctx, input }) => {
-      const zone = ctx.auth.account.timeZone;
-      const made = await createPortalSession(ctx.em, ctx.deps, ctx.auth.account.id, input, ctx.publicUrl);
-      return {
-        data: {
-          ...toPortalSessionOutput(made.session, made.userKey, zone),
-          url: made.url,
-          token: made.token,
-        },
-      };
-    }),
-  revokeSession: scopedProcedure('users:write')
-    .meta(
-      openapi({
-        method: 'DELETE',
-        path: '/portal/sessions/{id}',
-        tag,
-        summary: 'End a portal session now',
-        notFound: true,
-      }),
-    )
-    .input(PortalSessionIdInput)
-    .output(PortalSessionResponse)
-    .mutation(async ({ ctx, input }) => {
-      const { session, userKey } = await revokePortalSession(ctx.em, ctx.auth.account.id, input.id);
-      return { data: toPortalSessionOutput(session, userKey, ctx.auth.account.timeZone) };
-    }),
+  createSession: scopedRoute(
+    'users:write',
+    {
+      method: 'POST',
+      path: '/portal/sessions',
+      tag,
+      summary: 'Open the portal for a user: a single-use link and a session token',
+      description:
+        'Call from your backend with a secret key. The user is created if new. The session reaches only this ' +
+        "user's workflows, executions, webhooks and deliveries, until expires_at or revocation.",
+      status: 201,
+    },
+    CreatePortalSessionInput,
+    CreatedPortalSessionResponse,
+  ).mutation(async ({ ctx, input }) => {
+    const zone = ctx.auth.account.timeZone;
+    const made = await createPortalSession(ctx.em, ctx.deps, ctx.auth.account.id, input, ctx.publicUrl);
+    return {
+      data: {
+        ...toPortalSessionOutput(made.session, made.userKey, zone),
+        url: made.url,
+        token: made.token,
+      },
+    };
+  }),
+  revokeSession: scopedRoute(
+    'users:write',
+    {
+      method: 'DELETE',
+      path: '/portal/sessions/{id}',
+      tag,
+      summary: 'End a portal session now',
+      notFound: true,
+    },
+    PortalSessionIdInput,
+    PortalSessionResponse,
+  ).mutation(async ({ ctx, input }) => {
+    const { session, userKey } = await revokePortalSession(ctx.em, ctx.auth.account.id, input.id);
+    return { data: toPortalSessionOutput(session, userKey, ctx.auth.account.timeZone) };
+  }),
   exchange: publicProcedure
     .meta(
       openapi({
@@ -156,8 +155,7 @@ export const portalRouter = router({
     .output(EventTypeListResponse)
     .query(async ({ ctx }) => {
       requireSession(ctx.auth);
-      const own = await listCustomEventTypes(ctx.em, ctx.auth.account.id);
-      return { data: toEventTypeOutputs(own, ctx.auth.account.timeZone) };
+      return eventCatalog(ctx.em, ctx.auth.account);
     }),
   eventFields: authenticatedProcedure
     .meta(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiObject } from '../apiObject.ts';
 import { timestampShape } from '../time.ts';
 import { UserKey } from '../users/schema.ts';
 
@@ -30,9 +31,7 @@ export const CreatePortalSessionInput = z.object({
 export type CreatePortalSessionInput = z.infer<typeof CreatePortalSessionInput>;
 
 /** A portal session as its creator sees it. */
-export const PortalSessionOutput = z.object({
-  object: z.literal('portal_session'),
-  id: z.string(),
+export const PortalSessionOutput = apiObject('portal_session', {
   user_key: z.string(),
   features: z.array(z.string()),
   revoked: z.boolean(),

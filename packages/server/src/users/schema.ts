@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiObject } from '../apiObject.ts';
 import { listOutput, PageInput } from '../pagination.ts';
 import { timestampShape } from '../time.ts';
 
@@ -46,9 +47,7 @@ export const UserKeyInput = z.object({ key: z.string().min(1).max(220) });
 export const ListUsersInput = PageInput;
 
 /** The user object. */
-export const UserOutput = z.object({
-  object: z.literal('user'),
-  id: z.string(),
+export const UserOutput = apiObject('user', {
   key: z.string(),
   name: z.string().nullable(),
   email: z.string().nullable(),

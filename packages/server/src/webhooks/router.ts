@@ -1,10 +1,9 @@
 import type { AuthedContext } from '../context.ts';
 import type { Webhook } from '../db/entities/index.ts';
 import { secretBoxOf } from '../deliveries/ports.ts';
-import { openapi } from '../openapiMeta.ts';
-import { pageOf } from '../pagination.ts';
+import { resource } from '../routes.ts';
 import { isoUtc } from '../time.ts';
-import { router, scopedProcedure } from '../trpc.ts';
+import { router } from '../trpc.ts';
 import { toWebhookOutput } from './mapper.ts';
 import {
   CreatedWebhookResponse,
@@ -33,86 +32,64 @@ const tag = 'Webhooks';
 const output = (ctx: AuthedContext, hook: Webhook) =>
   toWebhookOutput(hook, ctx.auth.account.timeZone, secretBoxOf(ctx.deps));
 
+const webhooks = resource(
+  { tag, path: '/webhooks/{id}', read: 'webhooks:read', write: 'webhooks:write' },
+  { one: WebhookResponse, list: WebhookListResponse },
+  output,
+);
+/** The 409 of every route that creates or changes a webhook (the compatibility routes' too). */
+export const duplicateWebhook = 'duplicate_webhook: a webhook with this URL already exists';
+
 /** Webhook subscriptions: `/v1/webhooks`. */
 export const webhooksRouter = router({
-  create: scopedProcedure('webhooks:write')
-    .meta(
-      openapi({
+  create: webhooks
+    .write(
+      {
         method: 'POST',
         path: '/webhooks',
-        tag,
         summary: 'Create a webhook',
         description:
           'The signing secret is in this response only. Errors: invalid_url (not HTTPS, malformed, private ' +
           'address), invalid_events, missing_required_field, 409 duplicate_webhook.',
         status: 201,
-        conflict: 'duplicate_webhook: a webhook with this URL already exists',
-      }),
+        conflict: duplicateWebhook,
+      },
+      CreateWebhookInput,
+      CreatedWebhookResponse,
     )
-    .input(CreateWebhookInput)
-    .output(CreatedWebhookResponse)
     .mutation(async ({ ctx, input }) => {
       const { webhook, secret, test } = await createWebhook(ctx.em, ctx.deps, ctx.auth.account.id, input);
       return {
         data: { webhook: { ...output(ctx, webhook), secret }, ...(test ? { test_delivery: test } : {}) },
       };
     }),
-  list: scopedProcedure('webhooks:read')
-    .meta(openapi({ method: 'GET', path: '/webhooks', tag, summary: 'List webhooks, newest first' }))
-    .input(ListWebhooksInput)
-    .output(WebhookListResponse)
-    .query(async ({ ctx, input }) =>
-      pageOf(await listWebhooks(ctx.em, ctx.auth.account.id, input), (w) => output(ctx, w)),
-    ),
-  get: scopedProcedure('webhooks:read')
-    .meta(openapi({ method: 'GET', path: '/webhooks/{id}', tag, summary: 'Fetch a webhook', notFound: true }))
-    .input(WebhookIdInput)
-    .output(WebhookResponse)
-    .query(async ({ ctx, input }) => {
-      const hook = await getWebhook(ctx.em, ctx.auth.account.id, input.id);
-      return { data: output(ctx, hook) };
-    }),
-  update: scopedProcedure('webhooks:write')
-    .meta(
-      openapi({
-        method: 'PATCH',
-        path: '/webhooks/{id}',
-        tag,
-        summary: 'Update, pause (active: false) or resume (active: true) a webhook',
-        notFound: true,
-        conflict: 'duplicate_webhook: a webhook with this URL already exists',
-      }),
-    )
-    .input(UpdateWebhookInput)
-    .output(WebhookResponse)
-    .mutation(async ({ ctx, input }) => {
-      const hook = await updateWebhook(ctx.em, ctx.deps, ctx.auth.account.id, input);
-      return { data: output(ctx, hook) };
-    }),
-  delete: scopedProcedure('webhooks:write')
-    .meta(
-      openapi({ method: 'DELETE', path: '/webhooks/{id}', tag, summary: 'Delete a webhook', notFound: true }),
-    )
-    .input(WebhookIdInput)
-    .output(WebhookResponse)
-    .mutation(async ({ ctx, input }) => {
-      const hook = await deleteWebhook(ctx.em, ctx.auth.account.id, input.id);
-      return { data: output(ctx, hook) };
-    }),
-  rotateSecret: scopedProcedure('webhooks:write')
-    .meta(
-      openapi({
+  list: webhooks.list('List webhooks, newest first', ListWebhooksInput, listWebhooks),
+  get: webhooks.get('Fetch a webhook', WebhookIdInput, getWebhook),
+  update: webhooks.change(
+    {
+      method: 'PATCH',
+      summary: 'Update, pause (active: false) or resume (active: true) a webhook',
+      conflict: duplicateWebhook,
+    },
+    UpdateWebhookInput,
+    (ctx, input) => updateWebhook(ctx.em, ctx.deps, ctx.auth.account.id, input),
+  ),
+  delete: webhooks.change({ method: 'DELETE', summary: 'Delete a webhook' }, WebhookIdInput, (ctx, input) =>
+    deleteWebhook(ctx.em, ctx.auth.account.id, input.id),
+  ),
+  rotateSecret: webhooks
+    .write(
+      {
         method: 'POST',
         path: '/webhooks/{id}/rotate-secret',
-        tag,
         summary: 'Rotate the signing secret',
         description:
           'The new secret is shown once. The old one keeps signing (a second signature) for 24 hours.',
         notFound: true,
-      }),
+      },
+      WebhookIdInput,
+      RotatedSecretResponse,
     )
-    .input(WebhookIdInput)
-    .output(RotatedSecretResponse)
     .mutation(async ({ ctx, input }) => {
       const r = await rotateSecret(ctx.em, ctx.deps, ctx.auth.account.id, input.id);
       return {
@@ -123,18 +100,17 @@ export const webhooksRouter = router({
         },
       };
     }),
-  test: scopedProcedure('webhooks:write')
-    .meta(
-      openapi({
+  test: webhooks
+    .write(
+      {
         method: 'POST',
         path: '/webhooks/{id}/test',
-        tag,
         summary: 'Send a signed test ping now and report the answer',
         notFound: true,
-      }),
+      },
+      WebhookIdInput,
+      TestDeliveryResponse,
     )
-    .input(WebhookIdInput)
-    .output(TestDeliveryResponse)
     .mutation(async ({ ctx, input }) => {
       const hook = await getWebhook(ctx.em, ctx.auth.account.id, input.id);
       return { data: await sendTestDelivery(ctx.em, ctx.deps, ctx.auth.account.id, hook.id) };

@@ -1,5 +1,6 @@
 import { CONTENT_TYPES, type ConditionTree, METHODS, OPERATORS } from '@switchyard/core';
 import { z } from 'zod';
+import { apiObject } from '../apiObject.ts';
 import { listOutput, PageInput } from '../pagination.ts';
 import { timestampShape } from '../time.ts';
 
@@ -131,9 +132,7 @@ const StoredCondition: z.ZodType<ConditionTree> = z
   )
   .meta({ id: 'Condition', description: 'A condition: a comparison, or an all / any group of conditions' });
 
-export const WebhookOutput = z.object({
-  object: z.literal('webhook'),
-  id: z.string(),
+export const WebhookOutput = apiObject('webhook', {
   user_key: z.string().nullable().describe("The end user who owns it; null for the account's own"),
   url: z.string(),
   name: z.string().nullable(),

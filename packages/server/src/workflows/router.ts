@@ -2,8 +2,8 @@ import type { AuthedContext } from '../context.ts';
 import type { Workflow } from '../db/entities/index.ts';
 import { listCustomEventTypes } from '../eventTypes/service.ts';
 import { readExpand } from '../http/expand.ts';
-import { openapi } from '../openapiMeta.ts';
-import { router, scopedProcedure } from '../trpc.ts';
+import { resource, scopedRoute } from '../routes.ts';
+import { router } from '../trpc.ts';
 import { toWorkflowOutput, triggerExpander } from './mapper.ts';
 import {
   CloneWorkflowInput,
@@ -39,128 +39,107 @@ async function outputs({ em, auth }: AuthedContext, workflows: readonly Workflow
   );
 }
 
-async function one(ctx: AuthedContext, w: Workflow, expand = false) {
+async function output(ctx: AuthedContext, w: Workflow, expand = false) {
   const [out] = await outputs(ctx, [w], expand);
-  return { data: out as NonNullable<typeof out> };
+  return out as NonNullable<typeof out>;
 }
+
+// Lists and gets read stats for all their rows at once and may expand the trigger: those two are the router's own.
+const workflows = resource(
+  { tag, path: '/workflows/{id}', read: 'workflows:read', write: 'workflows:write' },
+  { one: WorkflowResponse, list: WorkflowListResponse },
+  (ctx: AuthedContext, w: Workflow) => output(ctx, w),
+);
 
 /** Workflows: `/v1/workflows` (seed 004's templates and seed 000's rules). */
 export const workflowsRouter = router({
-  create: scopedProcedure('workflows:write')
-    .meta(
-      openapi({
-        method: 'POST',
-        path: '/workflows',
-        tag,
-        summary: 'Create a workflow (a template, or a one-condition-one-action rule)',
-        description:
-          'Seed 004 form: name, template, event_trigger, stop_event, trigger_conditions (saved as drafts; ' +
-          "template_status: 'published' publishes at once). Seed 000 rule form: condition_entity, condition_field, " +
-          'condition_operator, condition_value, action_type, action_config: a Start → action workflow, published at ' +
-          'once. Errors: validation_error (with node ids), 409 duplicate_name, 409 duplicate_key.',
-        status: 201,
-        conflict: 'duplicate_name or duplicate_key: the user already has a workflow with this name or key',
-      }),
-    )
-    .input(CreateWorkflowInput)
-    .output(WorkflowResponse)
-    .mutation(async ({ ctx, input }) =>
-      one(ctx, await createWorkflow(ctx.em, ctx.deps, ctx.auth.account.id, input)),
-    ),
-  list: scopedProcedure('workflows:read')
-    .meta(openapi({ method: 'GET', path: '/workflows', tag, summary: 'List workflows, newest first' }))
-    .input(ListWorkflowsInput)
-    .output(WorkflowListResponse)
-    .query(async ({ ctx, input }) => {
-      const { rows, meta } = await listWorkflows(ctx.em, ctx.auth.account.id, input);
-      return { data: await outputs(ctx, rows, readExpand(input).has('event_trigger')), meta };
-    }),
-  get: scopedProcedure('workflows:read')
-    .meta(
-      openapi({
-        method: 'GET',
-        path: '/workflows/{id}',
-        tag,
-        summary: 'Fetch a workflow',
-        description: `${byKey} expand[]=event_trigger returns the trigger's event type object.`,
-        notFound: true,
-      }),
-    )
-    .input(GetWorkflowInput)
-    .output(WorkflowResponse)
-    .query(async ({ ctx, input }) => {
-      const w = await getWorkflow(ctx.em, ctx.auth.account.id, input);
-      return one(ctx, w, readExpand(input).has('event_trigger'));
-    }),
-  update: scopedProcedure('workflows:write')
-    .meta(
-      openapi({
-        method: 'PUT',
-        path: '/workflows/{id}',
-        tag,
-        summary: 'Update a workflow',
-        description:
-          'Only the fields given change. template, event_trigger, stop_event and trigger_conditions go to the ' +
-          "drafts; template_status: 'published' publishes them. " +
-          byKey,
-        notFound: true,
-        conflict: 'duplicate_name or duplicate_key',
-      }),
-    )
-    .input(UpdateWorkflowInput)
-    .output(WorkflowResponse)
-    .mutation(async ({ ctx, input }) =>
-      one(ctx, await updateWorkflow(ctx.em, ctx.deps, ctx.auth.account.id, input)),
-    ),
-  delete: scopedProcedure('workflows:write')
-    .meta(
-      openapi({
-        method: 'DELETE',
-        path: '/workflows/{id}',
-        tag,
-        summary: 'Delete a workflow',
-        description: `It stops triggering at once. ${byKey}`,
-        notFound: true,
-      }),
-    )
-    .input(WorkflowRefInput)
-    .output(WorkflowResponse)
-    .mutation(async ({ ctx, input }) => one(ctx, await deleteWorkflow(ctx.em, ctx.auth.account.id, input))),
-  publish: scopedProcedure('workflows:write')
-    .meta(
-      openapi({
-        method: 'POST',
-        path: '/workflows/{id}/publish',
-        tag,
-        summary: 'Publish the drafts',
-        description:
-          'Checks the template (exactly one Start, no cycles, edges between known nodes, every node reachable, ' +
-          'valid node settings), the trigger and the conditions; problems come back as validation_error with ' +
-          `node ids. ${byKey}`,
-        notFound: true,
-      }),
-    )
-    .input(WorkflowRefInput)
-    .output(WorkflowResponse)
-    .mutation(async ({ ctx, input }) =>
-      one(ctx, await publishWorkflow(ctx.em, ctx.deps, ctx.auth.account.id, input)),
-    ),
-  clone: scopedProcedure('workflows:write')
-    .meta(
-      openapi({
-        method: 'POST',
-        path: '/workflows/{id}/clone',
-        tag,
-        summary: 'Clone a workflow',
-        description: `A draft copy with a new unique key and name. ${byKey}`,
-        status: 201,
-        notFound: true,
-        conflict: 'duplicate_name or duplicate_key (when given)',
-      }),
-    )
-    .input(CloneWorkflowInput)
-    .output(WorkflowResponse)
-    .mutation(async ({ ctx, input }) =>
-      one(ctx, await cloneWorkflow(ctx.em, ctx.deps, ctx.auth.account.id, input)),
-    ),
+  create: workflows.change(
+    {
+      method: 'POST',
+      path: '/workflows',
+      summary: 'Create a workflow (a template, or a one-condition-one-action rule)',
+      description:
+        'Seed 004 form: name, template, event_trigger, stop_event, trigger_conditions (saved as drafts; ' +
+        "template_status: 'published' publishes at once). Seed 000 rule form: condition_entity, condition_field, " +
+        'condition_operator, condition_value, action_type, action_config: a Start → action workflow, published at ' +
+        'once. Errors: validation_error (with node ids), 409 duplicate_name, 409 duplicate_key.',
+      status: 201,
+      conflict: 'duplicate_name or duplicate_key: the user already has a workflow with this name or key',
+      notFound: false,
+    },
+    CreateWorkflowInput,
+    (ctx, input) => createWorkflow(ctx.em, ctx.deps, ctx.auth.account.id, input),
+  ),
+  list: scopedRoute(
+    'workflows:read',
+    { method: 'GET', path: '/workflows', tag, summary: 'List workflows, newest first' },
+    ListWorkflowsInput,
+    WorkflowListResponse,
+  ).query(async ({ ctx, input }) => {
+    const { rows, meta } = await listWorkflows(ctx.em, ctx.auth.account.id, input);
+    return { data: await outputs(ctx, rows, readExpand(input).has('event_trigger')), meta };
+  }),
+  get: scopedRoute(
+    'workflows:read',
+    {
+      method: 'GET',
+      path: '/workflows/{id}',
+      tag,
+      summary: 'Fetch a workflow',
+      description: `${byKey} expand[]=event_trigger returns the trigger's event type object.`,
+      notFound: true,
+    },
+    GetWorkflowInput,
+    WorkflowResponse,
+  ).query(async ({ ctx, input }) => {
+    const w = await getWorkflow(ctx.em, ctx.auth.account.id, input);
+    return { data: await output(ctx, w, readExpand(input).has('event_trigger')) };
+  }),
+  update: workflows.change(
+    {
+      method: 'PUT',
+      summary: 'Update a workflow',
+      description:
+        'Only the fields given change. template, event_trigger, stop_event and trigger_conditions go to the ' +
+        "drafts; template_status: 'published' publishes them. " +
+        byKey,
+      conflict: 'duplicate_name or duplicate_key',
+    },
+    UpdateWorkflowInput,
+    (ctx, input) => updateWorkflow(ctx.em, ctx.deps, ctx.auth.account.id, input),
+  ),
+  delete: workflows.change(
+    {
+      method: 'DELETE',
+      summary: 'Delete a workflow',
+      description: `It stops triggering at once. ${byKey}`,
+    },
+    WorkflowRefInput,
+    (ctx, input) => deleteWorkflow(ctx.em, ctx.auth.account.id, input),
+  ),
+  publish: workflows.change(
+    {
+      method: 'POST',
+      path: '/workflows/{id}/publish',
+      summary: 'Publish the drafts',
+      description:
+        'Checks the template (exactly one Start, no cycles, edges between known nodes, every node reachable, ' +
+        'valid node settings), the trigger and the conditions; problems come back as validation_error with ' +
+        `node ids. ${byKey}`,
+    },
+    WorkflowRefInput,
+    (ctx, input) => publishWorkflow(ctx.em, ctx.deps, ctx.auth.account.id, input),
+  ),
+  clone: workflows.change(
+    {
+      method: 'POST',
+      path: '/workflows/{id}/clone',
+      summary: 'Clone a workflow',
+      description: `A draft copy with a new unique key and name. ${byKey}`,
+      status: 201,
+      conflict: 'duplicate_name or duplicate_key (when given)',
+    },
+    CloneWorkflowInput,
+    (ctx, input) => cloneWorkflow(ctx.em, ctx.deps, ctx.auth.account.id, input),
+  ),
 });

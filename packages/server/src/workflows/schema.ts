@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiObject } from '../apiObject.ts';
 import { expandFields } from '../http/expand.ts';
 import { listOutput, PageInput } from '../pagination.ts';
 import { timestampShape } from '../time.ts';
@@ -141,9 +142,7 @@ export const ListWorkflowsInput = PageInput.extend({
 export type ListWorkflowsInput = z.infer<typeof ListWorkflowsInput>;
 
 /** The expanded trigger (`expand[]=event_trigger`): the event type object instead of its name. */
-export const EventTriggerOutput = z.object({
-  object: z.literal('event_trigger'),
-  id: z.string(),
+export const EventTriggerOutput = apiObject('event_trigger', {
   event: z.string(),
   entity: z.string(),
   description: z.string().nullable(),
@@ -157,9 +156,7 @@ const Trigger = z.union([z.string(), EventTriggerOutput]).nullable();
 export const WorkflowStats = z.record(z.string(), z.record(z.string(), z.number().int()));
 
 /** The workflow object (seed 004), with seed 000's flat fields when it was created as a rule. */
-export const WorkflowOutput = z.object({
-  object: z.literal('workflow'),
-  id: z.string(),
+export const WorkflowOutput = apiObject('workflow', {
   key: z.string(),
   user_key: z.string(),
   name: z.string(),

@@ -77,6 +77,19 @@ async function flushUnique(em: EntityManager, w: Workflow): Promise<void> {
   }
 }
 
+/** Saves a change of a stored workflow: its drafts checked (and published with `publish`), `updatedAt` stamped. */
+async function saveChange(
+  em: EntityManager,
+  deps: ServerDeps,
+  w: Workflow,
+  publish: boolean,
+): Promise<Workflow> {
+  await checkAndMaybePublish(em, deps, w, publish, { rule: Boolean(w.rule) });
+  w.updatedAt = new Date();
+  await flushUnique(em, w);
+  return w;
+}
+
 function conditionsOrNull(c: unknown): unknown {
   return c === undefined ? null : c;
 }
@@ -251,12 +264,7 @@ export async function updateWorkflow(
       failWith([{ path: 'action_type', message: 'this workflow was not created as a rule' }], 'Invalid rule');
     await applyRule(em, deps, w, input as CreateWorkflowInput);
   }
-  await checkAndMaybePublish(em, deps, w, rule || input.template_status === 'published', {
-    rule: Boolean(w.rule),
-  });
-  w.updatedAt = new Date();
-  await flushUnique(em, w);
-  return w;
+  return saveChange(em, deps, w, rule || input.template_status === 'published');
 }
 
 /** Publishes the drafts (400 `validation_error` listing every problem, with node ids, when it cannot). */
@@ -266,11 +274,7 @@ export async function publishWorkflow(
   accountId: string,
   ref: WorkflowRefInput,
 ): Promise<Workflow> {
-  const w = await getWorkflow(em, accountId, ref);
-  await checkAndMaybePublish(em, deps, w, true, { rule: Boolean(w.rule) });
-  w.updatedAt = new Date();
-  await flushUnique(em, w);
-  return w;
+  return saveChange(em, deps, await getWorkflow(em, accountId, ref), true);
 }
 
 /**

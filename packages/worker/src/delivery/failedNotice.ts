@@ -2,8 +2,7 @@ import { JOBS } from '@switchyard/core';
 import type { EntityManager } from '@switchyard/server/db';
 import { Account, isoUtc, readableInZone, run, runOne } from '@switchyard/server/db';
 import type { WorkerDeps } from '../deps.ts';
-import { MailError } from '../mail/mailer.ts';
-import { notificationAddress } from './notice.ts';
+import { noticeRecipient, sendNotice } from './notice.ts';
 import {
   CLAIM_NOTICE,
   COUNT_FAILURE_AND_QUEUE_NOTICE,
@@ -89,18 +88,8 @@ export async function sendFailedDeliveriesNotice(
   const hook = await runOne(em, NOTICE_WEBHOOK, [webhookId]);
   if (!hook?.notify_on_failure) return 'not_wanted';
   const account = await em.findOneOrFail(Account, { id: hook.account_id });
-  const to = notificationAddress(account);
-  if (!to) {
-    deps.logger.warn({ webhookId }, 'deliveries failed; the account has no notification_email');
-    return 'no_address';
-  }
-  if (!deps.mailer) {
-    deps.logger.warn(
-      { webhookId, to },
-      'deliveries failed; SMTP_URL is not set, so no notice e-mail was sent',
-    );
-    return 'no_mailer';
-  }
+  const recipient = noticeRecipient(deps, account, 'deliveries failed', { webhookId });
+  if (typeof recipient === 'string') return recipient;
   const intervalMs = failureNoticeIntervalMs(deps.env);
   const claim = await runOne(em, CLAIM_NOTICE, [webhookId, intervalMs]);
   if (!claim) {
@@ -118,22 +107,15 @@ export async function sendFailedDeliveriesNotice(
   }
   const since = new Date(claim.first);
   const last = await runOne(em, LAST_FAILED_DELIVERY, [webhookId]);
-  const { subject, text } = failedDeliveriesMessage(
+  const mail = failedDeliveriesMessage(
     hook,
     account,
     { count: claim.n, since, last: last ?? null },
     intervalMs,
   );
-  try {
-    await deps.mailer.send({ to, subject, text });
-  } catch (err) {
-    if (err instanceof MailError && !err.retriable) {
-      deps.logger.error({ err, webhookId, to }, 'failed-deliveries notice refused by the SMTP server');
-      return 'no_address';
-    }
-    await run(em, UNCLAIM_NOTICE, [claim.n, since, claim.prev, webhookId]);
-    throw err;
-  }
-  deps.logger.info({ webhookId, to, failed: claim.n }, 'failed-deliveries notice sent');
-  return 'sent';
+  return sendNotice(deps, recipient, mail, 'failed-deliveries notice', webhookId, {
+    // The failures count again for the next try.
+    undo: () => run(em, UNCLAIM_NOTICE, [claim.n, since, claim.prev, webhookId]),
+    sentLog: { failed: claim.n },
+  });
 }

@@ -1,6 +1,6 @@
 import { Account, readableInZone, Webhook } from '@switchyard/server/db';
 import type { WorkerDeps } from '../deps.ts';
-import { MailError } from '../mail/mailer.ts';
+import { MailError, type Mailer } from '../mail/mailer.ts';
 
 /** The account setting that holds the address system notices go to. */
 export const NOTIFICATION_EMAIL_SETTING = 'notification_email';
@@ -9,6 +9,58 @@ export const NOTIFICATION_EMAIL_SETTING = 'notification_email';
 export function notificationAddress(account: Account): string | null {
   const v = account.settings[NOTIFICATION_EMAIL_SETTING];
   return typeof v === 'string' && v.includes('@') ? v : null;
+}
+
+/**
+ * Where a notice about a webhook goes, and the mailer that sends it; or why none can go (`no_address`, `no_mailer`),
+ * logged as a warning that starts with what happened (`what`, e.g. "webhook disabled"), `log` its context.
+ */
+export function noticeRecipient(
+  deps: WorkerDeps,
+  account: Account,
+  what: string,
+  log: { webhookId: string; accountId?: string },
+): { to: string; mailer: Mailer } | 'no_address' | 'no_mailer' {
+  const to = notificationAddress(account);
+  if (!to) {
+    deps.logger.warn(log, `${what}; the account has no notification_email`);
+    return 'no_address';
+  }
+  if (!deps.mailer) {
+    deps.logger.warn(
+      { webhookId: log.webhookId, to },
+      `${what}; SMTP_URL is not set, so no notice e-mail was sent`,
+    );
+    return 'no_mailer';
+  }
+  return { to, mailer: deps.mailer };
+}
+
+/**
+ * Sends a notice (`what`, e.g. "failure notice") about a webhook: `sent`, or `no_address` when the SMTP server
+ * refuses it for good (a bad address will not pass on a retry: logged, and the job finishes). While the server is
+ * unreachable it throws, after `undo`, so that the job retries. `sentLog` adds to the log line of a success.
+ */
+export async function sendNotice(
+  deps: WorkerDeps,
+  { to, mailer }: { to: string; mailer: Mailer },
+  mail: { subject: string; text: string },
+  what: string,
+  webhookId: string,
+  opts: { undo?: () => Promise<unknown>; sentLog?: Record<string, unknown> } = {},
+): Promise<'sent' | 'no_address'> {
+  try {
+    await mailer.send({ to, ...mail });
+  } catch (err) {
+    if (err instanceof MailError && !err.retriable) {
+      deps.logger.error({ err, webhookId, to }, `${what} refused by the SMTP server`);
+      return 'no_address';
+    }
+    await opts.undo?.();
+    throw err;
+  }
+  deps.logger.info({ webhookId, to, ...opts.sentLog }, `${what} sent`);
+  return 'sent';
 }
 
 /** The e-mail that tells an account its webhook was disabled: what, why, since when, and how to recover. */
@@ -48,32 +100,7 @@ export async function sendFailureNotice(
   // Re-enabled (or deleted) since the job was queued: nothing to tell.
   if (hook?.status !== 'disabled') return 'not_disabled';
   const account = await em.findOneOrFail(Account, { id: hook.accountId });
-  const to = notificationAddress(account);
-  if (!to) {
-    deps.logger.warn(
-      { webhookId, accountId: account.id },
-      'webhook disabled; the account has no notification_email',
-    );
-    return 'no_address';
-  }
-  if (!deps.mailer) {
-    deps.logger.warn(
-      { webhookId, to },
-      'webhook disabled; SMTP_URL is not set, so no notice e-mail was sent',
-    );
-    return 'no_mailer';
-  }
-  const { subject, text } = failureNoticeMessage(hook, account);
-  try {
-    await deps.mailer.send({ to, subject, text });
-  } catch (err) {
-    // A permanent refusal (bad address) will not pass on a retry: log it and finish the job.
-    if (err instanceof MailError && !err.retriable) {
-      deps.logger.error({ err, webhookId, to }, 'failure notice refused by the SMTP server');
-      return 'no_address';
-    }
-    throw err;
-  }
-  deps.logger.info({ webhookId, to }, 'failure notice sent');
-  return 'sent';
+  const recipient = noticeRecipient(deps, account, 'webhook disabled', { webhookId, accountId: account.id });
+  if (typeof recipient === 'string') return recipient;
+  return sendNotice(deps, recipient, failureNoticeMessage(hook, account), 'failure notice', webhookId);
 }

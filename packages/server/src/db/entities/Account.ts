@@ -1,5 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
-import { timestamps } from './columns.ts';
+import { timestamps, uuidId } from './columns.ts';
 
 /** Which environment of its organisation an account is (seed 004: `pk_test`/`sk_test`, `pk_live`/`sk_live`). */
 export type Environment = 'live' | 'test';
@@ -9,7 +9,7 @@ export const Account = defineEntity({
   name: 'Account',
   tableName: 'accounts',
   properties: {
-    id: p.uuid().primary(),
+    ...uuidId(),
     name: p.string(),
     /** The organisation whose `live` or `test` environment this account is; environments share no data. */
     organisationId: p.uuid(),

@@ -1,5 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
-import { created } from './columns.ts';
+import { created, uuidId } from './columns.ts';
 
 /** `secret` keys (`sk_…`, and the older `sy_…`) carry scopes; `publishable` keys (`pk_…`) only identify the account. */
 export type ApiKeyKind = 'secret' | 'publishable';
@@ -9,7 +9,7 @@ export const ApiKey = defineEntity({
   name: 'ApiKey',
   tableName: 'api_keys',
   properties: {
-    id: p.uuid().primary(),
+    ...uuidId(),
     accountId: p.uuid().index(),
     name: p.string(),
     kind: p.string().$type<ApiKeyKind>().default('secret'),

@@ -1,11 +1,12 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { uuidId } from './columns.ts';
 
 /** One HTTP attempt of a delivery: what was sent and what came back (body cut at 20 KB). */
 export const DeliveryAttempt = defineEntity({
   name: 'DeliveryAttempt',
   tableName: 'delivery_attempts',
   properties: {
-    id: p.uuid().primary(),
+    ...uuidId(),
     deliveryId: p.uuid(),
     accountId: p.uuid(),
     number: p.integer(),

@@ -1,13 +1,13 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import type { StepState } from '@switchyard/core';
-import { timestamps } from './columns.ts';
+import { timestamps, uuidId } from './columns.ts';
 
 /** One node of one execution: its state, attempts, when it runs, and what it produced or why it failed. */
 export const ExecutionStep = defineEntity({
   name: 'ExecutionStep',
   tableName: 'execution_steps',
   properties: {
-    id: p.uuid().primary(),
+    ...uuidId(),
     executionId: p.uuid(),
     nodeId: p.text(),
     type: p.text(),

@@ -4,8 +4,11 @@ import { p } from '@mikro-orm/core';
 
 const now = () => new Date();
 
-/** `id` (a UUIDv7, made by the caller) and the owning `accountId`. */
-export const accountOwned = () => ({ id: p.uuid().primary(), accountId: p.uuid() });
+/** `id`, the primary key: a UUIDv7 made by the caller (time-ordered, so lists page by it). */
+export const uuidId = () => ({ id: p.uuid().primary() });
+
+/** `id` (see {@link uuidId}) and the owning `accountId`. */
+export const accountOwned = () => ({ ...uuidId(), accountId: p.uuid() });
 
 /** `createdAt`, set on insert. */
 export const created = () => ({ createdAt: p.datetime().onCreate(now) });
