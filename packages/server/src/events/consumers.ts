@@ -1,8 +1,7 @@
 import type { EntityManager } from '../db/orm.ts';
 import type { ServerDeps } from '../deps.ts';
 import { type StartResult, startExecutionsForEvent } from '../executions/start.ts';
-import type { AcceptedEvent } from './schema.ts';
-import type { NewEvent } from './service.ts';
+import type { emitEvent } from './service.ts';
 
 /** An event as stored, handed to every consumer inside the transaction that stored it. */
 export interface StoredEvent {
@@ -24,13 +23,8 @@ export interface StoredEvent {
   couldStartWorkflow?: boolean;
 }
 
-/** Stores an event Switchyard raises itself, in `em`'s transaction (ingestion's {@link emitEvent}). */
-export type EmitEvent = (
-  em: EntityManager,
-  deps: ServerDeps,
-  accountId: string,
-  event: NewEvent,
-) => Promise<AcceptedEvent>;
+/** Stores an event Switchyard raises itself, in `em`'s transaction: ingestion's own `emitEvent`. */
+export type EmitEvent = typeof emitEvent;
 
 /** What the caller of one ingestion hands its consumers, and what they hand back. */
 export interface IngestContext {
