@@ -31,6 +31,20 @@ const ADD_JOB = statement<
      max_attempts => $5::int, job_key => $6, priority => $7::int, job_key_mode => $8)`,
 );
 
+/** A job to add inside a statement of its own (`add_job` per spec): its payload checked as {@link enqueueJob} does. */
+export interface JobSpec {
+  name: JobName;
+  payload: string;
+  jobKey: string;
+  maxAttempts: number;
+}
+
+export function jobSpec<N extends JobName>(name: N, payload: JobPayload<N>, jobKey: string): JobSpec {
+  const job = JOBS[name];
+  job.payload.parse(payload);
+  return { name, payload: JSON.stringify(payload), jobKey, maxAttempts: job.maxAttempts };
+}
+
 /**
  * Adds a graphile-worker job with `graphile_worker.add_job` through the caller's EntityManager, so the job is part
  * of the caller's transaction: if the transaction rolls back, nothing was enqueued.

@@ -12,7 +12,7 @@ import { type Queryable, runOne } from '../db/statement.ts';
 import { planDeliveries } from '../deliveries/fanOut.ts';
 import type { ServerDeps } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
-import { recordSentEventTypes } from '../eventTypes/service.ts';
+import { catalogCandidates, recordSentEventTypes } from '../eventTypes/service.ts';
 import type { StartResult } from '../executions/start.ts';
 import type { RateCharge } from '../http/rateLimit.ts';
 import { type PageInput, paginate } from '../pagination.ts';
@@ -106,6 +106,8 @@ async function storeInTransaction(
   accountId: string,
   ev: NewEvent,
   ctx: IngestContext,
+  /** Adds the event's type to the catalog and creates its user in the same statement (a lone event's ingestion). */
+  withNames = false,
 ): Promise<AcceptedEvent> {
   const row = toEventRow(ev);
   if (row.external_id) {
@@ -139,10 +141,20 @@ async function storeInTransaction(
       (tries === 0 ? cachedRouting(accountId) : undefined) ?? (await transactionRouting(tem, accountId));
     if (!routing) throw notFound(`Account ${accountId}`);
     const deliveries = planDeliveries(subscribedHooks(routing, row.type, row.user_key), event, deps);
+    const types = withNames ? catalogCandidates([row.type]).filter((t) => !routing.catalog.has(t)) : [];
     const result = await runOne(
       tem,
       INGEST,
-      ingestParams(accountId, routing, [row], deliveries, [{ key: null, place: 0 }]),
+      ingestParams(
+        accountId,
+        routing,
+        [row],
+        deliveries,
+        [{ key: null, place: 0 }],
+        undefined,
+        types,
+        withNames ? [row.user_key] : [],
+      ),
     );
     if (result?.current !== 1) {
       // A webhook or workflow changed since the routing was read: nothing was written; read it again.
@@ -240,6 +252,10 @@ export async function ingestEvents(
   await opts.rateCharge?.consume();
   const ctx: IngestContext = { executionData: opts.executionData ?? null, starts: [], emit: emitEvent };
   const accepted = await em.transactional(async (tem) => {
+    // A lone event adds its catalog name and user in its own statement, which locks them after its snapshot as
+    // the statements below do.
+    if (events.length === 1)
+      return [await storeInTransaction(tem, deps, accountId, events[0] as NewEvent, ctx, true)];
     const out: AcceptedEvent[] = [];
     for (const ev of events) out.push(await storeInTransaction(tem, deps, accountId, ev, ctx));
     // After the events, as the fast path does: every transaction locks snapshots, then catalog names, then

@@ -131,8 +131,14 @@ export const ZONE_AND_USER = statement<
     where a.id = $1`,
 );
 
-/** Writes an execution. Template, data and caused_by go as JSON text. */
-export const INSERT_EXECUTION = statement<
+/**
+ * Writes an execution in one statement: the execution (template, data and caused_by as JSON text), one step per node
+ * (`pending`, or as planned at creation: Start `succeeded`, its first actions `scheduled`), its count on the
+ * workflow when `$18` (in this connection's slot of `workflow_counts`: concurrent events that start one workflow each
+ * increment a row of their own instead of queueing on one row lock until they commit), and its first jobs through
+ * graphile-worker's `add_job`. A skipped execution (the loop guard) passes no steps, no count and no jobs.
+ */
+export const CREATE_EXECUTION = statement<
   [
     id: string,
     accountId: string,
@@ -147,42 +153,39 @@ export const INSERT_EXECUTION = statement<
     error: string | null,
     startedAt: Date | null,
     finishedAt: Date | null,
-  ]
+    stepIds: string[],
+    stepNodeIds: string[],
+    stepTypes: string[],
+    stepStatuses: ('pending' | 'scheduled' | 'succeeded')[],
+    count: boolean,
+    jobNames: string[],
+    jobPayloads: string[],
+    jobKeys: string[],
+    jobMaxAttempts: number[],
+  ],
+  { jobs: number }
 >(
-  'executions_insert',
-  `insert into executions (id, account_id, workflow_id, user_key, status, template, data, event_id, caused_by,
-     stop_event, error, started_at, finished_at, created_at, updated_at)
-   values ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9::jsonb, $10, $11, $12, $13, now(), now())`,
-);
-
-/** Writes an execution's steps, one per node: `pending`, or as planned at creation (Start `succeeded`, its first
- * actions `scheduled`). */
-export const INSERT_STEPS = statement<
-  [
-    executionId: string,
-    ids: string[],
-    nodeIds: string[],
-    types: string[],
-    statuses: ('pending' | 'scheduled' | 'succeeded')[],
-  ]
->(
-  'executions_insert_steps',
-  `insert into execution_steps (id, execution_id, node_id, type, status, attempts, run_at, started_at, finished_at,
-     created_at, updated_at)
-   select u.id, $1, u.node_id, u.type, u.status, case when u.status = 'succeeded' then 1 else 0 end,
-          case when u.status <> 'pending' then now() end, case when u.status = 'succeeded' then now() end,
-          case when u.status = 'succeeded' then now() end, now(), now()
-     from unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) as u(id, node_id, type, status)`,
-);
-
-/**
- * Counts an execution on its workflow, in the slot of this connection: concurrent events that start one workflow
- * each increment a row of their own instead of queueing on one row lock until their transactions commit.
- */
-export const COUNT_EXECUTION = statement<[workflowId: string]>(
-  'executions_count_on_workflow',
-  `insert into workflow_counts as c (workflow_id, slot, executions, last_triggered_at)
-   values ($1, pg_backend_pid() % 16, 1, now())
-   on conflict (workflow_id, slot) do update
-     set executions = c.executions + 1, last_triggered_at = greatest(c.last_triggered_at, excluded.last_triggered_at)`,
+  'executions_create',
+  `with ex as (
+     insert into executions (id, account_id, workflow_id, user_key, status, template, data, event_id, caused_by,
+       stop_event, error, started_at, finished_at, created_at, updated_at)
+     values ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9::jsonb, $10, $11, $12, $13, now(), now())
+   ), steps as (
+     insert into execution_steps (id, execution_id, node_id, type, status, attempts, run_at, started_at, finished_at,
+       created_at, updated_at)
+     select u.id, $1, u.node_id, u.type, u.status, case when u.status = 'succeeded' then 1 else 0 end,
+            case when u.status <> 'pending' then now() end, case when u.status = 'succeeded' then now() end,
+            case when u.status = 'succeeded' then now() end, now(), now()
+       from unnest($14::uuid[], $15::text[], $16::text[], $17::text[]) as u(id, node_id, type, status)
+   ), counted as (
+     insert into workflow_counts as c (workflow_id, slot, executions, last_triggered_at)
+     select $3, pg_backend_pid() % 16, 1, now() where $18::boolean
+     on conflict (workflow_id, slot) do update
+       set executions = c.executions + 1, last_triggered_at = greatest(c.last_triggered_at, excluded.last_triggered_at)
+   ), jobs as (
+     select graphile_worker.add_job(identifier => j.name, payload => j.payload::json, max_attempts => j.max_attempts,
+              job_key => j.job_key)
+       from unnest($19::text[], $20::text[], $21::text[], $22::int[]) as j(name, payload, job_key, max_attempts)
+   )
+   select (select count(*) from jobs)::int as jobs`,
 );

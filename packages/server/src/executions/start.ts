@@ -1,6 +1,6 @@
 import { planNext, stepJobKey, type WorkflowTemplate } from '@switchyard/core';
 import { uuidv7 } from 'uuidv7';
-import { enqueueJob } from '../db/enqueue.ts';
+import { type JobSpec, jobSpec } from '../db/enqueue.ts';
 import type { Workflow } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
 import { run, runOne } from '../db/statement.ts';
@@ -10,11 +10,9 @@ import { findTriggeredWorkflows } from '../workflows/triggers.ts';
 import { buildContext } from './context.ts';
 import {
   CAUSES_OF,
-  COUNT_EXECUTION,
   COUNT_TRIGGER,
+  CREATE_EXECUTION,
   DISABLE_WORKFLOW,
-  INSERT_EXECUTION,
-  INSERT_STEPS,
   TODAY_IN_ZONE,
   ZONE_AND_USER,
 } from './sql.ts';
@@ -103,6 +101,18 @@ async function passesBreaker(
   return false;
 }
 
+const NO_STEPS: [string[], string[], string[], []] = [[], [], [], []];
+
+/** CREATE_EXECUTION's job columns. */
+function jobColumns(jobs: readonly JobSpec[]): [string[], string[], string[], number[]] {
+  return [
+    jobs.map((j) => j.name),
+    jobs.map((j) => j.payload),
+    jobs.map((j) => j.jobKey),
+    jobs.map((j) => j.maxAttempts),
+  ];
+}
+
 /** Node types the engine evaluates while planning; the others are actions, each run as a job. */
 const INLINE_TYPES: ReadonlySet<string> = new Set(['Start', 'Delay', 'Condition']);
 
@@ -156,7 +166,7 @@ export async function startWorkflows(
         { workflowId: wf.id, eventId: opts.event?.id, chain: opts.causedBy },
         'loop guard refused',
       );
-      await run(em, INSERT_EXECUTION, [
+      await run(em, CREATE_EXECUTION, [
         ...base,
         'skipped',
         JSON.stringify(template),
@@ -167,6 +177,9 @@ export async function startWorkflows(
         reason,
         null,
         new Date(),
+        ...NO_STEPS,
+        false,
+        ...jobColumns([]),
       ]);
       results.push({ workflowId: wf.id, executionId: id, status: 'skipped', reason });
       continue;
@@ -191,7 +204,18 @@ export async function startWorkflows(
       workflow: { id: wf.id, key: wf.key, name: wf.name },
     });
     const status = wf.autoStart || opts.forceStart ? 'running' : 'waiting';
-    await run(em, INSERT_EXECUTION, [
+    const planned = status === 'running' ? firstActions(template) : null;
+    const statusOf = (nodeId: string) =>
+      planned?.start === nodeId ? 'succeeded' : planned?.actions.includes(nodeId) ? 'scheduled' : 'pending';
+    // The first actions' jobs, in the event's transaction: nothing waits for a planning job.
+    const jobs: JobSpec[] = planned
+      ? planned.actions.map((nodeId) =>
+          jobSpec('run_workflow_step', { execution_id: id, node_id: nodeId }, stepJobKey(id, nodeId)),
+        )
+      : status === 'running'
+        ? [jobSpec('start_execution', { execution_id: id }, `execution:${id}:start`)]
+        : [];
+    const created = await runOne(em, CREATE_EXECUTION, [
       ...base,
       status,
       JSON.stringify(template),
@@ -202,31 +226,14 @@ export async function startWorkflows(
       null,
       status === 'running' ? new Date() : null,
       null,
-    ]);
-    const planned = status === 'running' ? firstActions(template) : null;
-    const statusOf = (nodeId: string) =>
-      planned?.start === nodeId ? 'succeeded' : planned?.actions.includes(nodeId) ? 'scheduled' : 'pending';
-    await run(em, INSERT_STEPS, [
-      id,
       template.nodes.map(() => uuidv7()),
       template.nodes.map((n) => n.id),
       template.nodes.map((n) => n.type),
       template.nodes.map((n) => statusOf(n.id)),
+      true,
+      ...jobColumns(jobs),
     ]);
-    await run(em, COUNT_EXECUTION, [wf.id]);
-    if (planned) {
-      // The first actions' jobs, in the event's transaction: nothing waits for a planning job.
-      for (const nodeId of planned.actions) {
-        await enqueueJob(
-          em,
-          'run_workflow_step',
-          { execution_id: id, node_id: nodeId },
-          { jobKey: stepJobKey(id, nodeId) },
-        );
-      }
-    } else if (status === 'running') {
-      await enqueueJob(em, 'start_execution', { execution_id: id }, { jobKey: `execution:${id}:start` });
-    }
+    if (created?.jobs !== jobs.length) throw new Error(`queued ${created?.jobs} jobs for ${jobs.length}`);
     // The catalog's `workflow.triggered`, for subscribers (no entity snapshot: it describes no entity of the host).
     await opts.emit(em, deps, accountId, {
       type: 'workflow.triggered',
