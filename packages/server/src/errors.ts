@@ -64,12 +64,24 @@ function isMissing(issue: ZodError['issues'][number]): boolean {
   return issue.code === 'invalid_type' && /received undefined/.test(issue.message);
 }
 
+/** tRPC's message when a procedure's answer fails its output schema. */
+const OUTPUT_INVALID = 'Output validation failed';
+
 /**
  * Turns whatever a procedure threw into an AppError: AppErrors pass through, zod failures become
  * `validation_error` (or `missing_required_field` when every problem is an absent field), tRPC's own errors keep
  * their meaning, anything else is an `internal_error` whose message does not leak internals.
  */
 export function toAppError(cause: unknown): AppError {
+  // An answer that fails its own output schema is the server's fault, not the caller's: its zod problems describe
+  // the response, and must not come back as the request's validation_error.
+  if (
+    cause instanceof TRPCError &&
+    cause.code === 'INTERNAL_SERVER_ERROR' &&
+    cause.message === OUTPUT_INVALID
+  ) {
+    return new AppError('internal_error', 'Internal server error');
+  }
   let err: unknown = cause;
   if (err instanceof TRPCError && err.cause) err = err.cause;
   if (err instanceof AppError) return err;
