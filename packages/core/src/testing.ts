@@ -68,6 +68,14 @@ export function seed000Rule() {
 }
 
 /**
+ * A template that runs `nodes` one after another after a Start node (id `start`): `start-a`, `a-b`, … as edges.
+ */
+export function startChain<N extends { id: string; type: string }>(...nodes: N[]) {
+  const all = [{ id: 'start', type: 'Start' as const }, ...nodes];
+  return { nodes: all, edges: all.slice(1).map((n, i) => `${all[i]?.id}-${n.id}`) };
+}
+
+/**
  * Start → Delay → Webhook (nodes `start`, `wait`, `call`): the smallest workflow that waits, then calls `url`;
  * `webhook` adds to the Webhook node (params, headers, method).
  */
@@ -76,12 +84,8 @@ export function delayThenWebhook(
   delay: { n: number; unit: 'sec' | 'min' | 'hour' | 'day' },
   webhook: { params?: string; headers?: string; method?: 'GET' | 'POST' } = {},
 ) {
-  return {
-    nodes: [
-      { id: 'start', type: 'Start' as const },
-      { id: 'wait', type: 'Delay' as const, delay_n: delay.n, delay_unit: delay.unit },
-      { id: 'call', type: 'Webhook' as const, url, ...webhook },
-    ],
-    edges: ['start-wait', 'wait-call'],
-  };
+  return startChain(
+    { id: 'wait', type: 'Delay' as const, delay_n: delay.n, delay_unit: delay.unit },
+    { id: 'call', type: 'Webhook' as const, url, ...webhook },
+  );
 }

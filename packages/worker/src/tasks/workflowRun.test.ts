@@ -1,4 +1,4 @@
-import { delayThenWebhook, seed004Template } from '@switchyard/core/testing';
+import { delayThenWebhook, seed004Template, startChain } from '@switchyard/core/testing';
 import { createAccount } from '@switchyard/server';
 import { waitUntil } from '@switchyard/server/testing';
 import { describe, expect, it } from 'vitest';
@@ -145,14 +145,8 @@ describe('seed 000 rule with a webhook action', () => {
 });
 
 describe('failures', () => {
-  const template = (url: string, after: string) => ({
-    nodes: [
-      { id: 'start', type: 'Start' },
-      { id: 'call', type: 'Webhook', url },
-      { id: 'after', type: 'Webhook', url: after },
-    ],
-    edges: ['start-call', 'call-after'],
-  });
+  const template = (url: string, after: string) =>
+    startChain({ id: 'call', type: 'Webhook', url }, { id: 'after', type: 'Webhook', url: after });
 
   it('a 500 is retried with backoff, then fails the execution, skips what follows, and emits workflow.execution_failed; rerun resumes from the failed step', async () => {
     let healthy = false;
@@ -374,13 +368,7 @@ describe('loop guard', () => {
     const wf = await createWorkflow({
       name: 'Echo',
       event_trigger: 'deal.stage_changed',
-      template: {
-        nodes: [
-          { id: 'start', type: 'Start' },
-          { id: 'echo', type: 'Webhook', url: r.url },
-        ],
-        edges: ['start-echo'],
-      },
+      template: startChain({ id: 'echo', type: 'Webhook', url: r.url }),
     });
     const seen = new Set<string>();
     const pump = setInterval(() => {
@@ -454,19 +442,13 @@ describe('merge tokens in header and param lines', () => {
     const wf = await createWorkflow({
       name: 'Injection',
       event_trigger: 'contact.owner_changed',
-      template: {
-        nodes: [
-          { id: 'start', type: 'Start' },
-          {
-            id: 'call',
-            type: 'Webhook',
-            url: r.url,
-            headers: 'X-Name: {{contact.name}}',
-            params: 'name: {{contact.name}}\nowner: {{contact.owner | default: "nobody"}}',
-          },
-        ],
-        edges: ['start-call'],
-      },
+      template: startChain({
+        id: 'call',
+        type: 'Webhook',
+        url: r.url,
+        headers: 'X-Name: {{contact.name}}',
+        params: 'name: {{contact.name}}\nowner: {{contact.owner | default: "nobody"}}',
+      }),
     });
     await call('POST', '/v1/events', {
       type: 'contact.owner_changed',
@@ -556,14 +538,10 @@ describe('Delay in the account time zone', () => {
         name: 'Morning after',
         event_trigger: 'contact.created',
         template_status: 'published',
-        template: {
-          nodes: [
-            { id: 'start', type: 'Start' },
-            { id: 'wait', type: 'Delay', delay_n: 1, delay_unit: 'day', minute_of_day: 570 },
-            { id: 'hello', type: 'Webhook', url: r.url },
-          ],
-          edges: ['start-wait', 'wait-hello'],
-        },
+        template: startChain(
+          { id: 'wait', type: 'Delay', delay_n: 1, delay_unit: 'day', minute_of_day: 570 },
+          { id: 'hello', type: 'Webhook', url: r.url },
+        ),
       },
       { key: apiKey },
     );
@@ -596,14 +574,10 @@ describe('a node that cannot be evaluated', () => {
     const r = route();
     const wf = await createWorkflow({
       name: 'Broken delay',
-      template: {
-        nodes: [
-          { id: 'start', type: 'Start' },
-          { id: 'wait', type: 'Delay', delay_n: 1, delay_unit: 'sec' },
-          { id: 'never', type: 'Webhook', url: r.url },
-        ],
-        edges: ['start-wait', 'wait-never'],
-      },
+      template: startChain(
+        { id: 'wait', type: 'Delay', delay_n: 1, delay_unit: 'sec' },
+        { id: 'never', type: 'Webhook', url: r.url },
+      ),
     });
     // A published template the current rules would refuse (as if written by older code).
     await srv.deps.orm.em
