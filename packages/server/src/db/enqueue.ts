@@ -31,15 +31,16 @@ const ADD_JOB = statement<
      max_attempts => $5::int, job_key => $6, priority => $7::int, job_key_mode => $8)`,
 );
 
-/** A job to add inside a statement of its own (`add_job` per spec): its payload checked as {@link enqueueJob} does. */
+/** A job as `add_job` takes it: its payload checked against the catalog and written as JSON, its catalog attempts. */
 export interface JobSpec {
   name: JobName;
   payload: string;
-  jobKey: string;
+  jobKey: string | null;
   maxAttempts: number;
 }
 
-export function jobSpec<N extends JobName>(name: N, payload: JobPayload<N>, jobKey: string): JobSpec {
+/** The {@link JobSpec} of a job, for {@link enqueueJob} or a statement that adds its jobs itself. */
+export function jobSpec<N extends JobName>(name: N, payload: JobPayload<N>, jobKey: string | null): JobSpec {
   const job = JOBS[name];
   job.payload.parse(payload);
   return { name, payload: JSON.stringify(payload), jobKey, maxAttempts: job.maxAttempts };
@@ -55,15 +56,14 @@ export async function enqueueJob<N extends JobName>(
   payload: JobPayload<N>,
   opts: EnqueueOptions = {},
 ): Promise<void> {
-  const job = JOBS[name];
-  job.payload.parse(payload);
+  const job = jobSpec(name, payload, opts.jobKey ?? null);
   await run(em, ADD_JOB, [
     name,
-    JSON.stringify(payload),
+    job.payload,
     opts.queueName ?? null,
     opts.runAt ?? null,
     job.maxAttempts,
-    opts.jobKey ?? null,
+    job.jobKey,
     opts.priority ?? null,
     opts.jobKeyMode ?? null,
   ]);

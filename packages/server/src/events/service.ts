@@ -252,12 +252,12 @@ export async function ingestEvents(
   await opts.rateCharge?.consume();
   const ctx: IngestContext = { executionData: opts.executionData ?? null, starts: [], emit: emitEvent };
   const accepted = await em.transactional(async (tem) => {
-    // A lone event adds its catalog name and user in its own statement, which locks them after its snapshot as
-    // the statements below do.
-    if (events.length === 1)
-      return [await storeInTransaction(tem, deps, accountId, events[0] as NewEvent, ctx, true)];
+    // A lone event adds its catalog name and user in its own ingestion statement, which locks them after its
+    // snapshot as the statements below do; a duplicate's statement stored nothing, so added neither.
+    const lone = events.length === 1;
     const out: AcceptedEvent[] = [];
-    for (const ev of events) out.push(await storeInTransaction(tem, deps, accountId, ev, ctx));
+    for (const ev of events) out.push(await storeInTransaction(tem, deps, accountId, ev, ctx, lone));
+    if (lone && out[0]?.duplicate === false) return out;
     // After the events, as the fast path does: every transaction locks snapshots, then catalog names, then
     // users, so two of them never wait on each other in a cycle.
     await recordSentEventTypes(

@@ -160,7 +160,7 @@ export const CREATE_EXECUTION = statement<
     count: boolean,
     jobNames: string[],
     jobPayloads: string[],
-    jobKeys: string[],
+    jobKeys: (string | null)[],
     jobMaxAttempts: number[],
   ],
   { jobs: number }

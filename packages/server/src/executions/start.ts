@@ -104,7 +104,7 @@ async function passesBreaker(
 const NO_STEPS: [string[], string[], string[], []] = [[], [], [], []];
 
 /** CREATE_EXECUTION's job columns. */
-function jobColumns(jobs: readonly JobSpec[]): [string[], string[], string[], number[]] {
+function jobColumns(jobs: readonly JobSpec[]): [string[], string[], (string | null)[], number[]] {
   return [
     jobs.map((j) => j.name),
     jobs.map((j) => j.payload),
