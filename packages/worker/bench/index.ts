@@ -81,7 +81,7 @@ try {
     batch: { db: DB.pipeline, pids: sy, run: (n) => pipeline.batchThroughput(n, 100, 4) },
     executions: { db: DB.pipeline, pids: sy, run: (n) => executions.throughput(n, s.clients) },
   };
-  const active = ROWS.filter((k) => rows[k]);
+  const active = ROWS.filter((k) => rows[k] && (s.rows.length === 0 || s.rows.includes(k)));
 
   progress('warming up (JIT, connections, prepared statements)');
   for (const k of active) await rows[k]?.run(Math.min(200, s.events));

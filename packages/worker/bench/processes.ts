@@ -16,7 +16,8 @@ process.once('exit', () => {
 });
 
 /**
- * Runs `node <script> ...args` with only `env` (and PATH) in its environment, and resolves once its output matches
+ * Runs `node <script> ...args` with only `env` (and PATH, and PGOPTIONS when set: `PGOPTIONS='-c
+ * log_min_duration_statement=0'` logs every statement of the stacks, for a profile) in its environment, and resolves once its output matches
  * `ready`. The child gets an IPC channel: the bench's runners stop themselves when it closes.
  */
 export async function spawnNode(
@@ -36,7 +37,11 @@ export async function spawnNode(
       ]
     : [];
   const child = spawn(process.execPath, [...prof, ...args], {
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      ...(process.env.PGOPTIONS && { PGOPTIONS: process.env.PGOPTIONS }),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   running.add(child);

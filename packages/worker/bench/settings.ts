@@ -1,6 +1,7 @@
 // The worker bench's knobs, read once: command-line flags first, then BENCH_* environment variables, then defaults
 // sized so that the whole `pnpm bench` stays near 10 minutes on a 2-core machine. For a quick look:
-// `BENCH_ROUNDS=1 BENCH_EVENTS=200 BENCH_LATENCY_RUNS=1 BENCH_SCALE_OUT_EVENTS=0 pnpm bench worker`.
+// `BENCH_ROUNDS=1 BENCH_EVENTS=200 BENCH_LATENCY_RUNS=1 BENCH_SCALE_OUT_EVENTS=0 pnpm bench worker`; one row alone:
+// `BENCH_ROWS=executions` (a comma-separated list of row keys, see summary.ts).
 import { parseArgs } from 'node:util';
 
 const FLAGS = {
@@ -36,15 +37,20 @@ export interface BenchSettings {
   redisPort: number;
   /** Concurrent callers of the throughput rows. */
   clients: number;
+  /** The throughput rows to run (`--rows single,executions` / BENCH_ROWS); every row when empty. */
+  rows: string[];
 }
 
 export function readSettings(argv = process.argv.slice(2), env = process.env): BenchSettings {
   const { values } = parseArgs({
     args: argv,
-    options: Object.fromEntries(Object.keys(FLAGS).map((k) => [k, { type: 'string' }])) as Record<
-      Flag,
-      { type: 'string' }
-    >,
+    options: {
+      ...(Object.fromEntries(Object.keys(FLAGS).map((k) => [k, { type: 'string' }])) as Record<
+        Flag,
+        { type: 'string' }
+      >),
+      rows: { type: 'string' },
+    },
   });
   const read = (flag: Flag): number => {
     const [name, fallback] = FLAGS[flag];
@@ -66,6 +72,7 @@ export function readSettings(argv = process.argv.slice(2), env = process.env): B
     scaleOutEvents: read('scale-out-events'),
     redisPort: read('redis-port'),
     clients: 32,
+    rows: (values.rows ?? env.BENCH_ROWS ?? '').split(',').filter(Boolean),
   };
   for (const k of ['rounds', 'events', 'concurrency', 'rate'] as const) {
     if (s[k] < 1) throw new Error(`${k} must be at least 1`);

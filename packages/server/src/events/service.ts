@@ -6,6 +6,7 @@ import {
   validateEventName,
 } from '@switchyard/core';
 import { uuidv7 } from 'uuidv7';
+import { coalesced } from '../db/coalesce.ts';
 import { Event } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
 import { type Queryable, runOne } from '../db/statement.ts';
@@ -250,29 +251,71 @@ export async function ingestEvents(
     }
   }
   await opts.rateCharge?.consume();
-  const ctx: IngestContext = { executionData: opts.executionData ?? null, starts: [], emit: emitEvent };
-  const accepted = await em.transactional(async (tem) => {
-    // A lone event adds its catalog name and user in its own ingestion statement, which locks them after its
-    // snapshot as the statements below do; a duplicate's statement stored nothing, so added neither.
-    const lone = events.length === 1;
-    const out: AcceptedEvent[] = [];
-    for (const ev of events) out.push(await storeInTransaction(tem, deps, accountId, ev, ctx, lone));
-    if (lone && out[0]?.duplicate === false) return out;
-    // After the events, as the fast path does: every transaction locks snapshots, then catalog names, then
-    // users, so two of them never wait on each other in a cycle.
-    await recordSentEventTypes(
-      tem,
-      accountId,
-      events.map((e) => e.type),
-    );
-    await discoverUsers(
-      tem,
-      accountId,
-      events.map((e) => e.userKey ?? MAIN_USER_KEY),
-    );
-    return out;
-  });
+  const general: GeneralCall = { accountId, events, executionData: opts.executionData ?? null };
+  // `POST /v1/trigger`'s event form is rare and carries its own data: it goes alone; events group-commit.
+  return general.executionData === null
+    ? groupedIngest(deps)(general)
+    : em.transactional((tem) => storeGeneral(tem, deps, general));
+}
+
+/** One request's events on the general path (see {@link ingestEvents}). */
+interface GeneralCall {
+  accountId: string;
+  events: NewEvent[];
+  executionData: Record<string, unknown> | null;
+}
+
+/**
+ * Stores one request's events one by one in `tem`'s transaction, each with its consumers run (workflow starts),
+ * then records their catalog names and users.
+ */
+async function storeGeneral(tem: EntityManager, deps: ServerDeps, call: GeneralCall): Promise<Ingested> {
+  const { accountId, events } = call;
+  const ctx: IngestContext = { executionData: call.executionData, starts: [], emit: emitEvent };
+  // A lone event adds its catalog name and user in its own ingestion statement, which locks them after its
+  // snapshot as the statements below do; a duplicate's statement stored nothing, so added neither.
+  const lone = events.length === 1;
+  const accepted: AcceptedEvent[] = [];
+  for (const ev of events) accepted.push(await storeInTransaction(tem, deps, accountId, ev, ctx, lone));
+  if (lone && accepted[0]?.duplicate === false) return { accepted, starts: ctx.starts };
+  // After the events, as the fast path does: every transaction locks snapshots, then catalog names, then
+  // users, so two of them never wait on each other in a cycle.
+  await recordSentEventTypes(
+    tem,
+    accountId,
+    events.map((e) => e.type),
+  );
+  await discoverUsers(
+    tem,
+    accountId,
+    events.map((e) => e.userKey ?? MAIN_USER_KEY),
+  );
   return { accepted, starts: ctx.starts };
+}
+
+/**
+ * The general path, group-committed per server: while two of its transactions run, the requests that come wait
+ * and then go together in one transaction (one commit, one WAL flush for all of them), each request's events
+ * stored as it would be alone. When that transaction fails (one request's bad input, two groups that deadlock),
+ * each of its requests runs again alone, so one request's failure is never another's.
+ */
+const groupsOf = new WeakMap<ServerDeps, (call: GeneralCall) => Promise<Ingested>>();
+
+function groupedIngest(deps: ServerDeps): (call: GeneralCall) => Promise<Ingested> {
+  let group = groupsOf.get(deps);
+  if (!group) {
+    group = coalesced(
+      (calls: GeneralCall[]) =>
+        deps.orm.em.fork().transactional(async (tem) => {
+          const out: Ingested[] = [];
+          for (const call of calls) out.push(await storeGeneral(tem, deps, call));
+          return out;
+        }),
+      { maxItems: 20 },
+    );
+    groupsOf.set(deps, group);
+  }
+  return group;
 }
 
 /**

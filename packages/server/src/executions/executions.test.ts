@@ -67,6 +67,28 @@ describe('circuit breaker', () => {
     expect(await executionsOf(wf.id)).toHaveLength(50);
   });
 
+  it('concurrent events that start workflows (stored together, a group per commit) are each answered as if alone: a resent id once', async () => {
+    const wf = await createWorkflow({ name: 'Grouped', event_trigger: 'deal.archived' });
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        call('POST', '/v1/events', {
+          type: 'deal.archived',
+          ...(i % 4 === 0 && { id: 'resent' }),
+          data: { id: `g-${i}` },
+        }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(results.map(() => 202));
+    const resent = results.filter((_, i) => i % 4 === 0).map((r) => r.body.data);
+    expect(resent.filter((d) => !d.duplicate)).toHaveLength(1);
+    expect(new Set(resent.map((d) => d.id)).size).toBe(1);
+    const firsts = results.filter((r) => !r.body.data.duplicate).map((r) => r.body.data.id);
+    expect(new Set(firsts).size).toBe(31);
+    const executions = await executionsOf(wf.id);
+    expect(executions).toHaveLength(31);
+    expect(new Set(executions.map((e) => e.event_id))).toEqual(new Set(firsts));
+  });
+
   it('counts the day in the account time zone (one row per local day)', async () => {
     const wf = await createWorkflow({
       name: 'Breaker zone',
