@@ -194,6 +194,9 @@ export const INGEST = statement<
                   null, null)::graphile_worker.job_spec
          from planned p join d on d.id = p.id
         where p.status = 'pending'))
+      -- Not called without a job: add_jobs of nothing still costs its statements and a NOTIFY that wakes every
+      -- worker (its payload null), and a NOTIFY at commit takes the one lock all notifying commits queue on.
+      where exists (select 1 from planned p where p.status = 'pending')
    ), sent_types as (
      insert into event_types (id, account_id, type, description, registered, created_at)
      select t.id, $1::uuid, t.type, null, false, now() from unnest($6::uuid[], $7::text[]) as t(id, type)
