@@ -103,4 +103,31 @@ describe('POST /v1/events under the rate limit', () => {
     expect((await call('POST', '/v1/events', { type: 'deal.updated', data: {} }, { key })).status).toBe(429);
     expect(await storedEvents(accountId)).toBe(LIMIT - 1);
   });
+
+  it('lets exactly the limit through when many calls that start a workflow arrive at once (counted together)', async () => {
+    const { key, accountId } = await freshKey();
+    const wf = await call(
+      'POST',
+      '/v1/workflows',
+      {
+        name: 'On update, at once',
+        event_trigger: 'deal.updated',
+        template_status: 'published',
+        template: { nodes: [{ id: 'start', type: 'Start' }], edges: [] },
+      },
+      { key },
+    );
+    expect(wf.status).toBe(201);
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        call('POST', '/v1/events', { type: 'deal.updated', data: { id: `t${i}` } }, { key }),
+      ),
+    );
+    // The workflow's creation counted one.
+    const accepted = results.filter((r) => r.status === 202);
+    expect(accepted).toHaveLength(LIMIT - 1);
+    expect(results.filter((r) => r.status === 429)).toHaveLength(12 - (LIMIT - 1));
+    expect(accepted.map((r) => r.headers.get('x-ratelimit-remaining')).sort()).toEqual(['0', '1']);
+    expect(await storedEvents(accountId)).toBe(LIMIT - 1);
+  });
 });

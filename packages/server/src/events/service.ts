@@ -15,7 +15,7 @@ import type { ServerDeps } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
 import { catalogCandidates, recordSentEventTypes } from '../eventTypes/service.ts';
 import type { StartResult } from '../executions/start.ts';
-import type { RateCharge } from '../http/rateLimit.ts';
+import { RateCharge } from '../http/rateLimit.ts';
 import { type PageInput, paginate } from '../pagination.ts';
 import { discoverUsers, MAIN_USER_KEY } from '../users/service.ts';
 import {
@@ -250,12 +250,16 @@ export async function ingestEvents(
       return { accepted, starts: [] };
     }
   }
-  await opts.rateCharge?.consume();
-  const general: GeneralCall = { accountId, events, executionData: opts.executionData ?? null };
+  const general: GeneralCall = {
+    accountId,
+    events,
+    executionData: opts.executionData ?? null,
+    rateCharge: opts.rateCharge,
+  };
   // `POST /v1/trigger`'s event form is rare and carries its own data: it goes alone; events group-commit.
-  return general.executionData === null
-    ? groupedIngest(deps)(general)
-    : em.transactional((tem) => storeGeneral(tem, deps, general));
+  if (general.executionData === null) return groupedIngest(deps)(general);
+  await opts.rateCharge?.consume();
+  return em.transactional((tem) => storeGeneral(tem, deps, general));
 }
 
 /** One request's events on the general path (see {@link ingestEvents}). */
@@ -263,6 +267,8 @@ interface GeneralCall {
   accountId: string;
   events: NewEvent[];
   executionData: Record<string, unknown> | null;
+  /** Counted before the transaction (a group's calls together, one limiter call per key). */
+  rateCharge: RateCharge | undefined;
 }
 
 /**
@@ -304,15 +310,31 @@ const groupsOf = new WeakMap<ServerDeps, (call: GeneralCall) => Promise<Ingested
 function groupedIngest(deps: ServerDeps): (call: GeneralCall) => Promise<Ingested> {
   let group = groupsOf.get(deps);
   if (!group) {
-    group = coalesced(
-      (calls: GeneralCall[]) =>
-        deps.orm.em.fork().transactional(async (tem) => {
-          const out: Ingested[] = [];
-          for (const call of calls) out.push(await storeGeneral(tem, deps, call));
-          return out;
-        }),
+    const grouped = coalesced(
+      async (calls: GeneralCall[]): Promise<({ ok: Ingested } | { refused: unknown })[]> => {
+        // The group's rate-limit counts first, together; a call past the limit answers 429 and stores nothing.
+        const refusals = await RateCharge.consumeAll(calls.map((c) => c.rateCharge));
+        const allowed = calls.filter((_, i) => refusals[i] === null);
+        const stored =
+          allowed.length === 0
+            ? []
+            : await deps.orm.em.fork().transactional(async (tem) => {
+                const out: Ingested[] = [];
+                for (const call of allowed) out.push(await storeGeneral(tem, deps, call));
+                return out;
+              });
+        let next = 0;
+        return calls.map((_, i) =>
+          refusals[i] === null ? { ok: stored[next++] as Ingested } : { refused: refusals[i] },
+        );
+      },
       { maxItems: 20 },
     );
+    group = async (call) => {
+      const r = await grouped(call);
+      if ('refused' in r) throw r.refused;
+      return r.ok;
+    };
     groupsOf.set(deps, group);
   }
   return group;

@@ -128,4 +128,44 @@ export class RateCharge {
     this.done = true;
     await consumeRateLimit(this.limiter, this.id, this.res, this.logger);
   }
+
+  /**
+   * Counts many requests at once, one limiter call per key (its points the key's requests here): each request's
+   * count is the key's before the call plus its place among them, so the same requests pass as if each had counted
+   * alone, in that order. Answers, per charge, its 429 past the limit or null; charges already counted are skipped
+   * (null). If the store itself fails the requests go through, as with {@link consume}.
+   */
+  static async consumeAll(charges: readonly (RateCharge | undefined)[]): Promise<(unknown | null)[]> {
+    const byKey = new Map<RateLimiterPostgres, Map<string, RateCharge[]>>();
+    for (const c of charges) {
+      if (!c || c.done) continue;
+      c.done = true;
+      const ofLimiter = byKey.get(c.limiter) ?? new Map<string, RateCharge[]>();
+      byKey.set(c.limiter, ofLimiter);
+      ofLimiter.set(c.id, [...(ofLimiter.get(c.id) ?? []), c]);
+    }
+    const refused = new Map<RateCharge, unknown>();
+    for (const group of [...byKey.values()].flatMap((m) => [...m.values()])) {
+      const first = group[0] as RateCharge;
+      let after: RateLimiterRes;
+      try {
+        after = await first.limiter.consume(first.id, group.length);
+      } catch (err) {
+        if (!(err instanceof RateLimiterRes)) {
+          first.logger.warn({ err }, 'rate limiter store failed; letting the requests through');
+          continue;
+        }
+        after = err;
+      }
+      const expire = after.msBeforeNext < 0 ? null : Date.now() + after.msBeforeNext;
+      for (const [i, c] of group.entries()) {
+        try {
+          c.settle(after.consumedPoints - group.length + i + 1, expire);
+        } catch (err) {
+          refused.set(c, err);
+        }
+      }
+    }
+    return charges.map((c) => (c ? (refused.get(c) ?? null) : null));
+  }
 }
