@@ -28,6 +28,25 @@ type Page<T> = { rows: T[]; meta: PageMeta };
  */
 type Fits<O extends z.ZodType, A> = NoInfer<A extends z.input<O> ? unknown : never>;
 
+/** One object with its children (a delivery's attempts, an execution's steps), as a service's `get` reads it. */
+export type Detailed<T, C> = { row: T; children: C[] };
+
+/**
+ * The `toOutput` of a {@link resource} whose object is fetched alone with its children and listed or changed without
+ * them: `toOutput` makes its API shape in the calling account's time zone, with the children when given. (Declare it
+ * apart from the resource: made inside the call, its answer's type is not inferred in time for the resource's check.)
+ */
+export function withChildren<T, C, Out>(toOutput: (row: T, zone: string, children?: C[]) => Out) {
+  return (ctx: AuthedContext, d: T | Detailed<T, C>): Out => {
+    const zone = ctx.auth.account.timeZone;
+    return isDetailed(d) ? toOutput(d.row, zone, d.children) : toOutput(d, zone);
+  };
+}
+
+function isDetailed<T, C>(d: T | Detailed<T, C>): d is Detailed<T, C> {
+  return typeof d === 'object' && d !== null && 'row' in d && 'children' in d;
+}
+
 /** What a service reads one object or a page with: the calling account's id and the path parameter, or the query. */
 type Reader<Arg, R> = (em: EntityManager, accountId: string, arg: Arg) => Promise<R>;
 
