@@ -3,8 +3,7 @@ import { router } from '../trpc.ts';
 import { toDeliveryOutput } from './mapper.ts';
 import {
   DeliveryIdInput,
-  DeliveryListResponse,
-  DeliveryResponse,
+  DeliveryOutput,
   ListDeliveriesInput,
   RecoverInput,
   RecoverResponse,
@@ -18,7 +17,7 @@ const toOutput = withChildren(toDeliveryOutput);
 
 const deliveries = resource(
   { tag, path: '/deliveries/{id}', read: 'webhooks:read', write: 'webhooks:write' },
-  { one: DeliveryResponse, list: DeliveryListResponse },
+  DeliveryOutput,
   toOutput,
 );
 

@@ -7,8 +7,7 @@ import {
   ExecuteWorkflowInput,
   ExecuteWorkflowResponse,
   ExecutionIdInput,
-  ExecutionListResponse,
-  ExecutionResponse,
+  ExecutionOutput,
   ListExecutionsInput,
   StopExecutionsInput,
   StopExecutionsResponse,
@@ -33,7 +32,7 @@ const toOutput = withChildren(toExecutionOutput);
 
 const executions = resource(
   { tag, path: '/executions/{id}', read: 'executions:read', write: 'executions:write' },
-  { one: ExecutionResponse, list: ExecutionListResponse },
+  ExecutionOutput,
   toOutput,
 );
 
