@@ -1,9 +1,9 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Scope } from './apiKeys/scopes.ts';
 import type { AuthedContext } from './context.ts';
 import type { EntityManager } from './db/orm.ts';
 import { openapi, type RouteSpec } from './openapiMeta.ts';
-import { type PageMeta, pageOf } from './pagination.ts';
+import { listOutput, type PageMeta, pageOf } from './pagination.ts';
 import { scopedProcedure } from './trpc.ts';
 
 /**
@@ -23,10 +23,29 @@ export function scopedRoute<I extends z.ZodType, O extends z.ZodType>(
 type Page<T> = { rows: T[]; meta: PageMeta };
 
 /**
- * Nothing when what a route answers (`A`) is what the output schema `O` takes, `never` otherwise: a type error where
+ * Nothing when what a route answers (`A`) is what the schema `O` takes, `never` otherwise: a type error where
  * the resource is declared, as tRPC gives for a resolver whose answer does not fit its output.
  */
 type Fits<O extends z.ZodType, A> = NoInfer<A extends z.input<O> ? unknown : never>;
+
+/** One object with its children (a delivery's attempts, an execution's steps), as a service's `get` reads it. */
+export type Detailed<T, C> = { row: T; children: C[] };
+
+/**
+ * The `toOutput` of a {@link resource} whose object is fetched alone with its children and listed or changed without
+ * them: `toOutput` makes its API shape in the calling account's time zone, with the children when given. (Declare it
+ * apart from the resource: made inside the call, its answer's type is not inferred in time for the resource's check.)
+ */
+export function withChildren<T, C, Out>(toOutput: (row: T, zone: string, children?: C[]) => Out) {
+  return (ctx: AuthedContext, d: T | Detailed<T, C>): Out => {
+    const zone = ctx.auth.account.timeZone;
+    return isDetailed(d) ? toOutput(d.row, zone, d.children) : toOutput(d, zone);
+  };
+}
+
+function isDetailed<T, C>(d: T | Detailed<T, C>): d is Detailed<T, C> {
+  return typeof d === 'object' && d !== null && 'row' in d && 'children' in d;
+}
 
 /** What a service reads one object or a page with: the calling account's id and the path parameter, or the query. */
 type Reader<Arg, R> = (em: EntityManager, accountId: string, arg: Arg) => Promise<R>;
@@ -46,19 +65,18 @@ export interface ResourceAt<P extends string> {
 /**
  * The routes of one kind of object: each answers `{ data }` with the object through `toOutput` (its API shape in
  * the calling account's terms, made at once or async), or a page of them; only how a route finds or changes its
- * rows is its own. The output schemas (`one`, `list`) still validate every answer, and type it for the client.
+ * rows is its own. The output schemas made from the object's (`{ data }` of one, and a page of them) still validate
+ * every answer, and type it for the client.
  *
  * The resolvers' answers are cast (`as never`): tRPC cannot relate an answer of a type parameter to an output schema
  * of another; `Fits` checks that relation where the resource is declared instead.
  */
-export function resource<T, Out, P extends string, One extends z.ZodType, List extends z.ZodType>(
+export function resource<T, Out, P extends string, O extends z.ZodType>(
   at: ResourceAt<P>,
-  responses: {
-    one: One & Fits<One, { data: Out }>;
-    list: List & Fits<List, { data: Out[]; meta: PageMeta }>;
-  },
+  object: O & Fits<O, Out>,
   toOutput: (ctx: AuthedContext, row: T) => Out | Promise<Out>,
 ) {
+  const responses = { one: z.object({ data: object }), list: listOutput(object) };
   const { tag } = at;
   const collection = at.path.slice(0, at.path.lastIndexOf('/')) as RouteSpec['path'];
   const param = at.path.slice(at.path.lastIndexOf('{') + 1, -1) as P;

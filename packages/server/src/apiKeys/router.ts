@@ -4,8 +4,7 @@ import { resource } from '../routes.ts';
 import { router } from '../trpc.ts';
 import {
   ApiKeyIdInput,
-  ApiKeyListResponse,
-  ApiKeyResponse,
+  ApiKeyOutput,
   CreateApiKeyInput,
   CreatedApiKeyResponse,
   ListApiKeysInput,
@@ -15,7 +14,7 @@ import { createApiKey, listApiKeys, revokeApiKey, toApiKeyOutput } from './servi
 const tag = 'API keys';
 const apiKeys = resource(
   { tag, path: '/api-keys/{id}', read: 'admin', write: 'admin' },
-  { one: ApiKeyResponse, list: ApiKeyListResponse },
+  ApiKeyOutput,
   (ctx: AuthedContext, key: ApiKey) => toApiKeyOutput(key, ctx.auth.account),
 );
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { apiObject } from '../apiObject.ts';
-import { listOutput, PageInput } from '../pagination.ts';
+import { PageInput } from '../pagination.ts';
 import { timestampShape } from '../time.ts';
 import { SCOPES, Scope } from './scopes.ts';
 
@@ -38,10 +38,6 @@ export type ApiKeyOutput = z.infer<typeof ApiKeyOutput>;
 export const CreatedApiKeyResponse = z.object({
   data: ApiKeyOutput.extend({ key: z.string().describe('The API key. Shown once: store it now.') }),
 });
-/** One key. */
-export const ApiKeyResponse = z.object({ data: ApiKeyOutput });
-/** A page of keys. */
-export const ApiKeyListResponse = listOutput(ApiKeyOutput);
 /** `GET /v1/api-keys`. */
 export const ListApiKeysInput = PageInput;
 /** Addresses one key. */

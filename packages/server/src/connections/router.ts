@@ -5,9 +5,7 @@ import { timestampFields } from '../time.ts';
 import { router } from '../trpc.ts';
 import {
   ConnectionIdInput,
-  ConnectionListResponse,
-  type ConnectionOutput,
-  ConnectionResponse,
+  ConnectionOutput,
   CreateConnectionInput,
   CreatedConnectionResponse,
   ListConnectionsInput,
@@ -45,7 +43,7 @@ function toOutput({ auth, deps }: AuthedContext, conn: Connection): ConnectionOu
 
 const connections = resource(
   { tag, path: '/connections/{id}', read: 'admin', write: 'admin' },
-  { one: ConnectionResponse, list: ConnectionListResponse },
+  ConnectionOutput,
   toOutput,
 );
 const duplicateName = 'duplicate_name: a connection with this name already exists';

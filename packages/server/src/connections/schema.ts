@@ -1,7 +1,7 @@
 import { CHAT_PROVIDERS } from '@switchyard/core';
 import { z } from 'zod';
 import { apiObject } from '../apiObject.ts';
-import { listOutput, PageInput } from '../pagination.ts';
+import { PageInput } from '../pagination.ts';
 import { timestampShape } from '../time.ts';
 
 /** What a connection reaches. */
@@ -65,7 +65,6 @@ export const ConnectionOutput = apiObject('connection', {
 });
 export type ConnectionOutput = z.infer<typeof ConnectionOutput>;
 
-export const ConnectionResponse = z.object({ data: ConnectionOutput });
 /** A host endpoint's creation response carries its signing secret, shown this once. */
 export const CreatedConnectionResponse = z.object({
   data: ConnectionOutput.extend({
@@ -75,7 +74,6 @@ export const CreatedConnectionResponse = z.object({
       .describe('host_endpoint: the whsec_ secret our requests are signed with. Shown once: store it now.'),
   }),
 });
-export const ConnectionListResponse = listOutput(ConnectionOutput);
 
 /** `POST /v1/connections/{id}/test`. */
 export const TestConnectionResponse = z.object({

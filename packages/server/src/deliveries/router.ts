@@ -1,12 +1,9 @@
-import type { AuthedContext } from '../context.ts';
-import type { Delivery, DeliveryAttempt } from '../db/entities/index.ts';
-import { resource } from '../routes.ts';
+import { resource, withChildren } from '../routes.ts';
 import { router } from '../trpc.ts';
 import { toDeliveryOutput } from './mapper.ts';
 import {
   DeliveryIdInput,
-  DeliveryListResponse,
-  DeliveryResponse,
+  DeliveryOutput,
   ListDeliveriesInput,
   RecoverInput,
   RecoverResponse,
@@ -14,16 +11,14 @@ import {
 import { getDelivery, listDeliveries, recoverDeliveries, retryDelivery } from './service.ts';
 
 const tag = 'Webhooks';
-/** A delivery, with its attempts when given. */
-type Logged = Delivery | { delivery: Delivery; attempts: DeliveryAttempt[] };
+
+/** A delivery, with its attempts when fetched alone. */
+const toOutput = withChildren(toDeliveryOutput);
 
 const deliveries = resource(
   { tag, path: '/deliveries/{id}', read: 'webhooks:read', write: 'webhooks:write' },
-  { one: DeliveryResponse, list: DeliveryListResponse },
-  (ctx: AuthedContext, d: Logged) =>
-    'delivery' in d
-      ? toDeliveryOutput(d.delivery, ctx.auth.account.timeZone, d.attempts)
-      : toDeliveryOutput(d, ctx.auth.account.timeZone),
+  DeliveryOutput,
+  toOutput,
 );
 
 /** Delivery logs and redelivery: `/v1/webhooks/{id}/deliveries`, `/v1/deliveries/{id}`. */

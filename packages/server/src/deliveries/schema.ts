@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { apiObject } from '../apiObject.ts';
-import { listOutput, PageInput } from '../pagination.ts';
+import { PageInput } from '../pagination.ts';
 import { timestampShape } from '../time.ts';
 
 const DeliveryStatus = z.enum(['pending', 'succeeded', 'failed', 'canceled', 'skipped']);
@@ -56,9 +56,5 @@ export const DeliveryOutput = apiObject('delivery', {
 });
 export type DeliveryOutput = z.infer<typeof DeliveryOutput>;
 
-/** One delivery. */
-export const DeliveryResponse = z.object({ data: DeliveryOutput });
-/** A page of deliveries. */
-export const DeliveryListResponse = listOutput(DeliveryOutput);
 /** How many deliveries a recovery queued again. */
 export const RecoverResponse = z.object({ data: z.object({ queued: z.number().int() }) });

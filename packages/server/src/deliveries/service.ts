@@ -4,6 +4,7 @@ import type { EntityManager } from '../db/orm.ts';
 import { run } from '../db/statement.ts';
 import { AppError, notFound } from '../errors.ts';
 import { given, type PageInput, paginate } from '../pagination.ts';
+import type { Detailed } from '../routes.ts';
 import { getWebhook } from '../webhooks/service.ts';
 import { deliveryJobKey } from './fanOut.ts';
 import type { ListDeliveriesInput, RecoverInput } from './schema.ts';
@@ -21,7 +22,7 @@ export async function getDelivery(
   em: EntityManager,
   accountId: string,
   id: string,
-): Promise<{ delivery: Delivery; attempts: DeliveryAttempt[] }> {
+): Promise<Detailed<Delivery, DeliveryAttempt>> {
   const delivery = await em.findOne(Delivery, { id, accountId });
   if (!delivery) throw notFound(`Delivery ${id}`);
   const attempts = await em.find(
@@ -29,7 +30,7 @@ export async function getDelivery(
     { deliveryId: id, accountId },
     { orderBy: { number: 'asc' } },
   );
-  return { delivery, attempts };
+  return { row: delivery, children: attempts };
 }
 
 async function requireActive(em: EntityManager, accountId: string, webhookId: string): Promise<void> {
@@ -47,7 +48,7 @@ async function requireActive(em: EntityManager, accountId: string, webhookId: st
  * joins its history; a queued retry is replaced, never doubled (one job key per delivery).
  */
 export async function retryDelivery(em: EntityManager, accountId: string, id: string): Promise<Delivery> {
-  const { delivery } = await getDelivery(em, accountId, id);
+  const { row: delivery } = await getDelivery(em, accountId, id);
   if (delivery.eventId === null)
     throw new AppError('validation_error', 'A test ping cannot be retried: send a new test');
   await requireActive(em, accountId, delivery.webhookId);

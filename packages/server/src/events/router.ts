@@ -9,8 +9,7 @@ import {
   EventBatchInput,
   EventIdInput,
   EventInput,
-  EventListResponse,
-  EventResponse,
+  EventOutput,
   ListEventsInput,
 } from './schema.ts';
 import { getEvent, ingestEvents, listEvents } from './service.ts';
@@ -18,7 +17,7 @@ import { getEvent, ingestEvents, listEvents } from './service.ts';
 const tag = 'Events';
 const events = resource(
   { tag, path: '/events/{id}', read: 'events:write', write: 'events:write' },
-  { one: EventResponse, list: EventListResponse },
+  EventOutput,
   (ctx: AuthedContext, e: Event) => toEventOutput(e, ctx.auth.account.timeZone),
 );
 

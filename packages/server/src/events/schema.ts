@@ -1,7 +1,7 @@
 import { EVENT_NAME_RULE } from '@switchyard/core';
 import { z } from 'zod';
 import { apiObject } from '../apiObject.ts';
-import { listOutput, PageInput } from '../pagination.ts';
+import { PageInput } from '../pagination.ts';
 import { timestampShape } from '../time.ts';
 import { UserKey } from '../users/schema.ts';
 
@@ -95,8 +95,3 @@ export const EventOutput = apiObject('event', {
   ...timestampShape('created'),
 });
 export type EventOutput = z.infer<typeof EventOutput>;
-
-/** One event in the envelope. */
-export const EventResponse = z.object({ data: EventOutput });
-/** A page of events. */
-export const EventListResponse = listOutput(EventOutput);

@@ -1,6 +1,4 @@
-import type { AuthedContext } from '../context.ts';
-import type { Execution, ExecutionStep } from '../db/entities/index.ts';
-import { resource } from '../routes.ts';
+import { resource, withChildren } from '../routes.ts';
 import { router } from '../trpc.ts';
 import { toWorkflowOutput } from '../workflows/mapper.ts';
 import { workflowStats } from '../workflows/stats.ts';
@@ -9,8 +7,7 @@ import {
   ExecuteWorkflowInput,
   ExecuteWorkflowResponse,
   ExecutionIdInput,
-  ExecutionListResponse,
-  ExecutionResponse,
+  ExecutionOutput,
   ListExecutionsInput,
   StopExecutionsInput,
   StopExecutionsResponse,
@@ -30,16 +27,13 @@ import {
 
 const tag = 'Executions';
 
-/** An execution, with every step when given. */
-type Run = Execution | { execution: Execution; steps: ExecutionStep[] };
+/** An execution, with every step when fetched alone. */
+const toOutput = withChildren(toExecutionOutput);
 
 const executions = resource(
   { tag, path: '/executions/{id}', read: 'executions:read', write: 'executions:write' },
-  { one: ExecutionResponse, list: ExecutionListResponse },
-  (ctx: AuthedContext, run: Run) =>
-    'execution' in run
-      ? toExecutionOutput(run.execution, ctx.auth.account.timeZone, run.steps)
-      : toExecutionOutput(run, ctx.auth.account.timeZone),
+  ExecutionOutput,
+  toOutput,
 );
 
 /** Executions: `/v1/executions`, stop events, stop, start and rerun. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { apiObject } from '../apiObject.ts';
-import { listOutput, PageInput } from '../pagination.ts';
+import { PageInput } from '../pagination.ts';
 import { timestampShape } from '../time.ts';
 import { UserKey as DiscoveredUserKey } from '../users/schema.ts';
 import { WorkflowOutput, WorkflowRefInput } from '../workflows/schema.ts';
@@ -58,11 +58,6 @@ export const ExecutionOutput = apiObject('execution', {
   steps: z.array(StepOutput).optional(),
 });
 export type ExecutionOutput = z.infer<typeof ExecutionOutput>;
-
-/** One execution. */
-export const ExecutionResponse = z.object({ data: ExecutionOutput });
-/** A page of executions. */
-export const ExecutionListResponse = listOutput(ExecutionOutput);
 
 /** `POST /v1/executions/stop` (seed 004). */
 export const StopExecutionsInput = z.object({

@@ -45,7 +45,7 @@ export async function getExecution(em: EntityManager, accountId: string, id: str
   const execution = await em.findOne(Execution, { id, accountId });
   if (!execution) throw notFound(`Execution ${id}`);
   const steps = await em.find(ExecutionStep, { executionId: id }, { orderBy: { id: 'asc' } });
-  return { execution, steps };
+  return { row: execution, children: steps };
 }
 
 function valueAt(data: unknown, path: string): unknown {

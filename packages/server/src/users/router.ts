@@ -3,12 +3,12 @@ import type { User } from '../db/entities/index.ts';
 import { resource } from '../routes.ts';
 import { router } from '../trpc.ts';
 import { toUserOutput } from './mapper.ts';
-import { ListUsersInput, UpsertUserInput, UserKeyInput, UserListResponse, UserResponse } from './schema.ts';
+import { ListUsersInput, UpsertUserInput, UserKeyInput, UserOutput } from './schema.ts';
 import { archiveUser, getUser, listUsers, upsertUser } from './service.ts';
 
 const users = resource(
   { tag: 'Users', path: '/users/{key}', read: 'users:read', write: 'users:write' },
-  { one: UserResponse, list: UserListResponse },
+  UserOutput,
   (ctx: AuthedContext, user: User) => toUserOutput(user, ctx.auth.account.timeZone),
 );
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { apiObject } from '../apiObject.ts';
-import { listOutput, PageInput } from '../pagination.ts';
+import { PageInput } from '../pagination.ts';
 import { timestampShape } from '../time.ts';
 
 /** A user key: chosen by the host app; `main` is the account's admin user. */
@@ -62,8 +62,3 @@ export const UserOutput = apiObject('user', {
   ...timestampShape('updated'),
 });
 export type UserOutput = z.infer<typeof UserOutput>;
-
-/** One user in the envelope. */
-export const UserResponse = z.object({ data: UserOutput });
-/** A page of users. */
-export const UserListResponse = listOutput(UserOutput);

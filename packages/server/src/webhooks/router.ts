@@ -13,8 +13,7 @@ import {
   TestDeliveryResponse,
   UpdateWebhookInput,
   WebhookIdInput,
-  WebhookListResponse,
-  WebhookResponse,
+  WebhookOutput,
 } from './schema.ts';
 import {
   createWebhook,
@@ -34,7 +33,7 @@ const output = (ctx: AuthedContext, hook: Webhook) =>
 
 const webhooks = resource(
   { tag, path: '/webhooks/{id}', read: 'webhooks:read', write: 'webhooks:write' },
-  { one: WebhookResponse, list: WebhookListResponse },
+  WebhookOutput,
   output,
 );
 /** The 409 of every route that creates or changes a webhook (the compatibility routes' too). */

@@ -1,7 +1,7 @@
 import { CONTENT_TYPES, type ConditionTree, METHODS, OPERATORS } from '@switchyard/core';
 import { z } from 'zod';
 import { apiObject } from '../apiObject.ts';
-import { listOutput, PageInput } from '../pagination.ts';
+import { PageInput } from '../pagination.ts';
 import { timestampShape } from '../time.ts';
 
 const Filter = z.record(z.string(), z.unknown());
@@ -162,10 +162,6 @@ export const CreatedWebhookResponse = z.object({
     test_delivery: TestDeliveryOutput.optional(),
   }),
 });
-/** One webhook. */
-export const WebhookResponse = z.object({ data: WebhookOutput });
-/** A page of webhooks. */
-export const WebhookListResponse = listOutput(WebhookOutput);
 /** `POST /v1/webhooks/{id}/rotate-secret`: the new secret, shown once; the old one signs for 24 h more. */
 export const RotatedSecretResponse = z.object({
   data: z.object({

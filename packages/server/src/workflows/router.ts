@@ -12,6 +12,7 @@ import {
   ListWorkflowsInput,
   UpdateWorkflowInput,
   WorkflowListResponse,
+  WorkflowOutput,
   WorkflowRefInput,
   WorkflowResponse,
 } from './schema.ts';
@@ -47,7 +48,7 @@ async function output(ctx: AuthedContext, w: Workflow, expand = false) {
 // Lists and gets read stats for all their rows at once and may expand the trigger: those two are the router's own.
 const workflows = resource(
   { tag, path: '/workflows/{id}', read: 'workflows:read', write: 'workflows:write' },
-  { one: WorkflowResponse, list: WorkflowListResponse },
+  WorkflowOutput,
   (ctx: AuthedContext, w: Workflow) => output(ctx, w),
 );
 
