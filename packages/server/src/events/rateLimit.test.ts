@@ -27,6 +27,22 @@ async function storedEvents(accountId: string): Promise<number> {
   return rows[0].n;
 }
 
+/** Publishes a Start-only workflow on `deal.updated` with `key` (its creation counts one call). */
+async function publishOnUpdate(key: string, name: string): Promise<void> {
+  const wf = await call(
+    'POST',
+    '/v1/workflows',
+    {
+      name,
+      event_trigger: 'deal.updated',
+      template_status: 'published',
+      template: { nodes: [{ id: 'start', type: 'Start' }], edges: [] },
+    },
+    { key },
+  );
+  expect(wf.status).toBe(201);
+}
+
 describe('POST /v1/events under the rate limit', () => {
   it('counts each call once, sends the X-RateLimit headers, and refuses the excess with 429 storing nothing', async () => {
     const { key, accountId } = await freshKey();
@@ -83,18 +99,7 @@ describe('POST /v1/events under the rate limit', () => {
 
   it('counts once on the path that stores events in a transaction (an event that starts a workflow)', async () => {
     const { key, accountId } = await freshKey();
-    const wf = await call(
-      'POST',
-      '/v1/workflows',
-      {
-        name: 'On update',
-        event_trigger: 'deal.updated',
-        template_status: 'published',
-        template: { nodes: [{ id: 'start', type: 'Start' }], edges: [] },
-      },
-      { key },
-    );
-    expect(wf.status).toBe(201);
+    await publishOnUpdate(key, 'On update');
     for (let i = 1; i < LIMIT; i++) {
       const res = await call('POST', '/v1/events', { type: 'deal.updated', data: { id: `w${i}` } }, { key });
       expect(res.status).toBe(202);
@@ -106,18 +111,7 @@ describe('POST /v1/events under the rate limit', () => {
 
   it('lets exactly the limit through when many calls that start a workflow arrive at once (counted together)', async () => {
     const { key, accountId } = await freshKey();
-    const wf = await call(
-      'POST',
-      '/v1/workflows',
-      {
-        name: 'On update, at once',
-        event_trigger: 'deal.updated',
-        template_status: 'published',
-        template: { nodes: [{ id: 'start', type: 'Start' }], edges: [] },
-      },
-      { key },
-    );
-    expect(wf.status).toBe(201);
+    await publishOnUpdate(key, 'On update, at once');
     const results = await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
         call('POST', '/v1/events', { type: 'deal.updated', data: { id: `t${i}` } }, { key }),
