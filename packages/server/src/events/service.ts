@@ -221,7 +221,8 @@ function checkNames(inputs: readonly EventInput[], path: (i: number) => string):
  *
  * Two paths, one statement: events that need nothing but storing and plain deliveries take the fast path (one
  * statement on the pool); the others, or all of them while a host consumer is registered, are stored one by one in
- * a transaction that runs the consumers (workflow starts) on each.
+ * a transaction that runs the consumers (workflow starts) on each, shared by the requests that arrive together (see
+ * {@link groupedIngest}).
  */
 export async function ingestEvents(
   em: EntityManager,
