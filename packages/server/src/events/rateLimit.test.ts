@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../accounts/service.ts';
+import type { AppError } from '../errors.ts';
+import { RateCharge } from '../http/rateLimit.ts';
 import { startTestServer, type TestServer } from '../testing/index.ts';
 import { apiCaller } from '../webhooks/testHelpers.ts';
 
@@ -42,6 +44,31 @@ async function publishOnUpdate(key: string, name: string): Promise<void> {
   );
   expect(wf.status).toBe(201);
 }
+
+describe('RateCharge.consumeAll', () => {
+  it('counts a group as if each call counted alone, and a call counted once answers the same when asked again', async () => {
+    const { accountId } = await freshKey();
+    const charges = Array.from(
+      { length: LIMIT + 2 },
+      () => new RateCharge(srv.deps.rateLimiter, `consume-all-${accountId}`, undefined, srv.deps.logger),
+    );
+    const first = await RateCharge.consumeAll(charges);
+    expect(first.map((r) => (r as AppError | null)?.code ?? null)).toEqual([
+      ...Array.from({ length: LIMIT }, () => null),
+      'rate_limited',
+      'rate_limited',
+    ]);
+    // A group that failed runs its calls again alone: nothing is counted twice, and no refusal is let through.
+    const again = await Promise.all(charges.map((c) => RateCharge.consumeAll([c])));
+    expect(again.flat()).toEqual(first);
+    const [row] = (
+      await srv.deps.pool.query('select points from rate_limits where key = $1', [
+        srv.deps.rateLimiter.getKey(`consume-all-${accountId}`),
+      ])
+    ).rows;
+    expect(row.points).toBe(LIMIT + 2);
+  });
+});
 
 describe('POST /v1/events under the rate limit', () => {
   it('counts each call once, sends the X-RateLimit headers, and refuses the excess with 429 storing nothing', async () => {

@@ -76,6 +76,8 @@ export interface StatementRateCount {
  */
 export class RateCharge {
   private done = false;
+  /** The 429 that {@link settle} answered, kept: a call counted once is refused again, never let through. */
+  private refusal: unknown = null;
   private readonly limiter: RateLimiterPostgres;
   private readonly id: string;
   private readonly res: ServerResponse | undefined;
@@ -115,7 +117,14 @@ export class RateCharge {
       expire === null ? -1 : Math.max(expire - Date.now(), 0),
       consumed,
     );
-    if (consumed > this.limiter.points) refuse(this.res, this.limiter.points, r);
+    if (consumed > this.limiter.points) {
+      try {
+        refuse(this.res, this.limiter.points, r);
+      } catch (err) {
+        this.refusal = err;
+        throw err;
+      }
+    }
     setHeaders(this.res, this.limiter.points, r);
   }
 
@@ -132,8 +141,9 @@ export class RateCharge {
   /**
    * Counts many requests at once, one limiter call per key (its points the key's requests here): each request's
    * count is the key's before the call plus its place among them, so the same requests pass as if each had counted
-   * alone, in that order. Answers, per charge, its 429 past the limit or null; charges already counted are skipped
-   * (null). If the store itself fails the requests go through, as with {@link consume}.
+   * alone, in that order. Answers, per charge, its 429 past the limit or null; a charge already counted is not
+   * counted again, and answers what it answered then (a group that failed runs its calls again alone). If the store
+   * itself fails the requests go through, as with {@link consume}.
    */
   static async consumeAll(charges: readonly (RateCharge | undefined)[]): Promise<(unknown | null)[]> {
     const byKey = new Map<RateLimiterPostgres, Map<string, RateCharge[]>>();
@@ -144,7 +154,6 @@ export class RateCharge {
       byKey.set(c.limiter, ofLimiter);
       ofLimiter.set(c.id, [...(ofLimiter.get(c.id) ?? []), c]);
     }
-    const refused = new Map<RateCharge, unknown>();
     for (const group of [...byKey.values()].flatMap((m) => [...m.values()])) {
       const first = group[0] as RateCharge;
       let after: RateLimiterRes;
@@ -161,11 +170,11 @@ export class RateCharge {
       for (const [i, c] of group.entries()) {
         try {
           c.settle(after.consumedPoints - group.length + i + 1, expire);
-        } catch (err) {
-          refused.set(c, err);
+        } catch {
+          // Kept as the charge's refusal.
         }
       }
     }
-    return charges.map((c) => (c ? (refused.get(c) ?? null) : null));
+    return charges.map((c) => c?.refusal ?? null);
   }
 }
