@@ -17,8 +17,9 @@ process.once('exit', () => {
 
 /**
  * Runs `node <script> ...args` with only `env` (and PATH, and PGOPTIONS when set: `PGOPTIONS='-c
- * log_min_duration_statement=0'` logs every statement of the stacks, for a profile) in its environment, and resolves once its output matches
- * `ready`. The child gets an IPC channel: the bench's runners stop themselves when it closes.
+ * log_min_duration_statement=0'` logs every statement of the stacks, for a profile) in its environment, and
+ * resolves once its output matches `ready`. The child gets an IPC channel: the bench's runners stop themselves when
+ * it closes.
  */
 export async function spawnNode(
   name: string,

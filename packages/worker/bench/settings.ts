@@ -3,6 +3,7 @@
 // `BENCH_ROUNDS=1 BENCH_EVENTS=200 BENCH_LATENCY_RUNS=1 BENCH_SCALE_OUT_EVENTS=0 pnpm bench worker`; one row alone:
 // `BENCH_ROWS=executions` (a comma-separated list of row keys, see summary.ts).
 import { parseArgs } from 'node:util';
+import { ROWS } from './summary.ts';
 
 const FLAGS = {
   rounds: ['BENCH_ROUNDS', 3],
@@ -74,6 +75,9 @@ export function readSettings(argv = process.argv.slice(2), env = process.env): B
     clients: 32,
     rows: (values.rows ?? env.BENCH_ROWS ?? '').split(',').filter(Boolean),
   };
+  const unknown = s.rows.filter((r) => !(ROWS as readonly string[]).includes(r));
+  if (unknown.length > 0)
+    throw new Error(`--rows / BENCH_ROWS: no row ${unknown.join(', ')} (rows: ${ROWS.join(', ')})`);
   for (const k of ['rounds', 'events', 'concurrency', 'rate'] as const) {
     if (s[k] < 1) throw new Error(`${k} must be at least 1`);
   }
