@@ -1,7 +1,7 @@
 import type { EntityManager } from '../db/orm.ts';
 import type { ServerDeps } from '../deps.ts';
-import { type StartResult, startExecutionsForEvent } from '../executions/start.ts';
-import type { emitEvent } from './service.ts';
+import type { StartResult } from '../executions/start.ts';
+import type { emitEvent, emitEvents } from './service.ts';
 
 /** An event as stored, handed to every consumer inside the transaction that stored it. */
 export interface StoredEvent {
@@ -26,19 +26,23 @@ export interface StoredEvent {
 /** Stores an event Switchyard raises itself, in `em`'s transaction: ingestion's own `emitEvent`. */
 export type EmitEvent = typeof emitEvent;
 
+/** Stores events Switchyard raises itself together, in `em`'s transaction: ingestion's own `emitEvents`. */
+export type EmitEvents = typeof emitEvents;
+
 /** What the caller of one ingestion hands its consumers, and what they hand back. */
 export interface IngestContext {
   /** `execution_data` of `POST /v1/trigger`'s event form, given to the executions the event starts. */
   executionData: Record<string, unknown> | null;
-  /** The workflows the events started or refused, in order. */
+  /** The workflows the event started or refused, in order. */
   starts: StartResult[];
-  /** How a consumer emits events of its own (`workflow.triggered`) in the same transaction. */
+  /** How a consumer emits events of its own in the same transaction. */
   emit: EmitEvent;
 }
 
 /**
- * Turns a stored event into work with `em`, which is the storing transaction: whatever a consumer enqueues commits
- * or rolls back with the event. (Webhook deliveries are not a consumer: ingestion writes them with the event.)
+ * A host's own consumer: turns a stored event into work with `em`, which is the storing transaction, so whatever it
+ * enqueues commits or rolls back with the event. It runs after the event's workflows were started (their results
+ * are in `ctx.starts`). Webhook deliveries and workflow starts are not consumers: ingestion writes them itself.
  */
 export type EventConsumer = (
   em: EntityManager,
@@ -47,15 +51,13 @@ export type EventConsumer = (
   ctx: IngestContext,
 ) => Promise<void>;
 
-const BUILT_IN: readonly EventConsumer[] = [startExecutionsForEvent];
-
-/** Every consumer, run in order for each event: the workflow starts, then a host's own. */
-export const eventConsumers: EventConsumer[] = [...BUILT_IN];
+/** A host's own consumers, run in order on each stored event. */
+export const eventConsumers: EventConsumer[] = [];
 
 /**
  * True while a host registered a consumer of its own: such events are stored in a transaction the consumers run
- * in, never by the one-statement path (which knows only what the built-ins do).
+ * in, never by the one-statement path (which knows only what ingestion does itself).
  */
 export function hostConsumersRegistered(): boolean {
-  return eventConsumers.length !== BUILT_IN.length || BUILT_IN.some((c, i) => eventConsumers[i] !== c);
+  return eventConsumers.length > 0;
 }

@@ -64,14 +64,16 @@ export function checkJobs(jobs: number, deliveries: IngestDeliveryRow[], stored:
 }
 
 /** The keys by which two events may not share one statement (it would see both as new). */
-function repeatKeys(row: IngestEventRow): string[] {
+export function repeatKeys(row: IngestEventRow): string[] {
   const keys: string[] = [];
   if (row.entity_id !== null) keys.push(`e\u001f${row.entity}\u001f${row.entity_id}`);
   if (row.external_id !== null) keys.push(`x\u001f${row.external_id}`);
   return keys;
 }
 
-const snapshotOrder = (r: IngestEventRow) => `${r.entity ?? ''}\u001f${r.entity_id ?? ''}`;
+/** The order in which every statement locks entity snapshots: by entity, then id. */
+export const snapshotOrder = (r: Pick<IngestEventRow, 'entity' | 'entity_id'>) =>
+  `${r.entity ?? ''}\u001f${r.entity_id ?? ''}`;
 
 function hasRepeats(rows: readonly IngestEventRow[]): boolean {
   const seen = new Set<string>();

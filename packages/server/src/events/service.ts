@@ -9,12 +9,12 @@ import { uuidv7 } from 'uuidv7';
 import { coalesced } from '../db/coalesce.ts';
 import { Event } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
-import { type Queryable, runOne } from '../db/statement.ts';
+import { type Queryable, run, runOne } from '../db/statement.ts';
 import { planDeliveries } from '../deliveries/fanOut.ts';
 import type { ServerDeps } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
 import { catalogCandidates, recordSentEventTypes } from '../eventTypes/service.ts';
-import type { StartResult } from '../executions/start.ts';
+import { type StartResult, startExecutionsForEvents } from '../executions/start.ts';
 import { RateCharge } from '../http/rateLimit.ts';
 import { type PageInput, paginate } from '../pagination.ts';
 import { discoverUsers, MAIN_USER_KEY } from '../users/service.ts';
@@ -25,7 +25,7 @@ import {
   type StoredEvent,
 } from './consumers.ts';
 import { entityIdOf } from './entityId.ts';
-import { checkJobs, ingestParams, storeInOneStatement } from './fastPath.ts';
+import { checkJobs, ingestParams, repeatKeys, snapshotOrder, storeInOneStatement } from './fastPath.ts';
 import {
   cachedRouting,
   couldStartWorkflow,
@@ -34,7 +34,7 @@ import {
   transactionRouting,
 } from './routing.ts';
 import type { AcceptedEvent, EventInput, ListEventsInput } from './schema.ts';
-import { FIND_EVENT_ID, INGEST, type IngestEventRow, READ_SNAPSHOT } from './sql.ts';
+import { FIND_EVENT_ID, INGEST, type IngestEventRow, READ_SNAPSHOTS } from './sql.ts';
 
 /** An event to store: what the API accepts, and what Switchyard emits itself (`webhook.disabled`, …). */
 export interface NewEvent {
@@ -95,66 +95,152 @@ async function existingId(on: Queryable, accountId: string, externalId: string):
 // How often the store statement is tried again after finding the routing it was planned with stale.
 const ROUTING_TRIES = 3;
 
+/** One event as the general path stored it: accepted (or a duplicate), and the workflows it started. */
+interface Outcome {
+  accepted: AcceptedEvent;
+  starts: StartResult[];
+}
+
+/** What the general path's caller hands it besides the events. */
+interface StoreOptions {
+  executionData: Record<string, unknown> | null;
+  /** Adds the events' types to the catalog and creates their users (the host's events, not Switchyard's own). */
+  withNames: boolean;
+}
+
 /**
- * The general path, in `tem`'s transaction: reads the entity's snapshot (locked) to know `previous`, decides the
- * deliveries with every filter applied, stores the event with them in the one ingestion statement, then runs the
- * consumers (workflow starts, a host's own) on it. An event whose `externalId` was seen before is not stored again:
- * its first id is returned with `duplicate: true`.
+ * The slices of `rows`, in order, in which no entity and no external id stands twice: one ingestion statement sees
+ * the database as it was before it, so a second event on one entity must come in a statement after the first.
  */
-async function storeInTransaction(
+function rounds(rows: readonly IngestEventRow[]): IngestEventRow[][] {
+  const out: IngestEventRow[][] = [];
+  let seen = new Set<string>();
+  let round: IngestEventRow[] = [];
+  for (const row of rows) {
+    const keys = repeatKeys(row);
+    if (keys.some((k) => seen.has(k))) {
+      out.push(round);
+      round = [];
+      seen = new Set();
+    }
+    for (const k of keys) seen.add(k);
+    round.push(row);
+  }
+  if (round.length > 0) out.push(round);
+  return out;
+}
+
+/**
+ * The general path, in `tem`'s transaction, for any number of events of one account, in order: reads the entities'
+ * snapshots (locked) to know `previous`, decides the deliveries with every filter applied, stores the events with
+ * them in one ingestion statement (a slice at a time when an entity or external id stands twice: see {@link rounds}),
+ * starts the workflows they trigger together (one statement for the executions, one for their `workflow.triggered`),
+ * then runs a host's consumers on each. An event whose `externalId` was seen before is not stored again: its first
+ * id is returned with `duplicate: true`. Catalog names and users are added (`withNames`) in the one ingestion
+ * statement; when there are several, or duplicates, after the events.
+ */
+async function storeEvents(
   tem: EntityManager,
   deps: ServerDeps,
   accountId: string,
-  ev: NewEvent,
-  ctx: IngestContext,
-  /** Adds the event's type to the catalog and creates its user in the same statement (a lone event's ingestion). */
-  withNames = false,
-): Promise<AcceptedEvent> {
-  const row = toEventRow(ev);
-  if (row.external_id) {
-    const seen = await existingId(tem, accountId, row.external_id);
-    if (seen) return { id: seen, duplicate: true };
+  events: readonly NewEvent[],
+  opts: StoreOptions,
+): Promise<Outcome[]> {
+  const slices = rounds(events.map(toEventRow));
+  const namesInStatement = opts.withNames && slices.length === 1;
+  const outcomes: Outcome[] = [];
+  for (const slice of slices) {
+    outcomes.push(...(await storeSlice(tem, deps, accountId, slice, opts, namesInStatement)));
   }
-  if (!row.has_previous) {
-    const old =
-      row.entity && row.entity_id
-        ? await runOne(tem, READ_SNAPSHOT, [accountId, row.entity, row.entity_id])
-        : undefined;
-    row.previous = old?.data ?? null;
-    row.has_previous = true;
+  if (opts.withNames) {
+    // After the events, as the fast path does: every transaction locks snapshots, then catalog names, then users,
+    // so two of them never wait on each other in a cycle. A duplicate's statement stored nothing, so added neither.
+    const late = namesInStatement ? events.filter((_, i) => outcomes[i]?.accepted.duplicate) : events;
+    if (late.length > 0) {
+      await recordSentEventTypes(
+        tem,
+        accountId,
+        late.map((e) => e.type),
+      );
+      await discoverUsers(
+        tem,
+        accountId,
+        late.map((e) => e.userKey ?? MAIN_USER_KEY),
+      );
+    }
   }
-  const event: StoredEvent = {
-    id: row.id,
-    accountId,
-    type: row.type,
-    entity: row.entity,
-    entityId: row.entity_id,
-    data: row.data,
-    previous: row.previous,
-    userKey: row.user_key,
-    occurredAt: new Date(row.occurred_at),
-    causedBy: row.caused_by,
-  };
+  return outcomes;
+}
+
+/** {@link storeEvents} for events that name no entity and no external id twice, in one ingestion statement. */
+async function storeSlice(
+  tem: EntityManager,
+  deps: ServerDeps,
+  accountId: string,
+  rows: IngestEventRow[],
+  opts: StoreOptions,
+  withNames: boolean,
+): Promise<Outcome[]> {
+  // Snapshots are locked in one order (entity, id) by every statement, so two of them never wait on each other.
+  const sorted = [...rows].sort((a, b) => snapshotOrder(a).localeCompare(snapshotOrder(b)));
+  const unread = sorted.filter((r) => !r.has_previous && r.entity !== null && r.entity_id !== null);
+  const snapshots = new Map<string, Record<string, unknown>>();
+  if (unread.length > 0) {
+    const found = await run(tem, READ_SNAPSHOTS, [
+      accountId,
+      unread.map((r) => r.entity as string),
+      unread.map((r) => r.entity_id as string),
+    ]);
+    for (const s of found) snapshots.set(snapshotOrder(s), s.data);
+  }
+  const events = new Map<string, StoredEvent>();
+  for (const row of sorted) {
+    if (!row.has_previous) {
+      row.previous = snapshots.get(snapshotOrder(row)) ?? null;
+      row.has_previous = true;
+    }
+    events.set(row.id, {
+      id: row.id,
+      accountId,
+      type: row.type,
+      entity: row.entity,
+      entityId: row.entity_id,
+      data: row.data,
+      previous: row.previous,
+      userKey: row.user_key,
+      occurredAt: new Date(row.occurred_at),
+      causedBy: row.caused_by,
+    });
+  }
   for (let tries = 0; tries < ROUTING_TRIES; tries++) {
     // The process's cached routing first (the statement checks its version as this transaction sees it); once
     // found stale, the routing as this transaction reads it.
     const routing =
       (tries === 0 ? cachedRouting(accountId) : undefined) ?? (await transactionRouting(tem, accountId));
     if (!routing) throw notFound(`Account ${accountId}`);
-    const deliveries = planDeliveries(subscribedHooks(routing, row.type, row.user_key), event, deps);
-    const types = withNames ? catalogCandidates([row.type]).filter((t) => !routing.catalog.has(t)) : [];
+    const deliveries = sorted.flatMap((row) =>
+      planDeliveries(
+        subscribedHooks(routing, row.type, row.user_key),
+        events.get(row.id) as StoredEvent,
+        deps,
+      ),
+    );
+    const types = withNames
+      ? catalogCandidates(sorted.map((r) => r.type)).filter((t) => !routing.catalog.has(t))
+      : [];
+    const userKeys = withNames ? [...new Set(sorted.map((r) => r.user_key))].sort() : [];
     const result = await runOne(
       tem,
       INGEST,
       ingestParams(
         accountId,
         routing,
-        [row],
+        sorted,
         deliveries,
         [{ key: null, place: 0 }],
         undefined,
         types,
-        withNames ? [row.user_key] : [],
+        userKeys,
       ),
     );
     if (result?.current !== 1) {
@@ -162,14 +248,41 @@ async function storeInTransaction(
       if (tries > 0) forgetRouting(accountId, tem);
       continue;
     }
-    if (result.stored.length === 0) {
-      // A concurrent request stored the same event first (it committed while we waited on the unique index).
-      return { id: (await existingId(tem, accountId, row.external_id ?? '')) ?? row.id, duplicate: true };
+    const stored = new Set(result.stored);
+    checkJobs(result.jobs, deliveries, stored);
+    const fresh: StoredEvent[] = [];
+    for (const row of sorted) {
+      const event = events.get(row.id) as StoredEvent;
+      if (!stored.has(row.id)) continue;
+      event.couldStartWorkflow = couldStartWorkflow(routing, row);
+      fresh.push(event);
     }
-    checkJobs(result.jobs, deliveries, new Set(result.stored));
-    event.couldStartWorkflow = couldStartWorkflow(routing, row);
-    for (const consume of eventConsumers) await consume(tem, event, deps, ctx);
-    return { id: row.id, duplicate: false };
+    const starts = await startExecutionsForEvents(tem, deps, fresh, {
+      executionData: opts.executionData,
+      emit: emitEvents,
+    });
+    const startsOf = new Map(fresh.map((e, i) => [e.id, starts[i] ?? []]));
+    for (const event of fresh) {
+      const ctx: IngestContext = {
+        executionData: opts.executionData,
+        starts: startsOf.get(event.id) as StartResult[],
+        emit: emitEvent,
+      };
+      for (const consume of eventConsumers) await consume(tem, event, deps, ctx);
+    }
+    const outcomes: Outcome[] = [];
+    for (const row of rows) {
+      const starts = startsOf.get(row.id);
+      if (starts) {
+        outcomes.push({ accepted: { id: row.id, duplicate: false }, starts });
+        continue;
+      }
+      // Sent before, or by a concurrent request that committed first (we waited on the unique index).
+      const seen = await existingId(tem, accountId, row.external_id ?? '');
+      if (!seen) throw new Error('an event was neither stored nor a duplicate');
+      outcomes.push({ accepted: { id: seen, duplicate: true }, starts: [] });
+    }
+    return outcomes;
   }
   throw new Error(`the routing of account ${accountId} kept changing while an event was stored`);
 }
@@ -260,7 +373,7 @@ export async function ingestEvents(
   // `POST /v1/trigger`'s event form is rare and carries its own data: it goes alone; events group-commit.
   if (general.executionData === null) return groupedIngest(deps)(general);
   await opts.rateCharge?.consume();
-  return em.transactional((tem) => storeGeneral(tem, deps, general));
+  return em.transactional(async (tem) => (await storeCalls(tem, deps, [general]))[0] as Ingested);
 }
 
 /** One request's events on the general path (see {@link ingestEvents}). */
@@ -273,38 +386,45 @@ interface GeneralCall {
 }
 
 /**
- * Stores one request's events one by one in `tem`'s transaction, each with its consumers run (workflow starts),
- * then records their catalog names and users.
+ * Stores the events of `calls` in `tem`'s transaction: the calls of one account (and one `execution_data`)
+ * together, in one {@link storeEvents}, each call's events in its own order.
  */
-async function storeGeneral(tem: EntityManager, deps: ServerDeps, call: GeneralCall): Promise<Ingested> {
-  const { accountId, events } = call;
-  const ctx: IngestContext = { executionData: call.executionData, starts: [], emit: emitEvent };
-  // A lone event adds its catalog name and user in its own ingestion statement, which locks them after its
-  // snapshot as the statements below do; a duplicate's statement stored nothing, so added neither.
-  const lone = events.length === 1;
-  const accepted: AcceptedEvent[] = [];
-  for (const ev of events) accepted.push(await storeInTransaction(tem, deps, accountId, ev, ctx, lone));
-  if (lone && accepted[0]?.duplicate === false) return { accepted, starts: ctx.starts };
-  // After the events, as the fast path does: every transaction locks snapshots, then catalog names, then
-  // users, so two of them never wait on each other in a cycle.
-  await recordSentEventTypes(
-    tem,
-    accountId,
-    events.map((e) => e.type),
-  );
-  await discoverUsers(
-    tem,
-    accountId,
-    events.map((e) => e.userKey ?? MAIN_USER_KEY),
-  );
-  return { accepted, starts: ctx.starts };
+async function storeCalls(
+  tem: EntityManager,
+  deps: ServerDeps,
+  calls: readonly GeneralCall[],
+): Promise<Ingested[]> {
+  const out: Ingested[] = calls.map(() => ({ accepted: [], starts: [] }));
+  const together = new Map<string, number[]>();
+  for (const [i, call] of calls.entries()) {
+    const key = `${call.accountId}\u001f${JSON.stringify(call.executionData)}`;
+    together.set(key, [...(together.get(key) ?? []), i]);
+  }
+  for (const indexes of together.values()) {
+    const first = calls[indexes[0] as number] as GeneralCall;
+    const events = indexes.flatMap((i) => (calls[i] as GeneralCall).events);
+    const outcomes = await storeEvents(tem, deps, first.accountId, events, {
+      executionData: first.executionData,
+      withNames: true,
+    });
+    let next = 0;
+    for (const i of indexes) {
+      const ingested = out[i] as Ingested;
+      for (const _ of (calls[i] as GeneralCall).events) {
+        const o = outcomes[next++] as Outcome;
+        ingested.accepted.push(o.accepted);
+        ingested.starts.push(...o.starts);
+      }
+    }
+  }
+  return out;
 }
 
 /**
  * The general path, group-committed per server: while two of its transactions run, the requests that come wait
- * and then go together in one transaction (one commit, one WAL flush for all of them), each request's events
- * stored as it would be alone. When that transaction fails (one request's bad input, two groups that deadlock),
- * each of its requests runs again alone, so one request's failure is never another's.
+ * and then go together in one transaction (one commit, one WAL flush for all of them), their events stored
+ * together as if one request had sent them all. When that transaction fails (one request's bad input, two groups
+ * that deadlock), each of its requests runs again alone, so one request's failure is never another's.
  */
 const groupsOf = new WeakMap<ServerDeps, (call: GeneralCall) => Promise<Ingested>>();
 
@@ -319,11 +439,7 @@ function groupedIngest(deps: ServerDeps): (call: GeneralCall) => Promise<Ingeste
         const stored =
           allowed.length === 0
             ? []
-            : await deps.orm.em.fork().transactional(async (tem) => {
-                const out: Ingested[] = [];
-                for (const call of allowed) out.push(await storeGeneral(tem, deps, call));
-                return out;
-              });
+            : await deps.orm.em.fork().transactional((tem) => storeCalls(tem, deps, allowed));
         let next = 0;
         return calls.map((_, i) =>
           refusals[i] === null ? { ok: stored[next++] as Ingested } : { refused: refusals[i] },
@@ -342,19 +458,32 @@ function groupedIngest(deps: ServerDeps): (call: GeneralCall) => Promise<Ingeste
 }
 
 /**
- * Stores an event Switchyard itself raises (`webhook.disabled`, `workflow.disabled`, `workflow.execution_failed`)
- * and runs the consumers, in `em`'s transaction when it has one (no savepoint: a failure fails that transaction),
- * else in one of its own. Usable from the worker. No catalog check.
+ * Stores events Switchyard itself raises (`workflow.triggered`, `webhook.disabled`, `workflow.disabled`,
+ * `workflow.execution_failed`) together and starts what they trigger, in `em`'s transaction when it has one (no
+ * savepoint: a failure fails that transaction), else in one of its own. Usable from the worker. No catalog check.
  */
+export async function emitEvents(
+  em: EntityManager,
+  deps: ServerDeps,
+  accountId: string,
+  events: readonly NewEvent[],
+): Promise<AcceptedEvent[]> {
+  const store = async (tem: EntityManager) =>
+    (await storeEvents(tem, deps, accountId, events, { executionData: null, withNames: false })).map(
+      (o) => o.accepted,
+    );
+  return em.isInTransaction() ? store(em) : em.transactional(store);
+}
+
+/** {@link emitEvents} of one event. */
 export async function emitEvent(
   em: EntityManager,
   deps: ServerDeps,
   accountId: string,
   event: NewEvent,
 ): Promise<AcceptedEvent> {
-  const store = (tem: EntityManager) =>
-    storeInTransaction(tem, deps, accountId, event, { executionData: null, starts: [], emit: emitEvent });
-  return em.isInTransaction() ? store(em) : em.transactional(store);
+  const [accepted] = await emitEvents(em, deps, accountId, [event]);
+  return accepted as AcceptedEvent;
 }
 
 /** One event of the account, or 404. */

@@ -10,15 +10,24 @@ export const FIND_EVENT_ID = statement<[accountId: string, externalId: string], 
 );
 
 /**
- * The last snapshot of an entity, locked until the transaction ends, so the event that replaces it knows
- * `previous` before it is stored (its webhook filters and workflow conditions read it).
+ * The last snapshots of entities (pairs of `$2`, `$3`), each locked until the transaction ends and in the order
+ * given (callers sort by entity and id, so two transactions never wait on each other in a cycle), so the events that
+ * replace them know `previous` before they are stored (their webhook filters and workflow conditions read it).
+ * An entity with no snapshot yet has no row.
  */
-export const READ_SNAPSHOT = statement<
-  [accountId: string, entity: string, entityId: string],
-  { data: Record<string, unknown> }
+export const READ_SNAPSHOTS = statement<
+  [accountId: string, entities: string[], entityIds: string[]],
+  { entity: string; entity_id: string; data: Record<string, unknown> }
 >(
-  'switchyard_events_read_snapshot',
-  `select data from entity_snapshots where account_id = $1 and entity = $2 and entity_id = $3 for update`,
+  'switchyard_events_read_snapshots',
+  `select s.entity, s.entity_id, s.data
+     from unnest($2::text[], $3::text[]) with ordinality as k(entity, entity_id, n)
+     cross join lateral (
+       select * from entity_snapshots s
+        where s.account_id = $1 and s.entity = k.entity and s.entity_id = k.entity_id
+          for update
+     ) s
+    order by k.n`,
 );
 
 /** The hooks of a routing row: every active webhook of the account. */

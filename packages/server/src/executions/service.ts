@@ -7,7 +7,7 @@ import { run, runOne } from '../db/statement.ts';
 import type { ServerDeps } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { EventInput } from '../events/schema.ts';
-import { emitEvent, ingestEvents } from '../events/service.ts';
+import { emitEvents, ingestEvents } from '../events/service.ts';
 import { given, type PageInput, paginate } from '../pagination.ts';
 import { discoverUsers } from '../users/service.ts';
 import { getWorkflow } from '../workflows/service.ts';
@@ -209,7 +209,7 @@ export async function trigger(
       causedBy: [],
       countTrigger: true,
       userKey: input.user_key,
-      emit: emitEvent,
+      emit: emitEvents,
     });
     for (const w of found.filter((w) => !runnable.includes(w))) {
       results.push({
@@ -251,7 +251,7 @@ export async function executeWorkflow(
       countTrigger: false,
       forceStart: true,
       userKey: workflow.userKey,
-      emit: emitEvent,
+      emit: emitEvents,
     });
     await tem.refresh(workflow);
     return { workflow, executionId: result?.executionId as string };

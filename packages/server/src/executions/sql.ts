@@ -131,61 +131,86 @@ export const ZONE_AND_USER = statement<
     where a.id = $1`,
 );
 
+/** One execution for {@link CREATE_EXECUTIONS} (JSON), its id chosen by the caller. */
+export interface NewExecutionRow {
+  id: string;
+  account_id: string;
+  workflow_id: string;
+  user_key: string;
+  /** `running` starts now, `skipped` (the loop guard) finishes now, `waiting` neither. */
+  status: 'running' | 'waiting' | 'skipped';
+  template: WorkflowTemplate;
+  data: Record<string, unknown>;
+  event_id: string | null;
+  caused_by: string[];
+  stop_event: string | null;
+  error: string | null;
+  /** Counted on the workflow (`executions_count`, `last_triggered_at`). */
+  count: boolean;
+}
+
+/** One step for {@link CREATE_EXECUTIONS} (JSON): `pending`, or as planned at creation. */
+export interface NewStepRow {
+  id: string;
+  execution_id: string;
+  node_id: string;
+  type: string;
+  status: 'pending' | 'scheduled' | 'succeeded';
+}
+
+/** One job for {@link CREATE_EXECUTIONS} (JSON), as `jobSpec` builds it. */
+export interface NewJobRow {
+  name: string;
+  /** JSON text. */
+  payload: string;
+  job_key: string | null;
+  max_attempts: number;
+}
+
 /**
- * Writes an execution in one statement: the execution (template, data and caused_by as JSON text), one step per node
- * (`pending`, or as planned at creation: Start `succeeded`, its first actions `scheduled`), its count on the
- * workflow when `$18` (in this connection's slot of `workflow_counts`: concurrent events that start one workflow each
- * increment a row of their own instead of queueing on one row lock until they commit), and its first jobs through
- * graphile-worker's `add_job`. A skipped execution (the loop guard) passes no steps, no count and no jobs.
+ * Writes executions in one statement, however many an event (or a group of events) starts: the executions ($1),
+ * their steps ($2: Start `succeeded` and its first actions `scheduled` when planned at creation, else `pending`),
+ * their counts on their workflows (in this connection's slot of `workflow_counts`: concurrent transactions that
+ * start one workflow increment rows of their own instead of queueing on one row lock until they commit), and their
+ * first jobs ($3) through graphile-worker's `add_jobs`, called only when there is a job. A skipped execution (the
+ * loop guard) has no steps, no count and no jobs.
  */
-export const CREATE_EXECUTION = statement<
-  [
-    id: string,
-    accountId: string,
-    workflowId: string,
-    userKey: string,
-    status: 'running' | 'waiting' | 'skipped',
-    template: string,
-    data: string,
-    eventId: string | null,
-    causedBy: string,
-    stopEvent: string | null,
-    error: string | null,
-    startedAt: Date | null,
-    finishedAt: Date | null,
-    stepIds: string[],
-    stepNodeIds: string[],
-    stepTypes: string[],
-    stepStatuses: ('pending' | 'scheduled' | 'succeeded')[],
-    count: boolean,
-    jobNames: string[],
-    jobPayloads: string[],
-    jobKeys: (string | null)[],
-    jobMaxAttempts: number[],
-  ],
-  { jobs: number }
+export const CREATE_EXECUTIONS = statement<
+  [executions: string, steps: string, jobs: string],
+  { executions: number; jobs: number }
 >(
   'executions_create',
-  `with ex as (
+  `with input as (
+     select * from json_to_recordset($1::json) as t(id uuid, account_id uuid, workflow_id uuid, user_key text,
+       status text, template jsonb, data jsonb, event_id uuid, caused_by jsonb, stop_event text, error text,
+       count boolean)
+   ), ex as (
      insert into executions (id, account_id, workflow_id, user_key, status, template, data, event_id, caused_by,
        stop_event, error, started_at, finished_at, created_at, updated_at)
-     values ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9::jsonb, $10, $11, $12, $13, now(), now())
+     select i.id, i.account_id, i.workflow_id, i.user_key, i.status, i.template, i.data, i.event_id, i.caused_by,
+            i.stop_event, i.error, case when i.status = 'running' then now() end,
+            case when i.status = 'skipped' then now() end, now(), now()
+       from input i
+     returning id
    ), steps as (
      insert into execution_steps (id, execution_id, node_id, type, status, attempts, run_at, started_at, finished_at,
        created_at, updated_at)
-     select u.id, $1, u.node_id, u.type, u.status, case when u.status = 'succeeded' then 1 else 0 end,
+     select u.id, u.execution_id, u.node_id, u.type, u.status, case when u.status = 'succeeded' then 1 else 0 end,
             case when u.status <> 'pending' then now() end, case when u.status = 'succeeded' then now() end,
             case when u.status = 'succeeded' then now() end, now(), now()
-       from unnest($14::uuid[], $15::text[], $16::text[], $17::text[]) as u(id, node_id, type, status)
+       from json_to_recordset($2::json) as u(id uuid, execution_id uuid, node_id text, type text, status text)
    ), counted as (
      insert into workflow_counts as c (workflow_id, slot, executions, last_triggered_at)
-     select $3, pg_backend_pid() % 16, 1, now() where $18::boolean
+     select i.workflow_id, pg_backend_pid() % 16, count(*)::int, now() from input i where i.count
+      group by i.workflow_id
      on conflict (workflow_id, slot) do update
-       set executions = c.executions + 1, last_triggered_at = greatest(c.last_triggered_at, excluded.last_triggered_at)
+       set executions = c.executions + excluded.executions,
+           last_triggered_at = greatest(c.last_triggered_at, excluded.last_triggered_at)
    ), jobs as (
-     select graphile_worker.add_job(identifier => j.name, payload => j.payload::json, max_attempts => j.max_attempts,
-              job_key => j.job_key)
-       from unnest($19::text[], $20::text[], $21::text[], $22::int[]) as j(name, payload, job_key, max_attempts)
+     select count(*)::int as n from graphile_worker.add_jobs(array(
+       select row(j.name, j.payload::json, null, null, j.max_attempts, j.job_key, null, null)::graphile_worker.job_spec
+         from json_to_recordset($3::json) as j(name text, payload text, job_key text, max_attempts int)))
+      where json_array_length($3::json) > 0
    )
-   select (select count(*) from jobs)::int as jobs`,
+   select (select count(*) from ex)::int as executions, coalesce((select n from jobs), 0) as jobs`,
 );

@@ -3,16 +3,20 @@ import { uuidv7 } from 'uuidv7';
 import { type JobSpec, jobSpec } from '../db/enqueue.ts';
 import type { Workflow } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
-import { run, runOne } from '../db/statement.ts';
+import { run, runOne, type Statement } from '../db/statement.ts';
 import type { ServerDeps } from '../deps.ts';
-import type { EmitEvent, EventConsumer, StoredEvent } from '../events/consumers.ts';
+import type { EmitEvents, IngestContext, StoredEvent } from '../events/consumers.ts';
+import type { NewEvent } from '../events/service.ts';
 import { findTriggeredWorkflows } from '../workflows/triggers.ts';
 import { buildContext } from './context.ts';
 import {
   CAUSES_OF,
   COUNT_TRIGGER,
-  CREATE_EXECUTION,
+  CREATE_EXECUTIONS,
   DISABLE_WORKFLOW,
+  type NewExecutionRow,
+  type NewJobRow,
+  type NewStepRow,
   TODAY_IN_ZONE,
   ZONE_AND_USER,
 } from './sql.ts';
@@ -32,9 +36,9 @@ export interface StartOptions {
   userKey: string;
   /**
    * How `workflow.triggered` and `workflow.disabled` are emitted: ingestion's own emitter, handed in by its caller
-   * (this module runs inside ingestion as a consumer, so it does not import it).
+   * (this module runs inside ingestion, so it does not import it).
    */
-  emit: EmitEvent;
+  emit: EmitEvents;
 }
 
 /** What happened to one workflow asked to start. */
@@ -81,36 +85,26 @@ async function passesBreaker(
   const flipped = await run(em, DISABLE_WORKFLOW, [reason, wf.id]);
   if (flipped.length > 0) {
     deps.logger.warn({ workflowId: wf.id, max }, 'workflow disabled by its circuit breaker');
-    await opts.emit(em, deps, wf.accountId, {
-      type: 'workflow.disabled',
-      entity: 'workflow',
-      entityId: wf.id,
-      data: {
-        id: wf.id,
-        key: wf.key,
-        name: wf.name,
-        user_key: wf.userKey,
-        reason,
-        max_triggers_per_day: max,
+    await opts.emit(em, deps, wf.accountId, [
+      {
+        type: 'workflow.disabled',
+        entity: 'workflow',
+        entityId: wf.id,
+        data: {
+          id: wf.id,
+          key: wf.key,
+          name: wf.name,
+          user_key: wf.userKey,
+          reason,
+          max_triggers_per_day: max,
+        },
+        previous: null,
+        userKey: wf.userKey,
+        causedBy: opts.causedBy,
       },
-      previous: null,
-      userKey: wf.userKey,
-      causedBy: opts.causedBy,
-    });
+    ]);
   }
   return false;
-}
-
-const NO_STEPS: [string[], string[], string[], []] = [[], [], [], []];
-
-/** CREATE_EXECUTION's job columns. */
-function jobColumns(jobs: readonly JobSpec[]): [string[], string[], (string | null)[], number[]] {
-  return [
-    jobs.map((j) => j.name),
-    jobs.map((j) => j.payload),
-    jobs.map((j) => j.jobKey),
-    jobs.map((j) => j.maxAttempts),
-  ];
 }
 
 /** Node types the engine evaluates while planning; the others are actions, each run as a job. */
@@ -132,58 +126,91 @@ export function firstActions(template: WorkflowTemplate): { start: string; actio
   return { start, actions: next.runnable };
 }
 
+/** A workflow asked to start, and how. */
+export interface StartRequest {
+  workflow: Workflow;
+  opts: StartOptions;
+}
+
 /**
- * Starts executions of `workflows` in `em`'s transaction (the event's own, when an event triggers them): applies the
- * loop guard (an event caused by WORKFLOW_MAX_CHAIN_DEPTH chained executions starts nothing; the refusal is kept as
- * an execution with status `skipped`), the circuit breaker, writes each execution with one step per node, counts
- * it on the workflow and enqueues `start_execution` — or leaves it `waiting` when the workflow does not auto-start.
+ * Starts executions of `workflows` in `em`'s transaction (the event's own, when an event triggers them), all with
+ * the same options: see {@link startRequested}.
  */
-export async function startWorkflows(
+export function startWorkflows(
   em: EntityManager,
   deps: ServerDeps,
   accountId: string,
   workflows: readonly Workflow[],
   opts: StartOptions,
 ): Promise<StartResult[]> {
-  if (workflows.length === 0) return [];
-  const found = await runOne(em, ZONE_AND_USER, [accountId, opts.userKey]);
-  const timeZone = found?.time_zone ?? 'UTC';
-  const user = found?.key ? { ...found, key: found.key } : undefined;
-  const userData = user?.config?.user_data ?? {};
+  return startRequested(
+    em,
+    deps,
+    accountId,
+    workflows.map((workflow) => ({ workflow, opts })),
+  );
+}
+
+type ZoneAndUser = (typeof ZONE_AND_USER extends Statement<infer _P, infer R> ? R : never) | undefined;
+
+/**
+ * Starts the requested executions in `em`'s transaction, in order: applies the loop guard (an event caused by
+ * WORKFLOW_MAX_CHAIN_DEPTH chained executions starts nothing; the refusal is kept as an execution with status
+ * `skipped`) and the circuit breaker, then writes every execution with one step per node, counts it on its workflow
+ * and queues its first jobs in one statement — or leaves it `waiting` when the workflow does not auto-start — and
+ * emits their `workflow.triggered` together. One result per request, in order.
+ */
+export async function startRequested(
+  em: EntityManager,
+  deps: ServerDeps,
+  accountId: string,
+  requests: readonly StartRequest[],
+): Promise<StartResult[]> {
+  if (requests.length === 0) return [];
+  const zones = new Map<string, Promise<ZoneAndUser>>();
+  const zoneAndUser = (userKey: string) => {
+    let found = zones.get(userKey);
+    if (!found) {
+      found = runOne(em, ZONE_AND_USER, [accountId, userKey]);
+      zones.set(userKey, found);
+    }
+    return found;
+  };
+  const executions: NewExecutionRow[] = [];
+  const steps: NewStepRow[] = [];
+  const jobs: NewJobRow[] = [];
+  const triggered = new Map<StartOptions['emit'], NewEvent[]>();
   const results: StartResult[] = [];
-  const tooDeep = opts.causedBy.length >= deps.env.WORKFLOW_MAX_CHAIN_DEPTH;
-  for (const wf of workflows) {
+  const maxDepth = deps.env.WORKFLOW_MAX_CHAIN_DEPTH;
+  for (const { workflow: wf, opts } of requests) {
     const template = wf.template as unknown as WorkflowTemplate | null;
     if (!template) {
       results.push({ workflowId: wf.id, executionId: null, status: 'refused', reason: 'not published' });
       continue;
     }
     const id = uuidv7();
-    const base = [id, accountId, wf.id, wf.userKey] as const;
-    if (tooDeep) {
-      const reason = `loop_guard: caused by a chain of ${opts.causedBy.length} executions (WORKFLOW_MAX_CHAIN_DEPTH is ${deps.env.WORKFLOW_MAX_CHAIN_DEPTH})`;
+    const row = {
+      id,
+      account_id: accountId,
+      workflow_id: wf.id,
+      user_key: wf.userKey,
+      template,
+      event_id: opts.event?.id ?? null,
+      caused_by: opts.causedBy,
+      stop_event: wf.stopEvent ?? null,
+    };
+    if (opts.causedBy.length >= maxDepth) {
+      const reason = `loop_guard: caused by a chain of ${opts.causedBy.length} executions (WORKFLOW_MAX_CHAIN_DEPTH is ${maxDepth})`;
       deps.logger.warn(
         { workflowId: wf.id, eventId: opts.event?.id, chain: opts.causedBy },
         'loop guard refused',
       );
-      await run(em, CREATE_EXECUTION, [
-        ...base,
-        'skipped',
-        JSON.stringify(template),
-        '{}',
-        opts.event?.id ?? null,
-        JSON.stringify(opts.causedBy),
-        wf.stopEvent ?? null,
-        reason,
-        null,
-        new Date(),
-        ...NO_STEPS,
-        false,
-        ...jobColumns([]),
-      ]);
+      executions.push({ ...row, status: 'skipped', data: {}, error: reason, count: false });
       results.push({ workflowId: wf.id, executionId: id, status: 'skipped', reason });
       continue;
     }
+    const found = await zoneAndUser(opts.userKey);
+    const timeZone = found?.time_zone ?? 'UTC';
     if (opts.countTrigger && !(await passesBreaker(em, deps, wf, timeZone, opts))) {
       results.push({
         workflowId: wf.id,
@@ -198,8 +225,8 @@ export async function startWorkflows(
       templateData: typeof templateData === 'object' ? (templateData as Record<string, unknown>) : null,
       executionData: opts.executionData ?? null,
       event: opts.event ?? null,
-      user: user
-        ? { key: user.key, name: user.name, email: user.email, userData }
+      user: found?.key
+        ? { key: found.key, name: found.name, email: found.email, userData: found.config?.user_data ?? {} }
         : { key: opts.userKey, name: null, email: null, userData: {} },
       workflow: { id: wf.id, key: wf.key, name: wf.name },
     });
@@ -207,35 +234,25 @@ export async function startWorkflows(
     const planned = status === 'running' ? firstActions(template) : null;
     const statusOf = (nodeId: string) =>
       planned?.start === nodeId ? 'succeeded' : planned?.actions.includes(nodeId) ? 'scheduled' : 'pending';
+    executions.push({ ...row, status, data, error: null, count: true });
+    for (const n of template.nodes) {
+      steps.push({ id: uuidv7(), execution_id: id, node_id: n.id, type: n.type, status: statusOf(n.id) });
+    }
     // The first actions' jobs, in the event's transaction: nothing waits for a planning job.
-    const jobs: JobSpec[] = planned
+    const first: JobSpec[] = planned
       ? planned.actions.map((nodeId) =>
           jobSpec('run_workflow_step', { execution_id: id, node_id: nodeId }, stepJobKey(id, nodeId)),
         )
       : status === 'running'
         ? [jobSpec('start_execution', { execution_id: id }, `execution:${id}:start`)]
         : [];
-    const created = await runOne(em, CREATE_EXECUTION, [
-      ...base,
-      status,
-      JSON.stringify(template),
-      JSON.stringify(data),
-      opts.event?.id ?? null,
-      JSON.stringify(opts.causedBy),
-      wf.stopEvent ?? null,
-      null,
-      status === 'running' ? new Date() : null,
-      null,
-      template.nodes.map(() => uuidv7()),
-      template.nodes.map((n) => n.id),
-      template.nodes.map((n) => n.type),
-      template.nodes.map((n) => statusOf(n.id)),
-      true,
-      ...jobColumns(jobs),
-    ]);
-    if (created?.jobs !== jobs.length) throw new Error(`queued ${created?.jobs} jobs for ${jobs.length}`);
+    for (const j of first) {
+      jobs.push({ name: j.name, payload: j.payload, job_key: j.jobKey, max_attempts: j.maxAttempts });
+    }
     // The catalog's `workflow.triggered`, for subscribers (no entity snapshot: it describes no entity of the host).
-    await opts.emit(em, deps, accountId, {
+    const notices = triggered.get(opts.emit) ?? [];
+    triggered.set(opts.emit, notices);
+    notices.push({
       type: 'workflow.triggered',
       entity: 'workflow',
       entityId: null,
@@ -253,6 +270,19 @@ export async function startWorkflows(
     });
     results.push({ workflowId: wf.id, executionId: id, status });
   }
+  if (executions.length > 0) {
+    const created = await runOne(em, CREATE_EXECUTIONS, [
+      JSON.stringify(executions),
+      JSON.stringify(steps),
+      JSON.stringify(jobs),
+    ]);
+    if (created?.executions !== executions.length || created.jobs !== jobs.length) {
+      throw new Error(
+        `wrote ${created?.executions} executions with ${created?.jobs} jobs for ${executions.length} with ${jobs.length}`,
+      );
+    }
+  }
+  for (const [emit, notices] of triggered) await emit(em, deps, accountId, notices);
   return results;
 }
 
@@ -267,22 +297,39 @@ function aboutItself(wf: Workflow, event: StoredEvent): boolean {
 }
 
 /**
- * The event consumer of workflows: inside the transaction that stores an event, starts every workflow it triggers
- * (found through the trigger index), so an acknowledged event never loses its executions.
+ * How ingestion starts workflows: inside the transaction that stored `events`, every workflow each of them triggers
+ * (found through the trigger index), all written together, so an acknowledged event never loses its executions. The
+ * results of each event, in the order of `events`.
  */
-export const startExecutionsForEvent: EventConsumer = async (em, event, deps, ctx) => {
-  if (event.couldStartWorkflow === false) return;
-  const found = await findTriggeredWorkflows(em, event);
-  const workflows = event.entity === 'workflow' ? found.filter((wf) => !aboutItself(wf, event)) : found;
-  if (workflows.length === 0) return;
-  const chain = await causeChain(em, event.accountId, event.causedBy);
-  const results = await startWorkflows(em, deps, event.accountId, workflows, {
-    event,
-    executionData: ctx.executionData,
-    causedBy: chain,
-    countTrigger: true,
-    userKey: event.userKey,
-    emit: ctx.emit,
-  });
-  ctx.starts.push(...results);
-};
+export async function startExecutionsForEvents(
+  em: EntityManager,
+  deps: ServerDeps,
+  events: readonly StoredEvent[],
+  ctx: Pick<IngestContext, 'executionData'> & { emit: EmitEvents },
+): Promise<StartResult[][]> {
+  const requests: StartRequest[] = [];
+  const owner: number[] = [];
+  for (const [i, event] of events.entries()) {
+    if (event.couldStartWorkflow === false) continue;
+    const found = await findTriggeredWorkflows(em, event);
+    const workflows = event.entity === 'workflow' ? found.filter((wf) => !aboutItself(wf, event)) : found;
+    if (workflows.length === 0) continue;
+    const opts: StartOptions = {
+      event,
+      executionData: ctx.executionData,
+      causedBy: await causeChain(em, event.accountId, event.causedBy),
+      countTrigger: true,
+      userKey: event.userKey,
+      emit: ctx.emit,
+    };
+    for (const workflow of workflows) {
+      requests.push({ workflow, opts });
+      owner.push(i);
+    }
+  }
+  const starts: StartResult[][] = events.map(() => []);
+  if (requests.length === 0) return starts;
+  const results = await startRequested(em, deps, events[0]?.accountId as string, requests);
+  for (const [j, r] of results.entries()) starts[owner[j] as number]?.push(r);
+  return starts;
+}
