@@ -33,6 +33,7 @@ import {
   STEPS_OF_EXECUTION,
   type StepRow,
   SUCCEED_INLINE_STEP,
+  SUCCEED_LAST_STEP,
   SUCCEED_STEP,
 } from './sql.ts';
 
@@ -324,6 +325,11 @@ export async function runStep(
     output = result.output ?? null;
   } catch (err) {
     failure = err;
+  }
+  if (failure === null) {
+    // The common case, a chain's last action: recorded and completed in one statement.
+    const last = await runOne(deps.pool, SUCCEED_LAST_STEP, [JSON.stringify(output), executionId, nodeId]);
+    if (last?.recorded) return 'succeeded';
   }
   return em.transactional(async (tem) => {
     const locked = await lockExecution(tem, executionId);

@@ -156,6 +156,34 @@ export const SUCCEED_STEP = statement<
    select steps.*, exists (select 1 from finished) as completed from steps`,
 );
 
+/**
+ * A step's provider succeeded and it is the execution's last open step (every other step succeeded or was
+ * skipped): records the output and completes the execution in one statement, with no lock and no planning, since
+ * nothing else of the execution can run or change meanwhile. Otherwise it writes nothing (`recorded` false) and the
+ * caller records the success under the execution's lock ({@link SUCCEED_STEP}). `completed` is false when the
+ * execution stopped while the step ran (the step's success is still recorded, as it would be under the lock).
+ */
+export const SUCCEED_LAST_STEP = statement<
+  [output: string, executionId: string, nodeId: string],
+  { recorded: boolean; completed: boolean }
+>(
+  'switchyard_succeed_last_step',
+  `with open as (
+     select count(*) as n from execution_steps
+      where execution_id = $2 and node_id <> $3 and status not in ('succeeded', 'skipped')
+   ), done as (
+     update execution_steps set status = 'succeeded', output = $1::jsonb, error = null, finished_at = now(),
+            updated_at = now()
+      where execution_id = $2 and node_id = $3 and status = 'running' and (select n from open) = 0
+      returning node_id
+   ), finished as (
+     update executions set status = 'completed', finished_at = now(), updated_at = now()
+      where id = $2 and status = 'running' and exists (select 1 from done)
+      returning id
+   )
+   select exists (select 1 from done) as recorded, exists (select 1 from finished) as completed`,
+);
+
 /** A step failed and will run again at `run_at`. */
 export const RETRY_STEP = statement<[runAt: Date, error: string, executionId: string, nodeId: string]>(
   'switchyard_retry_step',
