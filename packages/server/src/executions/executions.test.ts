@@ -89,6 +89,32 @@ describe('circuit breaker', () => {
     expect(new Set(executions.map((e) => e.event_id))).toEqual(new Set(firsts));
   });
 
+  it('a batch naming one deal twice judges each event on the one before it: changed_to starts only the change', async () => {
+    const wf = await createWorkflow({
+      name: 'Won',
+      event_trigger: 'deal.reopened',
+      trigger_conditions: { field: 'status', operator: 'changed_to', value: 'won' },
+    });
+    const res = await call('POST', '/v1/events/batch', {
+      events: [
+        { type: 'deal.reopened', data: { id: 'rb-1', status: 'open' } },
+        { type: 'deal.reopened', data: { id: 'rb-2', status: 'won' } },
+        { type: 'deal.reopened', data: { id: 'rb-1', status: 'won' } },
+        { type: 'deal.reopened', data: { id: 'rb-2', status: 'lost' } },
+        { type: 'deal.reopened', data: { id: 'rb-1', status: 'won' } },
+        { type: 'deal.reopened', data: { id: 'rb-2', status: 'won' } },
+      ],
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    const ids = res.body.data.map((e: { id: string }) => e.id);
+    // The changes to won start it: rb-1 open → won and rb-2 lost → won. A first event (nothing before it to change
+    // from) and won → won do not.
+    const started = (await executionsOf(wf.id)).map((e) => e.event_id).sort();
+    expect(started).toEqual([ids[2], ids[5]].sort());
+    const last = await call('GET', `/v1/events/${ids[4]}`);
+    expect(last.body.data.previous).toEqual({ id: 'rb-1', status: 'won' });
+  });
+
   it('counts the day in the account time zone (one row per local day)', async () => {
     const wf = await createWorkflow({
       name: 'Breaker zone',
