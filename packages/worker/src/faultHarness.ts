@@ -12,7 +12,14 @@ import {
   type RunningServer,
   type ServerDeps,
 } from '@switchyard/server';
-import { late, type Receiver, startReceiver, waitUntil } from '@switchyard/server/testing';
+import {
+  late,
+  type Receiver,
+  startReceiver,
+  startTestServer,
+  type TestServer,
+  waitUntil,
+} from '@switchyard/server/testing';
 import pgLib, { type Pool } from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { type OwnPostgres, startOwnPostgres } from './testSupport.ts';
@@ -322,5 +329,41 @@ export function faultRigForFile(opts: { maxConnections?: number } = {}): FaultRi
         );
       }
     },
+  };
+}
+
+/** What {@link crashRigForFile} starts: a test server of the file's own and the `switchyard worker` processes on it. */
+export interface CrashRig {
+  srv: TestServer;
+  /** Workers with {@link faultSettings} on the server's database and key, the file's own settings over them. */
+  workers: WorkerFleet;
+  /** Runs `query` on the server's database. */
+  sql<T>(query: string, params?: unknown[]): Promise<T[]>;
+}
+
+/**
+ * Before the file's tests, a test server (with `server` settings over the test defaults) and a fresh encryption key
+ * that it and every worker share, whatever their working directory; after them, the workers killed and the server
+ * closed. Call it at the top of the file.
+ */
+export function crashRigForFile(opts: {
+  server?: Record<string, string>;
+  worker: Record<string, string>;
+}): CrashRig {
+  const encryptionKey = newEncryptionKey();
+  let started: TestServer | undefined;
+  const srv = late(() => started, 'the test server');
+  const workers = workerFleet(() => ({ ...faultSettings(srv.db.url, encryptionKey), ...opts.worker }));
+  beforeAll(async () => {
+    started = await startTestServer({ ENCRYPTION_KEY: encryptionKey, ...opts.server });
+  });
+  afterAll(async () => {
+    workers.killAll();
+    await started?.close();
+  });
+  return {
+    srv,
+    workers,
+    sql: <T>(query: string, params: unknown[] = []) => srv.deps.orm.em.fork().execute<T[]>(query, params),
   };
 }
