@@ -11,14 +11,14 @@ import { createRateLimiter } from './http/rateLimit.ts';
 import { AnswerListener } from './jobAnswers/listener.ts';
 import type { Logger } from './logger.ts';
 
-/** Options for {@link createServerDeps}. */
-export interface ServerDepsOptions {
+/** Options for {@link createServerDeps}; `A`, what a host's actions are (a worker's: its providers). */
+export interface ServerDepsOptions<A extends ActionDefinition = ActionDefinition> {
   /** Connections in the process's one pool; default DATABASE_POOL_SIZE. */
   poolSize?: number;
   /** How long a checkout waits out a database that refuses or is unreachable; default SERVER_DATABASE_WAIT_SECONDS. */
   databaseWaitSeconds?: number;
   /** Action definitions a host adds (a worker's providers are definitions too); they replace built-ins of their type. */
-  actions?: readonly ActionDefinition[];
+  actions?: readonly A[];
 }
 
 /**

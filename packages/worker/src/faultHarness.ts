@@ -12,8 +12,15 @@ import {
   type RunningServer,
   type ServerDeps,
 } from '@switchyard/server';
-import { late, type Receiver, startReceiver, waitUntil } from '@switchyard/server/testing';
-import type { Pool } from 'pg';
+import {
+  late,
+  type Receiver,
+  startReceiver,
+  startTestServer,
+  type TestServer,
+  waitUntil,
+} from '@switchyard/server/testing';
+import pgLib, { type Pool } from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { type OwnPostgres, startOwnPostgres } from './testSupport.ts';
 
@@ -137,6 +144,7 @@ export interface OwnServer {
   apiKey: string;
   deps: ServerDeps;
   server: RunningServer;
+  /** Closes the server and its deps; a second call waits for the first. */
   close(): Promise<void>;
 }
 
@@ -145,14 +153,15 @@ export async function startOwnServer(settings: Record<string, string>): Promise<
   const deps = await createServerDeps(env, createLogger('silent', 'test'));
   const { apiKey } = await createAccount(deps.orm.em.fork(), { name: 'Fault test' });
   const server = await listen(deps, '127.0.0.1', 0);
+  let closing: Promise<void> | undefined;
   return {
     url: server.url,
     apiKey,
     deps,
     server,
-    async close() {
-      await server.close();
-      await closeServerDeps(deps);
+    close() {
+      closing ??= server.close().then(() => closeServerDeps(deps));
+      return closing;
     },
   };
 }
@@ -178,18 +187,6 @@ export async function startCountingReceiver(): Promise<
 
 /** A receiver that counts the events delivered to it: see {@link startCountingReceiver}. */
 export type CountingReceiver = Awaited<ReturnType<typeof startCountingReceiver>>;
-
-/** Waits until every acknowledged event has arrived at `path` of `rx`. */
-export async function allArrived(rx: CountingReceiver, acked: Set<number>, path: string, timeoutMs: number) {
-  await waitUntil(
-    () => {
-      const seen = rx.seen(path);
-      return [...acked].every((n) => seen.has(n)) ? true : undefined;
-    },
-    timeoutMs,
-    'every acknowledged event delivered',
-  );
-}
 
 /** Subscribes the receiver to `deal.won` through the API at `url`. */
 export async function subscribe(url: string, apiKey: string, target: string): Promise<string> {
@@ -255,33 +252,118 @@ export const newEncryptionKey = () => randomBytes(32).toString('base64');
 export interface FaultRig {
   pg: OwnPostgres;
   rx: CountingReceiver;
+  /** The key every process of the file seals secrets with. */
+  encryptionKey: string;
+  /** {@link faultSettings} on the file's PostgreSQL and key, `extra` over them. */
+  settings(extra?: Record<string, string>): Record<string, string>;
   /** Starts a `switchyard` command ({@link spawnCli}) that is killed (SIGKILL) after the file's tests if still up. */
   spawn(args: string[], env: Record<string, string>): CliProcess;
+  /** An API server in this process ({@link startOwnServer}), closed after the file's tests before the PostgreSQL. */
+  startServer(settings: Record<string, string>): Promise<OwnServer>;
+  /**
+   * Waits until every acknowledged event has arrived at `path` of the receiver. A miss names the events missing and
+   * what graphile_worker.jobs holds.
+   */
+  allArrived(acked: Set<number>, path: string, timeoutMs: number): Promise<void>;
 }
 
 /**
  * Before the file's tests, a PostgreSQL of its own (with `maxConnections`, when given) and a counting receiver;
- * after them, the processes it spawned killed and both closed. Call it at the top of the file.
+ * after them, the processes it spawned killed, the servers it started closed, and both closed. Call it at the top
+ * of the file.
  */
 export function faultRigForFile(opts: { maxConnections?: number } = {}): FaultRig {
   let running: { pg: OwnPostgres; rx: CountingReceiver } | undefined;
+  const encryptionKey = newEncryptionKey();
   const processes: CliProcess[] = [];
+  const servers: OwnServer[] = [];
   beforeAll(async () => {
     const [pg, rx] = await Promise.all([startOwnPostgres(opts), startCountingReceiver()]);
     running = { pg, rx };
   });
   afterAll(async () => {
     for (const p of processes) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    await Promise.all(servers.map((s) => s.close()));
     await running?.rx.close();
     await running?.pg.close();
   });
+  const pg = late(() => running?.pg, 'the PostgreSQL of this file');
+  const rx = late(() => running?.rx, 'the counting receiver');
   return {
-    pg: late(() => running?.pg, 'the PostgreSQL of this file'),
-    rx: late(() => running?.rx, 'the counting receiver'),
+    pg,
+    rx,
+    encryptionKey,
+    settings: (extra = {}) => ({ ...faultSettings(pg.url, encryptionKey), ...extra }),
     spawn(args, env) {
       const p = spawnCli(args, env);
       processes.push(p);
       return p;
     },
+    async startServer(settings) {
+      const server = await startOwnServer(settings);
+      servers.push(server);
+      return server;
+    },
+    async allArrived(acked, path, timeoutMs) {
+      try {
+        await waitUntil(
+          () => {
+            const seen = rx.seen(path);
+            return [...acked].every((n) => seen.has(n)) ? true : undefined;
+          },
+          timeoutMs,
+          'every acknowledged event delivered',
+        );
+      } catch (err) {
+        const seen = rx.seen(path);
+        const missing = [...acked].filter((n) => !seen.has(n));
+        const db = new pgLib.Client({ connectionString: pg.url });
+        await db.connect();
+        const { rows } = await db.query(
+          `select task_identifier, attempts, max_attempts, run_at, locked_by, left(last_error, 200) as last_error
+             from graphile_worker.jobs order by run_at limit 20`,
+        );
+        await db.end();
+        throw new Error(
+          `${(err as Error).message}: ${missing.length} missing (${missing.slice(0, 20).join(', ')}); jobs: ${JSON.stringify(rows)}`,
+        );
+      }
+    },
+  };
+}
+
+/** What {@link crashRigForFile} starts: a test server of the file's own and the `switchyard worker` processes on it. */
+export interface CrashRig {
+  srv: TestServer;
+  /** Workers with {@link faultSettings} on the server's database and key, the file's own settings over them. */
+  workers: WorkerFleet;
+  /** Runs `query` on the server's database. */
+  sql<T>(query: string, params?: unknown[]): Promise<T[]>;
+}
+
+/**
+ * Before the file's tests, a test server (with `server` settings over the test defaults) and a fresh encryption key
+ * that it and every worker share, whatever their working directory; after them, the workers killed and the server
+ * closed. Call it at the top of the file.
+ */
+export function crashRigForFile(opts: {
+  server?: Record<string, string>;
+  worker: Record<string, string>;
+}): CrashRig {
+  const encryptionKey = newEncryptionKey();
+  let started: TestServer | undefined;
+  const srv = late(() => started, 'the test server');
+  const workers = workerFleet(() => ({ ...faultSettings(srv.db.url, encryptionKey), ...opts.worker }));
+  beforeAll(async () => {
+    started = await startTestServer({ ENCRYPTION_KEY: encryptionKey, ...opts.server });
+  });
+  afterAll(async () => {
+    workers.killAll();
+    await started?.close();
+  });
+  return {
+    srv,
+    workers,
+    sql: <T>(query: string, params: unknown[] = []) => srv.deps.orm.em.fork().execute<T[]>(query, params),
   };
 }

@@ -1,15 +1,10 @@
 import { waitUntil } from '@switchyard/server/testing';
-import pgLib from 'pg';
 import { describe, expect, it } from 'vitest';
 import {
-  allArrived,
   faultRigForFile,
-  faultSettings,
-  newEncryptionKey,
   noJobLocked,
   type OwnServer,
   startLoad,
-  startOwnServer,
   subscribe,
   workersRunning,
 } from './faultHarness.ts';
@@ -19,10 +14,12 @@ import {
 // OUTAGE_MS, longer than the processes' WORKER_DATABASE_WAIT_SECONDS (3 s here), so checkouts do fail and the worker's
 // job runners stop and are started again, as in a long outage with the default settings.
 const OUTAGE_MS = Number(process.env.SWITCHYARD_TEST_OUTAGE_SECONDS ?? 5) * 1000;
-const ENCRYPTION_KEY = newEncryptionKey();
 const TIMEOUT = OUTAGE_MS + 100_000;
+// Generous: after an outage a job that failed waits out graphile-worker's backoff (7 s, 20 s, 55 s …) and a runner
+// that stopped waits out its restart backoff, which on a loaded machine add up. A miss says what is still queued.
+const DELIVERY_TIMEOUT = 70_000;
 
-const { pg, rx, spawn } = faultRigForFile();
+const { pg, rx, settings, spawn, startServer, allArrived } = faultRigForFile();
 
 /** Sends events for 1.5 s, stops PostgreSQL for OUTAGE_MS while they keep coming, starts it, sends 1.5 s more. */
 async function restartUnderLoad(urls: string[], apiKey: string, during?: () => Promise<void>) {
@@ -38,32 +35,11 @@ async function restartUnderLoad(urls: string[], apiKey: string, during?: () => P
   return load;
 }
 
-// Generous: after an outage a job that failed waits out graphile-worker's backoff (7 s, 20 s, 55 s …) and a runner
-// that stopped waits out its restart backoff, which on a loaded machine add up. A miss says what is still queued.
-async function allDelivered(acked: Set<number>, path: string, timeoutMs = 70_000) {
-  try {
-    await allArrived(rx, acked, path, timeoutMs);
-  } catch (err) {
-    const seen = rx.seen(path);
-    const missing = [...acked].filter((n) => !seen.has(n));
-    const db = new pgLib.Client({ connectionString: pg.url });
-    await db.connect();
-    const { rows } = await db.query(
-      `select task_identifier, attempts, max_attempts, run_at, locked_by, left(last_error, 200) as last_error
-         from graphile_worker.jobs order by run_at limit 20`,
-    );
-    await db.end();
-    throw new Error(
-      `${(err as Error).message}: ${missing.length} missing (${missing.slice(0, 20).join(', ')}); jobs: ${JSON.stringify(rows)}`,
-    );
-  }
-}
-
 describe('a PostgreSQL restart under load', () => {
   let srv: OwnServer;
 
   it('the API answers 503 unavailable with Retry-After while the database is gone, /health 200 and /ready 503', async () => {
-    srv = await startOwnServer(faultSettings(pg.url, ENCRYPTION_KEY));
+    srv = await startServer(settings());
     const auth = { authorization: `Bearer ${srv.apiKey}`, 'content-type': 'application/json' };
     await pg.stop();
     try {
@@ -99,13 +75,13 @@ describe('a PostgreSQL restart under load', () => {
     'two worker processes: every acknowledged event is delivered and neither exits',
     async () => {
       await subscribe(srv.url, srv.apiKey, `${rx.url}/hook`);
-      const env = { ...faultSettings(pg.url, ENCRYPTION_KEY), LOG_LEVEL: 'info' };
+      const env = settings({ LOG_LEVEL: 'info' });
       const workers = [spawn(['worker'], env), spawn(['worker'], env)];
       await workersRunning(workers, 20_000);
       const load = await restartUnderLoad([srv.url], srv.apiKey);
       expect(load.acked.size).toBeGreaterThan(50);
       expect(load.statuses.get(503) ?? 0).toBeGreaterThan(0);
-      await allDelivered(load.acked, '/hook');
+      await allArrived(load.acked, '/hook', DELIVERY_TIMEOUT);
       for (const w of workers) expect(w.child.exitCode, w.output()).toBeNull();
       // No job is left locked by a runner that stopped during the outage.
       await noJobLocked(srv.deps.pool);
@@ -125,11 +101,7 @@ describe('a PostgreSQL restart under load', () => {
   it(
     '`switchyard start`: its server and its worker ride it out, and nothing acknowledged is lost',
     async () => {
-      const start = spawn(['start'], {
-        ...faultSettings(pg.url, ENCRYPTION_KEY),
-        LOG_LEVEL: 'info',
-        PORT: '0',
-      });
+      const start = spawn(['start'], settings({ LOG_LEVEL: 'info', PORT: '0' }));
       const url = await waitUntil(
         () => start.output().match(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/)?.[1],
         20_000,
@@ -137,12 +109,12 @@ describe('a PostgreSQL restart under load', () => {
       await workersRunning([start], 20_000);
       const workerPid = start.output().match(/"workerPid":(\d+)/)?.[1];
       // The account `start` made on the first test's database already exists: a key of its own for this test.
-      const keys = spawn(['keys', 'create', '--name', 'fault'], faultSettings(pg.url, ENCRYPTION_KEY));
+      const keys = spawn(['keys', 'create', '--name', 'fault'], settings());
       expect(await keys.exited, keys.output()).toBe(0);
       const apiKey = keys.output().match(/\b(s[ky]_[A-Za-z0-9_-]{20,})\b/)?.[1] as string;
       await subscribe(url, apiKey, `${rx.url}/start-hook`);
       const load = await restartUnderLoad([url], apiKey);
-      await allDelivered(load.acked, '/start-hook');
+      await allArrived(load.acked, '/start-hook', DELIVERY_TIMEOUT);
       expect(start.child.exitCode, start.output()).toBeNull();
       // The same worker process throughout: it was never restarted.
       expect(start.output()).not.toContain('worker process restarted');

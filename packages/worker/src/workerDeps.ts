@@ -12,11 +12,8 @@ import type { WorkerDeps } from './deps.ts';
 import { createSystemMailer } from './mail/mailer.ts';
 import { createOutbound } from './outbound/client.ts';
 
-/** Options for {@link createWorkerDeps}. */
-export interface WorkerDepsOptions extends Omit<ServerDepsOptions, 'actions'> {
-  /** The host's own action providers; one with a built-in's type replaces it. */
-  actions?: readonly ActionProvider[];
-}
+/** Options for {@link createWorkerDeps}: the server's, the host's own actions being providers. */
+export type WorkerDepsOptions = ServerDepsOptions<ActionProvider>;
 
 /** Opens what a worker process shares: the persistence layer's services, the outbound client, the mailer. */
 export async function createWorkerDeps(

@@ -100,11 +100,14 @@ export const channelMessageDefinition: ActionDefinition<ChannelMessageSettings> 
     }),
 };
 
+/** A host action's definition: its rule `action_type` is also the `type` of the request the worker sends the host. */
+export type HostActionDefinition<C> = ActionDefinition<C> & { ruleActionType: string };
+
 function hostActionDefinition<C extends { connection_id?: string }>(
   type: string,
   actionType: string,
   schema: z.ZodType<C>,
-): ActionDefinition<C> {
+): HostActionDefinition<C> {
   return {
     type,
     ruleActionType: actionType,

@@ -1,15 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAccount } from '../accounts/service.ts';
-import { startTestServer, type TestServer } from '../testing/index.ts';
+import { serverForFile } from '../testing/index.ts';
 import { apiCaller, keyWithScopes } from '../webhooks/testHelpers.ts';
 
-let srv: TestServer;
-let call: ReturnType<typeof apiCaller>;
-beforeAll(async () => {
-  srv = await startTestServer();
-  call = apiCaller(srv);
-});
-afterAll(() => srv?.close());
+const srv = serverForFile();
+const call = srv.call;
 
 async function countEvents(): Promise<number> {
   const [row] = await srv.deps.orm.em.fork().execute<{ n: string }[]>('select count(*) as n from events');

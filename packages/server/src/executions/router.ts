@@ -1,7 +1,6 @@
 import { resource, withChildren } from '../routes.ts';
 import { router } from '../trpc.ts';
-import { toWorkflowOutput } from '../workflows/mapper.ts';
-import { workflowStats } from '../workflows/stats.ts';
+import { workflowOutput } from '../workflows/output.ts';
 import { toExecutionOutput } from './mapper.ts';
 import {
   ExecuteWorkflowInput,
@@ -138,13 +137,7 @@ export const triggerRouter = router({
     )
     .mutation(async ({ ctx, input }) => {
       const { workflow, executionId } = await executeWorkflow(ctx.em, ctx.deps, ctx.auth.account.id, input);
-      // The same per-node stats as every other workflow response.
-      const stats = (await workflowStats(ctx.em, [workflow])).get(workflow.id);
-      return {
-        data: {
-          ...toWorkflowOutput(workflow, ctx.auth.account.timeZone, { stats }),
-          execution_id: executionId,
-        },
-      };
+      // The workflow as every other workflow response answers it, with its per-node stats.
+      return { data: { ...(await workflowOutput(ctx, workflow)), execution_id: executionId } };
     }),
 });

@@ -1,3 +1,4 @@
+import { seed000Rule } from '@switchyard/core/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ActionDefinition } from '../actions/definitions.ts';
@@ -105,12 +106,10 @@ describe('node settings checked by registered providers', () => {
   });
 
   it("lets a seed 000 rule name a provider's action_type, reporting config problems on action_config", async () => {
+    // Seed 000's example rule (won deals), its action the provider's.
     const rule = {
+      ...seed000Rule(),
       name: 'won deals to the CRM',
-      condition_entity: 'deal',
-      condition_field: 'status',
-      condition_operator: 'changed_to',
-      condition_value: 'won',
       action_type: 'post_to_crm',
       action_config: { endpoint: '/notes' },
     };

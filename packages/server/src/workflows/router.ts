@@ -1,10 +1,9 @@
 import type { AuthedContext } from '../context.ts';
 import type { Workflow } from '../db/entities/index.ts';
-import { listCustomEventTypes } from '../eventTypes/service.ts';
 import { readExpand } from '../http/expand.ts';
 import { resource, scopedRoute } from '../routes.ts';
 import { router } from '../trpc.ts';
-import { toWorkflowOutput, triggerExpander } from './mapper.ts';
+import { workflowOutput, workflowOutputs } from './output.ts';
 import {
   CloneWorkflowInput,
   CreateWorkflowInput,
@@ -25,31 +24,16 @@ import {
   publishWorkflow,
   updateWorkflow,
 } from './service.ts';
-import { workflowStats } from './stats.ts';
 
 const tag = 'Workflows';
 const byKey =
   'Address it by key with id_type=key, in the query string or the body (within user_key, default main).';
 
-/** The API shapes of workflows, with their stats and (when asked) expanded triggers. */
-async function outputs({ em, auth }: AuthedContext, workflows: readonly Workflow[], expand: boolean) {
-  const stats = await workflowStats(em, workflows);
-  const expandTrigger = expand ? triggerExpander(await listCustomEventTypes(em, auth.account.id)) : undefined;
-  return workflows.map((w) =>
-    toWorkflowOutput(w, auth.account.timeZone, { stats: stats.get(w.id), expandTrigger }),
-  );
-}
-
-async function output(ctx: AuthedContext, w: Workflow, expand = false) {
-  const [out] = await outputs(ctx, [w], expand);
-  return out as NonNullable<typeof out>;
-}
-
 // Lists and gets read stats for all their rows at once and may expand the trigger: those two are the router's own.
 const workflows = resource(
   { tag, path: '/workflows/{id}', read: 'workflows:read', write: 'workflows:write' },
   WorkflowOutput,
-  (ctx: AuthedContext, w: Workflow) => output(ctx, w),
+  (ctx: AuthedContext, w: Workflow) => workflowOutput(ctx, w),
 );
 
 /** Workflows: `/v1/workflows` (seed 004's templates and seed 000's rules). */
@@ -78,7 +62,7 @@ export const workflowsRouter = router({
     WorkflowListResponse,
   ).query(async ({ ctx, input }) => {
     const { rows, meta } = await listWorkflows(ctx.em, ctx.auth.account.id, input);
-    return { data: await outputs(ctx, rows, readExpand(input).has('event_trigger')), meta };
+    return { data: await workflowOutputs(ctx, rows, readExpand(input).has('event_trigger')), meta };
   }),
   get: scopedRoute(
     'workflows:read',
@@ -94,7 +78,7 @@ export const workflowsRouter = router({
     WorkflowResponse,
   ).query(async ({ ctx, input }) => {
     const w = await getWorkflow(ctx.em, ctx.auth.account.id, input);
-    return { data: await output(ctx, w, readExpand(input).has('event_trigger')) };
+    return { data: await workflowOutput(ctx, w, readExpand(input).has('event_trigger')) };
   }),
   update: workflows.change(
     {

@@ -1,10 +1,8 @@
-import { ChannelMessageSettings, type ChatProvider, NonRetriableError } from '@switchyard/core';
-import { type ConnectionKind, findConnection, openCredentials } from '@switchyard/server/db';
+import { type ChannelMessageSettings, type ChatProvider, NonRetriableError } from '@switchyard/core';
+import { channelKindsFor, channelMessageDefinition } from '@switchyard/server';
+import { findConnection, openCredentials } from '@switchyard/server/db';
 import { callSlack, postIncomingWebhook } from './chat.ts';
 import type { ActionProvider } from './provider.ts';
-
-const kindsFor = (channel: ChatProvider): ConnectionKind[] =>
-  channel === 'slack' ? ['slack', 'incoming_webhook'] : ['incoming_webhook'];
 
 /**
  * `send_channel_message`: Slack through `chat.postMessage` with the account's bot token, or any service's
@@ -12,11 +10,9 @@ const kindsFor = (channel: ChatProvider): ConnectionKind[] =>
  * The step's output is the service's answer.
  */
 export const channelMessageAction: ActionProvider<ChannelMessageSettings> = {
-  type: 'SendChannelMessage',
-  ruleActionType: 'send_channel_message',
-  configSchema: ChannelMessageSettings,
+  ...channelMessageDefinition,
   async execute(config, ctx) {
-    const conn = await findConnection(ctx.em, ctx.accountId, kindsFor(config.channel), {
+    const conn = await findConnection(ctx.em, ctx.accountId, channelKindsFor(config.channel), {
       id: config.connection_id,
       provider: config.channel,
     });

@@ -1,6 +1,6 @@
-import { CreateTaskSettings, NonRetriableError, UpdateFieldSettings } from '@switchyard/core';
+import { NonRetriableError } from '@switchyard/core';
+import { createTaskDefinition, type HostActionDefinition, updateFieldDefinition } from '@switchyard/server';
 import { findConnection, openCredentials } from '@switchyard/server/db';
-import type { z } from 'zod';
 import { sendHostRequest } from './hostRequest.ts';
 import type { ActionContext, ActionProvider } from './provider.ts';
 
@@ -11,14 +11,11 @@ import type { ActionContext, ActionProvider } from './provider.ts';
  * its own code may register an in-process provider of the same type instead (`startWorker({ actions })`).
  */
 function hostAction<C extends { connection_id?: string }>(
-  type: string,
-  actionType: string,
-  schema: z.ZodType<C>,
+  definition: HostActionDefinition<C>,
 ): ActionProvider<C> {
+  const actionType = definition.ruleActionType;
   return {
-    type,
-    ruleActionType: actionType,
-    configSchema: schema,
+    ...definition,
     async execute(config, ctx: ActionContext) {
       const conn = await findConnection(ctx.em, ctx.accountId, ['host_endpoint'], {
         id: config.connection_id,
@@ -49,5 +46,5 @@ function hostAction<C extends { connection_id?: string }>(
   };
 }
 
-export const createTaskAction = hostAction('CreateTask', 'create_task', CreateTaskSettings);
-export const updateFieldAction = hostAction('UpdateField', 'update_field', UpdateFieldSettings);
+export const createTaskAction = hostAction(createTaskDefinition);
+export const updateFieldAction = hostAction(updateFieldDefinition);

@@ -1,4 +1,5 @@
-import { NonRetriableError, SendEmailSettings } from '@switchyard/core';
+import { NonRetriableError, type SendEmailSettings } from '@switchyard/core';
+import { sendEmailDefinition } from '@switchyard/server';
 import { findConnection } from '@switchyard/server/db';
 import { openAccountMailer } from '../mail/accountMailer.ts';
 import { MailError } from '../mail/mailer.ts';
@@ -13,9 +14,7 @@ const list = (v: string | string[] | undefined) =>
  * such mailbox, login refused) fails the step at once; a busy or unreachable server is retried.
  */
 export const sendEmailAction: ActionProvider<SendEmailSettings> = {
-  type: 'SendEmail',
-  ruleActionType: 'send_email',
-  configSchema: SendEmailSettings,
+  ...sendEmailDefinition,
   async execute(config, ctx) {
     const conn = await findConnection(ctx.em, ctx.accountId, ['smtp'], { id: config.connection_id });
     if (!conn) throw new NonRetriableError('send_email: the account has no smtp connection');

@@ -4,8 +4,9 @@ import {
   parseParamLines,
   redactUrl,
   validateCustomHeaders,
-  WebhookSettings,
+  type WebhookSettings,
 } from '@switchyard/core';
+import { webhookDefinition } from '@switchyard/server';
 import { type HttpAnswer, sendForAction } from './http.ts';
 import type { ActionProvider } from './provider.ts';
 
@@ -21,9 +22,7 @@ const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
  * failures are retried; any other 4xx or a refused address fails the step at once, keeping the answer.
  */
 export const webhookAction: ActionProvider<WebhookSettings> = {
-  type: 'Webhook',
-  ruleActionType: 'webhook',
-  configSchema: WebhookSettings,
+  ...webhookDefinition,
   async execute(config, ctx) {
     const method = config.method ?? 'POST';
     const headerLines = parseHeaderLines(config.headers ?? '');

@@ -160,16 +160,12 @@ describe('with the allowlist empty (production)', () => {
     await expect(client.checkUrl('https://[2606:4700::1111]/hook')).resolves.toBeUndefined();
   });
 
-  it('refuses malformed URLs, other schemes and credentials', async () => {
-    for (const url of [
-      'not a url',
-      'ftp://example.com/',
-      'file:///etc/passwd',
-      'https://user:pw@example.com/',
-    ]) {
+  it.each(['not a url', 'ftp://example.com/', 'file:///etc/passwd', 'https://user:pw@example.com/'])(
+    'refuses %s: a malformed URL, another scheme or credentials',
+    async (url) => {
       expect(await failure(client.checkUrl(url))).toMatchObject({ code: 'invalid_url' });
-    }
-  });
+    },
+  );
 });
 
 describe('name resolution', () => {

@@ -1,12 +1,6 @@
-import {
-  apiCaller,
-  type Receiver,
-  startReceiver,
-  startTestServer,
-  type TestServer,
-} from '@switchyard/server/testing';
+import { apiCaller, type Receiver, startReceiver } from '@switchyard/server/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { faultSettings, newEncryptionKey, workerFleet } from '../faultHarness.ts';
+import { crashRigForFile } from '../faultHarness.ts';
 
 // Crash safety, as an operator would see it: real `switchyard worker` processes (the CLI), a real receiver on
 // 127.0.0.1, 1,000 events reported in batches. The first worker is killed with SIGKILL while it delivers and while
@@ -16,31 +10,22 @@ import { faultSettings, newEncryptionKey, workerFleet } from '../faultHarness.ts
 const EVENTS = 1000;
 const BATCH = 100;
 const CONCURRENCY = 10;
-// One key for the API process and both workers, whatever their working directory.
-const ENCRYPTION_KEY = newEncryptionKey();
-
-let srv: TestServer;
-let rx: Receiver;
-const workers = workerFleet(() => ({
-  ...faultSettings(srv.db.url, ENCRYPTION_KEY),
-  WORKER_CONCURRENCY: String(CONCURRENCY),
-  WORKER_HEARTBEAT_SECONDS: '0.2',
-  WORKER_DEAD_AFTER_SECONDS: '1',
-  WEBHOOK_RETRY_SCHEDULE: '0,100ms,100ms,100ms',
-}));
+// The rig's one encryption key serves the API process and both workers, whatever their working directory.
+const { srv, workers, sql } = crashRigForFile({
+  worker: {
+    WORKER_CONCURRENCY: String(CONCURRENCY),
+    WORKER_HEARTBEAT_SECONDS: '0.2',
+    WORKER_DEAD_AFTER_SECONDS: '1',
+    WEBHOOK_RETRY_SCHEDULE: '0,100ms,100ms,100ms',
+  },
+});
 const until = workers.until;
+let rx: Receiver;
 
 beforeAll(async () => {
-  [srv, rx] = await Promise.all([startTestServer({ ENCRYPTION_KEY }), startReceiver()]);
+  rx = await startReceiver();
 });
-afterAll(async () => {
-  workers.killAll();
-  await Promise.all([srv?.close(), rx?.close()]);
-});
-
-async function sql<T>(query: string, params: unknown[] = []): Promise<T[]> {
-  return srv.deps.orm.em.fork().execute<T[]>(query, params);
-}
+afterAll(() => rx?.close());
 
 it('kill -9 of a worker during a burst of 1,000 events loses none', { timeout: 90_000 }, async () => {
   const call = apiCaller(srv);

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
-import { apiCaller, startTestServer, type TestServer } from '@switchyard/server/testing';
+import { apiCaller } from '@switchyard/server/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { faultSettings, newEncryptionKey, workerFleet } from '../faultHarness.ts';
+import { crashRigForFile } from '../faultHarness.ts';
 
 // Crash safety of executions, as an operator would see it: real `switchyard worker` processes, a real receiver that
 // answers after 150 ms (so the kill lands while steps are in flight), 100 executions of Start → Webhook → Delay →
@@ -9,24 +9,23 @@ import { faultSettings, newEncryptionKey, workerFleet } from '../faultHarness.ts
 // the database, so a job that comes back never runs a finished step again; a step the dead worker was running is
 // taken over when its job is reclaimed (or once its lease is over) — at least once: its request may arrive twice.
 const EXECUTIONS = 100;
-const ENCRYPTION_KEY = newEncryptionKey();
 
-let srv: TestServer;
+const { srv, workers, sql } = crashRigForFile({
+  server: { RATE_LIMIT_POINTS: '100000' },
+  worker: {
+    WORKER_CONCURRENCY: '10',
+    WORKER_HEARTBEAT_SECONDS: '0.2',
+    WORKER_DEAD_AFTER_SECONDS: '1',
+    WORKFLOW_STEP_TIMEOUT_SECONDS: '1',
+    WORKFLOW_STEP_BACKOFF: '100ms',
+  },
+});
+const until = workers.until;
 let rx: Server;
 let rxUrl: string;
 const received: { execution: string; node: string }[] = [];
-const workers = workerFleet(() => ({
-  ...faultSettings(srv.db.url, ENCRYPTION_KEY),
-  WORKER_CONCURRENCY: '10',
-  WORKER_HEARTBEAT_SECONDS: '0.2',
-  WORKER_DEAD_AFTER_SECONDS: '1',
-  WORKFLOW_STEP_TIMEOUT_SECONDS: '1',
-  WORKFLOW_STEP_BACKOFF: '100ms',
-}));
-const until = workers.until;
 
 beforeAll(async () => {
-  srv = await startTestServer({ ENCRYPTION_KEY, RATE_LIMIT_POINTS: '100000' });
   rx = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
@@ -41,15 +40,11 @@ beforeAll(async () => {
   const addr = rx.address();
   rxUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
 });
+// Before the rig's own afterAll (the last registered runs first): workers a failed test left may still be connected.
 afterAll(async () => {
-  workers.killAll();
+  rx?.closeAllConnections();
   await new Promise((resolve) => rx?.close(resolve));
-  await srv?.close();
 });
-
-async function sql<T>(query: string, params: unknown[] = []): Promise<T[]> {
-  return srv.deps.orm.em.fork().execute<T[]>(query, params);
-}
 
 it('kill -9 of the worker mid-run: after a restart every execution finishes, none is stuck', {
   timeout: 90_000,

@@ -1,4 +1,4 @@
-import { delayThenWebhook, seed004Template, startChain } from '@switchyard/core/testing';
+import { delayThenWebhook, seed000Rule, seed004Template, startChain } from '@switchyard/core/testing';
 import { createAccount } from '@switchyard/server';
 import { waitUntil } from '@switchyard/server/testing';
 import { describe, expect, it } from 'vitest';
@@ -110,18 +110,14 @@ async function eventsOfType(type: string) {
 describe('seed 000 rule with a webhook action', () => {
   it('runs on a deal.updated whose status changes to won, and not on other changes', async () => {
     const r = route();
+    // Seed 000's example rule, its action a webhook with the same message.
     const res = await call('POST', '/v1/workflows', {
-      name: 'Ping owner on won deals',
-      condition_entity: 'deal',
-      condition_field: 'status',
-      condition_operator: 'changed_to',
-      condition_value: 'won',
+      ...seed000Rule(),
       action_type: 'webhook',
       action_config: {
         url: r.url,
         params: 'message: Deal {{deal.name}} closed at {{deal.value}} {{deal.currency}}',
       },
-      max_triggers_per_day: 50,
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     const wf = res.body.data as { id: string };
@@ -439,23 +435,18 @@ describe('redelivery', () => {
 describe('merge tokens in header and param lines', () => {
   it('a merged value with line breaks cannot add a header or a param', async () => {
     const r = route();
-    const wf = await createWorkflow({
-      name: 'Injection',
-      event_trigger: 'contact.owner_changed',
-      template: startChain({
-        id: 'call',
-        type: 'Webhook',
-        url: r.url,
-        headers: 'X-Name: {{contact.name}}',
-        params: 'name: {{contact.name}}\nowner: {{contact.owner | default: "nobody"}}',
-      }),
+    const template = startChain({
+      id: 'call',
+      type: 'Webhook',
+      url: r.url,
+      headers: 'X-Name: {{contact.name}}',
+      params: 'name: {{contact.name}}\nowner: {{contact.owner | default: "nobody"}}',
     });
-    await call('POST', '/v1/events', {
-      type: 'contact.owner_changed',
-      data: { id: 'inj', name: 'Eve\nX-Injected: 1\r\nowner: mallory' },
+    const { ex } = await runToEnd('Injection', 'contact.owner_changed', template, {
+      id: 'inj',
+      name: 'Eve\nX-Injected: 1\r\nowner: mallory',
     });
-    const [ex] = await finished(wf.id);
-    expect(ex!.status).toBe('completed');
+    expect(ex.status).toBe('completed');
     const [req] = r.got();
     expect(req!.headers['x-injected']).toBeUndefined();
     expect(req!.headers['x-name']).toBe('Eve X-Injected: 1 owner: mallory');
