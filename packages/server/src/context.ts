@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import type { Account } from './db/entities/index.ts';
 import type { EntityManager } from './db/orm.ts';
 import type { ServerDeps } from './deps.ts';
+import type { IdempotencyCharge } from './http/idempotency.ts';
 import type { RateCharge } from './http/rateLimit.ts';
 
 /**
@@ -40,6 +41,8 @@ export interface Context {
    * other routes are counted before they run.
    */
   rateCharge?: RateCharge;
+  /** The call's Idempotency-Key, on a route that claims it itself (`idempotencyInStatement`), when it sent one. */
+  idempotency?: IdempotencyCharge;
   /** How the call came: REST (`/v1`, path parameters still percent-encoded), tRPC, or a direct caller (tests). */
   transport: 'rest' | 'trpc' | undefined;
   /** The URL clients reach this server at (links it hands out, e.g. portal session URLs), when known. */

@@ -22,6 +22,8 @@ export interface RouteSpec {
   unauthorized?: string;
   /** The procedure counts the request against the rate limit in its own statement (see `Meta`). */
   rateLimitInStatement?: true;
+  /** The procedure claims the Idempotency-Key itself, in its own statement when it can (see `Meta`). */
+  idempotencyInStatement?: true;
 }
 
 const IDEMPOTENCY_CONFLICT = 'idempotency_conflict: the Idempotency-Key was used with another body';
@@ -62,5 +64,6 @@ export function openapi(spec: RouteSpec): Meta {
     },
     successStatus: spec.status,
     ...(spec.rateLimitInStatement && { rateLimitInStatement: spec.rateLimitInStatement }),
+    ...(spec.idempotencyInStatement && { idempotencyInStatement: spec.idempotencyInStatement }),
   };
 }

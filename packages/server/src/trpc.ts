@@ -6,7 +6,13 @@ import { hasScope, type Scope } from './apiKeys/scopes.ts';
 import type { AuthInfo, Context } from './context.ts';
 import { AppError, toAppError, trpcCodeFor, trpcErrorData } from './errors.ts';
 import { authenticate } from './http/auth.ts';
-import { claimIdempotencyKey, recordIdempotentResponse, releaseIdempotencyKey } from './http/idempotency.ts';
+import {
+  claimIdempotencyKey,
+  IdempotencyCharge,
+  IdempotentReplay,
+  recordIdempotentResponse,
+  releaseIdempotencyKey,
+} from './http/idempotency.ts';
 import { assertStorableInput, decodePathParameters, pathParameterNames } from './http/inputPolicy.ts';
 import { consumeRateLimit, RateCharge } from './http/rateLimit.ts';
 import { authorizeSessionCall } from './http/session.ts';
@@ -17,6 +23,8 @@ export type Meta = OpenApiMeta<{
   successStatus?: number;
   /** The procedure counts the request against the rate limit in its own statement (`ctx.rateCharge`). */
   rateLimitInStatement?: boolean;
+  /** The procedure claims the call's Idempotency-Key itself (`ctx.idempotency`), in its statement when it can. */
+  idempotencyInStatement?: boolean;
 }>;
 
 const t = initTRPC
@@ -114,7 +122,7 @@ function leaseMs(env: Context['deps']['env']): number {
  * its response sealed; a failure releases the claim. A concurrent duplicate waits for the first and replays it.
  */
 export function scopedProcedure(scope: Scope) {
-  return authenticated.use(async ({ ctx, type, path, getRawInput, next }) => {
+  return authenticated.use(async ({ ctx, type, path, meta, getRawInput, next }) => {
     if (ctx.auth.kind === 'publishable') {
       throw new AppError(
         'insufficient_permissions',
@@ -136,26 +144,40 @@ export function scopedProcedure(scope: Scope) {
     const key = ctx.headers['idempotency-key'];
     if (type !== 'mutation' || !key) return next();
     const store = { pool: ctx.deps.pool, box: ctx.deps.secretBox };
-    const claim = await claimIdempotencyKey(store, {
+    const call = {
       accountId: ctx.auth.account.id,
       key,
       operation: path,
       input: await getRawInput(),
       ttlHours: ctx.deps.env.IDEMPOTENCY_TTL_HOURS,
       leaseMs: leaseMs(ctx.deps.env),
-    });
-    if (claim.kind === 'replay') {
+    };
+    // A stored response is returned as the procedure's result; it passed output validation when first made.
+    // tRPC 11 has no public way for a middleware to answer in the procedure's place (its docs: a middleware
+    // returns what `next()` returned; trpc/trpc#4066 asks for one and is open), so this is the one result made
+    // here, in the shape `next()` returns; the marker only exists in tRPC's types.
+    const replay = (response: unknown) => {
       ctx.res?.setHeader('Idempotent-Replayed', 'true');
-      // A stored response is returned as the procedure's result; it passed output validation when first made.
-      // tRPC 11 has no public way for a middleware to answer in the procedure's place (its docs: a middleware
-      // returns what `next()` returned; trpc/trpc#4066 asks for one and is open), so this is the one result made
-      // here, in the shape `next()` returns; the marker only exists in tRPC's types.
-      return { ok: true as const, data: claim.response, marker: undefined as never };
-    }
+      return { ok: true as const, data: response, marker: undefined as never };
+    };
     const settle = async (what: string, step: () => Promise<void>) => {
       // The work is done (or failed) either way; a record that cannot be written lapses with its lease.
       await step().catch((err) => ctx.deps.logger.warn({ err, key, path }, `idempotency ${what} failed`));
     };
+    if (meta?.idempotencyInStatement) {
+      const charge = new IdempotencyCharge(store, call);
+      const result = await next({ ctx: { idempotency: charge } });
+      const cause = result.ok ? null : result.error.cause;
+      if (cause instanceof IdempotentReplay) return replay(cause.response);
+      const claimed = charge.claim;
+      if (claimed) {
+        if (result.ok) await settle('record', () => recordIdempotentResponse(store, claimed, result.data));
+        else await settle('release', () => releaseIdempotencyKey(store, claimed));
+      }
+      return result;
+    }
+    const claim = await claimIdempotencyKey(store, call);
+    if (claim.kind === 'replay') return replay(claim.response);
     let result: Awaited<ReturnType<typeof next>>;
     try {
       result = await next();

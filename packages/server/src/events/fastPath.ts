@@ -4,6 +4,7 @@ import { runOne, type Statement } from '../db/statement.ts';
 import { pendingDelivery } from '../deliveries/fanOut.ts';
 import type { ServerDeps } from '../deps.ts';
 import { catalogCandidates } from '../eventTypes/service.ts';
+import type { StatementClaim } from '../http/idempotency.ts';
 import type { RateCharge } from '../http/rateLimit.ts';
 import { EMPTY_USER_CONFIG } from '../users/service.ts';
 import {
@@ -37,6 +38,7 @@ export function ingestParams(
   window: { expireIfNew: number; nowMs: number; limit: number } = { expireIfNew: 0, nowMs: 0, limit: 0 },
   types: string[] = [],
   userKeys: string[] = [],
+  claims: readonly { req: number; claim: StatementClaim }[] = [],
 ): IngestParams {
   return [
     accountId,
@@ -54,8 +56,23 @@ export function ingestParams(
     window.expireIfNew,
     window.nowMs,
     window.limit,
+    claims.map((c) => c.req),
+    claims.map((c) => c.claim.id),
+    claims.map((c) => c.claim.key),
+    claims.map((c) => c.claim.operation),
+    claims.map((c) => c.claim.requestHash),
+    claims.map((c) => c.claim.createdAt),
+    claims.map((c) => c.claim.expiresAt),
+    claims.map((c) => c.claim.token),
+    claims.map((c) => c.claim.sealed),
   ];
 }
+
+/** What the one-statement path answers a request whose Idempotency-Key another call holds: nothing was stored. */
+export const CLAIM_TAKEN = Symbol('claim taken');
+
+/** Each event's id (null: its external id was seen before), null for the general path, or {@link CLAIM_TAKEN}. */
+export type OneStatementResult = (string | null)[] | null | typeof CLAIM_TAKEN;
 
 /** Throws unless the statement queued one job per pending delivery of the events it stored. */
 export function checkJobs(jobs: number, deliveries: IngestDeliveryRow[], stored: ReadonlySet<string>): void {
@@ -113,7 +130,8 @@ interface Pending {
   rows: IngestEventRow[];
   deliveries: IngestDeliveryRow[];
   rate: RateCharge | undefined;
-  resolve(ids: (string | null)[] | null): void;
+  claim: StatementClaim | undefined;
+  resolve(ids: OneStatementResult): void;
   reject(err: unknown): void;
 }
 
@@ -171,9 +189,11 @@ async function runGroup(deps: ServerDeps, accountId: string, group: Pending[]): 
   const rows: IngestEventRow[] = [];
   const deliveries: IngestDeliveryRow[] = [];
   const calls: IngestCall[] = [];
+  const claims: { req: number; claim: StatementClaim }[] = [];
   const perKey = new Map<string, number>();
   let window: Parameters<typeof ingestParams>[5];
   for (const [req, p] of group.entries()) {
+    if (p.claim) claims.push({ req, claim: p.claim });
     const count = p.rate?.inStatement();
     const key = count?.key ?? null;
     const place = key === null ? 0 : (perKey.get(key) ?? 0) + 1;
@@ -193,7 +213,7 @@ async function runGroup(deps: ServerDeps, accountId: string, group: Pending[]): 
     const row = await runOne(
       deps.pool,
       INGEST,
-      ingestParams(accountId, routing, rows, deliveries, calls, window, types, userKeys),
+      ingestParams(accountId, routing, rows, deliveries, calls, window, types, userKeys, claims),
     );
     if (!row) throw new Error('the ingestion statement returned no row');
     result = row;
@@ -207,6 +227,7 @@ async function runGroup(deps: ServerDeps, accountId: string, group: Pending[]): 
     return;
   }
   const { current, stored: ids, jobs, rates } = result;
+  const claimed = new Set(result.claimed);
   if (current !== 1) {
     // A webhook or workflow changed since the routing was read: nothing was written or counted; the requests take
     // the general path, which reads the routing in its transaction.
@@ -230,7 +251,8 @@ async function runGroup(deps: ServerDeps, accountId: string, group: Pending[]): 
       if (p.rate && rate) {
         p.rate.settle(rate.points - (perKey.get(call.key as string) ?? 0) + call.place, rate.expire);
       }
-      p.resolve(p.rows.map((r) => (stored.has(r.id) ? r.id : null)));
+      if (p.claim && !claimed.has(p.claim.id)) p.resolve(CLAIM_TAKEN);
+      else p.resolve(p.rows.map((r) => (stored.has(r.id) ? r.id : null)));
     } catch (err) {
       p.reject(err);
     }
@@ -242,14 +264,17 @@ async function runGroup(deps: ServerDeps, accountId: string, group: Pending[]): 
  * deliveries, stores them, their snapshots, deliveries and jobs, new catalog names and discovered users in the one
  * ingestion statement, atomic on its own, on the pool (no transaction), with the request's rate-limit count. Null
  * when they need the general path (nothing was written or counted then); otherwise each event's id, or null for one
- * whose external id was seen before. Past the rate limit it throws 429 `rate_limited` (nothing stored).
+ * whose external id was seen before. Past the rate limit it throws 429 `rate_limited` (nothing stored). With a
+ * `claim`, the request's Idempotency-Key is claimed (its answer recorded) in the statement, and its events stored
+ * only if the claim is new: {@link CLAIM_TAKEN} when another call holds the key.
  */
 export async function storeInOneStatement(
   deps: ServerDeps,
   accountId: string,
   rows: IngestEventRow[],
   rate: RateCharge | undefined,
-): Promise<(string | null)[] | null> {
+  claim?: StatementClaim,
+): Promise<OneStatementResult> {
   const routing = await committedRouting(deps.pool, accountId);
   if (!routing) return null;
   const deliveries = oneStatementDeliveries(routing, rows);
@@ -264,8 +289,8 @@ export async function storeInOneStatement(
     lane = { running: 0, waiting: [] };
     lanes.set(accountId, lane);
   }
-  const { promise, resolve, reject } = Promise.withResolvers<(string | null)[] | null>();
-  lane.waiting.push({ routing, rows, deliveries, rate, resolve, reject });
+  const { promise, resolve, reject } = Promise.withResolvers<OneStatementResult>();
+  lane.waiting.push({ routing, rows, deliveries, rate, claim, resolve, reject });
   pump(deps, accountId, lane, lanes);
   return promise;
 }

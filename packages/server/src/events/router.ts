@@ -5,6 +5,7 @@ import { router } from '../trpc.ts';
 import { toEventOutput } from './mapper.ts';
 import {
   AcceptedBatchResponse,
+  type AcceptedEvent,
   AcceptedEventResponse,
   EventBatchInput,
   EventIdInput,
@@ -34,18 +35,19 @@ export const eventsRouter = router({
           'An Idempotency-Key or the event’s own `id` deduplicates.',
         status: 202,
         rateLimitInStatement: true,
+        idempotencyInStatement: true,
       },
       EventInput,
       AcceptedEventResponse,
     )
     .mutation(async ({ ctx, input }) => {
-      const {
-        accepted: [accepted],
-      } = await ingestEvents(ctx.em, ctx.deps, ctx.auth.account.id, [input], {
+      const respond = (accepted: AcceptedEvent[]) => ({ data: accepted[0] as AcceptedEvent });
+      const { accepted } = await ingestEvents(ctx.em, ctx.deps, ctx.auth.account.id, [input], {
         path: () => 'type',
         rateCharge: ctx.rateCharge,
+        idempotency: ctx.idempotency && { charge: ctx.idempotency, respond },
       });
-      return { data: accepted as NonNullable<typeof accepted> };
+      return respond(accepted);
     }),
   batch: events
     .write(
@@ -56,15 +58,18 @@ export const eventsRouter = router({
         description: 'All or nothing: one unknown type refuses the whole batch. Answers in request order.',
         status: 202,
         rateLimitInStatement: true,
+        idempotencyInStatement: true,
       },
       EventBatchInput,
       AcceptedBatchResponse,
     )
     .mutation(async ({ ctx, input }) => {
+      const respond = (accepted: AcceptedEvent[]) => ({ data: accepted });
       const { accepted } = await ingestEvents(ctx.em, ctx.deps, ctx.auth.account.id, input.events, {
         rateCharge: ctx.rateCharge,
+        idempotency: ctx.idempotency && { charge: ctx.idempotency, respond },
       });
-      return { data: accepted };
+      return respond(accepted);
     }),
   list: events.list('List events, newest first', ListEventsInput, listEvents),
   get: events.get('Fetch an event', EventIdInput, getEvent),

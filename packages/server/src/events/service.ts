@@ -15,6 +15,7 @@ import type { ServerDeps } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
 import { catalogCandidates, recordSentEventTypes } from '../eventTypes/service.ts';
 import { type StartResult, startExecutionsForEvents } from '../executions/start.ts';
+import type { IdempotencyCharge } from '../http/idempotency.ts';
 import { RateCharge } from '../http/rateLimit.ts';
 import { type PageInput, paginate } from '../pagination.ts';
 import { discoverUsers, MAIN_USER_KEY } from '../users/service.ts';
@@ -25,7 +26,14 @@ import {
   type StoredEvent,
 } from './consumers.ts';
 import { entityIdOf } from './entityId.ts';
-import { checkJobs, ingestParams, repeatKeys, snapshotOrder, storeInOneStatement } from './fastPath.ts';
+import {
+  CLAIM_TAKEN,
+  checkJobs,
+  ingestParams,
+  repeatKeys,
+  snapshotOrder,
+  storeInOneStatement,
+} from './fastPath.ts';
 import {
   cachedRouting,
   couldStartWorkflow,
@@ -293,6 +301,12 @@ export interface IngestOptions {
   executionData?: Record<string, unknown> | null;
   /** The request's rate-limit count, added by the fast path's statement (else counted before the transaction). */
   rateCharge?: RateCharge;
+  /**
+   * The request's Idempotency-Key, and the answer the call gives with its events accepted: claimed in the fast
+   * path's statement with that answer when no event carries an id of the host's (none can be a duplicate, so the
+   * answer is known before), else claimed before the events are stored.
+   */
+  idempotency?: { charge: IdempotencyCharge; respond: (accepted: AcceptedEvent[]) => unknown };
 }
 
 /** The events as accepted, and the workflows they started (or refused), in order. */
@@ -346,10 +360,24 @@ export async function ingestEvents(
 ): Promise<Ingested> {
   checkNames(inputs, opts.path ?? ((i) => `events[${i}].type`));
   const events = inputs.map(toNewEvent);
+  const idem = opts.idempotency;
   if (!hostConsumersRegistered()) {
     const rows = events.map(toEventRow);
-    const stored = await storeInOneStatement(deps, accountId, rows, opts.rateCharge);
+    const claim =
+      idem && rows.every((r) => r.external_id === null)
+        ? idem.charge.inStatement(idem.respond(rows.map((r) => ({ id: r.id, duplicate: false }))))
+        : undefined;
+    if (idem && !claim) await idem.charge.claimAlone();
+    const stored = await storeInOneStatement(deps, accountId, rows, opts.rateCharge, claim);
+    if (stored === CLAIM_TAKEN) {
+      // Another call holds the key: its answer is replayed once there is one (claimAlone throws it), or, when
+      // that call gave the key up, this one claims it and stores its events as a call without a key would.
+      await idem?.charge.claimAlone();
+      const rateCharge = opts.rateCharge?.settled ? undefined : opts.rateCharge;
+      return ingestEvents(em, deps, accountId, inputs, { ...opts, rateCharge, idempotency: undefined });
+    }
     if (stored) {
+      if (claim) idem?.charge.recorded();
       const accepted: AcceptedEvent[] = [];
       for (const [i, id] of stored.entries()) {
         if (id) {
@@ -364,6 +392,8 @@ export async function ingestEvents(
       return { accepted, starts: [] };
     }
   }
+  // The general path does its work before its answer is known: the key is claimed first.
+  await idem?.charge.claimAlone();
   const general: GeneralCall = {
     accountId,
     events,

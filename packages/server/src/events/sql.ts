@@ -96,12 +96,13 @@ export interface IngestDeliveryRow {
  * the account's routing version ($2) is still the one the deliveries were decided with, it writes nothing.
  * Otherwise it counts each request against its API key's rate limit ($11 keys, $12 the request's place among those
  * of its key in this statement; rate-limiter-flexible's fixed window: one ending at $13 opens when the last ended
- * before now, $14), and stores the events of the requests still within the limit ($15): for each whose external id
- * is new, it reads and replaces the entity's snapshot (unless the stored one is newer: events out of order), inserts
- * the event with `previous` (the host's, else the snapshot before it), and writes the deliveries ($4) of the events
- * it stored, each pending one with its job (graphile-worker's add_jobs, $5 attempts). Names new to the catalog ($6,
- * $7) are added as sent and users ($8, $9) created unless they exist (auto-discovery, config $10), for the events
- * stored. Every part sees the database as it was before the statement, so `old` is the snapshot before these
+ * before now, $14), claims the Idempotency-Keys ($16–$24, each with its request's answer sealed) of the requests
+ * still within the limit ($15), and stores the events of those that sent no key or claimed theirs: for each whose
+ * external id is new, it reads and replaces the entity's snapshot (unless the stored one is newer: events out of
+ * order), inserts the event with `previous` (the host's, else the snapshot before it), and writes the deliveries
+ * ($4) of the events it stored, each pending one with its job (graphile-worker's add_jobs, $5 attempts). Names new
+ * to the catalog ($6, $7) are added as sent and users ($8, $9) created unless they exist (auto-discovery, config
+ * $10), for the events stored. Every part sees the database as it was before the statement, so `old` is the snapshot before these
  * events; a set therefore names each entity and external id at most once.
  */
 export const INGEST = statement<
@@ -121,12 +122,22 @@ export const INGEST = statement<
     rateExpireIfNew: number,
     rateNow: number,
     rateLimit: number,
+    claimReqs: number[],
+    claimIds: string[],
+    claimKeys: string[],
+    claimOperations: string[],
+    claimHashes: string[],
+    claimCreatedAt: Date[],
+    claimExpiresAt: (Date | null)[],
+    claimTokens: string[],
+    claimResponses: string[],
   ],
   {
     current: number;
     stored: string[];
     jobs: number;
     rates: { key: string; points: number; expire: number | null }[];
+    claimed: string[];
   }
 >(
   'switchyard_events_ingest',
@@ -153,11 +164,29 @@ export const INGEST = statement<
        left join rate r on r.key = c.key
        left join counted k on k.key = c.key
       where exists (select 1 from acct) and (c.key is null or r.points - k.n + c.place <= $15::int)
+   ), claims as (
+     select * from unnest($16::int[], $17::uuid[], $18::text[], $19::text[], $20::text[], $21::timestamptz[],
+                          $22::timestamptz[], $23::uuid[], $24::text[])
+              as c(req, id, key, operation, request_hash, created_at, expires_at, claimed_by, response_sealed)
+   ), claimed as (
+     -- An Idempotency-Key claimed with its answer already recorded (the answer was known before the statement).
+     insert into idempotency_records (id, account_id, key, operation, request_hash, response, response_sealed,
+       created_at, expires_at, claimed_by, locked_until)
+     select c.id, $1::uuid, c.key, c.operation, c.request_hash, null, c.response_sealed, c.created_at, c.expires_at,
+            c.claimed_by, null
+       from claims c where c.req in (select req from allowed)
+     on conflict (account_id, key, operation) do nothing
+     returning id
+   ), storing as (
+     -- The requests whose events are stored: within the limit, and holding their key when they sent one.
+     select a.req from allowed a
+      where not exists (select 1 from claims c where c.req = a.req)
+         or exists (select 1 from claims c join claimed d on d.id = c.id where c.req = a.req)
    ), input as (
      select * from json_to_recordset($3::json) as t(req int, id uuid, external_id text, type text, entity text,
        entity_id text, data jsonb, has_previous boolean, previous jsonb, user_key text, occurred_at timestamptz,
        caused_by jsonb)
-      where t.req in (select req from allowed)
+      where t.req in (select req from storing)
    ), fresh as (
      select i.* from input i
       where i.external_id is null
@@ -223,5 +252,6 @@ export const INGEST = statement<
           coalesce((select array_agg(id::text) from ev), '{}') as stored,
           (select n from jobs) as jobs,
           coalesce((select json_agg(json_build_object('key', key, 'points', points, 'expire', expire)) from rate),
-                   '[]') as rates`,
+                   '[]') as rates,
+          coalesce((select array_agg(id::text) from claimed), '{}') as claimed`,
 );

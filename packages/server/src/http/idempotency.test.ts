@@ -124,6 +124,68 @@ describe('concurrent duplicates', () => {
   });
 });
 
+describe('events: the key claimed in the ingestion statement', () => {
+  const countOf = async (marker: string) =>
+    (await db.query(`select 1 from events where data->>'marker' = $1`, [marker])).rows.length;
+
+  it.each([
+    ['/v1/events', { type: 'deal.won', data: { id: 'd-1', marker: 'one' } }, 'one'],
+    ['/v1/events/batch', { events: [{ type: 'deal.won', data: { id: 'd-2', marker: 'many' } }] }, 'many'],
+  ])(
+    '%s: one call stores, the record holds its answer sealed, a resend replays it, another body is 409',
+    async (path, body, marker) => {
+      const key = `in-statement-${marker}`;
+      const first = await call('POST', path, body, withKey(key));
+      expect(first.status, JSON.stringify(first.body)).toBe(202);
+      expect(first.headers.get('idempotent-replayed')).toBeNull();
+      const { rows } = await db.query(
+        `select response, response_sealed, locked_until from idempotency_records where key = $1`,
+        [key],
+      );
+      expect(rows).toHaveLength(1);
+      // Recorded with the events: no lease left to lapse, the answer only sealed.
+      expect(rows[0]).toMatchObject({ response: null, locked_until: null });
+      const id = JSON.stringify(first.body.data).match(/[0-9a-f-]{36}/)?.[0] as string;
+      expect(rows[0].response_sealed).not.toContain(id);
+
+      const again = await call('POST', path, body, withKey(key));
+      expect(again.status).toBe(202);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect(again.body).toEqual(first.body);
+      expect(await countOf(marker)).toBe(1);
+
+      const other = await call('POST', path, { ...body, extra: 1 }, withKey(key));
+      expect(other.status).toBe(409);
+      expect(other.body.error.code).toBe('idempotency_conflict');
+      expect(await countOf(marker)).toBe(1);
+    },
+  );
+
+  it('an expired key is claimed anew: the resend stores a new event', async () => {
+    const body = { type: 'deal.won', data: { id: 'd-3', marker: 'expired' } };
+    const first = await call('POST', '/v1/events', body, withKey('in-statement-expired'));
+    await db.query(
+      `update idempotency_records set expires_at = now() - interval '1 second' where key = 'in-statement-expired'`,
+    );
+    const later = await call('POST', '/v1/events', body, withKey('in-statement-expired'));
+    expect(later.status).toBe(202);
+    expect(later.headers.get('idempotent-replayed')).toBeNull();
+    expect(later.body.data.id).not.toBe(first.body.data.id);
+    expect(await countOf('expired')).toBe(2);
+  });
+
+  it("an event with the host's own id claims its key first, as other routes do, and still replays", async () => {
+    const body = { id: 'host-id-1', type: 'deal.won', data: { id: 'd-4', marker: 'host-id' } };
+    const first = await call('POST', '/v1/events', body, withKey('host-id-key'));
+    const again = await call('POST', '/v1/events', body, withKey('host-id-key'));
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(first.body);
+    const { rows } = await db.query(`select locked_until from idempotency_records where key = 'host-id-key'`);
+    expect(rows).toEqual([{ locked_until: null }]);
+    expect(await countOf('host-id')).toBe(1);
+  });
+});
+
 describe('claims', () => {
   it('takes over a claim whose process died (its lease lapsed without a response)', async () => {
     await db.query(

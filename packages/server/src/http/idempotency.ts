@@ -100,17 +100,35 @@ function batches(pool: pg.Pool) {
  * its response — replayed here — or releases it, or its lease lapses and this call takes over. An expired record
  * is removed and the key claimed anew. The same key with another body is 409 `idempotency_conflict`.
  */
-export async function claimIdempotencyKey(store: IdempotencyStore, call: IdempotentCall): Promise<Claim> {
-  if (call.key.length > 255)
+function checkKey(key: string): void {
+  if (key.length > 255)
     throw new AppError('validation_error', 'Idempotency-Key is longer than 255 characters', [
       { path: 'Idempotency-Key', message: 'at most 255 characters' },
     ]);
+}
+
+const hashOf = (input: unknown) =>
+  createHash('sha256')
+    .update(canonicalJson(input ?? null))
+    .digest('hex');
+
+function expiryOf(call: IdempotentCall, t: Date): Date | null {
+  return call.key.startsWith('life-') ? null : new Date(t.getTime() + call.ttlHours * 3_600_000);
+}
+
+export async function claimIdempotencyKey(store: IdempotencyStore, call: IdempotentCall): Promise<Claim> {
+  checkKey(call.key);
+  return claimWith(store, call, hashOf(call.input), randomUUID());
+}
+
+async function claimWith(
+  store: IdempotencyStore,
+  call: IdempotentCall,
+  hash: string,
+  token: string,
+): Promise<Claim> {
   const now = store.now ?? (() => new Date());
   const sleep = store.sleep ?? sleepFor;
-  const hash = createHash('sha256')
-    .update(canonicalJson(call.input ?? null))
-    .digest('hex');
-  const token = randomUUID();
 
   const giveUpAt = now().getTime() + 2 * call.leaseMs;
   for (let round = 0; ; round++) {
@@ -124,7 +142,7 @@ export async function claimIdempotencyKey(store: IdempotencyStore, call: Idempot
       );
     }
     const lockedUntil = new Date(t.getTime() + call.leaseMs);
-    const expiresAt = call.key.startsWith('life-') ? null : new Date(t.getTime() + call.ttlHours * 3_600_000);
+    const expiresAt = expiryOf(call, t);
     const id = uuidv7();
     const claimed = await batches(store.pool).claim({
       id,
@@ -180,4 +198,87 @@ export async function releaseIdempotencyKey(
   claim: { id: string; token: string },
 ): Promise<void> {
   await run(store.pool, RELEASE, [claim.id, claim.token]);
+}
+
+/** A claim and its recorded response, for a statement that writes them with the work itself (see {@link IdempotencyCharge}). */
+export interface StatementClaim {
+  id: string;
+  key: string;
+  operation: string;
+  requestHash: string;
+  createdAt: Date;
+  expiresAt: Date | null;
+  token: string;
+  /** The response, sealed. */
+  sealed: string;
+}
+
+/**
+ * Thrown by {@link IdempotencyCharge.claimAlone} when the key's first call answered already: its response, which
+ * the middleware answers with (an Error, so that tRPC keeps it as the failure's cause).
+ */
+export class IdempotentReplay extends Error {
+  readonly response: unknown;
+  constructor(response: unknown) {
+    super('the Idempotency-Key was answered before: replayed');
+    this.name = 'IdempotentReplay';
+    this.response = response;
+  }
+}
+
+/**
+ * An idempotent call on a route that can write its claim with its work (`idempotencyInStatement`): when the work's
+ * answer is known before the statement that does it (events whose ids are chosen here), the claim goes into that
+ * statement with the answer already recorded, so the call costs one statement instead of three; the statement does
+ * the work only if the claim is new. Otherwise the route claims first, the usual way ({@link claimAlone}), and the
+ * middleware records or releases as for any route.
+ */
+export class IdempotencyCharge {
+  /** `open`: nothing claimed yet; `recorded`: a statement claimed the key with the answer; `claimed`: the usual way. */
+  state: 'open' | 'recorded' | 'claimed' = 'open';
+  /** The claim made the usual way, to record or release. */
+  claim: { id: string; token: string } | null = null;
+  private readonly store: IdempotencyStore;
+  private readonly call: IdempotentCall;
+  private readonly hash: string;
+  private readonly token = randomUUID();
+
+  constructor(store: IdempotencyStore, call: IdempotentCall) {
+    checkKey(call.key);
+    this.store = store;
+    this.call = call;
+    this.hash = hashOf(call.input);
+  }
+
+  /** The claim a statement writes with its work, `response` (what the call will answer) sealed in it. */
+  inStatement(response: unknown): StatementClaim {
+    const t = (this.store.now ?? (() => new Date()))();
+    return {
+      id: uuidv7(),
+      key: this.call.key,
+      operation: this.call.operation,
+      requestHash: this.hash,
+      createdAt: t,
+      expiresAt: expiryOf(this.call, t),
+      token: this.token,
+      sealed: this.store.box.seal(JSON.stringify(response ?? null)),
+    };
+  }
+
+  /** The statement wrote the claim: the answer is recorded. */
+  recorded(): void {
+    this.state = 'recorded';
+  }
+
+  /**
+   * Claims the key the usual way, before the work (a statement found it taken, or the work cannot take the claim):
+   * waits for a concurrent first call, and throws {@link IdempotentReplay} with its answer once there is one.
+   */
+  async claimAlone(): Promise<void> {
+    if (this.state !== 'open') return;
+    const claim = await claimWith(this.store, this.call, this.hash, this.token);
+    if (claim.kind === 'replay') throw new IdempotentReplay(claim.response);
+    this.state = 'claimed';
+    this.claim = claim;
+  }
 }
