@@ -1,5 +1,16 @@
 /** The persistence layer the worker shares with the server: ORM, entities, migrations, transactional enqueue. */
 
+// The built-in actions' definitions (type, rule action_type, settings schema), which the worker's providers extend.
+export {
+  type ActionDefinition,
+  channelKindsFor,
+  channelMessageDefinition,
+  createTaskDefinition,
+  type HostActionDefinition,
+  sendEmailDefinition,
+  updateFieldDefinition,
+  webhookDefinition,
+} from '../actions/definitions.ts';
 export { type ConnectionCredentials, findConnection, openCredentials } from '../connections/store.ts';
 export { deliveryJobKey } from '../deliveries/fanOut.ts';
 export type { SecretBoxLike } from '../deliveries/ports.ts';

@@ -1,6 +1,10 @@
 import { type ChannelMessageSettings, type ChatProvider, NonRetriableError } from '@switchyard/core';
-import { channelKindsFor, channelMessageDefinition } from '@switchyard/server';
-import { findConnection, openCredentials } from '@switchyard/server/db';
+import {
+  channelKindsFor,
+  channelMessageDefinition,
+  findConnection,
+  openCredentials,
+} from '@switchyard/server/db';
 import { callSlack, postIncomingWebhook } from './chat.ts';
 import type { ActionProvider } from './provider.ts';
 

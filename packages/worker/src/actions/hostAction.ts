@@ -1,6 +1,11 @@
 import { NonRetriableError } from '@switchyard/core';
-import { createTaskDefinition, type HostActionDefinition, updateFieldDefinition } from '@switchyard/server';
-import { findConnection, openCredentials } from '@switchyard/server/db';
+import {
+  createTaskDefinition,
+  findConnection,
+  type HostActionDefinition,
+  openCredentials,
+  updateFieldDefinition,
+} from '@switchyard/server/db';
 import { sendHostRequest } from './hostRequest.ts';
 import type { ActionContext, ActionProvider } from './provider.ts';
 

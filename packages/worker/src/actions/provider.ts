@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ActionDefinition } from '@switchyard/server';
-import type { EntityManager } from '@switchyard/server/db';
+import type { ActionDefinition, EntityManager } from '@switchyard/server/db';
 import type { WorkerDeps } from '../deps.ts';
 
 /**

@@ -1,6 +1,5 @@
 import { NonRetriableError, type SendEmailSettings } from '@switchyard/core';
-import { sendEmailDefinition } from '@switchyard/server';
-import { findConnection } from '@switchyard/server/db';
+import { findConnection, sendEmailDefinition } from '@switchyard/server/db';
 import { openAccountMailer } from '../mail/accountMailer.ts';
 import { MailError } from '../mail/mailer.ts';
 import { isOutboundError } from '../outbound/client.ts';

@@ -6,7 +6,7 @@ import {
   validateCustomHeaders,
   type WebhookSettings,
 } from '@switchyard/core';
-import { webhookDefinition } from '@switchyard/server';
+import { webhookDefinition } from '@switchyard/server/db';
 import { type HttpAnswer, sendForAction } from './http.ts';
 import type { ActionProvider } from './provider.ts';
 
