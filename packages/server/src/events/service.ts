@@ -401,7 +401,7 @@ export async function ingestEvents(
     rateCharge: opts.rateCharge,
   };
   // `POST /v1/trigger`'s event form is rare and carries its own data: it goes alone; events group-commit.
-  if (general.executionData === null) return groupedIngest(deps)(general);
+  if (general.executionData === null) return groupedIngest(deps, general);
   await opts.rateCharge?.consume();
   return em.transactional(async (tem) => (await storeCalls(tem, deps, [general]))[0] as Ingested);
 }
@@ -451,40 +451,60 @@ async function storeCalls(
 }
 
 /**
- * The general path, group-committed per server: while two of its transactions run, the requests that come wait
- * and then go together in one transaction (one commit, one WAL flush for all of them), their events stored
- * together as if one request had sent them all. When that transaction fails (one request's bad input, two groups
- * that deadlock), each of its requests runs again alone, so one request's failure is never another's.
+ * The general path, group-committed per account and server: while one of an account's transactions runs, its
+ * requests that come wait and then go together in the next (one commit, one WAL flush for all of them), their
+ * events stored together as if one request had sent them all; other accounts' requests never wait for it. One
+ * transaction at a time makes the groups larger (measured: executions at 0.92× of single events against 0.82× with
+ * two). When that transaction fails (one request's bad input, a deadlock), each of its requests runs again alone, so
+ * one request's failure is never another's.
  */
-const groupsOf = new WeakMap<ServerDeps, (call: GeneralCall) => Promise<Ingested>>();
+interface Lane {
+  /** Calls in the lane, waiting or running: the lane is dropped when none is left. */
+  pending: number;
+  run: (call: GeneralCall) => Promise<{ ok: Ingested } | { refused: unknown }>;
+}
 
-function groupedIngest(deps: ServerDeps): (call: GeneralCall) => Promise<Ingested> {
-  let group = groupsOf.get(deps);
-  if (!group) {
-    const grouped = coalesced(
-      async (calls: GeneralCall[]): Promise<({ ok: Ingested } | { refused: unknown })[]> => {
-        // The group's rate-limit counts first, together; a call past the limit answers 429 and stores nothing.
-        const refusals = await RateCharge.consumeAll(calls.map((c) => c.rateCharge));
-        const allowed = calls.filter((_, i) => refusals[i] === null);
-        const stored =
-          allowed.length === 0
-            ? []
-            : await deps.orm.em.fork().transactional((tem) => storeCalls(tem, deps, allowed));
-        let next = 0;
-        return calls.map((_, i) =>
-          refusals[i] === null ? { ok: stored[next++] as Ingested } : { refused: refusals[i] },
-        );
-      },
-      { maxItems: 20 },
-    );
-    group = async (call) => {
-      const r = await grouped(call);
-      if ('refused' in r) throw r.refused;
-      return r.ok;
-    };
-    groupsOf.set(deps, group);
+const lanesOf = new WeakMap<ServerDeps, Map<string, Lane>>();
+
+function newLane(deps: ServerDeps): Lane {
+  const run = coalesced(
+    async (calls: GeneralCall[]): Promise<({ ok: Ingested } | { refused: unknown })[]> => {
+      // The group's rate-limit counts first, together; a call past the limit answers 429 and stores nothing.
+      const refusals = await RateCharge.consumeAll(calls.map((c) => c.rateCharge));
+      const allowed = calls.filter((_, i) => refusals[i] === null);
+      const stored =
+        allowed.length === 0
+          ? []
+          : await deps.orm.em.fork().transactional((tem) => storeCalls(tem, deps, allowed));
+      let next = 0;
+      return calls.map((_, i) =>
+        refusals[i] === null ? { ok: stored[next++] as Ingested } : { refused: refusals[i] },
+      );
+    },
+    { maxItems: 20, maxInFlight: 1 },
+  );
+  return { pending: 0, run };
+}
+
+async function groupedIngest(deps: ServerDeps, call: GeneralCall): Promise<Ingested> {
+  let lanes = lanesOf.get(deps);
+  if (!lanes) {
+    lanes = new Map();
+    lanesOf.set(deps, lanes);
   }
-  return group;
+  let lane = lanes.get(call.accountId);
+  if (!lane) {
+    lane = newLane(deps);
+    lanes.set(call.accountId, lane);
+  }
+  lane.pending++;
+  try {
+    const r = await lane.run(call);
+    if ('refused' in r) throw r.refused;
+    return r.ok;
+  } finally {
+    if (--lane.pending === 0) lanes.delete(call.accountId);
+  }
 }
 
 /**

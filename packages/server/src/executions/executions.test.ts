@@ -1,5 +1,7 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { serverForFile } from '../testing/index.ts';
+import { createAccount } from '../accounts/service.ts';
+import { apiCaller, serverForFile } from '../testing/index.ts';
 import { keyWithScopes } from '../webhooks/testHelpers.ts';
 
 // The API alone (no worker): executions are created by the server in the event's transaction and stay `running`
@@ -113,6 +115,41 @@ describe('circuit breaker', () => {
     expect(started).toEqual([ids[2], ids[5]].sort());
     const last = await call('GET', `/v1/events/${ids[4]}`);
     expect(last.body.data.previous).toEqual({ id: 'rb-1', status: 'won' });
+  });
+
+  it("one account's transaction waiting on a lock holds up none of another account's workflow starts", async () => {
+    const wf = await createWorkflow({ name: 'Lane A', event_trigger: 'deal.split' });
+    const other = await createAccount(srv.deps.orm.em.fork(), { name: 'Lane B' });
+    const callB = (method: string, path: string, body?: unknown) =>
+      apiCaller(srv)(method, path, body, { key: other.apiKey });
+    const created = await callB('POST', '/v1/workflows', {
+      name: 'Lane B',
+      event_trigger: 'deal.split',
+      template_status: 'published',
+      template: simpleTemplate(),
+    });
+    expect(created.status).toBe(201);
+    await call('POST', '/v1/events', { type: 'deal.split', data: { id: 'held' } });
+    // Another connection holds the snapshot row of `held`: the next event on it waits in its transaction.
+    const holder = new pg.Client({ connectionString: srv.db.url });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query(`select 1 from entity_snapshots where entity_id = 'held' for update`);
+      const waiting = call('POST', '/v1/events', { type: 'deal.split', data: { id: 'held', n: 2 } });
+      await new Promise((r) => setTimeout(r, 200));
+      const b = await callB('POST', '/v1/events', { type: 'deal.split', data: { id: 'free' } });
+      expect(b.status).toBe(202);
+      expect(
+        (await callB('GET', `/v1/executions?workflow_id=${created.body.data.id}`)).body.data,
+      ).toHaveLength(1);
+      expect(await executionsOf(wf.id)).toHaveLength(1);
+      await holder.query('commit');
+      expect((await waiting).status).toBe(202);
+      expect(await executionsOf(wf.id)).toHaveLength(2);
+    } finally {
+      await holder.end();
+    }
   });
 
   it('counts the day in the account time zone (one row per local day)', async () => {
