@@ -39,6 +39,7 @@ export function ingestParams(
   types: string[] = [],
   userKeys: string[] = [],
   claims: readonly { req: number; claim: StatementClaim }[] = [],
+  returnPrevious = false,
 ): IngestParams {
   return [
     accountId,
@@ -65,6 +66,7 @@ export function ingestParams(
     claims.map((c) => c.claim.expiresAt),
     claims.map((c) => c.claim.token),
     claims.map((c) => c.claim.sealed),
+    returnPrevious,
   ];
 }
 

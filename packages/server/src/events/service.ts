@@ -180,6 +180,30 @@ async function storeEvents(
   return outcomes;
 }
 
+/** Reads the snapshots `rows` replace (locked, in their order) into their events' `previous`. */
+async function readPrevious(
+  tem: EntityManager,
+  accountId: string,
+  rows: IngestEventRow[],
+  events: Map<string, StoredEvent>,
+): Promise<void> {
+  const named = rows.filter((r) => r.entity !== null && r.entity_id !== null);
+  const found =
+    named.length === 0
+      ? []
+      : await run(tem, READ_SNAPSHOTS, [
+          accountId,
+          named.map((r) => r.entity as string),
+          named.map((r) => r.entity_id as string),
+        ]);
+  const snapshots = new Map(found.map((s) => [snapshotOrder(s), s.data]));
+  for (const row of rows) {
+    row.previous = snapshots.get(snapshotOrder(row)) ?? null;
+    row.has_previous = true;
+    (events.get(row.id) as StoredEvent).previous = row.previous;
+  }
+}
+
 /** {@link storeEvents} for events that name no entity and no external id twice, in one ingestion statement. */
 async function storeSlice(
   tem: EntityManager,
@@ -191,22 +215,8 @@ async function storeSlice(
 ): Promise<Outcome[]> {
   // Snapshots are locked in one order (entity, id) by every statement, so two of them never wait on each other.
   const sorted = [...rows].sort((a, b) => snapshotOrder(a).localeCompare(snapshotOrder(b)));
-  const unread = sorted.filter((r) => !r.has_previous && r.entity !== null && r.entity_id !== null);
-  const snapshots = new Map<string, Record<string, unknown>>();
-  if (unread.length > 0) {
-    const found = await run(tem, READ_SNAPSHOTS, [
-      accountId,
-      unread.map((r) => r.entity as string),
-      unread.map((r) => r.entity_id as string),
-    ]);
-    for (const s of found) snapshots.set(snapshotOrder(s), s.data);
-  }
   const events = new Map<string, StoredEvent>();
   for (const row of sorted) {
-    if (!row.has_previous) {
-      row.previous = snapshots.get(snapshotOrder(row)) ?? null;
-      row.has_previous = true;
-    }
     events.set(row.id, {
       id: row.id,
       accountId,
@@ -226,6 +236,12 @@ async function storeSlice(
     const routing =
       (tries === 0 ? cachedRouting(accountId) : undefined) ?? (await transactionRouting(tem, accountId));
     if (!routing) throw notFound(`Account ${accountId}`);
+    // `previous` is needed before the statement only by a webhook filter; otherwise the statement works it out from
+    // the snapshot it locks, and answers it.
+    const unread = sorted.filter((r) => !r.has_previous);
+    if (unread.some((r) => subscribedHooks(routing, r.type, r.user_key).some((h) => h.filters != null))) {
+      await readPrevious(tem, accountId, unread, events);
+    }
     const deliveries = sorted.flatMap((row) =>
       planDeliveries(
         subscribedHooks(routing, row.type, row.user_key),
@@ -249,6 +265,8 @@ async function storeSlice(
         undefined,
         types,
         userKeys,
+        [],
+        sorted.some((r) => !r.has_previous),
       ),
     );
     if (result?.current !== 1) {
@@ -262,6 +280,7 @@ async function storeSlice(
     for (const row of sorted) {
       const event = events.get(row.id) as StoredEvent;
       if (!stored.has(row.id)) continue;
+      if (!row.has_previous) event.previous = result.previous?.[row.id] ?? null;
       event.couldStartWorkflow = couldStartWorkflow(routing, row);
       fresh.push(event);
     }

@@ -102,7 +102,7 @@ export interface IngestDeliveryRow {
  * order), inserts the event with `previous` (the host's, else the snapshot before it), and writes the deliveries
  * ($4) of the events it stored, each pending one with its job (graphile-worker's add_jobs, $5 attempts). Names new
  * to the catalog ($6, $7) are added as sent and users ($8, $9) created unless they exist (auto-discovery, config
- * $10), for the events stored. Every part sees the database as it was before the statement, so `old` is the snapshot before these
+ * $10), for the events stored; with $25, it answers the `previous` each stored event got. Every part sees the database as it was before the statement, so `old` is the snapshot before these
  * events; a set therefore names each entity and external id at most once.
  */
 export const INGEST = statement<
@@ -131,6 +131,7 @@ export const INGEST = statement<
     claimExpiresAt: (Date | null)[],
     claimTokens: string[],
     claimResponses: string[],
+    returnPrevious: boolean,
   ],
   {
     current: number;
@@ -138,6 +139,8 @@ export const INGEST = statement<
     jobs: number;
     rates: { key: string; points: number; expire: number | null }[];
     claimed: string[];
+    /** With `returnPrevious`: each stored event's `previous`, by id. */
+    previous: Record<string, Record<string, unknown> | null> | null;
   }
 >(
   'switchyard_events_ingest',
@@ -213,7 +216,7 @@ export const INGEST = statement<
             case when f.has_previous then f.previous else o.data end, f.user_key, f.occurred_at, f.caused_by, now()
        from fresh f left join old o on o.entity = f.entity and o.entity_id = f.entity_id
      on conflict (account_id, external_id) do nothing
-     returning id, type, user_key
+     returning id, type, user_key, previous
    ), planned as (
      select * from json_to_recordset($4::json) as t(id uuid, webhook_id uuid, event_id uuid, event_type text,
        status text, last_error text, job_key text)
@@ -253,5 +256,6 @@ export const INGEST = statement<
           (select n from jobs) as jobs,
           coalesce((select json_agg(json_build_object('key', key, 'points', points, 'expire', expire)) from rate),
                    '[]') as rates,
-          coalesce((select array_agg(id::text) from claimed), '{}') as claimed`,
+          coalesce((select array_agg(id::text) from claimed), '{}') as claimed,
+          case when $25::boolean then coalesce((select json_object_agg(id, previous) from ev), '{}') end as previous`,
 );
