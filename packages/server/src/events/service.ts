@@ -139,9 +139,9 @@ function rounds(rows: readonly IngestEventRow[]): IngestEventRow[][] {
 }
 
 /**
- * The general path, in `tem`'s transaction, for any number of events of one account, in order: reads the entities'
- * snapshots (locked) to know `previous`, decides the deliveries with every filter applied, stores the events with
- * them in one ingestion statement (a slice at a time when an entity or external id stands twice: see {@link rounds}),
+ * The general path, in `tem`'s transaction, for any number of events of one account, in order: decides the
+ * deliveries with every filter applied (reading the entities' snapshots first, locked, only when a filter needs
+ * `previous`; otherwise the ingestion statement answers it), stores the events with them in one ingestion statement (a slice at a time when an entity or external id stands twice: see {@link rounds}),
  * starts the workflows they trigger together (one statement for the executions, one for their `workflow.triggered`),
  * then runs a host's consumers on each. An event whose `externalId` was seen before is not stored again: its first
  * id is returned with `duplicate: true`. Catalog names and users are added (`withNames`) in the one ingestion
@@ -435,38 +435,29 @@ interface GeneralCall {
 }
 
 /**
- * Stores the events of `calls` in `tem`'s transaction: the calls of one account (and one `execution_data`)
- * together, in one {@link storeEvents}, each call's events in its own order.
+ * Stores the events of `calls` in `tem`'s transaction, all together in one {@link storeEvents}, each call's events in
+ * its own order. The calls are of one account and one `execution_data`: a lane's group (see {@link groupedIngest}),
+ * or a lone call.
  */
 async function storeCalls(
   tem: EntityManager,
   deps: ServerDeps,
   calls: readonly GeneralCall[],
 ): Promise<Ingested[]> {
-  const out: Ingested[] = calls.map(() => ({ accepted: [], starts: [] }));
-  const together = new Map<string, number[]>();
-  for (const [i, call] of calls.entries()) {
-    const key = `${call.accountId}\u001f${JSON.stringify(call.executionData)}`;
-    together.set(key, [...(together.get(key) ?? []), i]);
-  }
-  for (const indexes of together.values()) {
-    const first = calls[indexes[0] as number] as GeneralCall;
-    const events = indexes.flatMap((i) => (calls[i] as GeneralCall).events);
-    const outcomes = await storeEvents(tem, deps, first.accountId, events, {
-      executionData: first.executionData,
-      withNames: true,
-    });
-    let next = 0;
-    for (const i of indexes) {
-      const ingested = out[i] as Ingested;
-      for (const _ of (calls[i] as GeneralCall).events) {
-        const o = outcomes[next++] as Outcome;
-        ingested.accepted.push(o.accepted);
-        ingested.starts.push(...o.starts);
-      }
-    }
-  }
-  return out;
+  const first = calls[0] as GeneralCall;
+  const outcomes = await storeEvents(
+    tem,
+    deps,
+    first.accountId,
+    calls.flatMap((c) => c.events),
+    { executionData: first.executionData, withNames: true },
+  );
+  let next = 0;
+  return calls.map((c) => {
+    const mine = outcomes.slice(next, next + c.events.length);
+    next += c.events.length;
+    return { accepted: mine.map((o) => o.accepted), starts: mine.flatMap((o) => o.starts) };
+  });
 }
 
 /**
