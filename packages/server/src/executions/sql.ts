@@ -158,15 +158,6 @@ export interface NewStepRow {
   status: 'pending' | 'scheduled' | 'succeeded';
 }
 
-/** One job for {@link CREATE_EXECUTIONS} (JSON), as `jobSpec` builds it. */
-export interface NewJobRow {
-  name: string;
-  /** JSON text. */
-  payload: string;
-  job_key: string | null;
-  max_attempts: number;
-}
-
 /**
  * Writes executions in one statement, however many an event (or a group of events) starts: the executions ($1),
  * their steps ($2: Start `succeeded` and its first actions `scheduled` when planned at creation, else `pending`),
@@ -208,8 +199,8 @@ export const CREATE_EXECUTIONS = statement<
            last_triggered_at = greatest(c.last_triggered_at, excluded.last_triggered_at)
    ), jobs as (
      select count(*)::int as n from graphile_worker.add_jobs(array(
-       select row(j.name, j.payload::json, null, null, j.max_attempts, j.job_key, null, null)::graphile_worker.job_spec
-         from json_to_recordset($3::json) as j(name text, payload text, job_key text, max_attempts int)))
+       select row(j.name, j.payload::json, null, null, j."maxAttempts", j."jobKey", null, null)::graphile_worker.job_spec
+         from json_to_recordset($3::json) as j(name text, payload text, "jobKey" text, "maxAttempts" int)))
       where json_array_length($3::json) > 0
    )
    select (select count(*) from ex)::int as executions, coalesce((select n from jobs), 0) as jobs`,

@@ -15,7 +15,6 @@ import {
   CREATE_EXECUTIONS,
   DISABLE_WORKFLOW,
   type NewExecutionRow,
-  type NewJobRow,
   type NewStepRow,
   TODAY_IN_ZONE,
   ZONE_AND_USER,
@@ -178,7 +177,7 @@ export async function startRequested(
   };
   const executions: NewExecutionRow[] = [];
   const steps: NewStepRow[] = [];
-  const jobs: NewJobRow[] = [];
+  const jobs: JobSpec[] = [];
   const triggered = new Map<StartOptions['emit'], NewEvent[]>();
   const results: StartResult[] = [];
   const maxDepth = deps.env.WORKFLOW_MAX_CHAIN_DEPTH;
@@ -239,16 +238,15 @@ export async function startRequested(
       steps.push({ id: uuidv7(), execution_id: id, node_id: n.id, type: n.type, status: statusOf(n.id) });
     }
     // The first actions' jobs, in the event's transaction: nothing waits for a planning job.
-    const first: JobSpec[] = planned
-      ? planned.actions.map((nodeId) =>
-          jobSpec('run_workflow_step', { execution_id: id, node_id: nodeId }, stepJobKey(id, nodeId)),
-        )
-      : status === 'running'
-        ? [jobSpec('start_execution', { execution_id: id }, `execution:${id}:start`)]
-        : [];
-    for (const j of first) {
-      jobs.push({ name: j.name, payload: j.payload, job_key: j.jobKey, max_attempts: j.maxAttempts });
-    }
+    jobs.push(
+      ...(planned
+        ? planned.actions.map((nodeId) =>
+            jobSpec('run_workflow_step', { execution_id: id, node_id: nodeId }, stepJobKey(id, nodeId)),
+          )
+        : status === 'running'
+          ? [jobSpec('start_execution', { execution_id: id }, `execution:${id}:start`)]
+          : []),
+    );
     // The catalog's `workflow.triggered`, for subscribers (no entity snapshot: it describes no entity of the host).
     const notices = triggered.get(opts.emit) ?? [];
     triggered.set(opts.emit, notices);
