@@ -269,6 +269,18 @@ function describeError(err: unknown): Record<string, unknown> {
   return out;
 }
 
+/** Whether a node has no successor in its template, so that its success may be the execution's last. */
+function leadsNowhere(template: ExecutionRow['template'], nodeId: string): boolean {
+  try {
+    const graph = workflowGraph(template);
+    const i = graph.indexOf.get(nodeId);
+    return i !== undefined && graph.children[i]?.length === 0;
+  } catch {
+    // An unreadable template is the locked path's to report.
+    return false;
+  }
+}
+
 /** What {@link runStep} did. */
 export type StepOutcome = 'succeeded' | 'retrying' | 'failed' | 'not_claimed';
 
@@ -326,8 +338,9 @@ export async function runStep(
   } catch (err) {
     failure = err;
   }
-  if (failure === null) {
-    // The common case, a chain's last action: recorded and completed in one statement.
+  if (failure === null && leadsNowhere(ex.template, nodeId)) {
+    // The common case, a chain's last action: recorded and completed in one statement. (A node with a successor
+    // leaves it open, so it goes straight to the locked path.)
     const last = await runOne(deps.pool, SUCCEED_LAST_STEP, [JSON.stringify(output), executionId, nodeId]);
     if (last?.recorded) return 'succeeded';
   }
