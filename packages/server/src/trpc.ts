@@ -166,7 +166,14 @@ export function scopedProcedure(scope: Scope) {
     };
     if (meta?.idempotencyInStatement) {
       const charge = new IdempotencyCharge(store, call);
-      const result = await next({ ctx: { idempotency: charge } });
+      let result: Awaited<ReturnType<typeof next>>;
+      try {
+        result = await next({ ctx: { idempotency: charge } });
+      } catch (err) {
+        const claimed = charge.claim;
+        if (claimed) await settle('release', () => releaseIdempotencyKey(store, claimed));
+        throw err;
+      }
       const cause = result.ok ? null : result.error.cause;
       if (cause instanceof IdempotentReplay) return replay(cause.response);
       const claimed = charge.claim;
