@@ -141,7 +141,8 @@ function rounds(rows: readonly IngestEventRow[]): IngestEventRow[][] {
 /**
  * The general path, in `tem`'s transaction, for any number of events of one account, in order: decides the
  * deliveries with every filter applied (reading the entities' snapshots first, locked, only when a filter needs
- * `previous`; otherwise the ingestion statement answers it), stores the events with them in one ingestion statement (a slice at a time when an entity or external id stands twice: see {@link rounds}),
+ * `previous`; otherwise the ingestion statement answers it), stores the events with them in one ingestion
+ * statement (a slice at a time when an entity or external id stands twice: see {@link rounds}),
  * starts the workflows they trigger together (one statement for the executions, one for their `workflow.triggered`),
  * then runs a host's consumers on each. An event whose `externalId` was seen before is not stored again: its first
  * id is returned with `duplicate: true`. Catalog names and users are added (`withNames`) in the one ingestion
