@@ -12,10 +12,21 @@ import type { RateCharge } from './http/rateLimit.ts';
  */
 export type CredentialKind = 'secret' | 'publishable' | 'session';
 
+/**
+ * The caller's account as authentication found it: read-only, and not managed by the request's EntityManager (an
+ * API key's is shared by every request the key makes). A procedure that changes the account loads it first.
+ */
+export type AuthAccount = Readonly<
+  Pick<
+    Account,
+    'id' | 'name' | 'environment' | 'organisationId' | 'timeZone' | 'settings' | 'createdAt' | 'updatedAt'
+  >
+>;
+
 /** Who is calling: the account and the credential found from the request's token (an API key or a portal session). */
 export interface AuthInfo {
   kind: CredentialKind;
-  account: Account;
+  account: AuthAccount;
   /** The credential's id: the API key's, or the portal session's (rate limits count per credential). */
   apiKeyId: string;
   /** The permissions a secret key holds; none for a publishable key. */

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { type ApiKeyShape, apiKeyShape, hashApiKey } from '../apiKeys/keys.ts';
-import type { AuthInfo } from '../context.ts';
+import type { AuthAccount, AuthInfo } from '../context.ts';
 import { Account, ApiKey } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
@@ -54,10 +54,24 @@ export async function authenticate(
 }
 
 /**
+ * An account row as the ORM maps it, in a fork of its own: the account outlives the request that looked it up (it
+ * is cached with its key), so no request's EntityManager manages it. Mapping it once per key, not per request, is
+ * a tenth of a request's CPU on the hot path (the serve profile of `pnpm bench worker`).
+ */
+export function mapAccount(em: EntityManager, row: Record<string, unknown>): AuthAccount {
+  return em.fork().map(Account, { ...row });
+}
+
+/**
  * The key and its account in one round trip, as a named statement (planned once per connection), kept in the
  * process's key cache: most requests find their key there and cost no lookup.
  */
-async function lookUpKey(pool: pg.Pool, cache: AuthCache, hash: string): Promise<CachedKey | null> {
+async function lookUpKey(
+  em: EntityManager,
+  pool: pg.Pool,
+  cache: AuthCache,
+  hash: string,
+): Promise<CachedKey | null> {
   const token = cache.begin();
   const {
     rows: [row],
@@ -81,7 +95,7 @@ async function lookUpKey(pool: pg.Pool, cache: AuthCache, hash: string): Promise
     keyId,
     kind,
     scopes: typeof scopes === 'string' ? JSON.parse(scopes) : scopes,
-    accountRow,
+    account: mapAccount(em, accountRow),
     lastUsedAt: lastUsed === null ? null : new Date(lastUsed),
   };
   cache.put(hash, key, token);
@@ -101,9 +115,9 @@ export async function resolveApiKey(
 ): Promise<AuthInfo> {
   const hash = hashApiKey(rawKey);
   const cache = authCacheOf(pool, em);
-  const key = cache.get(hash) ?? (await lookUpKey(pool, cache, hash));
+  const key = cache.get(hash) ?? (await lookUpKey(em, pool, cache, hash));
   if (!key) throw new AppError('invalid_key', 'Invalid or revoked API key');
-  const account = em.map(Account, { ...key.accountRow });
+  const { account } = key;
   if (key.kind !== shape.kind || (shape.environment !== null && shape.environment !== account.environment)) {
     throw new AppError('invalid_key', 'Invalid or revoked API key');
   }

@@ -1,6 +1,7 @@
 import type { EventSubscriber } from '@mikro-orm/core';
 import pg from 'pg';
 import { Account, ApiKey } from '../db/entities/index.ts';
+import type { AuthAccount } from '../context.ts';
 import type { EntityManager } from '../db/orm.ts';
 
 /** What a resolved API key gives a request, kept by the key's hash. */
@@ -8,8 +9,8 @@ export interface CachedKey {
   keyId: string;
   kind: string;
   scopes: string[];
-  /** The account's row as the statement returned it (mapped to an entity per request). */
-  accountRow: Record<string, unknown>;
+  /** The key's account, mapped once from the statement's row and shared by the requests that present the key. */
+  account: AuthAccount;
   /** `last_used_at` as this process last read or wrote it. */
   lastUsedAt: Date | null;
 }

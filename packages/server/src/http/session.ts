@@ -1,9 +1,9 @@
 import type pg from 'pg';
 import type { AuthInfo, Context } from '../context.ts';
-import { Account } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
 import { runOne } from '../db/statement.ts';
 import { AppError } from '../errors.ts';
+import { mapAccount } from './auth.ts';
 import { assertOwned, SESSION_PROCEDURES, scopesOfFeatures } from '../portal/access.ts';
 import { hashPortalSecret } from '../portal/tokens.ts';
 import { SESSION_BY_TOKEN } from './sql.ts';
@@ -48,7 +48,7 @@ export async function resolvePortalSession(
   const features: string[] = typeof rawFeatures === 'string' ? JSON.parse(rawFeatures) : rawFeatures;
   return {
     kind: 'session',
-    account: em.map(Account, accountRow),
+    account: mapAccount(em, accountRow),
     apiKeyId: id,
     scopes: scopesOfFeatures(features),
     user: { id: userId, key: userKey },
