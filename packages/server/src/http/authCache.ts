@@ -1,7 +1,7 @@
 import type { EventSubscriber } from '@mikro-orm/core';
 import pg from 'pg';
-import { Account, ApiKey } from '../db/entities/index.ts';
 import type { AuthAccount } from '../context.ts';
+import { Account, ApiKey } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
 
 /** What a resolved API key gives a request, kept by the key's hash. */

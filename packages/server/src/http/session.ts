@@ -3,9 +3,9 @@ import type { AuthInfo, Context } from '../context.ts';
 import type { EntityManager } from '../db/orm.ts';
 import { runOne } from '../db/statement.ts';
 import { AppError } from '../errors.ts';
-import { mapAccount } from './auth.ts';
 import { assertOwned, SESSION_PROCEDURES, scopesOfFeatures } from '../portal/access.ts';
 import { hashPortalSecret } from '../portal/tokens.ts';
+import { mapAccount } from './auth.ts';
 import { SESSION_BY_TOKEN } from './sql.ts';
 
 const ARCHIVED = 'ARCHIVED__';
