@@ -79,6 +79,64 @@ describe('edges with dashed ids', () => {
       { path: 'edges.1', message: 'edge "a-b" is listed more than once' },
     ]);
   });
+
+  // Every dash tried, every side looked up in a Set: what the length filter and the in-place id table must agree with.
+  function plainParse(edges: readonly string[], ids: readonly string[]) {
+    const known = new Set(ids);
+    const seen = new Set<string>();
+    const out: [string, string][] = [];
+    const problems: { path: string; message: string }[] = [];
+    edges.forEach((e, k) => {
+      const splits: [string, string][] = [];
+      for (let i = e.indexOf('-'); i !== -1; i = e.indexOf('-', i + 1)) {
+        if (known.has(e.slice(0, i)) && known.has(e.slice(i + 1)))
+          splits.push([e.slice(0, i), e.slice(i + 1)]);
+      }
+      const at = `edges.${k}`;
+      const edge = JSON.stringify(e);
+      if (splits.length === 0)
+        problems.push({ path: at, message: `edge ${edge} does not join two known node ids` });
+      else if (splits.length > 1) {
+        const ways = splits.map(([a, b]) => `${a} → ${b}`).join(' or ');
+        problems.push({ path: at, message: `edge ${edge} is ambiguous: ${ways}` });
+      } else if (seen.has(e)) problems.push({ path: at, message: `edge ${edge} is listed more than once` });
+      else {
+        seen.add(e);
+        out.push(splits[0] as [string, string]);
+      }
+    });
+    return { edges: out, problems };
+  }
+
+  it('split as trying every dash would, also for ids alike at their ends and of many lengths', () => {
+    // A shared tail gives ids the same hash in the id table (many of them make it fall back to a Map); several
+    // prefix and tail lengths make more id lengths than the filter tries one by one.
+    const id = fc
+      .tuple(fc.stringMatching(/^[ab-]{0,3}$/), fc.constantFrom('', '-tail-of-id', '0123456789'))
+      .map(([head, tail]) => head + tail);
+    const input = (minLength: number) =>
+      fc.uniqueArray(id, { minLength, maxLength: 60 }).chain((ids) =>
+        fc.tuple(
+          fc.constant(ids),
+          fc.array(
+            fc.oneof(
+              fc.tuple(fc.constantFrom(...ids), fc.constantFrom(...ids)).map(([a, b]) => `${a}-${b}`),
+              fc.stringMatching(/^[ab-]{0,6}$/),
+            ),
+            { maxLength: 30 },
+          ),
+        ),
+      );
+    // Few ids (the table), and enough of them alike that the table gives way to the Map.
+    for (const minLength of [1, 40]) {
+      fc.assert(
+        fc.property(input(minLength), ([ids, edges]) => {
+          expect(parseEdges(edges, ids)).toEqual(plainParse(edges, ids));
+        }),
+        { numRuns: 500 },
+      );
+    }
+  });
 });
 
 describe('validation', () => {

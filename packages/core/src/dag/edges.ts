@@ -44,32 +44,91 @@ export function splitEdge(
   return found;
 }
 
+// How many characters at the end of an id the lookup table hashes: ids that differ at all usually differ there
+// (a UUID's random tail, a counter), and hashing fewer characters than the whole id is most of the table's gain.
+const HASHED_TAIL = 8;
+/** More probes than this per id while filling the table (ids alike at their ends) and the Map is used instead. */
+const MAX_PROBES_PER_ID = 3;
+
+function tailHash(s: string, start: number, end: number): number {
+  let h = end - start;
+  for (let i = Math.max(start, end - HASHED_TAIL); i < end; i++)
+    h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h ^ (h >>> 15);
+}
+
+/**
+ * Looks up the id that is `edge.slice(start, end)`, returning its index or -1. A Map lookup would hash a freshly
+ * cut string of the whole id for every side of every edge; this open-addressing table hashes the last few
+ * characters in place and cuts the string only to confirm a candidate with `===`.
+ */
+type IdLookup = (edge: string, start: number, end: number) => number;
+
+function idLookup(ids: readonly string[], indexOf: ReadonlyMap<string, number>): IdLookup {
+  let size = 16;
+  while (size < ids.length * 2) size *= 2;
+  const mask = size - 1;
+  const table = new Int32Array(size).fill(-1);
+  let probes = 0;
+  for (let k = 0; k < ids.length; k++) {
+    const id = ids[k] as string;
+    let h = tailHash(id, 0, id.length) & mask;
+    while (table[h] !== -1) {
+      h = (h + 1) & mask;
+      probes++;
+    }
+    table[h] = k;
+  }
+  if (probes > MAX_PROBES_PER_ID * ids.length) {
+    return (edge, start, end) => indexOf.get(edge.slice(start, end)) ?? -1;
+  }
+  return (edge, start, end) => {
+    const length = end - start;
+    let cut: string | undefined;
+    for (let h = tailHash(edge, start, end) & mask; ; h = (h + 1) & mask) {
+      const k = table[h] as number;
+      if (k === -1) return -1;
+      const id = ids[k] as string;
+      if (id.length !== length) continue;
+      cut ??= edge.slice(start, end);
+      if (id === cut) return k;
+    }
+  };
+}
+
 /** The split of `edge` at the dash `i` as `from * nodeCount + to`, or -1 when a side is not a known id. */
 function pairAt(
   edge: string,
   i: number,
-  indexOf: ReadonlyMap<string, number>,
+  lookup: IdLookup,
+  nodeCount: number,
   lengths: ReadonlySet<number>,
 ): number {
   if (!lengths.has(edge.length - i - 1)) return -1;
-  const a = indexOf.get(edge.slice(0, i));
-  if (a === undefined) return -1;
-  const b = indexOf.get(edge.slice(i + 1));
-  return b === undefined ? -1 : a * indexOf.size + b;
+  const a = lookup(edge, 0, i);
+  if (a === -1) return -1;
+  const b = lookup(edge, i + 1, edge.length);
+  return b === -1 ? -1 : a * nodeCount + b;
 }
 
 /**
- * Resolves every edge string to a pair of node indexes (`indexOf` maps each known id to its index), reporting
- * dangling, ambiguous and repeated edges at `edges.<i>`. This is the hot path of template validation, so it cuts
- * each string only at dashes whose both sides have the length of some id, and finds repeats by index pair instead
- * of hashing the whole edge string again.
+ * Resolves every edge string to a pair of node indexes (`ids[i]` is the id of index `i`, `indexOf` the reverse),
+ * reporting dangling, ambiguous and repeated edges at `edges.<i>`. This is the hot path of template validation, so
+ * it cuts each string only at dashes whose both sides have the length of some id, looks the sides up in place
+ * (`idLookup`), and finds repeats by index pair instead of hashing the whole edge string again.
  */
-export function resolveEdges(edges: readonly unknown[], indexOf: ReadonlyMap<string, number>): IndexedEdges {
+export function resolveEdges(
+  edges: readonly unknown[],
+  ids: readonly string[],
+  indexOf: ReadonlyMap<string, number>,
+): IndexedEdges {
   const lengthSet = new Set<number>();
-  for (const id of indexOf.keys()) lengthSet.add(id.length);
+  for (const id of ids) lengthSet.add(id.length);
   // Templates usually have one or two id lengths (UUIDs are all 36): trying each length is then cheaper than
   // visiting every dash of the string, and gives the same candidate splits.
   const lengths = lengthSet.size <= MAX_LENGTHS_TRIED ? [...lengthSet].sort((x, y) => x - y) : undefined;
+  const lookup = idLookup(ids, indexOf);
+  const nodeCount = ids.length;
   const from = new Int32Array(edges.length);
   const to = new Int32Array(edges.length);
   const problems: Problem[] = [];
@@ -86,13 +145,13 @@ export function resolveEdges(edges: readonly unknown[], indexOf: ReadonlyMap<str
     if (lengths !== undefined) {
       for (const i of lengths) {
         if (edge.charCodeAt(i) !== DASH) continue;
-        const pair = pairAt(edge, i, indexOf, lengthSet);
+        const pair = pairAt(edge, i, lookup, nodeCount, lengthSet);
         if (pair !== -1 && splits++ === 0) first = pair;
       }
     } else {
       for (let i = edge.indexOf('-'); i !== -1; i = edge.indexOf('-', i + 1)) {
         if (!lengthSet.has(i)) continue;
-        const pair = pairAt(edge, i, indexOf, lengthSet);
+        const pair = pairAt(edge, i, lookup, nodeCount, lengthSet);
         if (pair !== -1 && splits++ === 0) first = pair;
       }
     }
@@ -109,7 +168,6 @@ export function resolveEdges(edges: readonly unknown[], indexOf: ReadonlyMap<str
       problems.push({ path: `edges.${k}`, message: `edge ${JSON.stringify(edge)} is ambiguous: ${ways}` });
     } else {
       // One string makes one pair and one pair one string (`from-to`), so a repeated pair is a repeated edge.
-      const nodeCount = indexOf.size;
       if (seen.has(first)) {
         problems.push({
           path: `edges.${k}`,
@@ -131,7 +189,7 @@ export function parseEdges(edges: readonly string[], nodeIds: Iterable<string>):
   const ids = [...new Set(nodeIds)];
   const indexOf = new Map<string, number>();
   for (let i = 0; i < ids.length; i++) indexOf.set(ids[i] as string, i);
-  const resolved = resolveEdges(edges, indexOf);
+  const resolved = resolveEdges(edges, ids, indexOf);
   const out: Edge[] = [];
   for (let k = 0; k < resolved.count; k++) {
     out.push([ids[resolved.from[k] as number] as string, ids[resolved.to[k] as number] as string]);
