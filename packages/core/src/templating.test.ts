@@ -114,8 +114,31 @@ describe('validation', () => {
 
   it('reports exactly what a full parse reports, through the in-place check of clean templates', () => {
     const piece = fc.constantFrom(
-      '{{', '}}', '{%', '{', '}', ' ', '\t', '\n', '\u00a0', '.', '[', ']', '0', '7', 'a', 'Z', '_', '-', '|', ':',
-      'deal.name', 'x[2]', ' | upcase', ' | default: "a}}"', 'é',
+      '{{',
+      '}}',
+      '{%',
+      '{',
+      '}',
+      ' ',
+      '\t',
+      '\n',
+      '\u00a0',
+      '.',
+      '[',
+      ']',
+      '0',
+      '7',
+      'a',
+      'Z',
+      '_',
+      '-',
+      '|',
+      ':',
+      'deal.name',
+      'x[2]',
+      ' | upcase',
+      ' | default: "a}}"',
+      'é',
     );
     // Mostly tokens, so the clean ones and the nearly clean ones both come up often.
     const token = fc.array(piece, { maxLength: 5 }).map((p) => `{{${p.join('')}}}`);

@@ -3,6 +3,7 @@ import { minuteOfDayProblem } from '../delays.ts';
 import type { Problem } from '../errors.ts';
 import { validateConfigTemplates, validateTemplate } from '../templating.ts';
 import {
+  FORBIDDEN_HEADER_LENGTHS,
   forbiddenHeaderReason,
   MAX_CUSTOM_HEADERS,
   paramLineProblems,
@@ -113,30 +114,73 @@ function walkLines(
   }
 }
 
+/** True when `text.slice(a, a + n)` and `text.slice(b, b + n)` are equal, ignoring ASCII case when `fold`. */
+function sameRange(text: string, a: number, b: number, n: number, fold: boolean): boolean {
+  for (let i = 0; i < n; i++) {
+    const x = text.charCodeAt(a + i);
+    const y = text.charCodeAt(b + i);
+    if (x !== y && (!fold || (x | 32) !== (y | 32) || (x | 32) < 97 || (x | 32) > 122)) return false;
+  }
+  return true;
+}
+
+/** True when a key `[a, b)` of `text` equals (ignoring ASCII case when `fold`) a key already in `bounds`. */
+function repeatsKey(text: string, bounds: readonly number[], a: number, b: number, fold: boolean): boolean {
+  for (let k = 0; k < bounds.length; k += 2) {
+    const start = bounds[k] as number;
+    if ((bounds[k + 1] as number) - start === b - a && sameRange(text, start, a, b - a, fold)) return true;
+  }
+  return false;
+}
+
+const PROXY = 'proxy-';
+
+/** True when the name `[a, a + length)` of `text` starts with `proxy-` in any case. */
+function startsWithProxy(text: string, a: number, length: number): boolean {
+  if (length < PROXY.length) return false;
+  for (let i = 0; i < PROXY.length; i++) {
+    const c = text.charCodeAt(a + i);
+    const p = PROXY.charCodeAt(i);
+    if (c !== p && !(p >= 97 && p <= 122 && (c | 32) === p)) return false;
+  }
+  return true;
+}
+
 /**
  * True when `parseHeaderLines` and `validateCustomHeaders` would both report nothing for `text`, decided in one
- * pass without building the header object; false means "run them" (they are the authority on every message).
+ * pass without building the header object or cutting out the names: a name is lower-cased (to ask
+ * `forbiddenHeaderReason`) only when its length or a `proxy-` start could make it forbidden, and repeats are found
+ * by comparing the names in place. False means "run them" (they are the authority on every message).
  */
 function headersClean(text: string): boolean {
-  const names: string[] = [];
+  const bounds: number[] = [];
   return walkLines(text, (a, b, colon, end) => {
-    if (b - a > MAX_HEADER_NAME || end - colon - 1 > MAX_HEADER_VALUE || names.length === MAX_CUSTOM_HEADERS)
+    const length = b - a;
+    if (
+      length > MAX_HEADER_NAME ||
+      end - colon - 1 > MAX_HEADER_VALUE ||
+      bounds.length === 2 * MAX_CUSTOM_HEADERS
+    )
       return false;
     for (let i = a; i < b; i++) if (TCHAR[text.charCodeAt(i)] !== 1) return false;
-    const lower = text.slice(a, b).toLowerCase();
-    if (lower === '__proto__' || forbiddenHeaderReason(lower) !== null || names.includes(lower)) return false;
-    names.push(lower);
+    // Every name is ASCII now, so ASCII case folding is toLowerCase.
+    if (length === 9 || FORBIDDEN_HEADER_LENGTHS.has(length) || startsWithProxy(text, a, length)) {
+      const lower = text.slice(a, b).toLowerCase();
+      if (lower === '__proto__' || forbiddenHeaderReason(lower) !== null) return false;
+    }
+    if (repeatsKey(text, bounds, a, b, true)) return false;
+    bounds.push(a, b);
     return true;
   });
 }
 
 /** True when `paramLineProblems` would report nothing for `text` (every key distinct); false means "run it". */
 function paramsClean(text: string): boolean {
-  const keys: string[] = [];
+  const bounds: number[] = [];
   return walkLines(text, (a, b) => {
-    const key = text.slice(a, b);
-    if (key === '__proto__' || keys.includes(key)) return false;
-    keys.push(key);
+    if ((b - a === 9 && text.slice(a, b) === '__proto__') || repeatsKey(text, bounds, a, b, false))
+      return false;
+    bounds.push(a, b);
     return true;
   });
 }
@@ -265,7 +309,7 @@ export function validateWorkflowTemplate(template: unknown): Problem[] {
     const found = starts.length === 0 ? 'none' : starts.map((i) => ids[i]).join(', ');
     problems.push({ path: 'nodes', message: `a template needs exactly one Start node (found ${found})` });
   }
-  const resolved = resolveEdges(edges, indexOf);
+  const resolved = resolveEdges(edges, ids, indexOf);
   for (const p of resolved.problems) problems.push(p);
   const graph = graphOfIndexes(ids, indexOf, resolved);
   for (const i of starts) {
