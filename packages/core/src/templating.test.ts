@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from './errors.ts';
 import {
   compileTemplate,
+  isCleanTemplate,
   parseTemplate,
   renderCompiled,
   renderConfig,
@@ -146,6 +147,7 @@ describe('validation', () => {
     fc.assert(
       fc.property(template, (t) => {
         expect(validateTemplate(t)).toEqual(parseTemplate(t).problems);
+        expect(isCleanTemplate(t)).toBe(parseTemplate(t).problems.length === 0);
       }),
       { numRuns: 5000 },
     );

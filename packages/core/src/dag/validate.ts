@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { minuteOfDayProblem } from '../delays.ts';
 import type { Problem } from '../errors.ts';
-import { validateConfigTemplates, validateTemplate } from '../templating.ts';
+import { isCleanTemplate, validateConfigTemplates, validateTemplate } from '../templating.ts';
 import {
   FORBIDDEN_HEADER_LENGTHS,
   forbiddenHeaderReason,
@@ -90,7 +90,9 @@ function walkLines(
     let end = start;
     let colon = -1;
     for (; end < n; end++) {
+      // Letters and most punctuation come after ':' (58): one comparison passes them.
       const c = text.charCodeAt(end);
+      if (c > 58) continue;
       if (c === 10 || c === 13) break;
       if (c === 0) return false;
       if (c === 58 && colon === -1) colon = end;
@@ -217,9 +219,7 @@ function addNodeProblems(
       if (key === 'id' || key === 'name' || key === 'type') continue;
       const v = node[key];
       if (typeof v === 'string') {
-        // Most settings have no brace at all: one scan rules them out.
-        const brace = v.indexOf('{');
-        if (brace === -1 || (!v.includes('{{', brace) && !v.includes('{%', brace))) continue;
+        if (isCleanTemplate(v)) continue;
         for (const p of validateTemplate(v)) problems.push({ path: `${base}.${key}`, message: p.message });
       } else if (typeof v === 'object' && v !== null)
         problems.push(...validateConfigTemplates(v, `${base}.${key}`));

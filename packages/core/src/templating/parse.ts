@@ -113,13 +113,16 @@ function nameEnd(t: string, i: number): number {
 }
 
 /**
- * True when `scan` would find no problem in `template`: no `{%`, and every `{{` opens a bare path token closed by
- * `}}`, read in place without cutting the token out. False means "scan it" (scan is the authority on messages);
- * anything beyond that plain form (a filter, Unicode spaces…) is left to scan.
+ * True when `scan` would find no problem in `template`: every `{` is plain text or opens a bare path token closed
+ * by `}}`, read in place without cutting the token out. False means "scan it" (scan is the authority on messages);
+ * a `{%`, a filter, Unicode spaces… are all left to scan. Visiting every `{` finds every `{{` and `{%` outside a
+ * token, and a bare token holds no `{`.
  */
-function isCleanTemplate(t: string): boolean {
-  if (t.includes('{%')) return false;
-  for (let open = t.indexOf('{{'); open !== -1; ) {
+function readsClean(t: string): boolean {
+  for (let open = t.indexOf('{'); open !== -1; open = t.indexOf('{', open + 1)) {
+    const next = t.charCodeAt(open + 1);
+    if (next === 37) return false;
+    if (next !== 123) continue;
     let i = open + 2;
     while (isSpace(t.charCodeAt(i))) i++;
     if (NAME_CHAR[t.charCodeAt(i)] !== 2) return false;
@@ -139,14 +142,19 @@ function isCleanTemplate(t: string): boolean {
     while (isSpace(t.charCodeAt(i))) i++;
     // No `}` came before, so this is the `}}` scan's indexOf finds.
     if (t.charCodeAt(i) !== 125 || t.charCodeAt(i + 1) !== 125) return false;
-    open = t.indexOf('{{', i + 2);
+    open = i + 1;
   }
   return true;
 }
 
+/** True when the template has no syntax problem (`templateProblems` is empty), mostly decided without cutting it. */
+export function isCleanTemplate(template: string): boolean {
+  return readsClean(template) || scan(template, true).problems.length === 0;
+}
+
 /** Only the syntax problems of a template (no tokens built): the validation path for whole workflows. */
 export function templateProblems(template: string): Problem[] {
-  return isCleanTemplate(template) ? [] : scan(template, true).problems;
+  return readsClean(template) ? [] : scan(template, true).problems;
 }
 
 /** Parses a template into text and tokens; never throws, every syntax problem is listed. */
