@@ -109,13 +109,18 @@ describe('edges with dashed ids', () => {
   }
 
   it('split as trying every dash would, also for ids alike at their ends and of many lengths', () => {
-    // A shared tail gives ids the same hash in the id table (many of them make it fall back to a Map); several
-    // prefix and tail lengths make more id lengths than the filter tries one by one.
+    // Ids alike at both ends (a shared head and tail) get the same hash in the id table, and many of them make it
+    // fall back to a Map; several head, middle and tail lengths make more id lengths than the filter tries one by one.
     const id = fc
-      .tuple(fc.stringMatching(/^[ab-]{0,3}$/), fc.constantFrom('', '-tail-of-id', '0123456789'))
-      .map(([head, tail]) => head + tail);
-    const input = (minLength: number) =>
-      fc.uniqueArray(id, { minLength, maxLength: 60 }).chain((ids) =>
+      .tuple(
+        fc.constantFrom('', 'ab'),
+        fc.stringMatching(/^[ab-]{0,3}$/),
+        fc.constantFrom('', '-tail-of-id', '0123456789'),
+      )
+      .map(([head, middle, tail]) => head + middle + tail);
+    const alike = fc.stringMatching(/^[ab-]{3}$/).map((middle) => `ab${middle}-tail-of-id`);
+    const input = (ids: fc.Arbitrary<string>, minLength: number) =>
+      fc.uniqueArray(ids, { minLength, maxLength: 60 }).chain((ids) =>
         fc.tuple(
           fc.constant(ids),
           fc.array(
@@ -127,10 +132,13 @@ describe('edges with dashed ids', () => {
           ),
         ),
       );
-    // Few ids (the table), and enough of them alike that the table gives way to the Map.
-    for (const minLength of [1, 40]) {
+    // Any ids (the table), and enough of them alike that the table gives way to the Map.
+    for (const [ids, minLength] of [
+      [id, 1],
+      [alike, 20],
+    ] as const) {
       fc.assert(
-        fc.property(input(minLength), ([ids, edges]) => {
+        fc.property(input(ids, minLength), ([ids, edges]) => {
           expect(parseEdges(edges, ids)).toEqual(plainParse(edges, ids));
         }),
         { numRuns: 500 },

@@ -44,23 +44,27 @@ export function splitEdge(
   return found;
 }
 
-// How many characters at the end of an id the lookup table hashes: ids that differ at all usually differ there
-// (a UUID's random tail, a counter), and hashing fewer characters than the whole id is most of the table's gain.
-const HASHED_TAIL = 8;
+// How many characters at each end of an id the lookup table hashes: ids that differ at all usually differ there
+// (a UUID's random tail, a counter, a numbered prefix), and hashing a few characters instead of the whole id is most
+// of the table's gain.
+const HASHED_HEAD = 2;
+const HASHED_TAIL = 4;
 /** More probes than this per id while filling the table (ids alike at their ends) and the Map is used instead. */
 const MAX_PROBES_PER_ID = 3;
 
-function tailHash(s: string, start: number, end: number): number {
+function endsHash(s: string, start: number, end: number): number {
   let h = end - start;
-  for (let i = Math.max(start, end - HASHED_TAIL); i < end; i++)
+  const head = Math.min(end, start + HASHED_HEAD);
+  for (let i = start; i < head; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  for (let i = Math.max(head, end - HASHED_TAIL); i < end; i++)
     h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return h ^ (h >>> 15);
 }
 
 /**
  * Looks up the id that is `edge.slice(start, end)`, returning its index or -1. A Map lookup would hash a freshly
- * cut string of the whole id for every side of every edge; this open-addressing table hashes the last few
- * characters in place and cuts the string only to confirm a candidate with `===`.
+ * cut string of the whole id for every side of every edge; this open-addressing table hashes a few characters
+ * at its ends in place and cuts the string only to confirm a candidate with `===`.
  */
 type IdLookup = (edge: string, start: number, end: number) => number;
 
@@ -72,7 +76,7 @@ function idLookup(ids: readonly string[], indexOf: ReadonlyMap<string, number>):
   let probes = 0;
   for (let k = 0; k < ids.length; k++) {
     const id = ids[k] as string;
-    let h = tailHash(id, 0, id.length) & mask;
+    let h = endsHash(id, 0, id.length) & mask;
     while (table[h] !== -1) {
       h = (h + 1) & mask;
       probes++;
@@ -85,7 +89,7 @@ function idLookup(ids: readonly string[], indexOf: ReadonlyMap<string, number>):
   return (edge, start, end) => {
     const length = end - start;
     let cut: string | undefined;
-    for (let h = tailHash(edge, start, end) & mask; ; h = (h + 1) & mask) {
+    for (let h = endsHash(edge, start, end) & mask; ; h = (h + 1) & mask) {
       const k = table[h] as number;
       if (k === -1) return -1;
       const id = ids[k] as string;
