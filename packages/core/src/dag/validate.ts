@@ -12,7 +12,7 @@ import {
 } from '../webhookLines.ts';
 import { type Accepts, compileAccepts } from './accepts.ts';
 import { resolveEdges } from './edges.ts';
-import { findCycles, graphOfIndexes, reachableFrom, topologicalOrder } from './graph.ts';
+import { findCycles, graphFacts, graphOfIndexes } from './graph.ts';
 import {
   ConditionNode,
   CreateTaskNode,
@@ -312,26 +312,26 @@ export function validateWorkflowTemplate(template: unknown): Problem[] {
   }
   const resolved = resolveEdges(edges, ids, indexOf);
   for (const p of resolved.problems) problems.push(p);
-  const graph = graphOfIndexes(ids, indexOf, resolved);
+  const facts = graphFacts(ids.length, resolved, starts);
   for (const i of starts) {
-    const into = graph.parents[i] ?? [];
-    if (into.length > 0) {
-      problems.push({
-        path: `nodes.${ids[i]}`,
-        message: `the Start node cannot have incoming edges (from ${into.map((p) => ids[p]).join(', ')})`,
-      });
-    }
+    if (facts.inDegree[i] === 0) continue;
+    const into: string[] = [];
+    for (let k = 0; k < resolved.count; k++)
+      if (resolved.to[k] === i) into.push(ids[resolved.from[k] as number] as string);
+    problems.push({
+      path: `nodes.${ids[i]}`,
+      message: `the Start node cannot have incoming edges (from ${into.join(', ')})`,
+    });
   }
-  // A topological order exists exactly when there is no cycle; only then is the costlier search for the cycles run.
-  if (topologicalOrder(graph) === undefined) {
-    for (const cycle of findCycles(graph)) {
+  // Only a graph with a cycle is built as lists, for the costlier search for the cycles.
+  if (!facts.acyclic) {
+    for (const cycle of findCycles(graphOfIndexes(ids, indexOf, resolved))) {
       problems.push({ path: `nodes.${cycle[0]}`, message: `cycle through ${cycle.join(', ')}` });
     }
   }
   if (starts.length > 0) {
-    const reached = reachableFrom(graph, starts);
     for (let i = 0; i < ids.length; i++) {
-      if (reached[i] === 0)
+      if (facts.reached[i] === 0)
         problems.push({
           path: `nodes.${ids[i]}`,
           message: `node ${JSON.stringify(ids[i])} is not reachable from Start`,
