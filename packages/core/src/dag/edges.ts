@@ -119,7 +119,7 @@ function pairAt(
  * Resolves every edge string to a pair of node indexes (`ids[i]` is the id of index `i`, `indexOf` the reverse),
  * reporting dangling, ambiguous and repeated edges at `edges.<i>`. This is the hot path of template validation, so
  * it cuts each string only at dashes whose both sides have the length of some id, looks the sides up in place
- * (`idLookup`), and finds repeats by index pair instead of hashing the whole edge string again.
+ * (`idLookup`), and finds repeats by index pair in a table of its own instead of hashing the edge string again.
  */
 export function resolveEdges(
   edges: readonly unknown[],
@@ -136,7 +136,10 @@ export function resolveEdges(
   const from = new Int32Array(edges.length);
   const to = new Int32Array(edges.length);
   const problems: Problem[] = [];
-  const seen = new Set<number>();
+  // The accepted edges by pair, open addressing: `c + 1` for `from[c] → to[c]`, 0 for a free slot.
+  let slots = 16;
+  while (slots < edges.length * 2) slots *= 2;
+  const accepted = new Int32Array(slots);
   let count = 0;
   for (let k = 0; k < edges.length; k++) {
     const edge = edges[k];
@@ -172,17 +175,23 @@ export function resolveEdges(
       problems.push({ path: `edges.${k}`, message: `edge ${JSON.stringify(edge)} is ambiguous: ${ways}` });
     } else {
       // One string makes one pair and one pair one string (`from-to`), so a repeated pair is a repeated edge.
-      if (seen.has(first)) {
+      const a = Math.floor(first / nodeCount);
+      const b = first % nodeCount;
+      let slot = (Math.imul(a, 0x9e3779b1) ^ b) & (slots - 1);
+      for (let c = accepted[slot] as number; c !== 0; c = accepted[slot] as number) {
+        if (from[c - 1] === a && to[c - 1] === b) break;
+        slot = (slot + 1) & (slots - 1);
+      }
+      if (accepted[slot] !== 0) {
         problems.push({
           path: `edges.${k}`,
           message: `edge ${JSON.stringify(edge)} is listed more than once`,
         });
         continue;
       }
-      seen.add(first);
-      from[count] = Math.floor(first / nodeCount);
-      to[count] = first % nodeCount;
-      count++;
+      from[count] = a;
+      to[count] = b;
+      accepted[slot] = ++count;
     }
   }
   return { from, to, count, problems };
