@@ -151,6 +151,46 @@ describe('edges with dashed ids', () => {
   });
 });
 
+describe('Webhook urls', () => {
+  it('are refused exactly when not made of tokens and not absolute http(s), through the char-code shortcut', () => {
+    const piece = fc.constantFrom(
+      'http://',
+      'HTTPS://',
+      'http',
+      'HTTPs',
+      'S',
+      ':',
+      '//',
+      '/',
+      '?',
+      '#',
+      ' ',
+      '\u00a0',
+      'x',
+      '{{a}}',
+      'é',
+      '\t',
+    );
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 6 }).map((p) => p.join('')),
+        (url) => {
+          const problems = validateWorkflowTemplate({
+            nodes: [
+              { id: 's', type: 'Start' },
+              { id: 'w', type: 'Webhook', url },
+            ],
+            edges: ['s-w'],
+          });
+          const refused = !url.startsWith('{{') && !/^https?:\/\/[^\s/?#]+/i.test(url);
+          expect(problems.some((p) => p.message.startsWith('url must be'))).toBe(refused);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+});
+
 describe('graph facts on typed arrays', () => {
   it('agree with the list-based graph: in-degrees, acyclic exactly when Kahn orders every node, reach', () => {
     const graph = fc.integer({ min: 1, max: 12 }).chain((n) =>

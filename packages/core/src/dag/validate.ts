@@ -58,6 +58,16 @@ const KNOWN_TYPES: ReadonlySet<string> = new Set(NODE_TYPES);
 
 const HTTP_URL = /^https?:\/\/[^\s/?#]+/i;
 
+/** True for the usual literal URL `HTTP_URL` accepts (`http://` or `https://` in any case, then a printable ASCII host character), by char codes; false means "ask the regex". */
+function plainHttpUrl(url: string): boolean {
+  for (let i = 0; i < 4; i++) if ((url.charCodeAt(i) | 32) !== 'http'.charCodeAt(i)) return false;
+  const colon = (url.charCodeAt(4) | 32) === 115 ? 5 : 4;
+  if (url.charCodeAt(colon) !== 58 || url.charCodeAt(colon + 1) !== 47 || url.charCodeAt(colon + 2) !== 47)
+    return false;
+  const c = url.charCodeAt(colon + 3);
+  return c > 32 && c < 127 && c !== 47 && c !== 63 && c !== 35;
+}
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -201,7 +211,9 @@ function addNodeProblems(
   }
   if (type === 'Webhook') {
     // A URL made entirely of tokens is checked when rendered; a literal one must at least be absolute http(s).
-    if (typeof node.url === 'string' && !node.url.startsWith('{{') && !HTTP_URL.test(node.url)) {
+    const url = node.url;
+    const tokenFirst = typeof url === 'string' && url.charCodeAt(0) === 123 && url.charCodeAt(1) === 123;
+    if (typeof url === 'string' && !tokenFirst && !plainHttpUrl(url) && !HTTP_URL.test(url)) {
       problems.push({ path: `${base}.url`, message: 'url must be an absolute http:// or https:// URL' });
     }
     if (typeof node.headers === 'string' && !headersClean(node.headers)) {
