@@ -58,7 +58,10 @@ const KNOWN_TYPES: ReadonlySet<string> = new Set(NODE_TYPES);
 
 const HTTP_URL = /^https?:\/\/[^\s/?#]+/i;
 
-/** True for the usual literal URL `HTTP_URL` accepts (`http://` or `https://` in any case, then a printable ASCII host character), by char codes; false means "ask the regex". */
+/**
+ * True for the usual literal URL `HTTP_URL` accepts (`http://` or `https://` in any case, then a printable ASCII
+ * host character), read by char codes; false means "ask the regex".
+ */
 function plainHttpUrl(url: string): boolean {
   for (let i = 0; i < 4; i++) if ((url.charCodeAt(i) | 32) !== 'http'.charCodeAt(i)) return false;
   const colon = (url.charCodeAt(4) | 32) === 115 ? 5 : 4;
