@@ -40,12 +40,6 @@ const SCHEMA_OF: Record<NodeType, z.ZodType> = {
   Condition: ConditionNode.strip(),
 };
 
-// The same schemas as plain predicates where they can be compiled (see accepts.ts): a node they accept is one the
-// schema accepts, so only the others are parsed.
-const ACCEPTS_OF = Object.fromEntries(
-  Object.entries(SCHEMA_OF).map(([type, schema]) => [type, compileAccepts(schema)]),
-) as Record<NodeType, Accepts | undefined>;
-
 const ACTION_TYPES: ReadonlySet<string> = new Set([
   'Webhook',
   'SendEmail',
@@ -54,7 +48,22 @@ const ACTION_TYPES: ReadonlySet<string> = new Set([
   'UpdateField',
 ]);
 
-const KNOWN_TYPES: ReadonlySet<string> = new Set(NODE_TYPES);
+/** What validation runs for one node type, found with one lookup of the node's `type`. */
+interface NodeRules {
+  type: NodeType;
+  schema: z.ZodType;
+  /** The schema as a plain predicate where it can be compiled (see accepts.ts): only the nodes it refuses are parsed. */
+  accepts: Accepts | undefined;
+  /** An action's settings are checked for merge-token syntax. */
+  action: boolean;
+}
+
+const RULES_OF: ReadonlyMap<string, NodeRules> = new Map(
+  Object.entries(SCHEMA_OF).map(([type, schema]) => [
+    type,
+    { type: type as NodeType, schema, accepts: compileAccepts(schema), action: ACTION_TYPES.has(type) },
+  ]),
+);
 
 const HTTP_URL = /^https?:\/\/[^\s/?#]+/i;
 
@@ -205,9 +214,10 @@ function paramsClean(text: string): boolean {
 function addNodeProblems(
   problems: Problem[],
   node: Record<string, unknown>,
-  type: NodeType,
+  rules: NodeRules,
   base: string,
 ): void {
+  const type = rules.type;
   if (type === 'Delay') {
     const rule = minuteOfDayProblem(node);
     if (rule) problems.push({ path: `${base}.${rule.path}`, message: rule.message });
@@ -229,7 +239,7 @@ function addNodeProblems(
       if (bad.length > 0) problems.push(...bad);
     }
   }
-  if (ACTION_TYPES.has(type)) {
+  if (rules.action) {
     // Merge-token syntax of every setting; most are flat strings, checked inline without building paths.
     for (const key in node) {
       if (key === 'id' || key === 'name' || key === 'type') continue;
@@ -303,7 +313,8 @@ export function validateWorkflowTemplate(template: unknown): Problem[] {
       continue;
     }
     const type = node.type;
-    if (typeof type !== 'string' || !KNOWN_TYPES.has(type)) {
+    const rules = typeof type === 'string' ? RULES_OF.get(type) : undefined;
+    if (rules === undefined) {
       problems.push({
         path: `${base}.type`,
         message: `unsupported node type ${JSON.stringify(type ?? null)}; use one of ${NODE_TYPES.join(', ')}`,
@@ -313,12 +324,11 @@ export function validateWorkflowTemplate(template: unknown): Problem[] {
     if (type === 'Start') starts.push(ids.length);
     indexOf.set(id, ids.length);
     ids.push(id);
-    const accepts = ACCEPTS_OF[type as NodeType];
-    if (accepts === undefined || !accepts(node)) {
-      const parsed = SCHEMA_OF[type as NodeType].safeParse(node);
+    if (rules.accepts === undefined || !rules.accepts(node)) {
+      const parsed = rules.schema.safeParse(node);
       if (!parsed.success) problems.push(...issuesAt(base, parsed.error.issues));
     }
-    addNodeProblems(problems, node, type as NodeType, base);
+    addNodeProblems(problems, node, rules, base);
   }
 
   if (starts.length !== 1) {
