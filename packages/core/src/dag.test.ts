@@ -143,7 +143,14 @@ describe('edges with dashed ids', () => {
     ] as const) {
       fc.assert(
         fc.property(input(ids, minLength), ([ids, edges]) => {
-          expect(parseEdges(edges, ids)).toEqual(plainParse(edges, ids));
+          const plain = plainParse(edges, ids);
+          expect(parseEdges(edges, ids)).toEqual(plain);
+          // Validation adds the ids one by one, each after asking whether it is already there ('' is no id).
+          if (ids.includes('')) return;
+          const nodes = [...ids, ids[0]].map((id) => ({ id, type: 'Start' }));
+          const problems = validateWorkflowTemplate({ nodes, edges });
+          expect(problems.filter((p) => p.path.startsWith('edges.'))).toEqual(plain.problems);
+          expect(problems.filter((p) => p.message.endsWith('is used twice'))).toHaveLength(1);
         }),
         { numRuns: 500 },
       );

@@ -1,4 +1,5 @@
 import type { Problem } from '../errors.ts';
+import { NodeIds } from './NodeIds.ts';
 
 /** A directed edge: `[from, to]` node ids. */
 export type Edge = [from: string, to: string];
@@ -44,94 +45,34 @@ export function splitEdge(
   return found;
 }
 
-// How many characters at each end of an id the lookup table hashes: ids that differ at all usually differ there
-// (a UUID's random tail, a counter, a numbered prefix), and hashing a few characters instead of the whole id is most
-// of the table's gain.
-const HASHED_HEAD = 2;
-const HASHED_TAIL = 4;
-/** More probes than this per id while filling the table (ids alike at their ends) and the Map is used instead. */
-const MAX_PROBES_PER_ID = 3;
-
-function endsHash(s: string, start: number, end: number): number {
-  let h = end - start;
-  const head = Math.min(end, start + HASHED_HEAD);
-  for (let i = start; i < head; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  for (let i = Math.max(head, end - HASHED_TAIL); i < end; i++)
-    h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h ^ (h >>> 15);
-}
-
-/**
- * Looks up the id that is `edge.slice(start, end)`, returning its index or -1. A Map lookup would hash a freshly
- * cut string of the whole id for every side of every edge; this open-addressing table hashes a few characters
- * at its ends in place and cuts the string only to confirm a candidate with `===`.
- */
-type IdLookup = (edge: string, start: number, end: number) => number;
-
-function idLookup(ids: readonly string[], indexOf: ReadonlyMap<string, number>): IdLookup {
-  let size = 16;
-  while (size < ids.length * 2) size *= 2;
-  const mask = size - 1;
-  const table = new Int32Array(size).fill(-1);
-  let probes = 0;
-  for (let k = 0; k < ids.length; k++) {
-    const id = ids[k] as string;
-    let h = endsHash(id, 0, id.length) & mask;
-    while (table[h] !== -1) {
-      h = (h + 1) & mask;
-      probes++;
-    }
-    table[h] = k;
-  }
-  if (probes > MAX_PROBES_PER_ID * ids.length) {
-    return (edge, start, end) => indexOf.get(edge.slice(start, end)) ?? -1;
-  }
-  return (edge, start, end) => {
-    const length = end - start;
-    let cut: string | undefined;
-    for (let h = endsHash(edge, start, end) & mask; ; h = (h + 1) & mask) {
-      const k = table[h] as number;
-      if (k === -1) return -1;
-      const id = ids[k] as string;
-      if (id.length !== length) continue;
-      cut ??= edge.slice(start, end);
-      if (id === cut) return k;
-    }
-  };
-}
-
 /** The split of `edge` at the dash `i` as `from * nodeCount + to`, or -1 when a side is not a known id. */
 function pairAt(
   edge: string,
   i: number,
-  lookup: IdLookup,
+  nodeIds: NodeIds,
   nodeCount: number,
   lengths: ReadonlySet<number>,
 ): number {
   if (!lengths.has(edge.length - i - 1)) return -1;
-  const a = lookup(edge, 0, i);
+  const a = nodeIds.find(edge, 0, i);
   if (a === -1) return -1;
-  const b = lookup(edge, i + 1, edge.length);
+  const b = nodeIds.find(edge, i + 1, edge.length);
   return b === -1 ? -1 : a * nodeCount + b;
 }
 
 /**
- * Resolves every edge string to a pair of node indexes (`ids[i]` is the id of index `i`, `indexOf` the reverse),
- * reporting dangling, ambiguous and repeated edges at `edges.<i>`. This is the hot path of template validation, so
- * it cuts each string only at dashes whose both sides have the length of some id, looks the sides up in place
- * (`idLookup`), and finds repeats by index pair in a table of its own instead of hashing the edge string again.
+ * Resolves every edge string to a pair of node indexes (`nodeIds.ids[i]` is the id of index `i`), reporting
+ * dangling, ambiguous and repeated edges at `edges.<i>`. This is the hot path of template validation, so it cuts each
+ * string only at dashes whose both sides have the length of some id, looks the sides up in place (`NodeIds`), and
+ * finds repeats by index pair in a table of its own instead of hashing the edge string again.
  */
-export function resolveEdges(
-  edges: readonly unknown[],
-  ids: readonly string[],
-  indexOf: ReadonlyMap<string, number>,
-): IndexedEdges {
+export function resolveEdges(edges: readonly unknown[], nodeIds: NodeIds): IndexedEdges {
+  const { ids } = nodeIds;
   const lengthSet = new Set<number>();
   for (const id of ids) lengthSet.add(id.length);
   // Templates usually have one or two id lengths (UUIDs are all 36): trying each length is then cheaper than
   // visiting every dash of the string, and gives the same candidate splits.
   const lengths = lengthSet.size <= MAX_LENGTHS_TRIED ? [...lengthSet].sort((x, y) => x - y) : undefined;
-  const lookup = idLookup(ids, indexOf);
   const nodeCount = ids.length;
   const from = new Int32Array(edges.length);
   const to = new Int32Array(edges.length);
@@ -152,13 +93,13 @@ export function resolveEdges(
     if (lengths !== undefined) {
       for (const i of lengths) {
         if (edge.charCodeAt(i) !== DASH) continue;
-        const pair = pairAt(edge, i, lookup, nodeCount, lengthSet);
+        const pair = pairAt(edge, i, nodeIds, nodeCount, lengthSet);
         if (pair !== -1 && splits++ === 0) first = pair;
       }
     } else {
       for (let i = edge.indexOf('-'); i !== -1; i = edge.indexOf('-', i + 1)) {
         if (!lengthSet.has(i)) continue;
-        const pair = pairAt(edge, i, lookup, nodeCount, lengthSet);
+        const pair = pairAt(edge, i, nodeIds, nodeCount, lengthSet);
         if (pair !== -1 && splits++ === 0) first = pair;
       }
     }
@@ -169,7 +110,7 @@ export function resolveEdges(
       });
     } else if (splits > 1) {
       // Rare, so the readings are listed by the plain splitter.
-      const ways = splitEdge(edge, indexOf, lengthSet)
+      const ways = splitEdge(edge, nodeIds.map(), lengthSet)
         .map(([a, b]) => `${a} → ${b}`)
         .join(' or ');
       problems.push({ path: `edges.${k}`, message: `edge ${JSON.stringify(edge)} is ambiguous: ${ways}` });
@@ -199,13 +140,13 @@ export function resolveEdges(
 
 /** Parses every edge string against the known node ids, reporting dangling, ambiguous and repeated edges. */
 export function parseEdges(edges: readonly string[], nodeIds: Iterable<string>): ParsedEdges {
-  const ids = [...new Set(nodeIds)];
-  const indexOf = new Map<string, number>();
-  for (let i = 0; i < ids.length; i++) indexOf.set(ids[i] as string, i);
-  const resolved = resolveEdges(edges, ids, indexOf);
+  const unique = [...new Set(nodeIds)];
+  const known = new NodeIds(unique.length);
+  for (const id of unique) known.add(id);
+  const resolved = resolveEdges(edges, known);
   const out: Edge[] = [];
   for (let k = 0; k < resolved.count; k++) {
-    out.push([ids[resolved.from[k] as number] as string, ids[resolved.to[k] as number] as string]);
+    out.push([unique[resolved.from[k] as number] as string, unique[resolved.to[k] as number] as string]);
   }
   return { edges: out, problems: resolved.problems };
 }

@@ -13,6 +13,7 @@ import {
 import { type Accepts, compileAccepts } from './accepts.ts';
 import { resolveEdges } from './edges.ts';
 import { findCycles, graphFacts, graphOfIndexes } from './graph.ts';
+import { NodeIds } from './NodeIds.ts';
 import {
   ConditionNode,
   CreateTaskNode,
@@ -292,9 +293,9 @@ export function validateWorkflowTemplate(template: unknown): Problem[] {
   }
   if (!Array.isArray(nodes) || !Array.isArray(edges)) return problems;
 
-  // Node ids by index: the one map the edges and the graph are resolved against.
-  const ids: string[] = [];
-  const indexOf = new Map<string, number>();
+  // Node ids by index: what the edges and the graph are resolved against.
+  const nodeIds = new NodeIds(nodes.length);
+  const { ids } = nodeIds;
   const starts: number[] = [];
   for (let i = 0; i < nodes.length; i++) {
     const node: unknown = nodes[i];
@@ -308,7 +309,7 @@ export function validateWorkflowTemplate(template: unknown): Problem[] {
       continue;
     }
     const base = `nodes.${id}`;
-    if (indexOf.has(id)) {
+    if (nodeIds.find(id) !== -1) {
       problems.push({ path: base, message: `node id ${JSON.stringify(id)} is used twice` });
       continue;
     }
@@ -322,8 +323,7 @@ export function validateWorkflowTemplate(template: unknown): Problem[] {
       continue;
     }
     if (type === 'Start') starts.push(ids.length);
-    indexOf.set(id, ids.length);
-    ids.push(id);
+    nodeIds.add(id);
     if (rules.accepts === undefined || !rules.accepts(node)) {
       const parsed = rules.schema.safeParse(node);
       if (!parsed.success) problems.push(...issuesAt(base, parsed.error.issues));
@@ -335,7 +335,7 @@ export function validateWorkflowTemplate(template: unknown): Problem[] {
     const found = starts.length === 0 ? 'none' : starts.map((i) => ids[i]).join(', ');
     problems.push({ path: 'nodes', message: `a template needs exactly one Start node (found ${found})` });
   }
-  const resolved = resolveEdges(edges, ids, indexOf);
+  const resolved = resolveEdges(edges, nodeIds);
   for (const p of resolved.problems) problems.push(p);
   const facts = graphFacts(ids.length, resolved, starts);
   for (const i of starts) {
@@ -350,7 +350,7 @@ export function validateWorkflowTemplate(template: unknown): Problem[] {
   }
   // Only a graph with a cycle is built as lists, for the costlier search for the cycles.
   if (!facts.acyclic) {
-    for (const cycle of findCycles(graphOfIndexes(ids, indexOf, resolved))) {
+    for (const cycle of findCycles(graphOfIndexes(ids, nodeIds.map(), resolved))) {
       problems.push({ path: `nodes.${cycle[0]}`, message: `cycle through ${cycle.join(', ')}` });
     }
   }
