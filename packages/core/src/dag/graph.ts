@@ -89,13 +89,20 @@ export function graphFacts(
   const first = new Int32Array(n + 1);
   const inDegree = new Int32Array(n);
   for (let k = 0; k < count; k++) {
-    first[(from[k] as number) + 1]++;
-    inDegree[to[k] as number]++;
+    const f = (from[k] as number) + 1;
+    const t = to[k] as number;
+    first[f] = (first[f] as number) + 1;
+    inDegree[t] = (inDegree[t] as number) + 1;
   }
   for (let i = 0; i < n; i++) first[i + 1] = (first[i + 1] as number) + (first[i] as number);
   const next = first.slice(0, n);
   const children = new Int32Array(count);
-  for (let k = 0; k < count; k++) children[next[from[k] as number]++ as number] = to[k] as number;
+  for (let k = 0; k < count; k++) {
+    const f = from[k] as number;
+    const at = next[f] as number;
+    children[at] = to[k] as number;
+    next[f] = at + 1;
+  }
 
   const left = inDegree.slice();
   const queue = new Int32Array(n);
@@ -105,7 +112,9 @@ export function graphFacts(
     const v = queue[head] as number;
     for (let j = first[v] as number; j < (first[v + 1] as number); j++) {
       const c = children[j] as number;
-      if (--left[c] === 0) queue[tail++] = c;
+      const d = (left[c] as number) - 1;
+      left[c] = d;
+      if (d === 0) queue[tail++] = c;
     }
   }
   const acyclic = tail === n;
