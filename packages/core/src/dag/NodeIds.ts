@@ -22,6 +22,7 @@ function endsHash(s: string, start: number, end: number): number {
  * candidate with `===`. Ids too alike at their ends for the table are kept in a Map instead.
  */
 export class NodeIds {
+  /** The ids in the order they were added: `ids[i]` has index `i`. */
   readonly ids: string[] = [];
   private readonly table: Int32Array;
   private readonly mask: number;

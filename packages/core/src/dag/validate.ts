@@ -53,7 +53,7 @@ const ACTION_TYPES: ReadonlySet<string> = new Set([
 interface NodeRules {
   type: NodeType;
   schema: z.ZodType;
-  /** The schema as a plain predicate where it can be compiled (see accepts.ts): only the nodes it refuses are parsed. */
+  /** The schema as a predicate where it compiles (see accepts.ts): only the nodes it refuses are parsed. */
   accepts: Accepts | undefined;
   /** An action's settings are checked for merge-token syntax. */
   action: boolean;
