@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileAccepts } from './dag/accepts.ts';
+import { compileAccepts, interpretAccepts } from './dag/accepts.ts';
 import * as schemas from './dag/schema.ts';
 import { DelayNode, StartNode, validateWorkflowTemplate, WebhookNode } from './dag.ts';
 
@@ -96,8 +96,9 @@ const VALID: Record<string, Record<string, unknown>> = {
 describe('compiled node predicates', () => {
   for (const [name, schema] of Object.entries(NODE_SCHEMAS)) {
     const accepts = compileAccepts(schema.strip());
+    const interpreted = interpretAccepts(schema.strip());
     if (!accepts) continue;
-    it(`${name}: accepted only when the schema accepts`, () => {
+    it(`${name}: accepted only when the schema accepts, by the generated and the interpreted predicate alike`, () => {
       const valid = VALID[name] as Record<string, unknown>;
       expect(schema.safeParse(valid).success).toBe(true);
       expect(accepts(valid)).toBe(true);
@@ -105,6 +106,7 @@ describe('compiled node predicates', () => {
       fc.assert(
         fc.property(overrides, (changes) => {
           const node = { ...valid, ...changes };
+          expect(interpreted?.(node)).toBe(accepts(node));
           if (accepts(node)) {
             accepted++;
             expect(schema.safeParse(node).success).toBe(true);

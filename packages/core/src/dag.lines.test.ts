@@ -31,6 +31,11 @@ const pieces = [
   'Host',
   'proxy-auth',
   'Connection',
+  // Names forbidden or repeated only once their case is folded, and a bare `proxy-`.
+  'Proxy-',
+  'PROXY-Z',
+  'TE',
+  '__PROTO__',
   '__proto__',
   'a b',
   'ä',

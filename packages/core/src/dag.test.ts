@@ -1,12 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { graphFacts } from './dag/graph.ts';
 import {
+  buildAdjacency,
   countActions,
   NodePosition,
   nodeConfig,
   nodeTypeOfAction,
   parseEdges,
   planNext,
+  reachableFrom,
+  topologicalOrder,
   validateWorkflowTemplate,
   WorkflowNode,
   WorkflowTemplate,
@@ -78,6 +82,154 @@ describe('edges with dashed ids', () => {
     expect(parseEdges(['a-b', 'a-b'], ['a', 'b']).problems).toEqual([
       { path: 'edges.1', message: 'edge "a-b" is listed more than once' },
     ]);
+  });
+
+  // Every dash tried, every side looked up in a Set: what the length filter and the in-place id table must agree with.
+  function plainParse(edges: readonly string[], ids: readonly string[]) {
+    const known = new Set(ids);
+    const seen = new Set<string>();
+    const out: [string, string][] = [];
+    const problems: { path: string; message: string }[] = [];
+    edges.forEach((e, k) => {
+      const splits: [string, string][] = [];
+      for (let i = e.indexOf('-'); i !== -1; i = e.indexOf('-', i + 1)) {
+        if (known.has(e.slice(0, i)) && known.has(e.slice(i + 1)))
+          splits.push([e.slice(0, i), e.slice(i + 1)]);
+      }
+      const at = `edges.${k}`;
+      const edge = JSON.stringify(e);
+      if (splits.length === 0)
+        problems.push({ path: at, message: `edge ${edge} does not join two known node ids` });
+      else if (splits.length > 1) {
+        const ways = splits.map(([a, b]) => `${a} → ${b}`).join(' or ');
+        problems.push({ path: at, message: `edge ${edge} is ambiguous: ${ways}` });
+      } else if (seen.has(e)) problems.push({ path: at, message: `edge ${edge} is listed more than once` });
+      else {
+        seen.add(e);
+        out.push(splits[0] as [string, string]);
+      }
+    });
+    return { edges: out, problems };
+  }
+
+  it('split as trying every dash would, also for ids alike at their ends and of many lengths', () => {
+    // Ids alike at both ends (a shared head and tail) get the same hash in the id table, and many of them make it
+    // fall back to a Map; several head, middle and tail lengths make more id lengths than the filter tries one by one.
+    const id = fc
+      .tuple(
+        fc.constantFrom('', 'ab'),
+        fc.stringMatching(/^[ab-]{0,3}$/),
+        fc.constantFrom('', '-tail-of-id', '0123456789'),
+      )
+      .map(([head, middle, tail]) => head + middle + tail);
+    const alike = fc.stringMatching(/^[ab-]{3}$/).map((middle) => `ab${middle}-tail-of-id`);
+    const input = (ids: fc.Arbitrary<string>, minLength: number) =>
+      fc.uniqueArray(ids, { minLength, maxLength: 60 }).chain((ids) =>
+        fc.tuple(
+          fc.constant(ids),
+          fc.array(
+            fc.oneof(
+              fc.tuple(fc.constantFrom(...ids), fc.constantFrom(...ids)).map(([a, b]) => `${a}-${b}`),
+              fc.stringMatching(/^[ab-]{0,6}$/),
+            ),
+            { maxLength: 30 },
+          ),
+        ),
+      );
+    // Any ids (the table), and enough of them alike that the table gives way to the Map.
+    for (const [ids, minLength] of [
+      [id, 1],
+      [alike, 20],
+    ] as const) {
+      fc.assert(
+        fc.property(input(ids, minLength), ([ids, edges]) => {
+          const plain = plainParse(edges, ids);
+          expect(parseEdges(edges, ids)).toEqual(plain);
+          // Validation adds the ids one by one, each after asking whether it is already there ('' is no id).
+          if (ids.includes('')) return;
+          const nodes = [...ids, ids[0]].map((id) => ({ id, type: 'Start' }));
+          const problems = validateWorkflowTemplate({ nodes, edges });
+          expect(problems.filter((p) => p.path.startsWith('edges.'))).toEqual(plain.problems);
+          expect(problems.filter((p) => p.message.endsWith('is used twice'))).toHaveLength(1);
+        }),
+        { numRuns: 500 },
+      );
+    }
+  });
+});
+
+describe('Webhook urls', () => {
+  it('are refused exactly when not made of tokens and not absolute http(s), through the char-code shortcut', () => {
+    const piece = fc.constantFrom(
+      'http://',
+      'HTTPS://',
+      'http',
+      'HTTPs',
+      'S',
+      ':',
+      '//',
+      '/',
+      '?',
+      '#',
+      ' ',
+      '\u00a0',
+      'x',
+      '{{a}}',
+      'é',
+      '\t',
+    );
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 6 }).map((p) => p.join('')),
+        (url) => {
+          const problems = validateWorkflowTemplate({
+            nodes: [
+              { id: 's', type: 'Start' },
+              { id: 'w', type: 'Webhook', url },
+            ],
+            edges: ['s-w'],
+          });
+          const refused = !url.startsWith('{{') && !/^https?:\/\/[^\s/?#]+/i.test(url);
+          expect(problems.some((p) => p.message.startsWith('url must be'))).toBe(refused);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe('graph facts on typed arrays', () => {
+  it('agree with the list-based graph: in-degrees, acyclic exactly when Kahn orders every node, reach', () => {
+    const graph = fc.integer({ min: 1, max: 12 }).chain((n) =>
+      fc.tuple(
+        fc.constant(n),
+        fc.uniqueArray(fc.tuple(fc.nat(n - 1), fc.nat(n - 1)), {
+          maxLength: 30,
+          selector: ([a, b]) => `${a}-${b}`,
+        }),
+        fc.uniqueArray(fc.nat(n - 1), { maxLength: 3 }),
+      ),
+    );
+    fc.assert(
+      fc.property(graph, ([n, pairs, roots]) => {
+        const ids = Array.from({ length: n }, (_, i) => `n${i}`);
+        const edges = pairs.map(([a, b]) => [`n${a}`, `n${b}`] as [string, string]);
+        const g = buildAdjacency(ids, edges);
+        const facts = graphFacts(
+          n,
+          {
+            from: Int32Array.from(pairs, ([a]) => a),
+            to: Int32Array.from(pairs, ([, b]) => b),
+            count: pairs.length,
+          },
+          roots,
+        );
+        expect([...facts.inDegree]).toEqual(g.parents.map((p) => p.length));
+        expect(facts.acyclic).toBe(topologicalOrder(g) !== undefined);
+        expect(facts.reached).toEqual(reachableFrom(g, roots));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

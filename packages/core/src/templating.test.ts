@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from './errors.ts';
 import {
   compileTemplate,
+  isCleanTemplate,
+  parseTemplate,
   renderCompiled,
   renderConfig,
   renderTemplate,
@@ -109,6 +111,48 @@ describe('validation', () => {
       },
     ]);
     expect(() => renderTemplate('{{', {})).toThrow(InvalidInputError);
+  });
+
+  it('reports exactly what a full parse reports, through the in-place check of clean templates', () => {
+    const piece = fc.constantFrom(
+      '{{',
+      '}}',
+      '{%',
+      '{',
+      '}',
+      ' ',
+      '\t',
+      '\n',
+      '\u00a0',
+      '.',
+      '[',
+      ']',
+      '0',
+      '7',
+      'a',
+      'Z',
+      '_',
+      '-',
+      '|',
+      ':',
+      'deal.name',
+      'x[2]',
+      ' | upcase',
+      ' | default: "a}}"',
+      'é',
+    );
+    // Mostly tokens, so the clean ones and the nearly clean ones both come up often.
+    const token = fc.array(piece, { maxLength: 5 }).map((p) => `{{${p.join('')}}}`);
+    const template = fc.array(fc.oneof(piece, token, token), { maxLength: 6 }).map((p) => p.join(''));
+    fc.assert(
+      fc.property(template, (t) => {
+        expect(validateTemplate(t)).toEqual(parseTemplate(t).problems);
+        expect(isCleanTemplate(t)).toBe(parseTemplate(t).problems.length === 0);
+      }),
+      { numRuns: 5000 },
+    );
+    expect(validateTemplate('{{ deal.name }} and {{x[0].y-z}}{{_}}')).toEqual([]);
+    expect(validateTemplate('{{ deal.name }} {{ a..b }}')[0]?.message).toMatch(/^invalid merge token/);
   });
 });
 

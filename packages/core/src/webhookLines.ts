@@ -169,6 +169,14 @@ function repeatedParam(field: string, index: number, key: string): Problem {
   return { path: `${field}[${index}]`, message: `param "${key}" is given more than once` };
 }
 
+/**
+ * The lengths of the names `forbiddenHeaderReason` refuses by name: a name of any other length is refused only for
+ * a `proxy-` prefix, so a caller can rule most names out without lower-casing them.
+ */
+export const FORBIDDEN_HEADER_LENGTHS: ReadonlySet<number> = new Set(
+  [...HOP_BY_HOP, ...RESERVED].map((name) => name.length),
+);
+
 /** Why a header name may not be set by a user, or null when it may. */
 export function forbiddenHeaderReason(name: string): string | null {
   const lower = name.toLowerCase();

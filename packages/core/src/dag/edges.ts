@@ -1,4 +1,5 @@
 import type { Problem } from '../errors.ts';
+import { NodeIds } from './NodeIds.ts';
 
 /** A directed edge: `[from, to]` node ids. */
 export type Edge = [from: string, to: string];
@@ -48,32 +49,38 @@ export function splitEdge(
 function pairAt(
   edge: string,
   i: number,
-  indexOf: ReadonlyMap<string, number>,
+  nodeIds: NodeIds,
+  nodeCount: number,
   lengths: ReadonlySet<number>,
 ): number {
   if (!lengths.has(edge.length - i - 1)) return -1;
-  const a = indexOf.get(edge.slice(0, i));
-  if (a === undefined) return -1;
-  const b = indexOf.get(edge.slice(i + 1));
-  return b === undefined ? -1 : a * indexOf.size + b;
+  const a = nodeIds.find(edge, 0, i);
+  if (a === -1) return -1;
+  const b = nodeIds.find(edge, i + 1, edge.length);
+  return b === -1 ? -1 : a * nodeCount + b;
 }
 
 /**
- * Resolves every edge string to a pair of node indexes (`indexOf` maps each known id to its index), reporting
- * dangling, ambiguous and repeated edges at `edges.<i>`. This is the hot path of template validation, so it cuts
- * each string only at dashes whose both sides have the length of some id, and finds repeats by index pair instead
- * of hashing the whole edge string again.
+ * Resolves every edge string to a pair of node indexes (`nodeIds.ids[i]` is the id of index `i`), reporting
+ * dangling, ambiguous and repeated edges at `edges.<i>`. This is the hot path of template validation, so it cuts each
+ * string only at dashes whose both sides have the length of some id, looks the sides up in place (`NodeIds`), and
+ * finds repeats by index pair in a table of its own instead of hashing the edge string again.
  */
-export function resolveEdges(edges: readonly unknown[], indexOf: ReadonlyMap<string, number>): IndexedEdges {
+export function resolveEdges(edges: readonly unknown[], nodeIds: NodeIds): IndexedEdges {
+  const { ids } = nodeIds;
   const lengthSet = new Set<number>();
-  for (const id of indexOf.keys()) lengthSet.add(id.length);
+  for (const id of ids) lengthSet.add(id.length);
   // Templates usually have one or two id lengths (UUIDs are all 36): trying each length is then cheaper than
   // visiting every dash of the string, and gives the same candidate splits.
   const lengths = lengthSet.size <= MAX_LENGTHS_TRIED ? [...lengthSet].sort((x, y) => x - y) : undefined;
+  const nodeCount = ids.length;
   const from = new Int32Array(edges.length);
   const to = new Int32Array(edges.length);
   const problems: Problem[] = [];
-  const seen = new Set<number>();
+  // The accepted edges by pair, open addressing: `c + 1` for `from[c] → to[c]`, 0 for a free slot.
+  let slots = 16;
+  while (slots < edges.length * 2) slots *= 2;
+  const accepted = new Int32Array(slots);
   let count = 0;
   for (let k = 0; k < edges.length; k++) {
     const edge = edges[k];
@@ -86,13 +93,13 @@ export function resolveEdges(edges: readonly unknown[], indexOf: ReadonlyMap<str
     if (lengths !== undefined) {
       for (const i of lengths) {
         if (edge.charCodeAt(i) !== DASH) continue;
-        const pair = pairAt(edge, i, indexOf, lengthSet);
+        const pair = pairAt(edge, i, nodeIds, nodeCount, lengthSet);
         if (pair !== -1 && splits++ === 0) first = pair;
       }
     } else {
       for (let i = edge.indexOf('-'); i !== -1; i = edge.indexOf('-', i + 1)) {
         if (!lengthSet.has(i)) continue;
-        const pair = pairAt(edge, i, indexOf, lengthSet);
+        const pair = pairAt(edge, i, nodeIds, nodeCount, lengthSet);
         if (pair !== -1 && splits++ === 0) first = pair;
       }
     }
@@ -103,24 +110,29 @@ export function resolveEdges(edges: readonly unknown[], indexOf: ReadonlyMap<str
       });
     } else if (splits > 1) {
       // Rare, so the readings are listed by the plain splitter.
-      const ways = splitEdge(edge, indexOf, lengthSet)
+      const ways = splitEdge(edge, nodeIds.map(), lengthSet)
         .map(([a, b]) => `${a} → ${b}`)
         .join(' or ');
       problems.push({ path: `edges.${k}`, message: `edge ${JSON.stringify(edge)} is ambiguous: ${ways}` });
     } else {
       // One string makes one pair and one pair one string (`from-to`), so a repeated pair is a repeated edge.
-      const nodeCount = indexOf.size;
-      if (seen.has(first)) {
+      const a = Math.floor(first / nodeCount);
+      const b = first % nodeCount;
+      let slot = (Math.imul(a, 0x9e3779b1) ^ b) & (slots - 1);
+      for (let c = accepted[slot] as number; c !== 0; c = accepted[slot] as number) {
+        if (from[c - 1] === a && to[c - 1] === b) break;
+        slot = (slot + 1) & (slots - 1);
+      }
+      if (accepted[slot] !== 0) {
         problems.push({
           path: `edges.${k}`,
           message: `edge ${JSON.stringify(edge)} is listed more than once`,
         });
         continue;
       }
-      seen.add(first);
-      from[count] = Math.floor(first / nodeCount);
-      to[count] = first % nodeCount;
-      count++;
+      from[count] = a;
+      to[count] = b;
+      accepted[slot] = ++count;
     }
   }
   return { from, to, count, problems };
@@ -128,13 +140,13 @@ export function resolveEdges(edges: readonly unknown[], indexOf: ReadonlyMap<str
 
 /** Parses every edge string against the known node ids, reporting dangling, ambiguous and repeated edges. */
 export function parseEdges(edges: readonly string[], nodeIds: Iterable<string>): ParsedEdges {
-  const ids = [...new Set(nodeIds)];
-  const indexOf = new Map<string, number>();
-  for (let i = 0; i < ids.length; i++) indexOf.set(ids[i] as string, i);
-  const resolved = resolveEdges(edges, indexOf);
+  const unique = [...new Set(nodeIds)];
+  const known = new NodeIds(unique.length);
+  for (const id of unique) known.add(id);
+  const resolved = resolveEdges(edges, known);
   const out: Edge[] = [];
   for (let k = 0; k < resolved.count; k++) {
-    out.push([ids[resolved.from[k] as number] as string, ids[resolved.to[k] as number] as string]);
+    out.push([unique[resolved.from[k] as number] as string, unique[resolved.to[k] as number] as string]);
   }
   return { edges: out, problems: resolved.problems };
 }

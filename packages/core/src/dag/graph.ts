@@ -68,6 +68,76 @@ export function graphOfIndexes(
   return { ids, indexOf, children, parents };
 }
 
+/** What template validation asks of a graph: each node's in-degree, whether it is acyclic, what the roots reach. */
+export interface GraphFacts {
+  inDegree: Int32Array;
+  acyclic: boolean;
+  reached: Uint8Array;
+}
+
+/**
+ * Kahn's algorithm and the search from `roots` over `n` nodes and edges already resolved to indexes, on typed arrays
+ * alone (children laid out by node in one array): validation needs no per-node lists unless there is a cycle.
+ */
+export function graphFacts(
+  n: number,
+  edges: { from: Int32Array; to: Int32Array; count: number },
+  roots: readonly number[],
+): GraphFacts {
+  const { from, to, count } = edges;
+  // first[i] … first[i + 1] are the positions of node i's children in `children`, in edge order.
+  const first = new Int32Array(n + 1);
+  const inDegree = new Int32Array(n);
+  for (let k = 0; k < count; k++) {
+    const f = (from[k] as number) + 1;
+    const t = to[k] as number;
+    first[f] = (first[f] as number) + 1;
+    inDegree[t] = (inDegree[t] as number) + 1;
+  }
+  for (let i = 0; i < n; i++) first[i + 1] = (first[i + 1] as number) + (first[i] as number);
+  const next = first.slice(0, n);
+  const children = new Int32Array(count);
+  for (let k = 0; k < count; k++) {
+    const f = from[k] as number;
+    const at = next[f] as number;
+    children[at] = to[k] as number;
+    next[f] = at + 1;
+  }
+
+  const left = inDegree.slice();
+  const queue = new Int32Array(n);
+  let tail = 0;
+  for (let i = 0; i < n; i++) if (left[i] === 0) queue[tail++] = i;
+  for (let head = 0; head < tail; head++) {
+    const v = queue[head] as number;
+    for (let j = first[v] as number; j < (first[v + 1] as number); j++) {
+      const c = children[j] as number;
+      const d = (left[c] as number) - 1;
+      left[c] = d;
+      if (d === 0) queue[tail++] = c;
+    }
+  }
+  const acyclic = tail === n;
+
+  const reached = new Uint8Array(n);
+  tail = 0;
+  for (const r of roots) {
+    if (reached[r] === 0) queue[tail++] = r;
+    reached[r] = 1;
+  }
+  for (let head = 0; head < tail; head++) {
+    const v = queue[head] as number;
+    for (let j = first[v] as number; j < (first[v + 1] as number); j++) {
+      const c = children[j] as number;
+      if (reached[c] === 0) {
+        reached[c] = 1;
+        queue[tail++] = c;
+      }
+    }
+  }
+  return { inDegree, acyclic, reached };
+}
+
 /** Kahn's algorithm: node indexes in a topological order, or undefined when there is a cycle. */
 export function topologicalOrder(g: Graph): number[] | undefined {
   const n = g.ids.length;

@@ -1,8 +1,9 @@
 import type { z } from 'zod';
 import { minuteOfDayProblem } from '../delays.ts';
 import type { Problem } from '../errors.ts';
-import { validateConfigTemplates, validateTemplate } from '../templating.ts';
+import { isCleanTemplate, validateConfigTemplates, validateTemplate } from '../templating.ts';
 import {
+  FORBIDDEN_HEADER_LENGTHS,
   forbiddenHeaderReason,
   MAX_CUSTOM_HEADERS,
   paramLineProblems,
@@ -11,7 +12,8 @@ import {
 } from '../webhookLines.ts';
 import { type Accepts, compileAccepts } from './accepts.ts';
 import { resolveEdges } from './edges.ts';
-import { findCycles, graphOfIndexes, reachableFrom, topologicalOrder } from './graph.ts';
+import { findCycles, graphFacts, graphOfIndexes } from './graph.ts';
+import { NodeIds } from './NodeIds.ts';
 import {
   ConditionNode,
   CreateTaskNode,
@@ -39,12 +41,6 @@ const SCHEMA_OF: Record<NodeType, z.ZodType> = {
   Condition: ConditionNode.strip(),
 };
 
-// The same schemas as plain predicates where they can be compiled (see accepts.ts): a node they accept is one the
-// schema accepts, so only the others are parsed.
-const ACCEPTS_OF = Object.fromEntries(
-  Object.entries(SCHEMA_OF).map(([type, schema]) => [type, compileAccepts(schema)]),
-) as Record<NodeType, Accepts | undefined>;
-
 const ACTION_TYPES: ReadonlySet<string> = new Set([
   'Webhook',
   'SendEmail',
@@ -53,9 +49,37 @@ const ACTION_TYPES: ReadonlySet<string> = new Set([
   'UpdateField',
 ]);
 
-const KNOWN_TYPES: ReadonlySet<string> = new Set(NODE_TYPES);
+/** What validation runs for one node type, found with one lookup of the node's `type`. */
+interface NodeRules {
+  type: NodeType;
+  schema: z.ZodType;
+  /** The schema as a predicate where it compiles (see accepts.ts): only the nodes it refuses are parsed. */
+  accepts: Accepts | undefined;
+  /** An action's settings are checked for merge-token syntax. */
+  action: boolean;
+}
+
+const RULES_OF: ReadonlyMap<string, NodeRules> = new Map(
+  Object.entries(SCHEMA_OF).map(([type, schema]) => [
+    type,
+    { type: type as NodeType, schema, accepts: compileAccepts(schema), action: ACTION_TYPES.has(type) },
+  ]),
+);
 
 const HTTP_URL = /^https?:\/\/[^\s/?#]+/i;
+
+/**
+ * True for the usual literal URL `HTTP_URL` accepts (`http://` or `https://` in any case, then a printable ASCII
+ * host character), read by char codes; false means "ask the regex".
+ */
+function plainHttpUrl(url: string): boolean {
+  for (let i = 0; i < 4; i++) if ((url.charCodeAt(i) | 32) !== 'http'.charCodeAt(i)) return false;
+  const colon = (url.charCodeAt(4) | 32) === 115 ? 5 : 4;
+  if (url.charCodeAt(colon) !== 58 || url.charCodeAt(colon + 1) !== 47 || url.charCodeAt(colon + 2) !== 47)
+    return false;
+  const c = url.charCodeAt(colon + 3);
+  return c > 32 && c < 127 && c !== 47 && c !== 63 && c !== 35;
+}
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -84,16 +108,19 @@ function walkLines(
   text: string,
   key: (a: number, b: number, colon: number, end: number) => boolean,
 ): boolean {
+  // Line ends and colons found by indexOf, which beats a loop over the characters: values are never visited.
+  if (text.includes('\0')) return false;
   const n = text.length;
+  const hasCr = text.includes('\r');
   for (let start = 0; ; ) {
-    let end = start;
-    let colon = -1;
-    for (; end < n; end++) {
-      const c = text.charCodeAt(end);
-      if (c === 10 || c === 13) break;
-      if (c === 0) return false;
-      if (c === 58 && colon === -1) colon = end;
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = n;
+    if (hasCr) {
+      const cr = text.indexOf('\r', start);
+      if (cr !== -1 && cr < end) end = cr;
     }
+    let colon = text.indexOf(':', start);
+    if (colon >= end) colon = -1;
     if (colon === -1) {
       for (let i = start; i < end; i++) if (!isBlank(text.charCodeAt(i))) return false;
     } else {
@@ -113,30 +140,73 @@ function walkLines(
   }
 }
 
+/** True when `text.slice(a, a + n)` and `text.slice(b, b + n)` are equal, ignoring ASCII case when `fold`. */
+function sameRange(text: string, a: number, b: number, n: number, fold: boolean): boolean {
+  for (let i = 0; i < n; i++) {
+    const x = text.charCodeAt(a + i);
+    const y = text.charCodeAt(b + i);
+    if (x !== y && (!fold || (x | 32) !== (y | 32) || (x | 32) < 97 || (x | 32) > 122)) return false;
+  }
+  return true;
+}
+
+/** True when a key `[a, b)` of `text` equals (ignoring ASCII case when `fold`) a key already in `bounds`. */
+function repeatsKey(text: string, bounds: readonly number[], a: number, b: number, fold: boolean): boolean {
+  for (let k = 0; k < bounds.length; k += 2) {
+    const start = bounds[k] as number;
+    if ((bounds[k + 1] as number) - start === b - a && sameRange(text, start, a, b - a, fold)) return true;
+  }
+  return false;
+}
+
+const PROXY = 'proxy-';
+
+/** True when the name `[a, a + length)` of `text` starts with `proxy-` in any case. */
+function startsWithProxy(text: string, a: number, length: number): boolean {
+  if (length < PROXY.length) return false;
+  for (let i = 0; i < PROXY.length; i++) {
+    const c = text.charCodeAt(a + i);
+    const p = PROXY.charCodeAt(i);
+    if (c !== p && !(p >= 97 && p <= 122 && (c | 32) === p)) return false;
+  }
+  return true;
+}
+
 /**
  * True when `parseHeaderLines` and `validateCustomHeaders` would both report nothing for `text`, decided in one
- * pass without building the header object; false means "run them" (they are the authority on every message).
+ * pass without building the header object or cutting out the names: a name is lower-cased (to ask
+ * `forbiddenHeaderReason`) only when its length or a `proxy-` start could make it forbidden, and repeats are found
+ * by comparing the names in place. False means "run them" (they are the authority on every message).
  */
 function headersClean(text: string): boolean {
-  const names: string[] = [];
+  const bounds: number[] = [];
   return walkLines(text, (a, b, colon, end) => {
-    if (b - a > MAX_HEADER_NAME || end - colon - 1 > MAX_HEADER_VALUE || names.length === MAX_CUSTOM_HEADERS)
+    const length = b - a;
+    if (
+      length > MAX_HEADER_NAME ||
+      end - colon - 1 > MAX_HEADER_VALUE ||
+      bounds.length === 2 * MAX_CUSTOM_HEADERS
+    )
       return false;
     for (let i = a; i < b; i++) if (TCHAR[text.charCodeAt(i)] !== 1) return false;
-    const lower = text.slice(a, b).toLowerCase();
-    if (lower === '__proto__' || forbiddenHeaderReason(lower) !== null || names.includes(lower)) return false;
-    names.push(lower);
+    // Every name is ASCII now, so ASCII case folding is toLowerCase.
+    if (length === 9 || FORBIDDEN_HEADER_LENGTHS.has(length) || startsWithProxy(text, a, length)) {
+      const lower = text.slice(a, b).toLowerCase();
+      if (lower === '__proto__' || forbiddenHeaderReason(lower) !== null) return false;
+    }
+    if (repeatsKey(text, bounds, a, b, true)) return false;
+    bounds.push(a, b);
     return true;
   });
 }
 
 /** True when `paramLineProblems` would report nothing for `text` (every key distinct); false means "run it". */
 function paramsClean(text: string): boolean {
-  const keys: string[] = [];
+  const bounds: number[] = [];
   return walkLines(text, (a, b) => {
-    const key = text.slice(a, b);
-    if (key === '__proto__' || keys.includes(key)) return false;
-    keys.push(key);
+    if ((b - a === 9 && text.slice(a, b) === '__proto__') || repeatsKey(text, bounds, a, b, false))
+      return false;
+    bounds.push(a, b);
     return true;
   });
 }
@@ -145,16 +215,19 @@ function paramsClean(text: string): boolean {
 function addNodeProblems(
   problems: Problem[],
   node: Record<string, unknown>,
-  type: NodeType,
+  rules: NodeRules,
   base: string,
 ): void {
+  const type = rules.type;
   if (type === 'Delay') {
     const rule = minuteOfDayProblem(node);
     if (rule) problems.push({ path: `${base}.${rule.path}`, message: rule.message });
   }
   if (type === 'Webhook') {
     // A URL made entirely of tokens is checked when rendered; a literal one must at least be absolute http(s).
-    if (typeof node.url === 'string' && !node.url.startsWith('{{') && !HTTP_URL.test(node.url)) {
+    const url = node.url;
+    const tokenFirst = typeof url === 'string' && url.charCodeAt(0) === 123 && url.charCodeAt(1) === 123;
+    if (typeof url === 'string' && !tokenFirst && !plainHttpUrl(url) && !HTTP_URL.test(url)) {
       problems.push({ path: `${base}.url`, message: 'url must be an absolute http:// or https:// URL' });
     }
     if (typeof node.headers === 'string' && !headersClean(node.headers)) {
@@ -167,15 +240,13 @@ function addNodeProblems(
       if (bad.length > 0) problems.push(...bad);
     }
   }
-  if (ACTION_TYPES.has(type)) {
+  if (rules.action) {
     // Merge-token syntax of every setting; most are flat strings, checked inline without building paths.
     for (const key in node) {
       if (key === 'id' || key === 'name' || key === 'type') continue;
       const v = node[key];
       if (typeof v === 'string') {
-        // Most settings have no brace at all: one scan rules them out.
-        const brace = v.indexOf('{');
-        if (brace === -1 || (!v.includes('{{', brace) && !v.includes('{%', brace))) continue;
+        if (isCleanTemplate(v)) continue;
         for (const p of validateTemplate(v)) problems.push({ path: `${base}.${key}`, message: p.message });
       } else if (typeof v === 'object' && v !== null)
         problems.push(...validateConfigTemplates(v, `${base}.${key}`));
@@ -222,9 +293,9 @@ export function validateWorkflowTemplate(template: unknown): Problem[] {
   }
   if (!Array.isArray(nodes) || !Array.isArray(edges)) return problems;
 
-  // Node ids by index: the one map the edges and the graph are resolved against.
-  const ids: string[] = [];
-  const indexOf = new Map<string, number>();
+  // Node ids by index: what the edges and the graph are resolved against.
+  const nodeIds = new NodeIds(nodes.length);
+  const { ids } = nodeIds;
   const starts: number[] = [];
   for (let i = 0; i < nodes.length; i++) {
     const node: unknown = nodes[i];
@@ -238,12 +309,13 @@ export function validateWorkflowTemplate(template: unknown): Problem[] {
       continue;
     }
     const base = `nodes.${id}`;
-    if (indexOf.has(id)) {
+    if (nodeIds.find(id) !== -1) {
       problems.push({ path: base, message: `node id ${JSON.stringify(id)} is used twice` });
       continue;
     }
     const type = node.type;
-    if (typeof type !== 'string' || !KNOWN_TYPES.has(type)) {
+    const rules = typeof type === 'string' ? RULES_OF.get(type) : undefined;
+    if (rules === undefined) {
       problems.push({
         path: `${base}.type`,
         message: `unsupported node type ${JSON.stringify(type ?? null)}; use one of ${NODE_TYPES.join(', ')}`,
@@ -251,42 +323,40 @@ export function validateWorkflowTemplate(template: unknown): Problem[] {
       continue;
     }
     if (type === 'Start') starts.push(ids.length);
-    indexOf.set(id, ids.length);
-    ids.push(id);
-    const accepts = ACCEPTS_OF[type as NodeType];
-    if (accepts === undefined || !accepts(node)) {
-      const parsed = SCHEMA_OF[type as NodeType].safeParse(node);
+    nodeIds.add(id);
+    if (rules.accepts === undefined || !rules.accepts(node)) {
+      const parsed = rules.schema.safeParse(node);
       if (!parsed.success) problems.push(...issuesAt(base, parsed.error.issues));
     }
-    addNodeProblems(problems, node, type as NodeType, base);
+    addNodeProblems(problems, node, rules, base);
   }
 
   if (starts.length !== 1) {
     const found = starts.length === 0 ? 'none' : starts.map((i) => ids[i]).join(', ');
     problems.push({ path: 'nodes', message: `a template needs exactly one Start node (found ${found})` });
   }
-  const resolved = resolveEdges(edges, indexOf);
+  const resolved = resolveEdges(edges, nodeIds);
   for (const p of resolved.problems) problems.push(p);
-  const graph = graphOfIndexes(ids, indexOf, resolved);
+  const facts = graphFacts(ids.length, resolved, starts);
   for (const i of starts) {
-    const into = graph.parents[i] ?? [];
-    if (into.length > 0) {
-      problems.push({
-        path: `nodes.${ids[i]}`,
-        message: `the Start node cannot have incoming edges (from ${into.map((p) => ids[p]).join(', ')})`,
-      });
-    }
+    if (facts.inDegree[i] === 0) continue;
+    const into: string[] = [];
+    for (let k = 0; k < resolved.count; k++)
+      if (resolved.to[k] === i) into.push(ids[resolved.from[k] as number] as string);
+    problems.push({
+      path: `nodes.${ids[i]}`,
+      message: `the Start node cannot have incoming edges (from ${into.join(', ')})`,
+    });
   }
-  // A topological order exists exactly when there is no cycle; only then is the costlier search for the cycles run.
-  if (topologicalOrder(graph) === undefined) {
-    for (const cycle of findCycles(graph)) {
+  // Only a graph with a cycle is built as lists, for the costlier search for the cycles.
+  if (!facts.acyclic) {
+    for (const cycle of findCycles(graphOfIndexes(ids, nodeIds.map(), resolved))) {
       problems.push({ path: `nodes.${cycle[0]}`, message: `cycle through ${cycle.join(', ')}` });
     }
   }
   if (starts.length > 0) {
-    const reached = reachableFrom(graph, starts);
     for (let i = 0; i < ids.length; i++) {
-      if (reached[i] === 0)
+      if (facts.reached[i] === 0)
         problems.push({
           path: `nodes.${ids[i]}`,
           message: `node ${JSON.stringify(ids[i])} is not reachable from Start`,

@@ -96,9 +96,65 @@ function parseToken(inner: string, at: number, checkOnly = false): Token | Probl
 
 const BARE = { path: '', segments: [], filters: [] } satisfies Token;
 
+// Char classes of the PATH grammar, by char code: 1 = a name's character ([\w-]), 2 = also a first character.
+const NAME_CHAR = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z_]/.test(ch)) NAME_CHAR[c] = 2;
+  else if (/[\w-]/.test(ch)) NAME_CHAR[c] = 1;
+}
+const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
+
+/** The end of the `[\w-]*` run starting at `i`. */
+function nameEnd(t: string, i: number): number {
+  let c = t.charCodeAt(i);
+  while (c < 128 && (NAME_CHAR[c] as number) > 0) c = t.charCodeAt(++i);
+  return i;
+}
+
+/**
+ * True when `scan` would find no problem in `template`: every `{` is plain text or opens a bare path token closed
+ * by `}}`, read in place without cutting the token out. False means "scan it" (scan is the authority on messages);
+ * a `{%`, a filter, Unicode spaces… are all left to scan. Visiting every `{` finds every `{{` and `{%` outside a
+ * token, and a bare token holds no `{`.
+ */
+function readsClean(t: string): boolean {
+  for (let open = t.indexOf('{'); open !== -1; open = t.indexOf('{', open + 1)) {
+    const next = t.charCodeAt(open + 1);
+    if (next === 37) return false;
+    if (next !== 123) continue;
+    let i = open + 2;
+    while (isSpace(t.charCodeAt(i))) i++;
+    if (NAME_CHAR[t.charCodeAt(i)] !== 2) return false;
+    i = nameEnd(t, i + 1);
+    for (let c = t.charCodeAt(i); ; c = t.charCodeAt(i)) {
+      if (c === 46) {
+        const from = i + 1;
+        i = nameEnd(t, from);
+        if (i === from) return false;
+      } else if (c === 91) {
+        const from = i + 1;
+        for (i = from, c = t.charCodeAt(i); c >= 48 && c <= 57; c = t.charCodeAt(++i));
+        if (i === from || c !== 93) return false;
+        i++;
+      } else break;
+    }
+    while (isSpace(t.charCodeAt(i))) i++;
+    // No `}` came before, so this is the `}}` scan's indexOf finds.
+    if (t.charCodeAt(i) !== 125 || t.charCodeAt(i + 1) !== 125) return false;
+    open = i + 1;
+  }
+  return true;
+}
+
+/** True when the template has no syntax problem (`templateProblems` is empty), mostly decided without cutting it. */
+export function isCleanTemplate(template: string): boolean {
+  return readsClean(template) || scan(template, true).problems.length === 0;
+}
+
 /** Only the syntax problems of a template (no tokens built): the validation path for whole workflows. */
 export function templateProblems(template: string): Problem[] {
-  return scan(template, true).problems;
+  return readsClean(template) ? [] : scan(template, true).problems;
 }
 
 /** Parses a template into text and tokens; never throws, every syntax problem is listed. */
