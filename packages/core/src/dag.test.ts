@@ -1,16 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { graphFacts } from './dag/graph.ts';
 import {
-  buildAdjacency,
   countActions,
   NodePosition,
   nodeConfig,
   nodeTypeOfAction,
   parseEdges,
   planNext,
-  reachableFrom,
-  topologicalOrder,
   validateWorkflowTemplate,
   WorkflowNode,
   WorkflowTemplate,
@@ -194,41 +190,6 @@ describe('Webhook urls', () => {
         },
       ),
       { numRuns: 3000 },
-    );
-  });
-});
-
-describe('graph facts on typed arrays', () => {
-  it('agree with the list-based graph: in-degrees, acyclic exactly when Kahn orders every node, reach', () => {
-    const graph = fc.integer({ min: 1, max: 12 }).chain((n) =>
-      fc.tuple(
-        fc.constant(n),
-        fc.uniqueArray(fc.tuple(fc.nat(n - 1), fc.nat(n - 1)), {
-          maxLength: 30,
-          selector: ([a, b]) => `${a}-${b}`,
-        }),
-        fc.uniqueArray(fc.nat(n - 1), { maxLength: 3 }),
-      ),
-    );
-    fc.assert(
-      fc.property(graph, ([n, pairs, roots]) => {
-        const ids = Array.from({ length: n }, (_, i) => `n${i}`);
-        const edges = pairs.map(([a, b]) => [`n${a}`, `n${b}`] as [string, string]);
-        const g = buildAdjacency(ids, edges);
-        const facts = graphFacts(
-          n,
-          {
-            from: Int32Array.from(pairs, ([a]) => a),
-            to: Int32Array.from(pairs, ([, b]) => b),
-            count: pairs.length,
-          },
-          roots,
-        );
-        expect([...facts.inDegree]).toEqual(g.parents.map((p) => p.length));
-        expect(facts.acyclic).toBe(topologicalOrder(g) !== undefined);
-        expect(facts.reached).toEqual(reachableFrom(g, roots));
-      }),
-      { numRuns: 500 },
     );
   });
 });

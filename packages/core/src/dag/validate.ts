@@ -12,7 +12,7 @@ import {
 } from '../webhookLines.ts';
 import { type Accepts, compileAccepts } from './accepts.ts';
 import { resolveEdges } from './edges.ts';
-import { findCycles, graphFacts, graphOfIndexes } from './graph.ts';
+import { findCycles, graphOfIndexes, reachableFrom, topologicalOrder } from './graph.ts';
 import { NodeIds } from './NodeIds.ts';
 import {
   ConditionNode,
@@ -337,26 +337,26 @@ export function validateWorkflowTemplate(template: unknown): Problem[] {
   }
   const resolved = resolveEdges(edges, nodeIds);
   for (const p of resolved.problems) problems.push(p);
-  const facts = graphFacts(ids.length, resolved, starts);
+  const graph = graphOfIndexes(ids, nodeIds.map(), resolved);
   for (const i of starts) {
-    if (facts.inDegree[i] === 0) continue;
-    const into: string[] = [];
-    for (let k = 0; k < resolved.count; k++)
-      if (resolved.to[k] === i) into.push(ids[resolved.from[k] as number] as string);
-    problems.push({
-      path: `nodes.${ids[i]}`,
-      message: `the Start node cannot have incoming edges (from ${into.join(', ')})`,
-    });
+    const into = graph.parents[i] ?? [];
+    if (into.length > 0) {
+      problems.push({
+        path: `nodes.${ids[i]}`,
+        message: `the Start node cannot have incoming edges (from ${into.map((p) => ids[p]).join(', ')})`,
+      });
+    }
   }
-  // Only a graph with a cycle is built as lists, for the costlier search for the cycles.
-  if (!facts.acyclic) {
-    for (const cycle of findCycles(graphOfIndexes(ids, nodeIds.map(), resolved))) {
+  // A topological order exists exactly when there is no cycle; only then is the costlier search for the cycles run.
+  if (topologicalOrder(graph) === undefined) {
+    for (const cycle of findCycles(graph)) {
       problems.push({ path: `nodes.${cycle[0]}`, message: `cycle through ${cycle.join(', ')}` });
     }
   }
   if (starts.length > 0) {
+    const reached = reachableFrom(graph, starts);
     for (let i = 0; i < ids.length; i++) {
-      if (facts.reached[i] === 0)
+      if (reached[i] === 0)
         problems.push({
           path: `nodes.${ids[i]}`,
           message: `node ${JSON.stringify(ids[i])} is not reachable from Start`,
