@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { minuteOfDayProblem } from '../delays.ts';
 import type { Problem } from '../errors.ts';
-import { isCleanTemplate, validateConfigTemplates, validateTemplate } from '../templating.ts';
+import { validateConfigTemplates, validateTemplate } from '../templating.ts';
 import {
   FORBIDDEN_HEADER_LENGTHS,
   forbiddenHeaderReason,
@@ -246,7 +246,6 @@ function addNodeProblems(
       if (key === 'id' || key === 'name' || key === 'type') continue;
       const v = node[key];
       if (typeof v === 'string') {
-        if (isCleanTemplate(v)) continue;
         for (const p of validateTemplate(v)) problems.push({ path: `${base}.${key}`, message: p.message });
       } else if (typeof v === 'object' && v !== null)
         problems.push(...validateConfigTemplates(v, `${base}.${key}`));

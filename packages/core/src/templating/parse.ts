@@ -147,11 +147,6 @@ function readsClean(t: string): boolean {
   return true;
 }
 
-/** True when the template has no syntax problem (`templateProblems` is empty), mostly decided without cutting it. */
-export function isCleanTemplate(template: string): boolean {
-  return readsClean(template) || scan(template, true).problems.length === 0;
-}
-
 /** Only the syntax problems of a template (no tokens built): the validation path for whole workflows. */
 export function templateProblems(template: string): Problem[] {
   return readsClean(template) ? [] : scan(template, true).problems;
