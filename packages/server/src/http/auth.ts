@@ -54,9 +54,10 @@ export async function authenticate(
 }
 
 /**
- * An account row as the ORM maps it, in a fork of its own: the account outlives the request that looked it up (it
- * is cached with its key), so no request's EntityManager manages it. Mapping it once per key, not per request, is
- * a tenth of a request's CPU on the hot path (the serve profile of `pnpm bench worker`).
+ * An account row as the ORM maps it, in a fork of its own, so that no request's EntityManager manages an
+ * `AuthAccount`: an API key's outlives the request that looked it up (it is cached with its key, and mapping it
+ * once per key, not per request, saves a tenth of a request's CPU on the hot path: the serve profile of
+ * `pnpm bench worker`); a portal session's is mapped the same way for the same guarantee.
  */
 export function mapAccount(em: EntityManager, row: Record<string, unknown>): AuthAccount {
   return em.fork().map(Account, { ...row });
